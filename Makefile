@@ -1,0 +1,124 @@
+# peering-bgpd: the build. `make` builds ./peering-bgpd and ./peering;
+# `make check` installs what is missing, builds and runs every test layer;
+# `make demo` shows the real thing. Objects go to build/.
+
+CC       ?= cc
+CLANG    ?= clang
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
+PKGS     := libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+B        := build
+MAINS    := src/cli/peering_main.c src/daemon/bgpd_main.c
+LIB_SRCS := $(filter-out $(MAINS),$(wildcard src/*/*.c))
+TEST_SRCS := $(wildcard tests/unit/*.c)
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZ_TIME ?= 20
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+
+.PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
+	test-cli test-tshark
+
+all: peering-bgpd peering
+
+deps:
+	@bash scripts/install-deps
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/libpeering.a: $(LIB_OBJS)
+	@mkdir -p $(B)
+	rm -f $@ && ar rcs $@ $^
+
+peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- unit tests: one runner, every suite; suites are found by name ----
+# A test file registers a suite by defining `Suite *<name>_suite(void)`.
+$(B)/tests/suites.inc: $(TEST_SRCS)
+	@mkdir -p $(dir $@)
+	@grep -ho '^Suite \*[a-z0-9_]*_suite(void)' $(TEST_SRCS) | \
+	    sed 's/^Suite \*\([a-z0-9_]*\)_suite(void)/SUITE(\1)/' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(B)/tests/unit/runner.o: $(B)/tests/suites.inc
+$(B)/tests/unit/runner.o: CFLAGS += -I$(B)/tests
+
+unit: $(B)/tests/unit-tests
+	$(B)/tests/unit-tests
+
+# ---- the same unit tests under AddressSanitizer + UBSan (LeakSanitizer on) ----
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+asan:
+	$(MAKE) --no-print-directory B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" \
+	    $(B)/asan/tests/unit-tests
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(B)/asan/tests/unit-tests
+
+# ---- command-line and cross-checking tests ----
+test-cli: all
+	bash tests/cli/run.sh
+
+test-tshark: all
+	bash tests/tshark/run.sh
+
+# ---- fuzzing (clang libFuzzer) ----
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/fuzz/%.o)
+FUZZERS := $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/bin/%)
+
+$(B)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(B)/fuzz/bin/%: $(B)/fuzz/fuzz/%.o $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: fuzz-build
+	bash fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
+
+# ---- benchmarks: numbers, not pass/fail ----
+$(B)/bench/%: bench/%.c $(B)/libpeering.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: $(B)/bench/bench_decode
+	$(B)/bench/bench_decode
+
+# ---- the two promises of the README ----
+check: deps
+	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory test-cli
+	$(MAKE) --no-print-directory test-tshark
+	$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TIME)
+	@echo "make check: every test layer passed"
+
+test: check
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	bash scripts/demo
+
+clean:
+	rm -rf $(B) peering peering-bgpd
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,4 @@
+#ifndef PEERING_VERSION_H
+#define PEERING_VERSION_H
+#define PEERING_VERSION "0.1.0"
+#endif
