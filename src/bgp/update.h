@@ -107,7 +107,7 @@ struct bgp_update {
 
 /* Room to widen and merge a 2-octet AS path of the largest message. */
 struct bgp_scratch {
-	uint8_t	buf[2 * BGP_EXT_MAX_LEN + 64];
+	uint8_t	buf[4 * BGP_EXT_MAX_LEN];
 };
 
 /*

@@ -1,0 +1,141 @@
+/* UPDATE encoding, End-of-RIB, value equality and pass-through. */
+#include "attr.h"
+#include "msg.h"
+
+void
+bgp_update_encode(struct wbuf *w, const struct bgp_update *u,
+    const struct bgp_codec_opts *opts)
+{
+	size_t start = bgp_msg_start(w, BGP_UPDATE), alen_at, attrs_start;
+	size_t max = opts->max_len ? opts->max_len : BGP_MAX_LEN;
+
+	wbuf_put_u16(w, (uint16_t)u->withdrawn.len);
+	wbuf_put_bytes(w, u->withdrawn.p, u->withdrawn.len);
+	alen_at = w->len;
+	wbuf_put_u16(w, 0);
+	attrs_start = w->len;
+	attrs_encode(w, &u->attrs, opts);
+	if (w->len - attrs_start > UINT16_MAX)
+		w->overflow = true;
+	wbuf_patch_u16(w, alen_at, (uint16_t)(w->len - attrs_start));
+	wbuf_put_bytes(w, u->nlri.p, u->nlri.len);
+	bgp_msg_finish(w, start);
+	if (!w->overflow && w->len - start > max)
+		w->overflow = true;
+}
+
+void
+bgp_eor_encode(struct wbuf *w, unsigned af)
+{
+	size_t start = bgp_msg_start(w, BGP_UPDATE), attrs_start;
+	struct bgp_mp_nlri mp;
+
+	wbuf_put_u16(w, 0);
+	if (af == AF_IDX_IPV4) {
+		wbuf_put_u16(w, 0);
+	} else {
+		memset(&mp, 0, sizeof(mp));
+		mp.afi = bgp_af_afi(af);
+		mp.safi = BGP_SAFI_UNICAST;
+		wbuf_put_u16(w, 0);
+		attrs_start = w->len;
+		attr_put_mp_unreach(w, &mp);
+		wbuf_patch_u16(w, attrs_start - 2,
+		    (uint16_t)(w->len - attrs_start));
+	}
+	bgp_msg_finish(w, start);
+}
+
+static bool
+mp_equal(const struct bgp_mp_nlri *a, const struct bgp_mp_nlri *b,
+    bool reach)
+{
+	if (a->afi != b->afi || a->safi != b->safi || a->af != b->af ||
+	    !rbuf_equal(a->nlri, b->nlri))
+		return false;
+	if (!reach)
+		return true;
+	if (a->af < 0)
+		return rbuf_equal(a->nh_raw, b->nh_raw);
+	return a->nh_len == b->nh_len &&
+	    memcmp(a->nexthop, b->nexthop, sizeof(a->nexthop)) == 0 &&
+	    memcmp(a->nexthop_ll, b->nexthop_ll, sizeof(a->nexthop_ll)) == 0;
+}
+
+static bool
+unknown_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	if (a->n_unknown != b->n_unknown)
+		return false;
+	/* Compared as sets: encoding sorts them by type. */
+	for (size_t i = 0; i < a->n_unknown; i++) {
+		const struct bgp_attr_raw *x = &a->unknown[i];
+		bool found = false;
+
+		for (size_t j = 0; j < b->n_unknown && !found; j++)
+			found = x->type == b->unknown[j].type &&
+			    x->flags == b->unknown[j].flags &&
+			    rbuf_equal(x->value, b->unknown[j].value);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool
+attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+#define HAS(t) bgp_attr_has(a, BGP_ATTR_##t)
+	if (memcmp(a->present, b->present, sizeof(a->present)) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(a->partial); i++)
+		if ((a->partial[i] & a->present[i]) !=
+		    (b->partial[i] & b->present[i]))
+			return false;
+	return (!HAS(ORIGIN) || a->origin == b->origin) &&
+	    (!HAS(AS_PATH) || rbuf_equal(a->as_path, b->as_path)) &&
+	    (!HAS(NEXT_HOP) || memcmp(a->next_hop, b->next_hop, 4) == 0) &&
+	    (!HAS(MED) || a->med == b->med) &&
+	    (!HAS(LOCAL_PREF) || a->local_pref == b->local_pref) &&
+	    (!HAS(AGGREGATOR) || (a->aggregator_as == b->aggregator_as &&
+	    memcmp(a->aggregator_addr, b->aggregator_addr, 4) == 0)) &&
+	    (!HAS(COMMUNITIES) || rbuf_equal(a->communities, b->communities)) &&
+	    (!HAS(ORIGINATOR_ID) || a->originator_id == b->originator_id) &&
+	    (!HAS(CLUSTER_LIST) || rbuf_equal(a->cluster_list,
+	    b->cluster_list)) &&
+	    (!HAS(MP_REACH) || mp_equal(&a->mp_reach, &b->mp_reach, true)) &&
+	    (!HAS(MP_UNREACH) || mp_equal(&a->mp_unreach, &b->mp_unreach,
+	    false)) &&
+	    (!HAS(EXT_COMMUNITIES) || rbuf_equal(a->ext_communities,
+	    b->ext_communities)) &&
+	    (!HAS(LARGE_COMMUNITIES) || rbuf_equal(a->large_communities,
+	    b->large_communities)) &&
+	    unknown_equal(a, b);
+#undef HAS
+}
+
+bool
+bgp_update_equal(const struct bgp_update *a, const struct bgp_update *b)
+{
+	return rbuf_equal(a->withdrawn, b->withdrawn) &&
+	    rbuf_equal(a->nlri, b->nlri) && attrs_equal(&a->attrs, &b->attrs);
+}
+
+void
+bgp_attrs_pass_through(struct bgp_attrs *a)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->n_unknown; i++) {
+		struct bgp_attr_raw r = a->unknown[i];
+
+		if (!(r.flags & BGP_ATTR_FLAG_TRANSITIVE)) {
+			bgp_attr_unset(a, r.type);
+			continue;
+		}
+		/* RFC 4271 5: we did not understand it, so say so. */
+		r.flags |= BGP_ATTR_FLAG_PARTIAL;
+		a->unknown[kept++] = r;
+	}
+	a->n_unknown = (uint16_t)kept;
+}
