@@ -102,6 +102,10 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 bench: $(B)/bench/bench_decode
 	$(B)/bench/bench_decode
 
+$(B)/demo/%: demo/%.c $(B)/libpeering.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # ---- the two promises of the README ----
 check: deps
 	$(MAKE) --no-print-directory all
@@ -115,8 +119,8 @@ check: deps
 test: check
 
 demo: deps
-	$(MAKE) --no-print-directory all
-	bash scripts/demo
+	$(MAKE) --no-print-directory all $(B)/demo/messages
+	bash scripts/demo $(B)/demo/messages
 
 clean:
 	rm -rf $(B) peering peering-bgpd
