@@ -53,7 +53,8 @@ demo_open(void)
 	bgp_open_encode(&w, &o);
 	emit("--as4",
 	    "OPEN from the client to mux seattle01: AS 47065, "
-	    "hold 90 s, IPv4+IPv6, 4-octet AS, ADD-PATH receive, graceful restart", &w);
+	    "hold 90 s, IPv4+IPv6, 4-octet AS, ADD-PATH receive, "
+	    "graceful restart", &w);
 }
 
 /* `peering prefix announce -p 3356 -c 47065,1001 -l 47065,1,2
