@@ -117,8 +117,8 @@ bgp_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text)
 
 	data[0] = (uint8_t)len;
 	memcpy(data + 1, text, len);
-	bgp_notification_encode(w, BGP_ERR_CEASE, subcode, data,
-	    len == 0 ? 0 : len + 1);
+	/* RFC 9003 2: an empty communication is a lone zero length byte. */
+	bgp_notification_encode(w, BGP_ERR_CEASE, subcode, data, len + 1);
 }
 
 void
