@@ -162,7 +162,7 @@ struct bgp_err {
 	bool		 data_own;
 	const uint8_t	*data;
 	size_t		 data_len;
-	uint8_t		 own[4];
+	uint8_t		 own[8];
 	const char	*reason;	/* static text for logs and tools */
 };
 
@@ -172,7 +172,7 @@ void	bgp_err_clear(struct bgp_err *e);
 void	bgp_err_raise(struct bgp_err *e, enum bgp_action action, uint8_t code,
 	    uint8_t subcode, uint8_t attr_type, const uint8_t *data,
 	    size_t data_len, const char *reason);
-/* Same, with up to 4 bytes of data copied into the error itself. */
+/* Same, with up to 8 bytes of data copied into the error itself. */
 void	bgp_err_raise_own(struct bgp_err *e, uint8_t code, uint8_t subcode,
 	    const uint8_t *data, size_t data_len, const char *reason);
 const uint8_t *bgp_err_data(const struct bgp_err *e, size_t *len);
