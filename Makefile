@@ -4,11 +4,13 @@
 
 CC       ?= cc
 CLANG    ?= clang
+# CFLAGS is the user's (optimisation, sanitizers); the flags every build
+# must have live in WFLAGS, so `make CFLAGS=...` cannot drop them.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
+WFLAGS   := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
 PKGS     := libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson) -lev
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 B        := build
@@ -30,7 +32,7 @@ deps:
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(B)/libpeering.a: $(LIB_OBJS)
 	@mkdir -p $(B)
@@ -43,18 +45,19 @@ peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- unit tests: one runner, every suite; suites are found by name ----
-# A test file registers a suite by defining `Suite *<name>_suite(void)`.
+# A test file registers a suite by defining `<name>_suite(void)` returning
+# Suite * (on one line, or with the name starting its own line).
 $(B)/tests/suites.inc: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
-	@grep -ho '^Suite \*[a-z0-9_]*_suite(void)' $(TEST_SRCS) | \
-	    sed 's/^Suite \*\([a-z0-9_]*\)_suite(void)/SUITE(\1)/' > $@.tmp
+	@sed -n 's/^\(Suite \*\)\{0,1\}\([a-z0-9_]*\)_suite(void)$$/SUITE(\2)/p' \
+	    $(TEST_SRCS) > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 $(B)/tests/unit/runner.o: $(B)/tests/suites.inc
-$(B)/tests/unit/runner.o: CFLAGS += -I$(B)/tests
+$(B)/tests/unit/runner.o: EXTRA_CFLAGS := -I$(B)/tests
 
 unit: $(B)/tests/unit-tests
 	$(B)/tests/unit-tests
@@ -97,14 +100,14 @@ fuzz: fuzz-build
 # ---- benchmarks: numbers, not pass/fail ----
 $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 bench: $(B)/bench/bench_decode
 	$(B)/bench/bench_decode
 
 $(B)/demo/%: demo/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- the two promises of the README ----
 check: deps

@@ -40,10 +40,17 @@ aspath_validate(struct rbuf path, unsigned as_size, const char **reason)
 			*reason = "empty AS_PATH segment";
 			return -1;
 		}
-		if (rbuf_skip(&path, (size_t)count * as_size) == -1) {
+		if (path.len < (size_t)count * as_size) {
 			*reason = "AS_PATH segment overruns the attribute";
 			return -1;
 		}
+		for (unsigned i = 0; i < count; i++, rbuf_skip(&path, as_size))
+			if ((as_size == 4 ? load_u32(path.p) :
+			    load_u16(path.p)) == 0) {
+				/* RFC 7607 2 */
+				*reason = "AS number 0 in an AS path";
+				return -1;
+			}
 	}
 	return 0;
 }
@@ -192,6 +199,38 @@ aspath_strip_confed(struct rbuf path4, struct wbuf *out)
 			seg_put(out, s.type, s.as, s.count);
 }
 
+/*
+ * Writes a segment, joining an AS_SEQUENCE onto the AS_SEQUENCE written
+ * just before it (at *last) while the count fits, so that merged paths
+ * have one canonical form.
+ */
+static void
+seg_put_joined(struct wbuf *out, size_t *last, uint8_t type, const uint8_t *as,
+    unsigned count)
+{
+	while (count > 0) {
+		unsigned room = 0, n;
+
+		if (type == BGP_AS_SEQUENCE && *last != SIZE_MAX &&
+		    !out->overflow && out->p[*last] == BGP_AS_SEQUENCE)
+			room = 255u - out->p[*last + 1];
+		if (room == 0) {
+			*last = out->len;
+			n = count > 255 ? 255 : count;
+			seg_put(out, type, as, n);
+		} else {
+			n = count > room ? room : count;
+			wbuf_patch_u8(out, *last + 1,
+			    (uint8_t)(out->p[*last + 1] + n));
+			wbuf_put_bytes(out, as, (size_t)n * 4);
+		}
+		as += (size_t)n * 4;
+		count -= n;
+		if (type != BGP_AS_SEQUENCE)
+			*last = SIZE_MAX;
+	}
+}
+
 void
 aspath_merge_as4(struct rbuf path4, struct rbuf as4_path, struct wbuf *out)
 {
@@ -199,6 +238,7 @@ aspath_merge_as4(struct rbuf path4, struct rbuf as4_path, struct wbuf *out)
 	struct aspath_seg s;
 	unsigned n_path = aspath_length(path4);
 	unsigned n_as4 = aspath_length(as4_path), take;
+	size_t last = SIZE_MAX;
 
 	/* RFC 6793 4.2.3: a longer AS4_PATH is ignored. */
 	if (n_path < n_as4) {
@@ -213,21 +253,24 @@ aspath_merge_as4(struct rbuf path4, struct rbuf as4_path, struct wbuf *out)
 		unsigned len = seg_length(&s);
 
 		if (seg_is_confed(s.type)) {
-			seg_put(out, s.type, s.as, s.count);
+			seg_put_joined(out, &last, s.type, s.as, s.count);
 			continue;
 		}
 		if (take == 0)
 			break;
 		if (s.type == BGP_AS_SEQUENCE && len > take) {
-			seg_put(out, s.type, s.as, take);
+			seg_put_joined(out, &last, s.type, s.as, take);
 			take = 0;
 			break;
 		}
-		seg_put(out, s.type, s.as, s.count);
+		seg_put_joined(out, &last, s.type, s.as, s.count);
 		take -= len;
 	}
 	/* Confederation segments are never taken from AS4_PATH. */
-	aspath_strip_confed(as4_path, out);
+	aspath_iter_init(&it, as4_path);
+	while (aspath_iter_next(&it, &s) == 1)
+		if (!seg_is_confed(s.type))
+			seg_put_joined(out, &last, s.type, s.as, s.count);
 }
 
 void

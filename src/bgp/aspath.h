@@ -35,7 +35,8 @@ aspath_seg_as(const struct aspath_seg *s, unsigned i)
 
 /*
  * RFC 7606 7.2 syntax: known segment types, no zero-length segment, no
- * overrun or single trailing octet. as_size is 2 or 4. Returns 0 or -1 with
+ * overrun or single trailing octet; and no AS number 0 (RFC 7607 2).
+ * as_size is 2 or 4. Returns 0 or -1 with
  * *reason set.
  */
 int	aspath_validate(struct rbuf path, unsigned as_size, const char **reason);

@@ -119,6 +119,10 @@ aggregator_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 		return -1;
 	c->a->aggregator_as = as_size == 4 ? load_u32(v.p) : load_u16(v.p);
 	memcpy(c->a->aggregator_addr, v.p + as_size, 4);
+	if (c->a->aggregator_as == 0) {
+		*reason = "AGGREGATOR with AS 0";	/* RFC 7607 2 */
+		return -1;
+	}
 	return 0;
 }
 
@@ -258,6 +262,10 @@ as4_aggregator_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
 	if (fixed_len(v, 8, reason, "AS4_AGGREGATOR length is not 8") == -1)
 		return -1;
+	if (load_u32(v.p) == 0) {
+		*reason = "AS4_AGGREGATOR with AS 0";	/* RFC 7607 2 */
+		return -1;
+	}
 	c->has_as4_aggregator = true;
 	c->as4_aggregator_as = load_u32(v.p);
 	memcpy(c->as4_aggregator_addr, v.p + 4, 4);

@@ -13,6 +13,7 @@ struct attr_ctx {
 	struct bgp_attrs		*a;
 	const struct bgp_codec_opts	*opts;
 	struct wbuf			 scratch;
+	uint8_t				 seen[32];	/* every type met */
 	/* AS4_AGGREGATOR of an old speaker, merged after the walk. */
 	bool				 has_as4_aggregator;
 	uint32_t			 as4_aggregator_as;

@@ -151,7 +151,8 @@ capa_put_afs(struct wbuf *w, uint8_t code, const uint8_t *pre, size_t pre_len,
 	uint8_t v[2 + 4 * BGP_CAPA_MAX_AFS];
 	size_t len = pre_len;
 
-	memcpy(v, pre, pre_len);
+	if (pre_len > 0)
+		memcpy(v, pre, pre_len);
 	for (size_t i = 0; i < n; i++, len += 4) {
 		v[len] = (uint8_t)(afs[i].afi >> 8);
 		v[len + 1] = (uint8_t)afs[i].afi;

@@ -43,7 +43,8 @@ bgp_err_raise_own(struct bgp_err *e, uint8_t code, uint8_t subcode,
 		data_len = sizeof(e->own);
 	bgp_err_raise(e, BGP_ACT_SESSION_RESET, code, subcode, 0, NULL, 0,
 	    reason);
-	memcpy(e->own, data, data_len);
+	if (data_len > 0)
+		memcpy(e->own, data, data_len);
 	e->data_own = true;
 	e->data_len = data_len;
 }

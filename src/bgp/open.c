@@ -96,7 +96,12 @@ bgp_open_decode(struct rbuf msg, struct bgp_open *o, struct bgp_err *err)
 	if (body.len != 0)
 		return open_error(err, BGP_ERR_OPEN_UNSPEC,
 		    "bytes after the optional parameters");
-	return open_params_decode(params, ext, &o->caps, err);
+	if (open_params_decode(params, ext, &o->caps, err) == -1)
+		return -1;
+	/* RFC 7607 3: AS 0 is never a peer's AS. */
+	if (bgp_open_peer_as(o) == 0 || o->my_as == 0)
+		return open_error(err, BGP_ERR_OPEN_PEER_AS, "peer AS is 0");
+	return 0;
 }
 
 void

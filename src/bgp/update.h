@@ -50,8 +50,9 @@ struct bgp_attr_note {
 	const char	*reason;
 };
 
-#define BGP_MAX_UNKNOWN_ATTRS	64
-#define BGP_MAX_NOTES		8
+/* Every type but the known ones can occur once: no unknown one is lost. */
+#define BGP_MAX_UNKNOWN_ATTRS	256
+#define BGP_MAX_NOTES		16
 
 struct bgp_attrs {
 	uint8_t			present[32];	/* bitset by attribute type */
@@ -70,11 +71,13 @@ struct bgp_attrs {
 	struct bgp_mp_nlri	mp_unreach;
 	struct rbuf		ext_communities;	/* n x 8 bytes */
 	struct rbuf		large_communities;	/* n x 12 bytes */
-	/* As received from an old speaker, before the merge (for tools). */
+	/* As received from an old speaker, before the merge (for tools);
+	 * as4_path.p is NULL when none came. */
 	struct rbuf		as4_path;
 	uint16_t		n_unknown;
 	struct bgp_attr_raw	unknown[BGP_MAX_UNKNOWN_ATTRS];
 	uint8_t			n_notes;
+	uint16_t		n_notes_lost;	/* past BGP_MAX_NOTES */
 	struct bgp_attr_note	notes[BGP_MAX_NOTES];
 };
 

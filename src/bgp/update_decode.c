@@ -14,6 +14,7 @@ bgp_attrs_init(struct bgp_attrs *a)
 	a->as4_path = rbuf_make(NULL, 0);
 	a->n_unknown = 0;
 	a->n_notes = 0;
+	a->n_notes_lost = 0;
 }
 
 static void
@@ -25,7 +26,8 @@ note_add(struct bgp_attrs *a, uint8_t type, enum bgp_action action,
 		a->notes[a->n_notes].action = action;
 		a->notes[a->n_notes].reason = reason;
 		a->n_notes++;
-	}
+	} else if (a->n_notes_lost < UINT16_MAX)
+		a->n_notes_lost++;
 }
 
 /* An attribute-level error: noted, and raised as the verdict. */
@@ -91,7 +93,7 @@ attr_decode_one(struct attr_ctx *c, struct bgp_err *err, uint8_t flags,
 
 	/* RFC 7606 3(g): MP_REACH/MP_UNREACH twice is fatal; any other
 	 * attribute's later copies are dropped. */
-	if (bgp_attr_has(c->a, type)) {
+	if ((c->seen[type >> 3] >> (type & 7)) & 1) {
 		if (type == BGP_ATTR_MP_REACH || type == BGP_ATTR_MP_UNREACH)
 			attr_error(c, err, BGP_ACT_SESSION_RESET,
 			    BGP_ERR_UPD_ATTRLIST, type, whole,
@@ -102,6 +104,7 @@ attr_decode_one(struct attr_ctx *c, struct bgp_err *err, uint8_t flags,
 			    "attribute repeated");
 		return;
 	}
+	c->seen[type >> 3] |= (uint8_t)(1u << (type & 7));
 	if (d == NULL) {
 		unknown_add(c, err, flags, type, v, whole);
 		return;
@@ -230,6 +233,9 @@ mandatory_check(struct attr_ctx *c, const struct bgp_update *u,
 			continue;
 		if (bgp_attr_has(a, need[i]))
 			continue;
+		/* A malformed copy was noted already; it is not missing. */
+		if ((c->seen[need[i] >> 3] >> (need[i] & 7)) & 1)
+			continue;
 		note_add(c->a, need[i], BGP_ACT_TREAT_AS_WITHDRAW,
 		    "missing well-known attribute");
 		if (err->action < BGP_ACT_TREAT_AS_WITHDRAW) {
@@ -292,6 +298,7 @@ bgp_update_decode(struct rbuf msg, const struct bgp_codec_opts *opts,
 	c.a = &u->attrs;
 	c.opts = opts;
 	c.has_as4_aggregator = false;
+	memset(c.seen, 0, sizeof(c.seen));
 	if (scratch != NULL)
 		wbuf_init(&c.scratch, scratch->buf, sizeof(scratch->buf));
 	else

@@ -1,0 +1,91 @@
+/*
+ * One BGP session: the socket, buffers and timers around the pure FSM and
+ * codec, as watchers on the daemon's libev loop. Nothing here blocks: the
+ * connect is non-blocking, reads are framed from a buffer, writes queue.
+ */
+#ifndef PEERING_BGP_SESSION_H
+#define PEERING_BGP_SESSION_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "fsm.h"
+#include "msg.h"
+#include "negotiate.h"
+#include "update.h"
+#include "../lib/prefix.h"
+
+struct session_conf {
+	char		name[32];	/* mux or neighbour name */
+	unsigned	af;		/* enum afi_index the session carries */
+	struct prefix	peer;		/* /32 or /128 */
+	struct prefix	local;		/* len 0: let the kernel choose */
+	char		ifname[16];	/* "" when no link to wait for */
+	uint32_t	peer_as;
+	uint32_t	local_as;
+	uint32_t	router_id;
+	uint16_t	hold_time;
+	uint16_t	connect_retry;	/* seconds */
+	uint16_t	gr_time;	/* 0: no graceful restart capability */
+	bool		passive;
+	bool		addpath_rx;
+};
+
+/* What arrived, until the RIB keeps the routes themselves. */
+struct session_stats {
+	uint64_t	msgs_in;
+	uint64_t	updates_in;
+	uint64_t	prefixes_in;	/* announcements, counting each path */
+	uint64_t	withdrawals_in;
+	uint64_t	treat_as_withdraw;
+	uint64_t	attr_discards;
+	uint32_t	eor_seen;	/* End-of-RIB received */
+	uint32_t	established_count;
+};
+
+struct session_buf {
+	uint8_t		*p;
+	size_t		 len;
+	size_t		 cap;
+};
+
+struct session {
+	struct session_conf		 conf;
+	struct bgp_fsm			 fsm;
+	struct ev_loop			*loop;
+	int				 fd;
+	bool				 connecting;
+	bool				 link_up;
+	struct ev_io			 io_read;
+	struct ev_io			 io_write;
+	struct ev_timer			 t_connect_retry;
+	struct ev_timer			 t_hold;
+	struct ev_timer			 t_keepalive;
+	struct ev_timer			 t_idle_hold;
+	struct session_buf		 in;
+	struct session_buf		 out;
+	struct bgp_open			 our_open;
+	struct bgp_session_params	 params;
+	time_t				 since;		/* last state change */
+	char				 info[160];	/* why, for `show` */
+	struct session_stats		 stats;
+	struct bgp_scratch		*scratch;	/* shared, per UPDATE */
+};
+
+/* Sets up a session in Idle; nothing runs until session_start(). */
+int	session_init(struct session *s, struct ev_loop *loop,
+	    const struct session_conf *conf, struct bgp_scratch *scratch);
+/* Start (link up, or no link needed) and stop (user or link down). */
+void	session_start(struct session *s);
+void	session_stop(struct session *s, const char *why);
+/* Stop for good: a Cease NOTIFICATION with text, then everything freed. */
+void	session_shutdown(struct session *s, const char *text);
+/* Hands over a connection the listener accepted from the peer. */
+void	session_accept(struct session *s, int fd);
+void	session_link_event(struct session *s, bool up);
+void	session_free(struct session *s);
+const char *session_af_name(const struct session *s);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * The subcommands of `peering`. Each handler gets the arguments after the
+ * program name (argv[0] is the command's own name) and returns the exit
+ * status: 0 ok, 1 failed, 2 usage error.
+ */
+#ifndef PEERING_CLI_COMMANDS_H
+#define PEERING_CLI_COMMANDS_H
+
+#define EXIT_USAGE	2
+
+int	cmd_decode(int argc, char **argv);
+
+#endif

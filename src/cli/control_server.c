@@ -1,0 +1,216 @@
+/*
+ * The daemon's end of the control socket: accepts, reads one request line,
+ * lets the daemon's handler write the reply, sends it and closes. Every
+ * connection is a pair of watchers on the loop; none blocks it.
+ */
+#include "control.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../lib/log.h"
+
+#define CONTROL_MAX_CONNS	16
+
+struct control_conn {
+	struct control_server	*cs;
+	struct ev_io		 io;
+	int			 fd;
+	char			 req[CONTROL_MAX_REQUEST];
+	size_t			 req_len;
+	struct strbuf		 reply;
+	size_t			 sent;
+	struct control_conn	*next;
+};
+
+struct control_server {
+	struct ev_loop		*loop;
+	struct ev_io		 io;
+	int			 fd;
+	char			 path[108];
+	control_handler		 handler;
+	void			*ctx;
+	struct control_conn	*conns;
+	unsigned		 n_conns;
+};
+
+static void
+conn_free(struct control_conn *c)
+{
+	struct control_server *cs = c->cs;
+	struct control_conn **pp;
+
+	for (pp = &cs->conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	cs->n_conns--;
+	ev_io_stop(cs->loop, &c->io);
+	close(c->fd);
+	strbuf_free(&c->reply);
+	free(c);
+}
+
+static void
+conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
+{
+	struct control_conn *c = w->data;
+
+	(void)loop;
+	(void)revents;
+	while (c->sent < c->reply.len) {
+		ssize_t n = write(c->fd, c->reply.s + c->sent,
+		    c->reply.len - c->sent);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0)
+			break;
+		c->sent += (size_t)n;
+	}
+	conn_free(c);
+}
+
+static void
+conn_reply(struct control_conn *c)
+{
+	char *words[CONTROL_MAX_WORDS];
+	const char *why = NULL;
+	int n = control_parse_request(c->req, c->req_len, words,
+	    CONTROL_MAX_WORDS, &why);
+
+	if (n < 0)
+		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX "%s\n", why);
+	else
+		c->cs->handler(c->cs->ctx, n, words, &c->reply);
+	if (c->reply.failed) {
+		strbuf_free(&c->reply);
+		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX "out of memory\n");
+	}
+	ev_io_stop(c->cs->loop, &c->io);
+	ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
+	c->io.data = c;
+	ev_io_start(c->cs->loop, &c->io);
+}
+
+static void
+conn_read_cb(struct ev_loop *loop, struct ev_io *w, int revents)
+{
+	struct control_conn *c = w->data;
+	ssize_t n;
+	char *nl;
+
+	(void)loop;
+	(void)revents;
+	n = read(c->fd, c->req + c->req_len, sizeof(c->req) - c->req_len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_free(c);
+		return;
+	}
+	c->req_len += (size_t)n;
+	nl = memchr(c->req, '\n', c->req_len);
+	if (nl != NULL) {
+		c->req_len = (size_t)(nl - c->req) + 1;
+		conn_reply(c);
+	} else if (c->req_len == sizeof(c->req)) {
+		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX
+		    "request longer than %d bytes\n", CONTROL_MAX_REQUEST);
+		c->req_len = 0;
+		ev_io_stop(c->cs->loop, &c->io);
+		ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
+		c->io.data = c;
+		ev_io_start(c->cs->loop, &c->io);
+	}
+}
+
+static void
+accept_cb(struct ev_loop *loop, struct ev_io *w, int revents)
+{
+	struct control_server *cs = w->data;
+	struct control_conn *c;
+	int fd;
+
+	(void)revents;
+	fd = accept4(cs->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (cs->n_conns >= CONTROL_MAX_CONNS ||
+	    (c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return;
+	}
+	c->cs = cs;
+	c->fd = fd;
+	strbuf_init(&c->reply);
+	c->next = cs->conns;
+	cs->conns = c;
+	cs->n_conns++;
+	ev_io_init(&c->io, conn_read_cb, fd, EV_READ);
+	c->io.data = c;
+	ev_io_start(loop, &c->io);
+}
+
+struct control_server *
+control_server_open(struct ev_loop *loop, const char *path,
+    control_handler handler, void *ctx)
+{
+	struct control_server *cs;
+	struct sockaddr_un sun;
+	mode_t old;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		return NULL;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	strcpy(cs->path, path);
+	cs->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* Created 0600 from the start: no window where others may connect. */
+	old = umask(0177);
+	if (cs->fd < 0 || bind(cs->fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) == -1 || listen(cs->fd, 16) == -1) {
+		int e = errno;
+
+		umask(old);
+		if (cs->fd >= 0)
+			close(cs->fd);
+		free(cs);
+		errno = e;
+		return NULL;
+	}
+	umask(old);
+	cs->loop = loop;
+	cs->handler = handler;
+	cs->ctx = ctx;
+	ev_io_init(&cs->io, accept_cb, cs->fd, EV_READ);
+	cs->io.data = cs;
+	ev_io_start(loop, &cs->io);
+	return cs;
+}
+
+void
+control_server_close(struct control_server *cs)
+{
+	if (cs == NULL)
+		return;
+	while (cs->conns != NULL)
+		conn_free(cs->conns);
+	ev_io_stop(cs->loop, &cs->io);
+	close(cs->fd);
+	unlink(cs->path);
+	free(cs);
+}

@@ -1,0 +1,26 @@
+/*
+ * `peering decode` output: one framed message (or input error) as one JSON
+ * object, decoded with the daemon's own codec. docs/decode.md lists every
+ * field.
+ */
+#ifndef PEERING_CLI_DECODE_JSON_H
+#define PEERING_CLI_DECODE_JSON_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "../bgp/update.h"
+#include "decode_input.h"
+
+/* The session the messages are decoded as: always iBGP (PEERING). */
+void	decode_json_opts(struct bgp_codec_opts *o, bool as4, bool addpath,
+	    bool ext);
+/*
+ * The object for one frame; the caller frees it. scratch is room for
+ * widening 2-octet AS paths. NULL only when out of memory.
+ */
+cJSON	*decode_json_frame(const struct decode_frame *f,
+	    const struct bgp_codec_opts *o, struct bgp_scratch *scratch);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * peering: the command users type. Subcommands come from one table; adding
+ * one is a handler in commands.h and a row here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../version.h"
+#include "commands.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int	cmd_help(int, char **);
+static int	cmd_version(int, char **);
+
+static const struct command {
+	const char	*name;
+	int		(*handler)(int, char **);
+	const char	*help;
+} commands[] = {
+	{ "decode",	cmd_decode,
+	    "print BGP messages (raw or hex) as JSON, one per line" },
+	{ "help",	cmd_help,	"show this help" },
+	{ "--help",	cmd_help,	NULL },
+	{ "--version",	cmd_version,	"print the version" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: peering COMMAND [ARGS...]\ncommands:\n");
+	for (i = 0; i < NELEM(commands); i++)
+		if (commands[i].help != NULL)
+			fprintf(f, "  %-10s %s\n", commands[i].name,
+			    commands[i].help);
+	fprintf(f, "`peering COMMAND --help` describes one command.\n");
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("peering %s\n", PEERING_VERSION);
+	return 0;
+}
+
+static const struct command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		fprintf(stderr, "peering: no command given\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((c = command_find(argv[1])) == NULL) {
+		fprintf(stderr, "peering: unknown command: %s\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return c->handler(argc - 1, argv + 1);
+}

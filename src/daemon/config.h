@@ -1,0 +1,133 @@
+/*
+ * config: the daemon's configuration file, configs/peering-bgpd.conf
+ * (docs/config.md). Parsed strictly: every error is "FILE:LINE: message"
+ * and the daemon refuses to start. The parser is a pure function over a
+ * buffer; config_load() only reads the file.
+ *
+ * Every struct is zeroed whole before it is filled and every value is
+ * resolved (defaults and the global settings copied in), so two configs
+ * can be compared session by session on reload.
+ */
+#ifndef PEERING_DAEMON_CONFIG_H
+#define PEERING_DAEMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/prefix.h"
+#include "../vpn/mux.h"
+
+/* Limits; going past one is an error, never a truncation. */
+#define CONFIG_LINE_MAX		1024	/* bytes per line, without '\n' */
+#define CONFIG_FILE_MAX_BYTES	(1024 * 1024)
+#define CONFIG_MAX_MUXES	128	/* mux blocks */
+#define CONFIG_MAX_NEIGHBORS	64	/* neighbor blocks */
+#define CONFIG_MAX_PREFIXES	64	/* per prefix-list */
+#define CONFIG_NAME_MAX		31	/* as MUX_NAME_MAX */
+#define CONFIG_IFNAME_MAX	15	/* Linux IFNAMSIZ - 1 */
+
+/* Defaults. */
+#define CONFIG_DEF_LOCAL_AS	47065
+#define CONFIG_DEF_HOLD_TIME	90
+#define CONFIG_DEF_CONNECT_RETRY 5
+#define CONFIG_DEF_GR_TIME	120
+
+enum config_import_mode {
+	CONFIG_IMPORT_ALL,
+	CONFIG_IMPORT_NONE,
+	CONFIG_IMPORT_PREFIX_LIST,	/* these prefixes and more specifics */
+};
+
+struct config_import {
+	uint8_t		mode;		/* enum config_import_mode */
+	uint8_t		n_prefixes;
+	struct prefix	prefixes[CONFIG_MAX_PREFIXES];
+};
+
+/* What every session has, muxes and neighbours alike. */
+struct config_session {
+	uint16_t		hold_time;	/* 0 or 3..65535 */
+	bool			passive;
+	bool			disabled;
+	struct config_import	import;
+};
+
+/* A `mux NAME { }` block; muxes without one use config.defaults. */
+struct config_mux {
+	char			name[CONFIG_NAME_MAX + 1];
+	unsigned		line;		/* of the block, for messages */
+	struct config_session	s;
+};
+
+/* A `neighbor ADDR { }` block: a session PEERING does not know of. */
+struct config_neighbor {
+	char			name[CONFIG_NAME_MAX + 1];
+	unsigned		line;		/* of the block, for messages */
+	struct prefix		addr;		/* /32 or /128 */
+	struct prefix		local;		/* len 0: kernel chooses */
+	char			ifname[CONFIG_IFNAME_MAX + 1];	/* "": none */
+	uint32_t		remote_as;
+	bool			addpath_rx;
+	struct config_session	s;
+};
+
+struct config {
+	char			file[256];	/* for messages; may be cut */
+	uint32_t		local_as;
+	uint32_t		router_id;	/* host order; 0: derive later */
+	uint16_t		connect_retry;	/* seconds */
+	uint16_t		gr_time;	/* 0: no graceful restart */
+	struct config_session	defaults;	/* the global settings */
+	unsigned		n_muxes;
+	struct config_mux	muxes[CONFIG_MAX_MUXES];
+	unsigned		n_neighbors;
+	struct config_neighbor	neighbors[CONFIG_MAX_NEIGHBORS];
+};
+
+/*
+ * Parses len bytes of buf (need not be NUL-terminated) into *out, named
+ * filename in messages. On error returns -1, leaves *out as config_init()
+ * does, and writes "FILE:LINE: message" to err. struct config is about
+ * 240 KB: keep it off small stacks.
+ */
+int	config_parse(const char *buf, size_t len, const char *filename,
+	    struct config *out, char *err, size_t errlen);
+/* Reads and parses path; a file that cannot be read is an error too. */
+int	config_load(const char *path, struct config *out, char *err,
+	    size_t errlen);
+/* The configuration of an empty file: every default. */
+void	config_init(struct config *c);
+
+/* Checks against the mux table: every mux block names a mux of t, and no
+ * neighbour is named like a mux (session names are unique). */
+int	config_check_muxes(const struct config *c, const struct mux_table *t,
+	    char *err, size_t errlen);
+
+const struct config_mux		*config_find_mux(const struct config *c,
+				    const char *name);
+const struct config_neighbor	*config_find_neighbor(const struct config *c,
+				    const char *name);
+/* The settings of mux name: its block's, or the global defaults. */
+const struct config_session	*config_mux_session(const struct config *c,
+				    const char *name);
+
+/* What a reload changed for one session (0: nothing). */
+#define CONFIG_DIFF_SESSION	0x01	/* restart it: address, AS, timers */
+#define CONFIG_DIFF_IMPORT	0x02	/* re-run the import policy */
+#define CONFIG_DIFF_DISABLED	0x04	/* start or stop it */
+/* What every session shares: local AS, router id, timers. */
+bool		config_globals_equal(const struct config *a,
+		    const struct config *b);
+unsigned	config_session_diff(const struct config_session *a,
+		    const struct config_session *b);
+unsigned	config_neighbor_diff(const struct config_neighbor *a,
+		    const struct config_neighbor *b);
+bool		config_neighbor_equal(const struct config_neighbor *a,
+		    const struct config_neighbor *b);
+bool		config_import_equal(const struct config_import *a,
+		    const struct config_import *b);
+
+const char	*config_import_name(unsigned mode);
+
+#endif
