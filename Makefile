@@ -8,9 +8,9 @@ CLANG    ?= clang
 # must have live in WFLAGS, so `make CFLAGS=...` cannot drop them.
 CFLAGS   ?= -O2 -g
 WFLAGS   := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
-PKGS     := libcjson
+PKGS     := libcjson libnl-3.0 libnl-route-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson) -lev
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 B        := build
@@ -88,7 +88,10 @@ $(B)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(B)/fuzz/bin/%: $(B)/fuzz/fuzz/%.o $(FUZZ_LIB_OBJS)
+$(B)/fuzz/libpeering.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/bin/%: $(B)/fuzz/fuzz/%.o $(B)/fuzz/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
 
@@ -128,4 +131,4 @@ demo: deps
 clean:
 	rm -rf $(B) peering peering-bgpd
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

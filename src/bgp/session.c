@@ -624,7 +624,8 @@ session_start(struct session *s)
 {
 	if (s->fsm.state != BGP_STATE_IDLE)
 		return;
-	session_info(s, "connecting");
+	session_info(s, s->conf.passive ? "waiting for the peer to connect" :
+	    "connecting");
 	session_event(s, BGP_EV_START, NULL);
 }
 

@@ -9,5 +9,7 @@
 #define EXIT_USAGE	2
 
 int	cmd_decode(int argc, char **argv);
+int	cmd_bgp(int argc, char **argv);
+int	cmd_bgp6(int argc, char **argv);
 
 #endif

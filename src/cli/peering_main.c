@@ -18,6 +18,10 @@ static const struct command {
 	int		(*handler)(int, char **);
 	const char	*help;
 } commands[] = {
+	{ "bgp",	cmd_bgp,
+	    "start, stop or ask the BGP daemon (IPv4 sessions in status)" },
+	{ "bgp6",	cmd_bgp6,
+	    "the same daemon; status shows the IPv6 sessions" },
 	{ "decode",	cmd_decode,
 	    "print BGP messages (raw or hex) as JSON, one per line" },
 	{ "help",	cmd_help,	"show this help" },

@@ -1,33 +1,212 @@
 /*
- * peering-bgpd: the BGP daemon. The sessions arrive with the sessions issue;
- * until then the program only answers --version and --help, and says so.
+ * peering-bgpd: the BGP daemon of the PEERING client. Started by
+ * `./peering bgp start`; runs in the background unless -f.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "bgpd.h"
+#include "pidfile.h"
+#include "../lib/log.h"
 #include "../version.h"
+
+struct options {
+	bool		foreground;
+	bool		debug;
+	const char	*dir;
+	const char	*config;
+	const char	*control;
+	const char	*pidfile;
+	const char	*logfile;
+	long		port;
+};
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: peering-bgpd [-f] [--version] [--help]\n"
-	    "The BGP daemon of the PEERING client; started by "
-	    "`./peering bgp start`.\n");
+	fprintf(f, "usage: peering-bgpd [-f] [-v] [-d DIR] [-c CONFIG] "
+	    "[-s SOCKET] [-p PIDFILE]\n"
+	    "                    [-l LOGFILE] [-P PORT]\n"
+	    "  -f          stay in the foreground, log to stderr\n"
+	    "  -v          log debug messages too\n"
+	    "  -d DIR      client directory (default .): configs/, var/\n"
+	    "  -c CONFIG   default DIR/configs/peering-bgpd.conf\n"
+	    "  -s SOCKET   control socket, default DIR/var/peering-bgpd.sock\n"
+	    "  -p PIDFILE  default DIR/var/peering-bgpd.pid\n"
+	    "  -l LOGFILE  default DIR/var/peering-bgpd.log\n"
+	    "  -P PORT     BGP port to listen on (default 179)\n");
+}
+
+static char *
+path_in(const char *dir, const char *rel)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, rel) == -1) {
+		fprintf(stderr, "peering-bgpd: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static int
+options_parse(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->dir = ".";
+	o->port = 179;
+	while ((c = getopt(argc, argv, "fvd:c:s:p:l:P:h")) != -1) {
+		switch (c) {
+		case 'f': o->foreground = true; break;
+		case 'v': o->debug = true; break;
+		case 'd': o->dir = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 's': o->control = optarg; break;
+		case 'p': o->pidfile = optarg; break;
+		case 'l': o->logfile = optarg; break;
+		case 'P': {
+			char *end;
+
+			errno = 0;
+			o->port = strtol(optarg, &end, 10);
+			if (errno || *end || o->port < 1 || o->port > 65535) {
+				fprintf(stderr, "peering-bgpd: -P: not a port: "
+				    "%s\n", optarg);
+				return -1;
+			}
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+signal_cb(struct ev_loop *loop, struct ev_signal *w, int revents)
+{
+	struct bgpd *d = w->data;
+
+	(void)revents;
+	log_info("signal %d: shutting down", w->signum);
+	bgpd_shutdown(d, "peering-bgpd shutting down");
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/* Into the background; the parent exits once the child is set up. */
+static int
+daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() == -1)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
+	static struct bgpd d;
+	struct options o;
+	struct bgpd_paths paths;
+	struct ev_loop *loop = EV_DEFAULT;
+	struct ev_signal sig_term, sig_int;
+	char err[1024], var[PATH_MAX];
+	FILE *log = NULL;
+
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("peering-bgpd %s\n", PEERING_VERSION);
 		return 0;
 	}
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return 0;
+	if (options_parse(argc, argv, &o) == -1)
+		return 2;
+	paths.client_dir = o.dir;
+	paths.config = o.config ? o.config :
+	    path_in(o.dir, "configs/peering-bgpd.conf");
+	paths.control = o.control ? o.control :
+	    path_in(o.dir, "var/peering-bgpd.sock");
+	paths.pidfile = o.pidfile ? o.pidfile :
+	    path_in(o.dir, "var/peering-bgpd.pid");
+	paths.logfile = o.logfile ? o.logfile :
+	    path_in(o.dir, "var/peering-bgpd.log");
+	snprintf(var, sizeof(var), "%s/var", o.dir);
+	mkdir(var, 0755);
+	log_open(NULL, o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (pidfile_claim(paths.pidfile, paths.control, err,
+	    sizeof(err)) == -1 ||
+	    bgpd_init(&d, loop, &paths, err, sizeof(err)) == -1) {
+		fprintf(stderr, "peering-bgpd: %s\n", err);
+		return 1;
 	}
-	usage(stderr);
-	fprintf(stderr, "peering-bgpd: BGP sessions are not implemented in "
-	    "this version yet; see README.md\n");
-	return 2;
+	d.bgp_port = (uint16_t)o.port;
+	if (!o.foreground) {
+		if ((log = fopen(paths.logfile, "ae")) == NULL) {
+			fprintf(stderr, "peering-bgpd: %s: %s\n", paths.logfile,
+			    strerror(errno));
+			return 1;
+		}
+		log_open(log, o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+		if (daemonize() == -1) {
+			fprintf(stderr, "peering-bgpd: cannot daemonize: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+	}
+	if (pidfile_write(paths.pidfile) == -1 ||
+	    bgpd_start(&d, err, sizeof(err)) == -1) {
+		if (err[0] == '\0')
+			snprintf(err, sizeof(err), "%s: %s", paths.pidfile,
+			    strerror(errno));
+		log_warn("%s", err);
+		fprintf(stderr, "peering-bgpd: %s\n", err);
+		bgpd_shutdown(&d, "peering-bgpd failed to start");
+		unlink(paths.pidfile);
+		return 1;
+	}
+	log_info("peering-bgpd %s started: %u sessions", PEERING_VERSION,
+	    d.n_sessions);
+	ev_signal_init(&sig_term, signal_cb, SIGTERM);
+	ev_signal_init(&sig_int, signal_cb, SIGINT);
+	sig_term.data = sig_int.data = &d;
+	ev_signal_start(loop, &sig_term);
+	ev_signal_start(loop, &sig_int);
+	ev_run(loop, 0);
+	unlink(paths.pidfile);
+	log_info("peering-bgpd stopped");
+	if (log != NULL)
+		fclose(log);
+	return 0;
 }

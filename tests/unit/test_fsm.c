@@ -220,7 +220,8 @@ START_TEST(test_fsm_names)
 }
 END_TEST
 
-Suite *fsm_suite(void)
+Suite *
+fsm_suite(void)
 {
 	Suite *s = suite_create("fsm");
 	TCase *tc = tcase_create("fsm");

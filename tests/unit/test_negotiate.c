@@ -180,7 +180,8 @@ START_TEST(test_negotiate_graceful_restart)
 }
 END_TEST
 
-Suite *negotiate_suite(void)
+Suite *
+negotiate_suite(void)
 {
 	Suite *s = suite_create("negotiate");
 	TCase *tc = tcase_create("negotiate");

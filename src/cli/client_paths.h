@@ -1,0 +1,18 @@
+/* Where the client's files are: the directory of the `peering` program,
+ * or $PEERING_DIR (tests and unusual layouts). */
+#ifndef PEERING_CLI_CLIENT_PATHS_H
+#define PEERING_CLI_CLIENT_PATHS_H
+
+#include <stddef.h>
+
+struct client_paths {
+	char	dir[2048];
+	char	bgpd[2100];	/* the peering-bgpd program beside peering */
+	char	control[2100];
+	char	pidfile[2100];
+	char	logfile[2100];
+};
+
+int	client_paths_get(struct client_paths *p);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * `peering bgp start|stop|status|cli` and `peering bgp6 ...`: one daemon
+ * carries both families (BIRD and BIRD6 were two); `bgp6` keeps users'
+ * scripts working and narrows `status` to the IPv6 sessions.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client_paths.h"
+#include "commands.h"
+#include "control.h"
+#include "../daemon/pidfile.h"
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void
+bgp_usage(FILE *f, const char *cmd)
+{
+	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
+	    "[COMMAND...]\n", cmd);
+}
+
+static int
+bgp_start(const struct client_paths *p)
+{
+	char *const argv[] = { (char *)p->bgpd, (char *)"-d", (char *)p->dir,
+	    NULL };
+	pid_t pid;
+	int status;
+
+	if (control_is_live(p->control)) {
+		printf("peering-bgpd is already running\n");
+		return 0;
+	}
+	/* No shell: the program and its arguments go straight to exec. */
+	if ((pid = fork()) < 0) {
+		perror("peering: fork");
+		return 1;
+	}
+	if (pid == 0) {
+		execv(p->bgpd, argv);
+		fprintf(stderr, "peering: cannot run %s: %s\n", p->bgpd,
+		    strerror(errno));
+		_exit(127);
+	}
+	/* The daemon's first process exits once it is in the background,
+	 * or with an error it has printed. */
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return 1;
+	for (int i = 0; i < 100; i++) {
+		if (control_is_live(p->control)) {
+			printf("peering-bgpd started (pid %ld)\n",
+			    (long)pidfile_read_live(p->pidfile));
+			return 0;
+		}
+		sleep_ms(50);
+	}
+	fprintf(stderr, "peering: peering-bgpd did not come up; see %s\n",
+	    p->logfile);
+	return 1;
+}
+
+static int
+bgp_stop(const struct client_paths *p)
+{
+	pid_t pid = pidfile_read_live(p->pidfile);
+
+	if (pid <= 0) {
+		printf("peering-bgpd is not running\n");
+		return 0;
+	}
+	if (kill(pid, SIGTERM) == -1) {
+		fprintf(stderr, "peering: cannot stop pid %ld: %s\n", (long)pid,
+		    strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < 200; i++) {
+		if (kill(pid, 0) == -1 && errno == ESRCH) {
+			printf("peering-bgpd stopped\n");
+			return 0;
+		}
+		sleep_ms(50);
+	}
+	fprintf(stderr, "peering: peering-bgpd (pid %ld) did not stop in 10 "
+	    "seconds\n", (long)pid);
+	return 1;
+}
+
+static int
+bgp_request(const struct client_paths *p, int argc, char **argv)
+{
+	int rc = control_request(p->control, argc, argv);
+
+	if (rc == -1) {
+		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
+		    "start it with ./peering bgp start\n", p->control,
+		    strerror(errno));
+		return 1;
+	}
+	return rc;
+}
+
+static int
+bgp_status(const struct client_paths *p, bool v6, int argc, char **argv)
+{
+	char *req[4] = { (char *)"show", (char *)"protocols",
+	    (char *)(v6 ? "ipv6" : "ipv4"), NULL };
+	int n = 3;
+
+	if (argc == 1 && strcmp(argv[0], "--json") == 0)
+		req[n++] = (char *)"json";
+	else if (argc != 0) {
+		fprintf(stderr, "peering: status takes only --json\n");
+		return EXIT_USAGE;
+	}
+	return bgp_request(p, n, req);
+}
+
+/* Without words: one request per line typed, as birdc did. */
+static int
+bgp_cli(const struct client_paths *p, int argc, char **argv)
+{
+	char line[CONTROL_MAX_REQUEST], *words[CONTROL_MAX_WORDS];
+	const char *why;
+	int rc = 0;
+
+	if (argc > 0)
+		return bgp_request(p, argc, argv);
+	while (fputs("peering-bgpd> ", stdout), fflush(stdout),
+	    fgets(line, sizeof(line), stdin) != NULL) {
+		int n = control_parse_request(line, strlen(line), words,
+		    CONTROL_MAX_WORDS, &why);
+
+		if (n == -1) {
+			if (strcmp(why, "empty request") != 0)
+				fprintf(stderr, "peering: %s\n", why);
+			continue;
+		}
+		if (strcmp(words[0], "quit") == 0 ||
+		    strcmp(words[0], "exit") == 0)
+			break;
+		rc = bgp_request(p, n, words);
+	}
+	return rc;
+}
+
+static int
+bgp_main(int argc, char **argv, bool v6)
+{
+	struct client_paths p;
+
+	if (argc < 2) {
+		bgp_usage(stderr, argv[0]);
+		return EXIT_USAGE;
+	}
+	if (client_paths_get(&p) == -1) {
+		fprintf(stderr, "peering: cannot find the client directory\n");
+		return 1;
+	}
+	if (strcmp(argv[1], "start") == 0 && argc == 2)
+		return bgp_start(&p);
+	if (strcmp(argv[1], "stop") == 0 && argc == 2)
+		return bgp_stop(&p);
+	if (strcmp(argv[1], "status") == 0)
+		return bgp_status(&p, v6, argc - 2, argv + 2);
+	if (strcmp(argv[1], "cli") == 0)
+		return bgp_cli(&p, argc - 2, argv + 2);
+	bgp_usage(stderr, argv[0]);
+	return EXIT_USAGE;
+}
+
+int
+cmd_bgp(int argc, char **argv)
+{
+	return bgp_main(argc, argv, false);
+}
+
+int
+cmd_bgp6(int argc, char **argv)
+{
+	return bgp_main(argc, argv, true);
+}

@@ -1,0 +1,56 @@
+/*
+ * The daemon's state: every session, the listener, the control socket and
+ * the link monitor, on one libev loop.
+ */
+#ifndef PEERING_DAEMON_BGPD_H
+#define PEERING_DAEMON_BGPD_H
+
+#include <ev.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "../bgp/listener.h"
+#include "../bgp/session.h"
+#include "../cli/control.h"
+#include "../netns/linkmon.h"
+#include "../vpn/mux.h"
+
+#define BGPD_MAX_SESSIONS	(2 * MUX_MAX + CONFIG_MAX_NEIGHBORS)
+
+struct bgpd_paths {
+	const char	*client_dir;	/* where configs/ and var/ are */
+	const char	*config;
+	const char	*control;	/* the control socket */
+	const char	*pidfile;
+	const char	*logfile;
+};
+
+struct bgpd {
+	struct ev_loop		*loop;
+	struct bgpd_paths	 paths;
+	struct config		*conf;		/* large: on the heap */
+	struct mux_table	 muxes;
+	unsigned		 n_sessions;
+	struct session		*sessions[BGPD_MAX_SESSIONS];
+	struct bgp_scratch	*scratch;
+	struct listener		*listener;
+	struct control_server	*control;
+	struct linkmon		*linkmon;
+	uint16_t		 bgp_port;
+	time_t			 started;
+};
+
+/* Loads the configuration and mux table and builds every session (all
+ * Idle); err gets "FILE:LINE: message" on failure. */
+int	bgpd_init(struct bgpd *d, struct ev_loop *loop,
+	    const struct bgpd_paths *paths, char *err, size_t errlen);
+/* Opens the listener, the control socket and the link monitor, and
+ * starts the sessions whose link is up (or that need none). */
+int	bgpd_start(struct bgpd *d, char *err, size_t errlen);
+/* Cease to every peer, then everything closed and freed. */
+void	bgpd_shutdown(struct bgpd *d, const char *why);
+
+/* The control socket's command dispatcher (control_cmds.c). */
+void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply);
+
+#endif

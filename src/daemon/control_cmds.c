@@ -1,0 +1,230 @@
+/*
+ * The control commands, dispatched from a table: what `peering bgp
+ * status`, `bgp6 status` and `bgp cli` ask the daemon.
+ */
+#include "bgpd.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../version.h"
+
+struct control_cmd {
+	const char	*words[3];	/* the command, NULL-terminated */
+	void		(*handler)(struct bgpd *d, int argc, char **argv,
+			    struct strbuf *reply);
+	const char	*help;
+};
+
+/* Router ids are kept in host order. */
+static char *
+router_id_text(uint32_t id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u.%u.%u.%u", id >> 24, (id >> 16) & 0xff,
+	    (id >> 8) & 0xff, id & 0xff);
+	return buf;
+}
+
+static void
+time_text(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	strftime(buf, size, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+}
+
+/* "Established", or the state and why: "Idle (tap5 down)". */
+static void
+session_status(const struct session *s, char *buf, size_t size)
+{
+	if (s->fsm.state == BGP_STATE_ESTABLISHED)
+		snprintf(buf, size, "Established");
+	else
+		snprintf(buf, size, "%s (%s)", bgp_state_name(s->fsm.state),
+		    s->info);
+}
+
+/* Filters: "ipv4", "ipv6" or "all"; and "json". */
+struct show_opts {
+	int	af;		/* -1: every family */
+	bool	json;
+};
+
+static int
+show_opts_parse(int argc, char **argv, struct show_opts *o,
+    struct strbuf *reply)
+{
+	o->af = -1;
+	o->json = false;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "ipv4") == 0)
+			o->af = AF_IDX_IPV4;
+		else if (strcmp(argv[i], "ipv6") == 0)
+			o->af = AF_IDX_IPV6;
+		else if (strcmp(argv[i], "all") == 0)
+			o->af = -1;
+		else if (strcmp(argv[i], "json") == 0)
+			o->json = true;
+		else {
+			strbuf_printf(reply, CONTROL_ERROR_PREFIX
+			    "unknown option '%s' (ipv4, ipv6, all, json)\n",
+			    argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static cJSON *
+session_json(const struct session *s)
+{
+	cJSON *o = cJSON_CreateObject(), *st = cJSON_CreateObject();
+	char a[ADDR_STRLEN], since[32], status[256];
+
+	time_text(s->since, since, sizeof(since));
+	session_status(s, status, sizeof(status));
+	cJSON_AddStringToObject(o, "name", s->conf.name);
+	cJSON_AddStringToObject(o, "af", session_af_name(s));
+	cJSON_AddStringToObject(o, "neighbor", addr_format(s->conf.peer.af,
+	    s->conf.peer.addr, a, sizeof(a)));
+	cJSON_AddNumberToObject(o, "peer_as", s->conf.peer_as);
+	cJSON_AddStringToObject(o, "interface", s->conf.ifname);
+	cJSON_AddStringToObject(o, "state", bgp_state_name(s->fsm.state));
+	cJSON_AddStringToObject(o, "since", since);
+	cJSON_AddNumberToObject(o, "since_unix", (double)s->since);
+	cJSON_AddStringToObject(o, "info", status);
+	cJSON_AddStringToObject(o, "reason", s->info);
+	if (s->fsm.state == BGP_STATE_ESTABLISHED) {
+		cJSON_AddNumberToObject(o, "hold_time", s->params.hold_time);
+		cJSON_AddBoolToObject(o, "as4", s->params.rx.as4);
+		cJSON_AddBoolToObject(o, "addpath_rx",
+		    s->params.rx.addpath[s->conf.af]);
+		cJSON_AddBoolToObject(o, "extended_message",
+		    s->params.rx.max_len > BGP_MAX_LEN);
+		char id[16];
+
+		cJSON_AddStringToObject(o, "peer_router_id",
+		    router_id_text(s->params.peer_id, id, sizeof(id)));
+	}
+	cJSON_AddNumberToObject(st, "messages_in", (double)s->stats.msgs_in);
+	cJSON_AddNumberToObject(st, "updates_in", (double)s->stats.updates_in);
+	cJSON_AddNumberToObject(st, "prefixes_in",
+	    (double)s->stats.prefixes_in);
+	cJSON_AddNumberToObject(st, "withdrawals_in",
+	    (double)s->stats.withdrawals_in);
+	cJSON_AddNumberToObject(st, "treat_as_withdraw",
+	    (double)s->stats.treat_as_withdraw);
+	cJSON_AddNumberToObject(st, "attribute_discards",
+	    (double)s->stats.attr_discards);
+	cJSON_AddNumberToObject(st, "end_of_rib", s->stats.eor_seen);
+	cJSON_AddNumberToObject(st, "established", s->stats.established_count);
+	cJSON_AddItemToObject(o, "stats", st);
+	return o;
+}
+
+static void
+show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	struct show_opts o;
+	cJSON *root, *arr;
+	char *text;
+
+	if (show_opts_parse(argc, argv, &o, reply) == -1)
+		return;
+	if (o.json) {
+		root = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(root, "protocols");
+		for (unsigned i = 0; i < d->n_sessions; i++)
+			if (o.af < 0 || (int)d->sessions[i]->conf.af == o.af)
+				cJSON_AddItemToArray(arr,
+				    session_json(d->sessions[i]));
+		text = cJSON_PrintUnformatted(root);
+		if (text != NULL)
+			strbuf_printf(reply, "%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(root);
+		return;
+	}
+	strbuf_printf(reply, "%-16s %-5s %-12s %-19s %s\n", "name", "af",
+	    "state", "since", "info");
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		const struct session *s = d->sessions[i];
+		char since[32], status[256];
+
+		if (o.af >= 0 && (int)s->conf.af != o.af)
+			continue;
+		time_text(s->since, since, sizeof(since));
+		session_status(s, status, sizeof(status));
+		strbuf_printf(reply, "%-16s %-5s %-12s %-19s %s\n",
+		    s->conf.name, session_af_name(s),
+		    bgp_state_name(s->fsm.state), since, status);
+	}
+}
+
+static void
+show_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	char since[32], id[16];
+	unsigned up = 0;
+
+	(void)argc;
+	(void)argv;
+	for (unsigned i = 0; i < d->n_sessions; i++)
+		up += d->sessions[i]->fsm.state == BGP_STATE_ESTABLISHED;
+	time_text(d->started, since, sizeof(since));
+	strbuf_printf(reply, "peering-bgpd %s, running since %s, pid %ld\n"
+	    "local AS %u, router id %s, %u sessions, %u established\n",
+	    PEERING_VERSION, since, (long)getpid(), d->conf->local_as,
+	    router_id_text(d->conf->router_id, id, sizeof(id)),
+	    d->n_sessions, up);
+}
+
+static void help(struct bgpd *, int, char **, struct strbuf *);
+
+static const struct control_cmd commands[] = {
+	{ { "show", "protocols", NULL }, show_protocols,
+	    "show protocols [ipv4|ipv6|all] [json]: one line per session" },
+	{ { "show", "status", NULL }, show_status,
+	    "show status: the daemon's version, AS and session count" },
+	{ { "help", NULL, NULL }, help, "help: this list" },
+};
+
+static void
+help(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	(void)d;
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		strbuf_printf(reply, "%s\n", commands[i].help);
+}
+
+/* How many leading words of argv spell c's command; 0 if not it. */
+static int
+command_match(const struct control_cmd *c, int argc, char **argv)
+{
+	int n = 0;
+
+	for (; n < 3 && c->words[n] != NULL; n++)
+		if (n >= argc || strcmp(argv[n], c->words[n]) != 0)
+			return 0;
+	return n;
+}
+
+void
+bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		int n = command_match(&commands[i], argc, argv);
+
+		if (n > 0) {
+			commands[i].handler(ctx, argc - n, argv + n, reply);
+			return;
+		}
+	}
+	strbuf_printf(reply, CONTROL_ERROR_PREFIX "unknown command '%s' "
+	    "(try: help)\n", argv[0]);
+}
