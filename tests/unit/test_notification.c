@@ -12,26 +12,6 @@
 
 #define MARKER	"ffffffff ffffffff ffffffff ffffffff "
 
-static void
-put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static size_t
-msg_make(uint8_t *buf, size_t size, uint8_t type, const char *body)
-{
-	size_t n;
-
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	n = BGP_HEADER_LEN + th_hex(body, buf + BGP_HEADER_LEN,
-	    size - BGP_HEADER_LEN);
-	put16(buf + BGP_MARKER_LEN, n);
-	buf[18] = type;
-	return n;
-}
-
 /* Every code and subcode registered by RFC 4271 (and the Cease ones). */
 START_TEST(test_names)
 {
@@ -139,7 +119,7 @@ START_TEST(test_notification_decode)
 	struct bgp_err err;
 	size_t len, wl;
 
-	len = msg_make(tmp, sizeof(tmp), BGP_NOTIFICATION, c->body);
+	len = th_msg(tmp, sizeof(tmp), BGP_NOTIFICATION, c->body);
 	buf = malloc(len);
 	memcpy(buf, tmp, len);
 	bgp_err_clear(&err);
@@ -199,7 +179,7 @@ START_TEST(test_notification_short)
 	const uint8_t *d;
 	size_t len, dl;
 
-	len = msg_make(tmp, sizeof(tmp), BGP_NOTIFICATION, "06");
+	len = th_msg(tmp, sizeof(tmp), BGP_NOTIFICATION, "06");
 	ck_assert_uint_eq(len, 20);
 	buf = malloc(len);
 	memcpy(buf, tmp, len);
@@ -347,13 +327,13 @@ START_TEST(test_notification_truncations)
 	size_t len, cut;
 	int rc;
 
-	len = msg_make(full, sizeof(full), BGP_NOTIFICATION,
+	len = th_msg(full, sizeof(full), BGP_NOTIFICATION,
 	    "06 02 05 68656c6c6f");
 	for (cut = 0; cut <= len; cut++) {
 		m = malloc(cut > 0 ? cut : 1);
 		memcpy(m, full, cut);
 		if (cut >= BGP_HEADER_LEN)
-			put16(m + BGP_MARKER_LEN, cut);
+			th_put16(m + BGP_MARKER_LEN, cut);
 		bgp_err_clear(&err);
 		rc = bgp_notification_decode(rbuf_make(m, cut), &n, &err);
 		ck_assert_int_eq(rc, cut < BGP_NOTIFICATION_MIN_LEN ? -1 : 0);

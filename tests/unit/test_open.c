@@ -31,27 +31,6 @@
 #define CAP_UNK1	"f0 00 "
 #define CAP_UNK2	"f1 03 aabbcc "
 
-static void
-put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* A message: header with the length computed here, then the body. */
-static size_t
-msg_make(uint8_t *buf, size_t size, uint8_t type, const char *body)
-{
-	size_t n;
-
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	n = BGP_HEADER_LEN + th_hex(body, buf + BGP_HEADER_LEN,
-	    size - BGP_HEADER_LEN);
-	put16(buf + BGP_MARKER_LEN, n);
-	buf[18] = type;
-	return n;
-}
-
 /* An OPEN whose optional parameters length is computed here. */
 static size_t
 open_make(uint8_t *buf, size_t size, const char *fixed, const char *params)
@@ -67,7 +46,7 @@ open_make(uint8_t *buf, size_t size, const char *fixed, const char *params)
 	ck_assert_uint_lt(p, 255);
 	buf[n] = (uint8_t)p;
 	n += 1 + p;
-	put16(buf + BGP_MARKER_LEN, n);
+	th_put16(buf + BGP_MARKER_LEN, n);
 	return n;
 }
 
@@ -317,7 +296,7 @@ START_TEST(test_open_ext_params)
 	struct bgp_open o;
 	size_t n;
 
-	n = msg_make(buf, sizeof(buf), BGP_OPEN, FIXED
+	n = th_msg(buf, sizeof(buf), BGP_OPEN, FIXED
 	    "ff ff 000f 02 000c" CAP_MP4 CAP_AS4);
 	decode_ok(buf, n, &o);
 	ck_assert_uint_eq(o.caps.n_mp, 1);
@@ -325,7 +304,7 @@ START_TEST(test_open_ext_params)
 	ck_assert(o.caps.as4);
 	ck_assert_uint_eq(o.caps.as4_number, 4200000000u);
 
-	n = msg_make(buf, sizeof(buf), BGP_OPEN, FIXED
+	n = th_msg(buf, sizeof(buf), BGP_OPEN, FIXED
 	    "ff ff 0014 02 0006" CAP_MP6 "02 0008" CAP_RR CAP_AS4);
 	decode_ok(buf, n, &o);
 	ck_assert(has_mp(&o.caps, BGP_AFI_IPV6, 1));
@@ -441,7 +420,7 @@ START_TEST(test_open_errors)
 	size_t n;
 	int rc;
 
-	n = msg_make(tmp, sizeof(tmp), BGP_OPEN, c->body);
+	n = th_msg(tmp, sizeof(tmp), BGP_OPEN, c->body);
 	/* an exact-size copy, so a read past the end is caught by ASan */
 	buf = malloc(n);
 	memcpy(buf, tmp, n);
@@ -750,7 +729,7 @@ START_TEST(test_open_truncations)
 		m = malloc(cut > 0 ? cut : 1);
 		memcpy(m, full, cut);
 		if (cut >= BGP_HEADER_LEN)
-			put16(m + BGP_MARKER_LEN, cut);
+			th_put16(m + BGP_MARKER_LEN, cut);
 		bgp_err_clear(&err);
 		ck_assert_msg(bgp_open_decode(rbuf_make(m, cut), &o, &err) ==
 		    -1, "cut at %zu accepted", cut);

@@ -12,26 +12,6 @@
 
 #define MARKER	"ffffffff ffffffff ffffffff ffffffff "
 
-static void
-put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static size_t
-msg_make(uint8_t *buf, size_t size, uint8_t type, const char *body)
-{
-	size_t n;
-
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	n = BGP_HEADER_LEN + th_hex(body, buf + BGP_HEADER_LEN,
-	    size - BGP_HEADER_LEN);
-	put16(buf + BGP_MARKER_LEN, n);
-	buf[18] = type;
-	return n;
-}
-
 struct rr_case {
 	const char	*body;	/* AFI, subtype, SAFI */
 	uint16_t	 afi;
@@ -59,7 +39,7 @@ START_TEST(test_refresh_decode)
 	struct bgp_err err;
 	size_t n;
 
-	n = msg_make(tmp, sizeof(tmp), BGP_ROUTE_REFRESH, c->body);
+	n = th_msg(tmp, sizeof(tmp), BGP_ROUTE_REFRESH, c->body);
 	ck_assert_uint_eq(n, BGP_ROUTE_REFRESH_LEN);
 	buf = malloc(n);
 	memcpy(buf, tmp, n);
@@ -82,7 +62,7 @@ START_TEST(test_refresh_encode)
 	struct wbuf w;
 	size_t n;
 
-	n = msg_make(want, sizeof(want), BGP_ROUTE_REFRESH, c->body);
+	n = th_msg(want, sizeof(want), BGP_ROUTE_REFRESH, c->body);
 	memset(&rr, 0, sizeof(rr));
 	rr.afi = c->afi;
 	rr.subtype = c->subtype;
@@ -115,7 +95,7 @@ START_TEST(test_refresh_bad_length)
 	const uint8_t *d;
 	size_t n, dl;
 
-	n = msg_make(tmp, sizeof(tmp), BGP_ROUTE_REFRESH, bad_len[_i]);
+	n = th_msg(tmp, sizeof(tmp), BGP_ROUTE_REFRESH, bad_len[_i]);
 	buf = malloc(n);
 	memcpy(buf, tmp, n);
 	bgp_err_clear(&err);
@@ -139,7 +119,7 @@ START_TEST(test_refresh_unknown_subtype)
 	struct bgp_err err;
 	size_t n;
 
-	n = msg_make(buf, sizeof(buf), BGP_ROUTE_REFRESH, "0001 03 01");
+	n = th_msg(buf, sizeof(buf), BGP_ROUTE_REFRESH, "0001 03 01");
 	bgp_err_clear(&err);
 	ck_assert_int_eq(bgp_route_refresh_decode(rbuf_make(buf, n), &rr,
 	    &err), 0);

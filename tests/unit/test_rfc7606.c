@@ -30,59 +30,6 @@
 
 static struct bgp_scratch scratch;
 
-static void
-put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* An UPDATE from its three parts; every length outside them computed. */
-static size_t
-upd_make(uint8_t *buf, size_t size, const char *wd, const char *attrs,
-    const char *nlri)
-{
-	size_t off = BGP_HEADER_LEN, n;
-
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	buf[18] = BGP_UPDATE;
-	n = th_hex(wd, buf + off + 2, size - off - 2);
-	put16(buf + off, n);
-	off += 2 + n;
-	n = th_hex(attrs, buf + off + 2, size - off - 2);
-	put16(buf + off, n);
-	off += 2 + n;
-	off += th_hex(nlri, buf + off, size - off);
-	put16(buf + BGP_MARKER_LEN, off);
-	return off;
-}
-
-/* An UPDATE whose body is taken as it is: only the header is made. */
-static size_t
-upd_raw(uint8_t *buf, size_t size, const char *body)
-{
-	size_t n;
-
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	buf[18] = BGP_UPDATE;
-	n = BGP_HEADER_LEN + th_hex(body, buf + BGP_HEADER_LEN,
-	    size - BGP_HEADER_LEN);
-	put16(buf + BGP_MARKER_LEN, n);
-	return n;
-}
-
-static struct bgp_codec_opts
-opts_make(bool as4, bool ibgp)
-{
-	struct bgp_codec_opts o;
-
-	memset(&o, 0, sizeof(o));
-	o.as4 = as4;
-	o.ibgp = ibgp;
-	o.max_len = BGP_MAX_LEN;
-	return o;
-}
-
 struct bad_case {
 	const char	*name;
 	const char	*wd, *attrs, *nlri;	/* parts, or ... */
@@ -326,7 +273,7 @@ has_note(const struct bgp_attrs *a, uint8_t type)
 START_TEST(test_malformed)
 {
 	const struct bad_case *c = &bad_cases[_i];
-	struct bgp_codec_opts o = opts_make(!c->old, c->ibgp);
+	struct bgp_codec_opts o = th_opts(!c->old, c->ibgp);
 	uint8_t tmp[512], *msg;
 	struct bgp_update u;
 	struct bgp_err e;
@@ -334,9 +281,9 @@ START_TEST(test_malformed)
 	size_t n;
 
 	if (c->raw != NULL)
-		n = upd_raw(tmp, sizeof(tmp), c->raw);
+		n = th_msg(tmp, sizeof(tmp), BGP_UPDATE, c->raw);
 	else
-		n = upd_make(tmp, sizeof(tmp), c->wd, c->attrs, c->nlri);
+		n = th_update(tmp, sizeof(tmp), c->wd, c->attrs, c->nlri);
 	/* an exact-size copy, so ASan sees any read past the end */
 	msg = malloc(n);
 	memcpy(msg, tmp, n);
@@ -383,13 +330,13 @@ END_TEST
 START_TEST(test_duplicate_attribute)
 {
 	uint8_t buf[512];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	struct bgp_err e;
 	enum bgp_action a;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_BASE "80 04 04 00000064 "
+	n = th_update(buf, sizeof(buf), "", A_BASE "80 04 04 00000064 "
 	    "80 04 04 000000c8", NLRI);
 	bgp_err_clear(&e);
 	a = bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL, &e);
@@ -399,7 +346,7 @@ START_TEST(test_duplicate_attribute)
 	ck_assert_uint_eq(u.nlri.len, 4);
 
 	/* a second, malformed copy changes nothing either */
-	n = upd_make(buf, sizeof(buf), "", A_BASE "c0 08 04 b7d90001 "
+	n = th_update(buf, sizeof(buf), "", A_BASE "c0 08 04 b7d90001 "
 	    "c0 08 05 b7d90002 00", NLRI);
 	bgp_err_clear(&e);
 	a = bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL, &e);
@@ -408,7 +355,7 @@ START_TEST(test_duplicate_attribute)
 	ck_assert_mem_eq(u.attrs.communities.p, "\xb7\xd9\x00\x01", 4);
 
 	/* duplicate ORIGIN: the first kept */
-	n = upd_make(buf, sizeof(buf), "", "40 01 01 01 " A_PATH A_NH
+	n = th_update(buf, sizeof(buf), "", "40 01 01 01 " A_PATH A_NH
 	    "40 01 01 02", NLRI);
 	bgp_err_clear(&e);
 	a = bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL, &e);
@@ -421,21 +368,21 @@ END_TEST
 START_TEST(test_withdraw_needs_nothing)
 {
 	uint8_t buf[512];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	struct bgp_err e;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "18 0a0100 10 c612", "", "");
+	n = th_update(buf, sizeof(buf), "18 0a0100 10 c612", "", "");
 	bgp_err_clear(&e);
 	ck_assert_int_eq(bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL,
 	    &e), BGP_ACT_ACCEPT);
-	n = upd_make(buf, sizeof(buf), "", A_MPUNREACH, "");
+	n = th_update(buf, sizeof(buf), "", A_MPUNREACH, "");
 	bgp_err_clear(&e);
 	ck_assert_int_eq(bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL,
 	    &e), BGP_ACT_ACCEPT);
 	/* and NEXT_HOP is not needed for MP_REACH_NLRI (RFC 4760 3) */
-	n = upd_make(buf, sizeof(buf), "", A_MPREACH A_ORIGIN A_PATH, "");
+	n = th_update(buf, sizeof(buf), "", A_MPREACH A_ORIGIN A_PATH, "");
 	bgp_err_clear(&e);
 	ck_assert_int_eq(bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL,
 	    &e), BGP_ACT_ACCEPT);
@@ -468,13 +415,13 @@ nlri_text(struct rbuf b, unsigned af, char *out, size_t size)
 START_TEST(test_treat_as_withdraw_keeps_nlri)
 {
 	uint8_t buf[512];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	struct bgp_err e;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "18 0a0100", "40 01 01 03 " A_PATH
+	n = th_update(buf, sizeof(buf), "18 0a0100", "40 01 01 03 " A_PATH
 	    A_NH, "18 c00002 10 c612");
 	bgp_err_clear(&e);
 	ck_assert_int_eq(bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL,
@@ -485,7 +432,7 @@ START_TEST(test_treat_as_withdraw_keeps_nlri)
 	ck_assert_str_eq(text, "192.0.2.0/24 198.18.0.0/16");
 
 	/* the same with the families in MP attributes */
-	n = upd_make(buf, sizeof(buf), "", A_MPREACH A_MPUNREACH A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_MPREACH A_MPUNREACH A_ORIGIN
 	    A_PATH "c0 08 05 b7d90001 00", "");
 	bgp_err_clear(&e);
 	ck_assert_int_eq(bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL,
@@ -499,7 +446,7 @@ START_TEST(test_treat_as_withdraw_keeps_nlri)
 	ck_assert_str_eq(text, "2001:db8:2::/48");
 
 	/* an attribute overrunning the block: NLRI found by the total */
-	n = upd_make(buf, sizeof(buf), "", A_BASE "c0 08 08 b7d90001",
+	n = th_update(buf, sizeof(buf), "", A_BASE "c0 08 08 b7d90001",
 	    "18 c00002 10 c612");
 	bgp_err_clear(&e);
 	ck_assert_int_eq(bgp_update_decode(rbuf_make(buf, n), &o, &u, NULL,
@@ -557,14 +504,14 @@ at_prefix_end(const uint8_t *nlri, size_t len, size_t cut, bool addpath)
 START_TEST(test_truncations)
 {
 	const struct good_msg *g = &good_msgs[_i];
-	struct bgp_codec_opts o = opts_make(!g->old, g->ibgp);
+	struct bgp_codec_opts o = th_opts(!g->old, g->ibgp);
 	uint8_t full[512];
 	struct bgp_update u;
 	struct bgp_err e;
 	size_t n, cut, nlri_at;
 
 	o.addpath[AF_IDX_IPV4] = g->addpath;
-	n = upd_make(full, sizeof(full), g->wd, g->attrs, g->nlri);
+	n = th_update(full, sizeof(full), g->wd, g->attrs, g->nlri);
 	nlri_at = BGP_HEADER_LEN + 2 + load_u16(full + BGP_HEADER_LEN);
 	nlri_at += 2 + load_u16(full + nlri_at);
 
@@ -578,7 +525,7 @@ START_TEST(test_truncations)
 
 		memcpy(m, full, cut);
 		if (cut >= BGP_HEADER_LEN)
-			put16(m + BGP_MARKER_LEN, cut);
+			th_put16(m + BGP_MARKER_LEN, cut);
 		bgp_err_clear(&e);
 		a = bgp_update_decode(rbuf_make(m, cut), &o, &u,
 		    g->old ? &scratch : NULL, &e);
@@ -600,14 +547,14 @@ END_TEST
 START_TEST(test_truncations_header_unpatched)
 {
 	const struct good_msg *g = &good_msgs[_i];
-	struct bgp_codec_opts o = opts_make(!g->old, g->ibgp);
+	struct bgp_codec_opts o = th_opts(!g->old, g->ibgp);
 	uint8_t full[512];
 	struct bgp_update u;
 	struct bgp_err e;
 	size_t n, cut;
 
 	o.addpath[AF_IDX_IPV4] = g->addpath;
-	n = upd_make(full, sizeof(full), g->wd, g->attrs, g->nlri);
+	n = th_update(full, sizeof(full), g->wd, g->attrs, g->nlri);
 	for (cut = 0; cut < n; cut++) {
 		uint8_t *m = malloc(cut > 0 ? cut : 1);
 
@@ -625,7 +572,7 @@ END_TEST
 START_TEST(test_byte_flips)
 {
 	const struct good_msg *g = &good_msgs[_i];
-	struct bgp_codec_opts o = opts_make(!g->old, g->ibgp);
+	struct bgp_codec_opts o = th_opts(!g->old, g->ibgp);
 	uint8_t full[512], *m;
 	struct bgp_update u;
 	struct bgp_err e;
@@ -633,7 +580,7 @@ START_TEST(test_byte_flips)
 	unsigned v;
 
 	o.addpath[AF_IDX_IPV4] = g->addpath;
-	n = upd_make(full, sizeof(full), g->wd, g->attrs, g->nlri);
+	n = th_update(full, sizeof(full), g->wd, g->attrs, g->nlri);
 	m = malloc(n);
 	for (pos = BGP_HEADER_LEN; pos < n; pos++) {
 		for (v = 0; v < 256; v++) {

@@ -42,45 +42,6 @@
 
 static struct bgp_scratch scratch_a, scratch_b;
 
-static void
-put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* An UPDATE from its three parts; every length outside them computed. */
-static size_t
-upd_make(uint8_t *buf, size_t size, const char *wd, const char *attrs,
-    const char *nlri)
-{
-	size_t off = BGP_HEADER_LEN, n;
-
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	buf[18] = BGP_UPDATE;
-	n = th_hex(wd, buf + off + 2, size - off - 2);
-	put16(buf + off, n);
-	off += 2 + n;
-	n = th_hex(attrs, buf + off + 2, size - off - 2);
-	put16(buf + off, n);
-	off += 2 + n;
-	off += th_hex(nlri, buf + off, size - off);
-	put16(buf + BGP_MARKER_LEN, off);
-	return off;
-}
-
-static struct bgp_codec_opts
-opts_make(bool as4, bool ibgp)
-{
-	struct bgp_codec_opts o;
-
-	memset(&o, 0, sizeof(o));
-	o.as4 = as4;
-	o.ibgp = ibgp;
-	o.max_len = BGP_MAX_LEN;
-	return o;
-}
-
 static enum bgp_action
 decode(const uint8_t *msg, size_t len, const struct bgp_codec_opts *o,
     struct bgp_update *u, struct bgp_scratch *s, struct bgp_err *e)
@@ -186,13 +147,13 @@ find_unknown(const struct bgp_attrs *a, uint8_t type)
 START_TEST(test_decode_every_attribute)
 {
 	uint8_t buf[512], *msg;
-	struct bgp_codec_opts o = opts_make(true, true);
+	struct bgp_codec_opts o = th_opts(true, true);
 	struct bgp_update u;
 	const struct bgp_attrs *a = &u.attrs;
 	char text[512];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "18 0a0100", FULL_ATTRS,
+	n = th_update(buf, sizeof(buf), "18 0a0100", FULL_ATTRS,
 	    "18 c00002 10 c612");
 	msg = malloc(n);
 	memcpy(msg, buf, n);
@@ -256,12 +217,12 @@ END_TEST
 START_TEST(test_decode_plain_route)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_BASE, "18 c00002");
+	n = th_update(buf, sizeof(buf), "", A_BASE, "18 c00002");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert_uint_eq(u.withdrawn.len, 0);
 	nlri_text(u.nlri, AF_IDX_IPV4, false, text, sizeof(text));
@@ -280,11 +241,11 @@ END_TEST
 START_TEST(test_decode_extended_length)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", "50 01 0001 01 "
+	n = th_update(buf, sizeof(buf), "", "50 01 0001 01 "
 	    "50 02 0006 02 01 0000fde8 " "50 03 0004 c0000201 "
 	    "d0 08 0004 b7d90001", "18 c00002");
 	decode_ok(buf, n, &o, &u, NULL);
@@ -338,12 +299,12 @@ START_TEST(test_decode_as_path)
 	const struct path_case *c = &path_cases[_i];
 	char attrs[256];
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(c->as4, c->ibgp);
+	struct bgp_codec_opts o = th_opts(c->as4, c->ibgp);
 	struct bgp_update u;
 	size_t n;
 
 	snprintf(attrs, sizeof(attrs), A_ORIGIN "%s " A_NH, c->attr);
-	n = upd_make(buf, sizeof(buf), "", attrs, "18 c00002");
+	n = th_update(buf, sizeof(buf), "", attrs, "18 c00002");
 	decode_ok(buf, n, &o, &u, &scratch_a);
 	assert_view(u.attrs.as_path, c->want);
 }
@@ -353,11 +314,11 @@ END_TEST
 START_TEST(test_decode_aggregator_6)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(false, false);
+	struct bgp_codec_opts o = th_opts(false, false);
 	struct bgp_update u;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_ORIGIN "40 02 04 02 01 fde8 "
+	n = th_update(buf, sizeof(buf), "", A_ORIGIN "40 02 04 02 01 fde8 "
 	    A_NH "c0 07 06 fde9 c0000202", "18 c00002");
 	decode_ok(buf, n, &o, &u, &scratch_a);
 	ck_assert(bgp_attr_has(&u.attrs, BGP_ATTR_AGGREGATOR));
@@ -369,13 +330,13 @@ END_TEST
 START_TEST(test_decode_mp_reach_link_local)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
 	/* no NEXT_HOP: RFC 4760 3, only MP_REACH_NLRI carries NLRI */
-	n = upd_make(buf, sizeof(buf), "", A_MPREACH_LL A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_MPREACH_LL A_ORIGIN
 	    A_PATH_SHORT, "");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert_uint_eq(u.attrs.mp_reach.nh_len, 32);
@@ -396,13 +357,13 @@ END_TEST
 START_TEST(test_decode_mp_unreach_only)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
 	/* withdrawals need no other attribute */
-	n = upd_make(buf, sizeof(buf), "", "80 0f 13 0002 01 "
+	n = th_update(buf, sizeof(buf), "", "80 0f 13 0002 01 "
 	    "30 20010db80002 40 20010db800000003", "");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert(bgp_attr_has(&u.attrs, BGP_ATTR_MP_UNREACH));
@@ -419,12 +380,12 @@ END_TEST
 START_TEST(test_decode_mp_reach_other_family)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	size_t n;
 
 	/* IPv4 multicast (SAFI 2) */
-	n = upd_make(buf, sizeof(buf), "", "80 0e 0d 0001 02 04 c0000201 00 "
+	n = th_update(buf, sizeof(buf), "", "80 0e 0d 0001 02 04 c0000201 00 "
 	    "18 c00002 " A_ORIGIN A_PATH_SHORT, "");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert(bgp_attr_has(&u.attrs, BGP_ATTR_MP_REACH));
@@ -438,12 +399,12 @@ END_TEST
 START_TEST(test_decode_unknown_attrs)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	const struct bgp_attr_raw *r;
 	struct bgp_update u;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_BASE "e0 f0 03 aabbcc "
+	n = th_update(buf, sizeof(buf), "", A_BASE "e0 f0 03 aabbcc "
 	    "80 f1 02 1122 " "d0 f2 0003 010203 " "c0 f3 00", "18 c00002");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert_uint_eq(u.attrs.n_unknown, 4);
@@ -491,11 +452,11 @@ START_TEST(test_decode_eor)
 {
 	const struct eor_case *c = &eor_cases[_i];
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), c->wd, c->attrs, c->nlri);
+	n = th_update(buf, sizeof(buf), c->wd, c->attrs, c->nlri);
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert_msg(bgp_update_eor(&u) == c->eor, "%s: %d", c->name,
 	    bgp_update_eor(&u));
@@ -506,13 +467,13 @@ END_TEST
 START_TEST(test_decode_addpath_ipv4)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
 	o.addpath[AF_IDX_IPV4] = true;
-	n = upd_make(buf, sizeof(buf), "00000005 18 0a0100", A_BASE,
+	n = th_update(buf, sizeof(buf), "00000005 18 0a0100", A_BASE,
 	    "00000001 18 c00002 00000002 18 c00002 ffffffff 10 c612");
 	decode_ok(buf, n, &o, &u, NULL);
 	nlri_text(u.withdrawn, AF_IDX_IPV4, true, text, sizeof(text));
@@ -526,13 +487,13 @@ END_TEST
 START_TEST(test_decode_addpath_ipv6)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
 	o.addpath[AF_IDX_IPV6] = true;
-	n = upd_make(buf, sizeof(buf), "",
+	n = th_update(buf, sizeof(buf), "",
 	    "80 0e 20 0002 01 10 " NH6 "00 00000007 30 20010db80001 "
 	    "80 0f 0e 0002 01 00000008 30 20010db80002 " A_ORIGIN
 	    A_PATH_SHORT, "");
@@ -550,13 +511,13 @@ END_TEST
 START_TEST(test_decode_addpath_per_family)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
 	o.addpath[AF_IDX_IPV6] = true;
-	n = upd_make(buf, sizeof(buf), "", A_BASE, "18 c00002");
+	n = th_update(buf, sizeof(buf), "", A_BASE, "18 c00002");
 	decode_ok(buf, n, &o, &u, NULL);
 	nlri_text(u.nlri, AF_IDX_IPV4, false, text, sizeof(text));
 	ck_assert_str_eq(text, "192.0.2.0/24");
@@ -616,14 +577,14 @@ START_TEST(test_decode_as4_merge)
 {
 	const struct as4_case *c = &as4_cases[_i];
 	uint8_t buf[256], addr[4];
-	struct bgp_codec_opts o = opts_make(c->as4, false);
+	struct bgp_codec_opts o = th_opts(c->as4, false);
 	struct bgp_update u;
 	struct bgp_err e;
 	enum bgp_action a;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", c->attrs, "18 c00002");
+	n = th_update(buf, sizeof(buf), "", c->attrs, "18 c00002");
 	a = decode(buf, n, &o, &u, &scratch_a, &e);
 	/* a 4-octet session may drop the AS4 attributes as discards */
 	ck_assert_msg(a == BGP_ACT_ACCEPT || (c->as4 &&
@@ -644,11 +605,11 @@ END_TEST
 START_TEST(test_decode_as4_path_view)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(false, false);
+	struct bgp_codec_opts o = th_opts(false, false);
 	struct bgp_update u;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_ORIGIN
 	    "40 02 0a 02 04 fde8 5ba0 5ba0 0001 " A_NH
 	    "c0 11 0e 02 03 fa56ea01 fa56ea02 00000001", "18 c00002");
 	decode_ok(buf, n, &o, &u, &scratch_a);
@@ -660,12 +621,12 @@ END_TEST
 START_TEST(test_decode_mp_reach_reserved)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", "80 0e 1c 0002 01 10 " NH6
+	n = th_update(buf, sizeof(buf), "", "80 0e 1c 0002 01 10 " NH6
 	    "01 30 20010db80001 " A_ORIGIN A_PATH_SHORT, "");
 	decode_ok(buf, n, &o, &u, NULL);
 	nlri_text(u.attrs.mp_reach.nlri, AF_IDX_IPV6, false, text,
@@ -678,12 +639,12 @@ END_TEST
 START_TEST(test_decode_mp_reach_ipv4)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", "80 0e 0d 0001 01 04 c0000209 00 "
+	n = th_update(buf, sizeof(buf), "", "80 0e 0d 0001 01 04 c0000209 00 "
 	    "18 c00002 " A_ORIGIN A_PATH_SHORT, "");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert_int_eq(u.attrs.mp_reach.af, AF_IDX_IPV4);
@@ -700,12 +661,12 @@ END_TEST
 START_TEST(test_decode_as_trans_aggregator_alone)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(false, false);
+	struct bgp_codec_opts o = th_opts(false, false);
 	struct bgp_update u;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_ORIGIN
 	    "40 02 06 02 02 fde8 5ba0 " A_NH "c0 07 06 5ba0 c0000202 "
 	    "c0 11 0a 02 02 0000fde8 fa56ea01", "18 c00002");
 	decode_ok(buf, n, &o, &u, &scratch_a);
@@ -721,7 +682,7 @@ START_TEST(test_decode_huge_old_path)
 {
 	static uint8_t buf[BGP_EXT_MAX_LEN];
 	static uint32_t as4[31 * 255];
-	struct bgp_codec_opts o = opts_make(false, false);
+	struct bgp_codec_opts o = th_opts(false, false);
 	struct bgp_update u;
 	struct wbuf w;
 	size_t start, attrs_at, seg, i;
@@ -788,7 +749,7 @@ START_TEST(test_decode_many_unknown)
 {
 	char attrs[2048];
 	uint8_t buf[2048];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	struct bgp_err e;
 	size_t n, off;
@@ -799,7 +760,7 @@ START_TEST(test_decode_many_unknown)
 		off += (size_t)snprintf(attrs + off, sizeof(attrs) - off,
 		    "c0 %02x 01 %02x ", 0x80 + i, i);
 	ck_assert_uint_lt(off, sizeof(attrs));
-	n = upd_make(buf, sizeof(buf), "", attrs, "18 c00002");
+	n = th_update(buf, sizeof(buf), "", attrs, "18 c00002");
 	memset(&u, 0, sizeof(u));
 	(void)decode(buf, n, &o, &u, NULL, &e);
 	ck_assert_uint_le(u.attrs.n_unknown, BGP_MAX_UNKNOWN_ATTRS);
@@ -814,7 +775,7 @@ START_TEST(test_decode_many_discards)
 {
 	char attrs[1024];
 	uint8_t buf[1024];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	struct bgp_err e;
 	size_t n, off;
@@ -824,7 +785,7 @@ START_TEST(test_decode_many_discards)
 	for (i = 0; i < 20; i++)
 		off += (size_t)snprintf(attrs + off, sizeof(attrs) - off,
 		    "40 06 01 00 c0 07 07 00000001 000000 ");
-	n = upd_make(buf, sizeof(buf), "", attrs, "18 c00002");
+	n = th_update(buf, sizeof(buf), "", attrs, "18 c00002");
 	ck_assert_int_eq(decode(buf, n, &o, &u, NULL, &e),
 	    BGP_ACT_ATTR_DISCARD);
 	ck_assert_uint_le(u.attrs.n_notes, BGP_MAX_NOTES);
@@ -838,11 +799,11 @@ END_TEST
 START_TEST(test_decode_partial_bits)
 {
 	uint8_t buf[256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_BASE "e0 08 04 b7d90001 "
+	n = th_update(buf, sizeof(buf), "", A_BASE "e0 08 04 b7d90001 "
 	    "c0 20 0c 0000b7d9 00000001 00000002", "18 c00002");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert((u.attrs.partial[BGP_ATTR_COMMUNITIES >> 3] >>
@@ -895,14 +856,14 @@ START_TEST(test_encode_canonical)
 {
 	const struct canon_case *c = &canon_cases[_i];
 	uint8_t buf[1024], mem[4096];
-	struct bgp_codec_opts o = opts_make(c->as4, c->ibgp);
+	struct bgp_codec_opts o = th_opts(c->as4, c->ibgp);
 	struct bgp_update a, b;
 	struct wbuf w;
 	size_t n;
 
 	o.addpath[AF_IDX_IPV4] = c->addpath4;
 	o.addpath[AF_IDX_IPV6] = c->addpath6;
-	n = upd_make(buf, sizeof(buf), c->wd, c->attrs, c->nlri);
+	n = th_update(buf, sizeof(buf), c->wd, c->attrs, c->nlri);
 	decode_ok(buf, n, &o, &a, &scratch_a);
 	wbuf_init(&w, mem, sizeof(mem));
 	bgp_update_encode(&w, &a, &o);
@@ -922,15 +883,15 @@ END_TEST
 START_TEST(test_encode_reorders)
 {
 	uint8_t buf[512], want[512], mem[4096];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update a, b;
 	struct wbuf w;
 	size_t n, wn;
 
-	n = upd_make(buf, sizeof(buf), "", "c0 08 04 b7d90001 "
+	n = th_update(buf, sizeof(buf), "", "c0 08 04 b7d90001 "
 	    "50 03 0004 c0000201 " A_MPUNREACH A_PATH_SHORT A_ORIGIN,
 	    "18 c00002");
-	wn = upd_make(want, sizeof(want), "", A_MPUNREACH A_BASE
+	wn = th_update(want, sizeof(want), "", A_MPUNREACH A_BASE
 	    "c0 08 04 b7d90001", "18 c00002");
 	decode_ok(buf, n, &o, &a, NULL);
 	wbuf_init(&w, mem, sizeof(mem));
@@ -947,7 +908,7 @@ END_TEST
 START_TEST(test_encode_long_attribute)
 {
 	uint8_t head[256], buf[1024], mem[4096];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update a, b;
 	struct wbuf w;
 	size_t hn, i, start;
@@ -1001,12 +962,12 @@ START_TEST(test_update_not_equal)
 		A_BASE "e0 f0 03 aabbcd",
 	};
 	uint8_t buf[10][256];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	static struct bgp_update u[10];
 	size_t n, i, j;
 
 	for (i = 0; i < 10; i++) {
-		n = upd_make(buf[i], sizeof(buf[i]), "", attrs[i], "18 c00002");
+		n = th_update(buf[i], sizeof(buf[i]), "", attrs[i], "18 c00002");
 		decode_ok(buf[i], n, &o, &u[i], NULL);
 	}
 	for (i = 0; i < 10; i++)
@@ -1015,10 +976,10 @@ START_TEST(test_update_not_equal)
 			    (i == j), "%zu vs %zu", i, j);
 
 	/* same attributes, other prefixes */
-	n = upd_make(buf[1], sizeof(buf[1]), "", A_BASE, "18 c00003");
+	n = th_update(buf[1], sizeof(buf[1]), "", A_BASE, "18 c00003");
 	decode_ok(buf[1], n, &o, &u[1], NULL);
 	ck_assert(!bgp_update_equal(&u[0], &u[1]));
-	n = upd_make(buf[1], sizeof(buf[1]), "18 c00002", A_BASE, "18 c00002");
+	n = th_update(buf[1], sizeof(buf[1]), "18 c00002", A_BASE, "18 c00002");
 	decode_ok(buf[1], n, &o, &u[1], NULL);
 	ck_assert(!bgp_update_equal(&u[0], &u[1]));
 }
@@ -1029,20 +990,20 @@ END_TEST
 START_TEST(test_encode_old_speaker)
 {
 	uint8_t buf[512], want[512], mem[4096];
-	struct bgp_codec_opts o4 = opts_make(true, false);
-	struct bgp_codec_opts o2 = opts_make(false, false);
+	struct bgp_codec_opts o4 = th_opts(true, false);
+	struct bgp_codec_opts o2 = th_opts(false, false);
 	struct bgp_update a, b;
 	struct wbuf w;
 	char text[256];
 	size_t n, wn;
 
-	n = upd_make(buf, sizeof(buf), "", A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_ORIGIN
 	    "40 02 0a 02 02 0000fde8 fa56ea01 " A_NH A_AGG8, "18 c00002");
 	decode_ok(buf, n, &o4, &a, NULL);
 	wbuf_init(&w, mem, sizeof(mem));
 	bgp_update_encode(&w, &a, &o2);
 	ck_assert(!w.overflow);
-	wn = upd_make(want, sizeof(want), "", A_ORIGIN
+	wn = th_update(want, sizeof(want), "", A_ORIGIN
 	    "40 02 06 02 02 fde8 5ba0 " A_NH "c0 07 06 5ba0 c0000202 "
 	    "c0 11 0a 02 02 0000fde8 fa56ea01 "
 	    "c0 12 08 fa56ea01 c0000202", "18 c00002");
@@ -1062,20 +1023,20 @@ END_TEST
 START_TEST(test_encode_old_speaker_small)
 {
 	uint8_t buf[512], want[512], mem[4096];
-	struct bgp_codec_opts o4 = opts_make(true, false);
-	struct bgp_codec_opts o2 = opts_make(false, false);
+	struct bgp_codec_opts o4 = th_opts(true, false);
+	struct bgp_codec_opts o2 = th_opts(false, false);
 	struct bgp_update a;
 	struct wbuf w;
 	size_t n, wn;
 
-	n = upd_make(buf, sizeof(buf), "", A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_ORIGIN
 	    "40 02 0a 02 02 0000fde8 0000ffff " A_NH
 	    "c0 07 08 0000fde9 c0000202", "18 c00002");
 	decode_ok(buf, n, &o4, &a, NULL);
 	wbuf_init(&w, mem, sizeof(mem));
 	bgp_update_encode(&w, &a, &o2);
 	ck_assert(!w.overflow);
-	wn = upd_make(want, sizeof(want), "", A_ORIGIN
+	wn = th_update(want, sizeof(want), "", A_ORIGIN
 	    "40 02 06 02 02 fde8 ffff " A_NH "c0 07 06 fde9 c0000202",
 	    "18 c00002");
 	ck_assert_uint_eq(w.len, wn);
@@ -1088,14 +1049,14 @@ END_TEST
 START_TEST(test_encode_old_speaker_confed)
 {
 	uint8_t buf[512], mem[4096];
-	struct bgp_codec_opts o4 = opts_make(true, true);
-	struct bgp_codec_opts o2 = opts_make(false, true);
+	struct bgp_codec_opts o4 = th_opts(true, true);
+	struct bgp_codec_opts o2 = th_opts(false, true);
 	struct bgp_update a, b;
 	struct wbuf w;
 	char text[256];
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "", A_ORIGIN
+	n = th_update(buf, sizeof(buf), "", A_ORIGIN
 	    "40 02 10 03 01 0000fc00 02 02 0000fde8 fa56ea01 " A_NH,
 	    "18 c00002");
 	decode_ok(buf, n, &o4, &a, NULL);
@@ -1112,12 +1073,12 @@ END_TEST
 START_TEST(test_encode_too_long)
 {
 	uint8_t buf[512], mem[4096];
-	struct bgp_codec_opts o = opts_make(true, true);
+	struct bgp_codec_opts o = th_opts(true, true);
 	struct bgp_update a;
 	struct wbuf w;
 	size_t n;
 
-	n = upd_make(buf, sizeof(buf), "18 0a0100", FULL_ATTRS,
+	n = th_update(buf, sizeof(buf), "18 0a0100", FULL_ATTRS,
 	    "18 c00002 10 c612");
 	decode_ok(buf, n, &o, &a, NULL);
 	o.max_len = (uint16_t)(n - 1);
@@ -1137,13 +1098,13 @@ END_TEST
 START_TEST(test_pass_through)
 {
 	uint8_t buf[512], want[512], mem[4096];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	const struct bgp_attr_raw *r;
 	struct bgp_update u;
 	struct wbuf w;
 	size_t n, wn;
 
-	n = upd_make(buf, sizeof(buf), "", A_BASE "c0 f0 03 aabbcc "
+	n = th_update(buf, sizeof(buf), "", A_BASE "c0 f0 03 aabbcc "
 	    "80 f1 02 1122 e0 f2 01 55", "18 c00002");
 	decode_ok(buf, n, &o, &u, NULL);
 	ck_assert_uint_eq(u.attrs.n_unknown, 3);
@@ -1161,7 +1122,7 @@ START_TEST(test_pass_through)
 	wbuf_init(&w, mem, sizeof(mem));
 	bgp_update_encode(&w, &u, &o);
 	ck_assert(!w.overflow);
-	wn = upd_make(want, sizeof(want), "", A_BASE "e0 f0 03 aabbcc "
+	wn = th_update(want, sizeof(want), "", A_BASE "e0 f0 03 aabbcc "
 	    "e0 f2 01 55", "18 c00002");
 	ck_assert_uint_eq(w.len, wn);
 	ck_assert_mem_eq(mem, want, wn);
@@ -1171,7 +1132,7 @@ END_TEST
 START_TEST(test_eor_encode)
 {
 	uint8_t want[64], mem[64];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update u;
 	struct wbuf w;
 	size_t n;
@@ -1258,14 +1219,14 @@ pack_prefixes(unsigned af)
 static void
 pack_template(unsigned af, struct bgp_update *t, uint8_t *buf, size_t size)
 {
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	size_t n;
 
 	if (af == AF_IDX_IPV4)
-		n = upd_make(buf, size, "", A_ORIGIN A_PATH4 A_NH A_MED A_COMM
+		n = th_update(buf, size, "", A_ORIGIN A_PATH4 A_NH A_MED A_COMM
 		    A_LARGE, "18 c00002");
 	else
-		n = upd_make(buf, size, "", A_MPREACH A_ORIGIN A_PATH4 A_MED
+		n = th_update(buf, size, "", A_MPREACH A_ORIGIN A_PATH4 A_MED
 		    A_COMM A_LARGE, "");
 	decode_ok(buf, n, &o, t, NULL);
 	/* the packer brings its own prefixes */
@@ -1276,7 +1237,7 @@ START_TEST(test_packer)
 {
 	const struct pack_case *c = &pack_cases[_i];
 	uint8_t tbuf[512];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update t, u;
 	struct wbuf w;
 	size_t i, off, got = 0, msgs = 0, written = 0, prev_len = 0;
@@ -1376,7 +1337,7 @@ START_TEST(test_packer_no_room)
 {
 	static uint8_t big[4080];
 	uint8_t tbuf[512], mem[8192];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update t;
 	struct prefix p;
 	struct wbuf w;
@@ -1400,7 +1361,7 @@ END_TEST
 START_TEST(test_packer_one)
 {
 	uint8_t tbuf[512], want[512], mem[8192];
-	struct bgp_codec_opts o = opts_make(true, false);
+	struct bgp_codec_opts o = th_opts(true, false);
 	struct bgp_update t;
 	struct prefix p;
 	struct wbuf w;
@@ -1413,7 +1374,7 @@ START_TEST(test_packer_one)
 	ck_assert_int_eq(bgp_packer_add(&packer, &p, 0, &w), 0);
 	ck_assert_uint_eq(w.len, 0);
 	ck_assert_int_eq(bgp_packer_flush(&packer, &w), 1);
-	wn = upd_make(want, sizeof(want), "", A_ORIGIN A_PATH4 A_NH A_MED
+	wn = th_update(want, sizeof(want), "", A_ORIGIN A_PATH4 A_NH A_MED
 	    A_COMM A_LARGE, "0f c612");
 	ck_assert_uint_eq(w.len, wn);
 	ck_assert_mem_eq(mem, want, wn);
@@ -1422,7 +1383,7 @@ START_TEST(test_packer_one)
 	wbuf_init(&w, mem, sizeof(mem));
 	ck_assert_int_eq(bgp_packer_add(&packer, &p, 0, &w), 0);
 	ck_assert_int_eq(bgp_packer_flush(&packer, &w), 1);
-	wn = upd_make(want, sizeof(want), "0f c612", "", "");
+	wn = th_update(want, sizeof(want), "0f c612", "", "");
 	ck_assert_uint_eq(w.len, wn);
 	ck_assert_mem_eq(mem, want, wn);
 }
