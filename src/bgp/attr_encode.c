@@ -214,7 +214,8 @@ attrs_encode(struct wbuf *w, const struct bgp_attrs *a,
 		attr_put_mp_reach(w, &a->mp_reach);
 	if (bgp_attr_has(a, BGP_ATTR_MP_UNREACH))
 		attr_put_mp_unreach(w, &a->mp_unreach);
-	for (unsigned type = 1; type <= 255; type++) {
+	/* From 0: a reserved type is still an unknown attribute to pass on. */
+	for (unsigned type = 0; type <= 255; type++) {
 		for (; u < n_unknown && a->unknown[order[u]].type == type; u++) {
 			const struct bgp_attr_raw *r = &a->unknown[order[u]];
 

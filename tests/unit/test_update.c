@@ -1389,6 +1389,34 @@ START_TEST(test_packer_one)
 }
 END_TEST
 
+/* Found by fuzz_update: a reserved type 0 attribute sorted first must not
+ * stop the canonical walk from writing the unknown ones after it. */
+START_TEST(test_round_trip_unknown_type_zero)
+{
+	uint8_t msg[256], out[256];
+	struct bgp_codec_opts o = th_opts(true, true);
+	struct bgp_update u, u2;
+	struct bgp_err e;
+	struct wbuf w;
+	size_t n;
+
+	n = th_update(msg, sizeof(msg), "",
+	    "40010100 40020602010000fde8 40030464418001 "
+	    "c06304deadbeef 80000401020304", "18b8a4e0");
+	ck_assert_int_eq(decode(msg, n, &o, &u, &scratch_a, &e),
+	    BGP_ACT_ACCEPT);
+	ck_assert_uint_eq(u.attrs.n_unknown, 2);
+	wbuf_init(&w, out, sizeof(out));
+	bgp_update_encode(&w, &u, &o);
+	ck_assert(!w.overflow);
+	ck_assert_uint_eq(w.len, n);
+	ck_assert_int_eq(decode(out, w.len, &o, &u2, &scratch_b, &e),
+	    BGP_ACT_ACCEPT);
+	ck_assert_uint_eq(u2.attrs.n_unknown, 2);
+	ck_assert(bgp_update_equal(&u, &u2));
+}
+END_TEST
+
 Suite *update_suite(void)
 {
 	Suite *s = suite_create("update");
@@ -1417,6 +1445,7 @@ Suite *update_suite(void)
 	tcase_add_test(tc, test_decode_many_unknown);
 	tcase_add_test(tc, test_decode_many_discards);
 	tcase_add_test(tc, test_decode_partial_bits);
+	tcase_add_test(tc, test_round_trip_unknown_type_zero);
 	suite_add_tcase(s, tc);
 
 	tcase_add_loop_test(te, test_encode_canonical, 0, (int)N_CANON);
