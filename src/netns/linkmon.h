@@ -3,9 +3,11 @@
  * which addresses they hold, learned from netlink (libnl-route) on the
  * daemon's libev loop. No polling, no `ip`: the kernel tells us.
  *
- * The callback fires once per link found at open, and afterwards whenever
- * one of up / has_v4 / has_v6 / gone changes for a link; other attribute
- * changes (MTU, statistics, link-local addresses, ...) are not reported.
+ * The callback fires once per link found at open (from the loop's next
+ * iteration, so the caller already holds the handle; linkmon_get() works
+ * as soon as linkmon_open() returns), and afterwards whenever one of
+ * up / has_v4 / has_v6 / gone changes for a link; other attribute changes
+ * (MTU, statistics, link-local addresses, ...) are not reported.
  */
 #ifndef PEERING_LINKMON_H
 #define PEERING_LINKMON_H

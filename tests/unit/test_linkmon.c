@@ -731,7 +731,7 @@ in_netns(void (*fn)(void), const char *what)
 	}
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "linkmon %s: %s (child status 0x%x)", what,
-	    len ? msg : "no message", status);
+	    len ? msg : "no message (see stderr: sanitizer?)", status);
 }
 
 START_TEST(test_lm_lifecycle)
