@@ -23,7 +23,7 @@ FUZZ_TIME ?= 20
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
-	test-cli test-tshark
+	test-cli test-tshark test-badpeer
 
 all: peering-bgpd peering
 
@@ -78,6 +78,10 @@ test-cli: all
 test-tshark: all
 	bash tests/tshark/run.sh
 
+# Bad input from a peer, answered by the daemon (network namespaces: root).
+test-badpeer: all
+	bash tests/badpeer/run.sh
+
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS)
@@ -119,6 +123,7 @@ check: deps
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory test-cli
 	$(MAKE) --no-print-directory test-tshark
+	$(MAKE) --no-print-directory test-badpeer
 	$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TIME)
 	@echo "make check: every test layer passed"
 
