@@ -23,7 +23,7 @@ FUZZ_TIME ?= 20
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
-	test-cli test-tshark test-badpeer
+	test-cli test-tshark interop test-interop-ci test-badpeer
 
 all: peering-bgpd peering
 
@@ -78,9 +78,21 @@ test-cli: all
 test-tshark: all
 	bash tests/tshark/run.sh
 
+# ---- interop with real BGP daemons in network namespaces (root) ----
+interop: all
+	bash scripts/install-deps --interop
+	bash tests/interop/run.sh
+
+test-interop-ci: all
+	bash tests/interop/run.sh --ci
+
 # Bad input from a peer, answered by the daemon (network namespaces: root).
 test-badpeer: all
 	bash tests/badpeer/run.sh
+
+# The daemon's life: start, status, reload, stop (network namespaces: root).
+test-daemon: all
+	bash tests/daemon/run.sh
 
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
@@ -123,7 +135,9 @@ check: deps
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory test-cli
 	$(MAKE) --no-print-directory test-tshark
+	$(MAKE) --no-print-directory test-interop-ci
 	$(MAKE) --no-print-directory test-badpeer
+	$(MAKE) --no-print-directory test-daemon
 	$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TIME)
 	@echo "make check: every test layer passed"
 

@@ -667,14 +667,14 @@ session_accept(struct session *s, int fd)
 }
 
 void
-session_shutdown(struct session *s, const char *text)
+session_shutdown(struct session *s, uint8_t subcode, const char *text)
 {
 	if (s->fsm.state >= BGP_STATE_OPENSENT && s->fd >= 0) {
 		uint8_t b[BGP_MAX_LEN];
 		struct wbuf w;
 
 		wbuf_init(&w, b, sizeof(b));
-		bgp_shutdown_encode(&w, BGP_CEASE_ADMIN_SHUTDOWN, text);
+		bgp_shutdown_encode(&w, subcode, text);
 		out_queue(s, &w);
 		out_flush(s);
 	}
@@ -689,7 +689,7 @@ session_shutdown(struct session *s, const char *text)
 void
 session_free(struct session *s)
 {
-	session_shutdown(s, "");
+	session_shutdown(s, BGP_CEASE_ADMIN_SHUTDOWN, "");
 	free(s->in.p);
 	free(s->out.p);
 	s->in.p = s->out.p = NULL;

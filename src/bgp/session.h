@@ -80,8 +80,9 @@ int	session_init(struct session *s, struct ev_loop *loop,
 /* Start (link up, or no link needed) and stop (user or link down). */
 void	session_start(struct session *s);
 void	session_stop(struct session *s, const char *why);
-/* Stop for good: a Cease NOTIFICATION with text, then everything freed. */
-void	session_shutdown(struct session *s, const char *text);
+/* Stop for good: a Cease NOTIFICATION (subcode: enum bgp_err_cease_sub)
+ * with text, the connection closed, the timers stopped. */
+void	session_shutdown(struct session *s, uint8_t subcode, const char *text);
 /* Hands over a connection the listener accepted from the peer. */
 void	session_accept(struct session *s, int fd);
 void	session_link_event(struct session *s, bool up);

@@ -16,77 +16,79 @@
 
 #include "../lib/log.h"
 
-static int
-session_add(struct bgpd *d, const struct session_conf *sc)
-{
-	struct session *s;
-
-	if (d->n_sessions == BGPD_MAX_SESSIONS ||
-	    (s = malloc(sizeof(*s))) == NULL)
-		return -1;
-	if (session_init(s, d->loop, sc, d->scratch) == -1) {
-		free(s);
-		return -1;
-	}
-	d->sessions[d->n_sessions++] = s;
-	return 0;
-}
+/* Every session the configuration asks for, in order. */
+struct session_plan {
+	unsigned		n;
+	struct session_conf	confs[BGPD_MAX_SESSIONS];
+};
 
 static void
-conf_common(const struct bgpd *d, const struct config_session *cs,
+conf_common(const struct config *c, const struct config_session *cs,
     struct session_conf *sc)
 {
-	sc->local_as = d->conf->local_as;
-	sc->router_id = d->conf->router_id;
+	memset(sc, 0, sizeof(*sc));
+	sc->local_as = c->local_as;
+	sc->router_id = c->router_id;
 	sc->hold_time = cs->hold_time;
-	sc->connect_retry = d->conf->connect_retry;
-	sc->gr_time = d->conf->gr_time;
+	sc->connect_retry = c->connect_retry;
+	sc->gr_time = c->gr_time;
 	sc->passive = cs->passive;
 }
 
 /* Two sessions per mux (REFERENCE.md: iBGP with AS 47065 over the tap's
  * IPv4 and IPv6 tunnel addresses). */
-static int
-sessions_of_mux(struct bgpd *d, const struct mux *m)
+static void
+plan_mux(struct session_plan *p, const struct config *c, const struct mux *m)
 {
-	const struct config_session *cs = config_mux_session(d->conf, m->name);
-	struct session_conf sc;
+	const struct config_session *cs = config_mux_session(c, m->name);
 
 	if (cs->disabled)
-		return 0;
+		return;
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++) {
-		memset(&sc, 0, sizeof(sc));
-		conf_common(d, cs, &sc);
-		snprintf(sc.name, sizeof(sc.name), "%s", m->name);
-		snprintf(sc.ifname, sizeof(sc.ifname), "%s", m->dev);
-		sc.af = af;
-		sc.peer_as = CONFIG_DEF_LOCAL_AS;
-		sc.addpath_rx = true;
-		if ((af == AF_IDX_IPV4 ? mux_neighbor_v4(m->tap, &sc.peer) :
-		    mux_neighbor_v6(m->tap, &sc.peer)) == -1 ||
-		    session_add(d, &sc) == -1)
-			return -1;
+		struct session_conf *sc = &p->confs[p->n];
+
+		conf_common(c, cs, sc);
+		snprintf(sc->name, sizeof(sc->name), "%s", m->name);
+		snprintf(sc->ifname, sizeof(sc->ifname), "%s", m->dev);
+		sc->af = af;
+		sc->peer_as = CONFIG_DEF_LOCAL_AS;
+		sc->addpath_rx = true;
+		/* The mux table only holds taps the formulas accept. */
+		if ((af == AF_IDX_IPV4 ? mux_neighbor_v4(m->tap, &sc->peer) :
+		    mux_neighbor_v6(m->tap, &sc->peer)) == 0)
+			p->n++;
 	}
-	return 0;
 }
 
-static int
-session_of_neighbor(struct bgpd *d, const struct config_neighbor *n)
+static void
+plan_neighbor(struct session_plan *p, const struct config *c,
+    const struct config_neighbor *n)
 {
-	struct session_conf sc;
+	struct session_conf *sc = &p->confs[p->n];
 
 	if (n->s.disabled)
-		return 0;
-	memset(&sc, 0, sizeof(sc));
-	conf_common(d, &n->s, &sc);
-	snprintf(sc.name, sizeof(sc.name), "%s", n->name);
-	snprintf(sc.ifname, sizeof(sc.ifname), "%s", n->ifname);
-	sc.af = n->addr.af;
-	sc.peer = n->addr;
-	sc.local = n->local;
-	sc.peer_as = n->remote_as;
-	sc.addpath_rx = n->addpath_rx;
-	return session_add(d, &sc);
+		return;
+	conf_common(c, &n->s, sc);
+	snprintf(sc->name, sizeof(sc->name), "%s", n->name);
+	snprintf(sc->ifname, sizeof(sc->ifname), "%s", n->ifname);
+	sc->af = n->addr.af;
+	sc->peer = n->addr;
+	sc->local = n->local;
+	sc->peer_as = n->remote_as;
+	sc->addpath_rx = n->addpath_rx;
+	p->n++;
+}
+
+/* The limits of config and mux table keep this within the plan's size. */
+static void
+plan_build(struct session_plan *p, const struct config *c,
+    const struct mux_table *t)
+{
+	p->n = 0;
+	for (unsigned i = 0; i < t->n; i++)
+		plan_mux(p, c, &t->mux[i]);
+	for (unsigned i = 0; i < c->n_neighbors; i++)
+		plan_neighbor(p, c, &c->neighbors[i]);
 }
 
 /* Without a configured one: the first IPv4 address not on loopback. */
@@ -111,54 +113,96 @@ router_id_derive(void)
 }
 
 static int
-muxes_load(struct bgpd *d, char *err, size_t errlen)
+muxes_load(const struct bgpd_paths *paths, struct mux_table *t, char *err,
+    size_t errlen)
 {
 	char dir[4096];
 	struct stat st;
 
-	mux_table_init(&d->muxes);
-	snprintf(dir, sizeof(dir), "%s/configs/openvpn", d->paths.client_dir);
+	mux_table_init(t);
+	snprintf(dir, sizeof(dir), "%s/configs/openvpn", paths->client_dir);
 	if (stat(dir, &st) == -1 && errno == ENOENT) {
 		log_warn("no %s: no mux sessions", dir);
 		return 0;
 	}
-	return mux_table_load(d->paths.client_dir, &d->muxes, err, errlen);
+	return mux_table_load(paths->client_dir, t, err, errlen);
+}
+
+/* The configuration file and the mux table, checked against each other.
+ * Without a router-id in the file, keep_id (the one in use), or one taken
+ * from the host's addresses. */
+static int
+config_read(const struct bgpd_paths *paths, uint32_t keep_id,
+    struct config *c, struct mux_table *t, char *err, size_t errlen)
+{
+	if (config_load(paths->config, c, err, errlen) == -1 ||
+	    muxes_load(paths, t, err, errlen) == -1 ||
+	    config_check_muxes(c, t, err, errlen) == -1)
+		return -1;
+	if (c->router_id == 0)
+		c->router_id = keep_id;
+	if (c->router_id == 0 && (c->router_id = router_id_derive()) == 0) {
+		snprintf(err, errlen, "%s: no router-id set and no IPv4 "
+		    "address to take one from", paths->config);
+		return -1;
+	}
+	return 0;
+}
+
+static struct session *
+session_new(struct bgpd *d, const struct session_conf *sc)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	if (s != NULL && session_init(s, d->loop, sc, d->scratch) == -1) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+static void
+session_delete(struct session *s, uint8_t subcode, const char *why)
+{
+	session_shutdown(s, subcode, why);
+	session_free(s);
+	free(s);
 }
 
 int
 bgpd_init(struct bgpd *d, struct ev_loop *loop, const struct bgpd_paths *paths,
     char *err, size_t errlen)
 {
+	struct session_plan *plan;
+
 	memset(d, 0, sizeof(*d));
 	d->loop = loop;
 	d->paths = *paths;
 	d->bgp_port = 179;
 	d->started = time(NULL);
-	if ((d->conf = malloc(sizeof(*d->conf))) == NULL ||
-	    (d->scratch = malloc(sizeof(*d->scratch))) == NULL) {
+	d->conf = malloc(sizeof(*d->conf));
+	d->scratch = malloc(sizeof(*d->scratch));
+	plan = malloc(sizeof(*plan));
+	if (d->conf == NULL || d->scratch == NULL || plan == NULL) {
+		free(plan);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (config_load(paths->config, d->conf, err, errlen) == -1 ||
-	    muxes_load(d, err, errlen) == -1 ||
-	    config_check_muxes(d->conf, &d->muxes, err, errlen) == -1)
-		return -1;
-	if (d->conf->router_id == 0 &&
-	    (d->conf->router_id = router_id_derive()) == 0) {
-		snprintf(err, errlen, "%s: no router-id set and no IPv4 "
-		    "address to take one from", paths->config);
+	if (config_read(paths, 0, d->conf, &d->muxes, err, errlen) == -1) {
+		free(plan);
 		return -1;
 	}
-	for (unsigned i = 0; i < d->muxes.n; i++)
-		if (sessions_of_mux(d, &d->muxes.mux[i]) == -1)
-			goto nomem;
-	for (unsigned i = 0; i < d->conf->n_neighbors; i++)
-		if (session_of_neighbor(d, &d->conf->neighbors[i]) == -1)
-			goto nomem;
+	plan_build(plan, d->conf, &d->muxes);
+	for (unsigned i = 0; i < plan->n; i++) {
+		if ((d->sessions[i] = session_new(d, &plan->confs[i])) == NULL) {
+			free(plan);
+			snprintf(err, errlen, "out of memory building sessions");
+			return -1;
+		}
+		d->n_sessions++;
+	}
+	free(plan);
 	return 0;
-nomem:
-	snprintf(err, errlen, "out of memory building sessions");
-	return -1;
 }
 
 /* A link is usable for a session when it is up and has an address of the
@@ -203,6 +247,22 @@ accept_cb(void *ctx, int fd, const struct prefix *peer)
 	close(fd);
 }
 
+/* Starts a session now if it needs no link or its link is usable;
+ * otherwise it waits in Idle for the link event. */
+static void
+session_bring_up(struct bgpd *d, struct session *s)
+{
+	struct linkmon_event ev;
+
+	if (s->conf.ifname[0] == '\0')
+		session_link_event(s, true);
+	else if (linkmon_get(d->linkmon, s->conf.ifname, &ev) &&
+	    link_usable(&ev, s->conf.af))
+		session_link_event(s, true);
+	else
+		snprintf(s->info, sizeof(s->info), "%s down", s->conf.ifname);
+}
+
 int
 bgpd_start(struct bgpd *d, char *err, size_t errlen)
 {
@@ -225,30 +285,115 @@ bgpd_start(struct bgpd *d, char *err, size_t errlen)
 		    "netlink: %s", strerror(errno));
 		return -1;
 	}
+	for (unsigned i = 0; i < d->n_sessions; i++)
+		session_bring_up(d, d->sessions[i]);
+	return 0;
+}
+
+/* The running session with the same name and family, or NULL. */
+static struct session *
+session_find(struct bgpd *d, const struct session_conf *sc)
+{
+	for (unsigned i = 0; i < d->n_sessions; i++)
+		if (d->sessions[i] != NULL && d->sessions[i]->conf.af ==
+		    sc->af && strcmp(d->sessions[i]->conf.name, sc->name) == 0)
+			return d->sessions[i];
+	return NULL;
+}
+
+/*
+ * Re-reads the configuration and the mux table. A session whose settings
+ * are the same, byte for byte, keeps running untouched; a changed one is
+ * replaced (Cease to the peer, then a new session); gone ones are shut
+ * down; new ones start. On any error nothing changes.
+ */
+int
+bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
+    size_t errlen)
+{
+	struct config *c = malloc(sizeof(*c));
+	struct session_plan *plan = malloc(sizeof(*plan));
+	struct session *next[BGPD_MAX_SESSIONS];
+	struct mux_table t;
+	unsigned n = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (c == NULL || plan == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (config_read(&d->paths, d->conf->router_id, c, &t, err,
+	    errlen) == -1)
+		goto fail;
+	plan_build(plan, c, &t);
+	for (unsigned i = 0; i < plan->n; i++) {
+		struct session *s = session_find(d, &plan->confs[i]);
+
+		if (s != NULL && memcmp(&s->conf, &plan->confs[i],
+		    sizeof(s->conf)) == 0) {
+			st->kept++;
+			next[n++] = s;
+			continue;
+		}
+		next[n] = session_new(d, &plan->confs[i]);
+		if (next[n] == NULL) {
+			for (unsigned k = 0; k < n; k++)
+				if (session_find(d, &next[k]->conf) != next[k])
+					session_delete(next[k],
+					    BGP_CEASE_ADMIN_SHUTDOWN, "");
+			snprintf(err, errlen, "out of memory building sessions");
+			goto fail;
+		}
+		if (s != NULL)
+			st->changed++;
+		else
+			st->added++;
+		n++;
+	}
+	/* What the new plan did not keep goes, with a Cease. */
 	for (unsigned i = 0; i < d->n_sessions; i++) {
 		struct session *s = d->sessions[i];
-		struct linkmon_event ev;
+		bool kept = false, replaced = false;
 
-		if (s->conf.ifname[0] == '\0')
-			session_link_event(s, true);
-		else if (linkmon_get(d->linkmon, s->conf.ifname, &ev) &&
-		    link_usable(&ev, s->conf.af))
-			session_link_event(s, true);
-		else
-			snprintf(s->info, sizeof(s->info), "%s down",
-			    s->conf.ifname);
+		for (unsigned k = 0; k < n && !kept; k++) {
+			kept = next[k] == s;
+			replaced |= strcmp(next[k]->conf.name, s->conf.name) ==
+			    0 && next[k]->conf.af == s->conf.af;
+		}
+		if (kept)
+			continue;
+		/* RFC 4486 3 */
+		if (replaced)
+			session_delete(s, BGP_CEASE_CONFIG_CHANGE,
+			    "configuration changed");
+		else {
+			session_delete(s, BGP_CEASE_PEER_DECONF,
+			    "neighbor removed from the configuration");
+			st->removed++;
+		}
 	}
+	memcpy(d->sessions, next, n * sizeof(next[0]));
+	d->n_sessions = n;
+	memcpy(d->conf, c, sizeof(*c));
+	d->muxes = t;
+	for (unsigned i = 0; i < n; i++)
+		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
+		    !d->sessions[i]->link_up)
+			session_bring_up(d, d->sessions[i]);
+	free(c);
+	free(plan);
 	return 0;
+fail:
+	free(c);
+	free(plan);
+	return -1;
 }
 
 void
 bgpd_shutdown(struct bgpd *d, const char *why)
 {
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		session_shutdown(d->sessions[i], why);
-		session_free(d->sessions[i]);
-		free(d->sessions[i]);
-	}
+	for (unsigned i = 0; i < d->n_sessions; i++)
+		session_delete(d->sessions[i], BGP_CEASE_ADMIN_SHUTDOWN, why);
 	d->n_sessions = 0;
 	listener_close(d->listener);
 	control_server_close(d->control);

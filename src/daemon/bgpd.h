@@ -47,6 +47,17 @@ int	bgpd_init(struct bgpd *d, struct ev_loop *loop,
 /* Opens the listener, the control socket and the link monitor, and
  * starts the sessions whose link is up (or that need none). */
 int	bgpd_start(struct bgpd *d, char *err, size_t errlen);
+struct bgpd_reload_stats {
+	unsigned	kept;		/* same settings: untouched */
+	unsigned	changed;	/* restarted with new settings */
+	unsigned	added;
+	unsigned	removed;
+};
+
+/* SIGHUP and `configure`: re-reads the configuration and applies what
+ * changed, session by session; on error (err) nothing changes. */
+int	bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
+	    size_t errlen);
 /* Cease to every peer, then everything closed and freed. */
 void	bgpd_shutdown(struct bgpd *d, const char *why);
 

@@ -101,6 +101,24 @@ options_parse(int argc, char **argv, struct options *o)
 }
 
 static void
+reload_cb(struct ev_loop *loop, struct ev_signal *w, int revents)
+{
+	struct bgpd *d = w->data;
+	struct bgpd_reload_stats st;
+	char err[1024];
+
+	(void)loop;
+	(void)revents;
+	if (bgpd_reload(d, &st, err, sizeof(err)) == -1)
+		log_warn("SIGHUP: %s; the running configuration is unchanged",
+		    err);
+	else
+		log_info("SIGHUP: reconfigured: %u sessions unchanged, %u "
+		    "restarted, %u added, %u removed", st.kept, st.changed,
+		    st.added, st.removed);
+}
+
+static void
 signal_cb(struct ev_loop *loop, struct ev_signal *w, int revents)
 {
 	struct bgpd *d = w->data;
@@ -141,7 +159,7 @@ main(int argc, char **argv)
 	struct options o;
 	struct bgpd_paths paths;
 	struct ev_loop *loop = EV_DEFAULT;
-	struct ev_signal sig_term, sig_int;
+	struct ev_signal sig_term, sig_int, sig_hup;
 	char err[1024], var[PATH_MAX];
 	FILE *log = NULL;
 
@@ -200,9 +218,11 @@ main(int argc, char **argv)
 	    d.n_sessions);
 	ev_signal_init(&sig_term, signal_cb, SIGTERM);
 	ev_signal_init(&sig_int, signal_cb, SIGINT);
-	sig_term.data = sig_int.data = &d;
+	ev_signal_init(&sig_hup, reload_cb, SIGHUP);
+	sig_term.data = sig_int.data = sig_hup.data = &d;
 	ev_signal_start(loop, &sig_term);
 	ev_signal_start(loop, &sig_int);
+	ev_signal_start(loop, &sig_hup);
 	ev_run(loop, 0);
 	unlink(paths.pidfile);
 	log_info("peering-bgpd stopped");

@@ -182,6 +182,28 @@ show_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	    d->n_sessions, up);
 }
 
+static void
+configure(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	struct bgpd_reload_stats st;
+	char err[1024];
+
+	(void)argv;
+	if (argc != 0) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "configure takes no "
+		    "arguments\n");
+		return;
+	}
+	if (bgpd_reload(d, &st, err, sizeof(err)) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s (the running "
+		    "configuration is unchanged)\n", err);
+		return;
+	}
+	strbuf_printf(reply, "reconfigured: %u sessions unchanged, %u "
+	    "restarted, %u added, %u removed\n", st.kept, st.changed,
+	    st.added, st.removed);
+}
+
 static void help(struct bgpd *, int, char **, struct strbuf *);
 
 static const struct control_cmd commands[] = {
@@ -189,6 +211,8 @@ static const struct control_cmd commands[] = {
 	    "show protocols [ipv4|ipv6|all] [json]: one line per session" },
 	{ { "show", "status", NULL }, show_status,
 	    "show status: the daemon's version, AS and session count" },
+	{ { "configure", NULL, NULL }, configure,
+	    "configure: re-read the configuration (as SIGHUP does)" },
 	{ { "help", NULL, NULL }, help, "help: this list" },
 };
 
