@@ -96,7 +96,8 @@ test-daemon: all
 
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	-fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS)
+	-fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined $(PKG_CFLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/fuzz/%.o)
 FUZZERS := $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/bin/%)
 
@@ -110,6 +111,9 @@ $(B)/fuzz/libpeering.a: $(FUZZ_LIB_OBJS)
 $(B)/fuzz/bin/%: $(B)/fuzz/fuzz/%.o $(B)/fuzz/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+
+# Kept between runs, so fuzz-build does not recompile everything each time.
+.SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZERS:$(B)/fuzz/bin/%=$(B)/fuzz/fuzz/%.o)
 
 fuzz-build: $(FUZZERS)
 

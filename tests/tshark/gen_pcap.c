@@ -9,6 +9,12 @@
  * writes DIR/as4.pcap + DIR/as4.exp (4-octet AS session) and DIR/as2.pcap +
  * DIR/as2.exp (2-octet session: AS_TRANS, AS4_PATH, AS4_AGGREGATOR).
  *
+ * Wireshark 4.0 has no ADD-PATH preference: it guesses per NLRI block, and
+ * takes a block as ADD-PATH when it parses with path ids but not without
+ * (a zero prefix length inside a longer block counts as "not without").
+ * So path ids here stay below 2^24 (their first byte reads as a /0) and
+ * blocks without ADD-PATH hold no /0 among other prefixes.
+ *
  * Expectation lines: "frame<TAB>field<TAB>mode<TAB>value", mode '=' for an
  * exact, ordered match of tshark's comma-joined values and '~' for the same
  * values in any order (where the order is the encoder's choice). Lines
