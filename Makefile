@@ -93,6 +93,7 @@ test-badpeer: all
 # The daemon's life: start, status, reload, stop (network namespaces: root).
 test-daemon: all
 	bash tests/daemon/run.sh
+	bash tests/daemon/collision.sh
 
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \

@@ -130,6 +130,7 @@ conn_close(struct session *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	s->conn_gen++;
 	s->connecting = false;
 	s->in.len = 0;
 	s->out.len = 0;
@@ -209,6 +210,7 @@ conn_start(struct session *s)
 	conn_adopt(s, fd);
 	ev_io_stop(s->loop, &s->io_read);
 	s->connecting = true;
+	s->outbound = true;
 	ev_io_start(s->loop, &s->io_write);
 }
 
@@ -280,8 +282,11 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 	}
 	if (a & BGP_FSM_START_CONNECT_RETRY)
 		timer_start(s, &s->t_connect_retry, s->conf.connect_retry);
-	if (a & BGP_FSM_SEND_OPEN)
-		send_open(s);
+	if (a & BGP_FSM_SEND_OPEN) {
+		if (!s->skip_open)
+			send_open(s);
+		s->skip_open = false;
+	}
 	if (a & BGP_FSM_START_HOLD_LARGE)
 		timer_start(s, &s->t_hold, HOLD_LARGE);
 	if (a & BGP_FSM_SEND_KEEPALIVE)
@@ -302,6 +307,9 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 		conn_start(s);
 }
 
+static void collision_resolve(struct session *s);
+static void collision_adopt_pending(struct session *s);
+
 static void
 session_event(struct session *s, enum bgp_event type,
     const struct bgp_err *err)
@@ -321,6 +329,110 @@ session_event(struct session *s, enum bgp_event type,
 		    bgp_state_name(st.to), bgp_event_name(type));
 	}
 	session_apply(s, &st, err);
+	if (s->pending_fd >= 0) {
+		if (st.to == BGP_STATE_OPENCONFIRM)
+			collision_resolve(s);
+		else if (s->fd < 0 && (st.to == BGP_STATE_IDLE ||
+		    st.to == BGP_STATE_ACTIVE))
+			collision_adopt_pending(s);
+	}
+}
+
+/* ---- connection collisions (RFC 4271 6.8) ---- */
+
+/* Refuses a connection with a Cease (RFC 4486 subcode). */
+static void
+conn_refuse(int fd, uint8_t subcode)
+{
+	uint8_t b[BGP_NOTIFICATION_MIN_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, b, sizeof(b));
+	bgp_notification_encode(&w, BGP_ERR_CEASE, subcode, NULL, 0);
+	if (write(fd, b, w.len) < 0) {
+		/* best effort: the connection goes anyway */
+	}
+	close(fd);
+}
+
+/*
+ * Takes the peer's connection in place of ours. A session resting in Idle
+ * between attempts is started as a passive one would be, so the peer's
+ * connection counts at once instead of after the backoff.
+ */
+static void
+conn_take_incoming(struct session *s, int fd, bool open_sent)
+{
+	if (s->fsm.state == BGP_STATE_IDLE) {
+		bool passive = s->fsm.passive;
+
+		ev_timer_stop(s->loop, &s->t_idle_hold);
+		s->fsm.passive = true;
+		session_event(s, BGP_EV_START, NULL);
+		s->fsm.passive = passive;
+	}
+	conn_close(s);
+	conn_adopt(s, fd);
+	s->outbound = false;
+	s->skip_open = open_sent;
+	session_event(s, BGP_EV_TCP_UP, NULL);
+}
+
+static void
+collision_adopt_pending(struct session *s)
+{
+	int fd = s->pending_fd;
+
+	s->pending_fd = -1;
+	conn_take_incoming(s, fd, s->pending_open_sent);
+	s->pending_open_sent = false;
+}
+
+/*
+ * A second connection in OpenSent: our OPEN goes out on it at once, so
+ * the peer learns our identifier and can resolve the collision on its
+ * side; we resolve ours when the peer's OPEN arrives (RFC 4271 6.8).
+ */
+static void
+collision_park(struct session *s, int fd)
+{
+	uint8_t b[BGP_MAX_LEN];
+	struct wbuf w;
+
+	if (s->pending_fd >= 0)
+		conn_refuse(s->pending_fd, BGP_CEASE_COLLISION);
+	s->pending_fd = fd;
+	wbuf_init(&w, b, sizeof(b));
+	bgp_open_encode(&w, &s->our_open);
+	/* A fresh socket's buffer takes a whole OPEN. */
+	s->pending_open_sent = !w.overflow &&
+	    write(fd, b, w.len) == (ssize_t)w.len;
+}
+
+/*
+ * Both sides connected: the connection opened by the speaker with the
+ * higher BGP identifier stays (RFC 4271 6.8). Called once the peer's
+ * identifier is known, i.e. in OpenConfirm.
+ */
+static void
+collision_resolve(struct session *s)
+{
+	bool peer_wins = s->params.peer_id > s->our_open.bgp_id;
+
+	if (peer_wins == s->outbound) {
+		log_info("%s/%s: connection collision: keeping the peer's "
+		    "connection", s->conf.name, session_af_name(s));
+		session_info(s, "connection collision");
+		session_event(s, BGP_EV_OPEN_COLLISION_DUMP, NULL);
+		/* session_event adopts the pending connection once the
+		 * dumped one is gone. */
+	} else {
+		log_info("%s/%s: connection collision: keeping this "
+		    "connection", s->conf.name, session_af_name(s));
+		conn_refuse(s->pending_fd, BGP_CEASE_COLLISION);
+		s->pending_fd = -1;
+		s->pending_open_sent = false;
+	}
 }
 
 /* ---- messages from the peer ---- */
@@ -455,13 +567,16 @@ handle_message(struct session *s, struct rbuf msg, uint8_t type)
 	}
 }
 
-/* Frames whole messages out of the input buffer. */
+/* Frames whole messages out of the input buffer. A message may end the
+ * connection, or even replace it (a collision): then the rest is gone. */
 static void
 input_process(struct session *s)
 {
 	size_t off = 0;
+	unsigned gen = s->conn_gen;
 
-	while (s->fd >= 0 && s->in.len - off >= BGP_HEADER_LEN) {
+	while (s->fd >= 0 && s->conn_gen == gen &&
+	    s->in.len - off >= BGP_HEADER_LEN) {
 		struct rbuf rest = rbuf_make(s->in.p + off, s->in.len - off);
 		size_t max = s->fsm.state == BGP_STATE_ESTABLISHED ||
 		    s->fsm.state == BGP_STATE_OPENCONFIRM ?
@@ -479,7 +594,7 @@ input_process(struct session *s)
 		off += h.len;
 		handle_message(s, rbuf_make(rest.p, h.len), h.type);
 	}
-	if (s->fd < 0)
+	if (s->fd < 0 || s->conn_gen != gen)
 		return;		/* the connection went; so did its input */
 	memmove(s->in.p, s->in.p + off, s->in.len - off);
 	s->in.len -= off;
@@ -597,6 +712,7 @@ session_init(struct session *s, struct ev_loop *loop,
 	s->conf = *conf;
 	s->loop = loop;
 	s->fd = -1;
+	s->pending_fd = -1;
 	s->scratch = scratch;
 	s->fsm.state = BGP_STATE_IDLE;
 	s->fsm.passive = conf->passive;
@@ -654,16 +770,34 @@ session_link_event(struct session *s, bool up)
 void
 session_accept(struct session *s, int fd)
 {
-	/* Connection collision (RFC 4271 6.8) past Active is not resolved
-	 * yet: the first connection wins, the second is refused. */
-	if (s->fsm.state != BGP_STATE_CONNECT &&
-	    s->fsm.state != BGP_STATE_ACTIVE) {
-		close(fd);
-		return;
+	switch (s->fsm.state) {
+	case BGP_STATE_IDLE:
+		/* Stopped by the user or waiting for its link: not wanted. */
+		if (!s->link_up) {
+			conn_refuse(fd, BGP_CEASE_REJECTED);
+			break;
+		}
+		conn_take_incoming(s, fd, false);
+		break;
+	case BGP_STATE_CONNECT:
+	case BGP_STATE_ACTIVE:
+		/* Our own attempt has not got anywhere: take the peer's. */
+		conn_take_incoming(s, fd, false);
+		break;
+	case BGP_STATE_OPENSENT:
+		/* The peer's identifier is not known yet. */
+		collision_park(s, fd);
+		break;
+	case BGP_STATE_OPENCONFIRM:
+		s->pending_fd = fd;
+		s->pending_open_sent = false;
+		collision_resolve(s);
+		break;
+	case BGP_STATE_ESTABLISHED:
+		/* RFC 4271 6.8: the established connection stays. */
+		conn_refuse(fd, BGP_CEASE_COLLISION);
+		break;
 	}
-	conn_close(s);
-	conn_adopt(s, fd);
-	session_event(s, BGP_EV_TCP_UP, NULL);
 }
 
 void
@@ -679,6 +813,10 @@ session_shutdown(struct session *s, uint8_t subcode, const char *text)
 		out_flush(s);
 	}
 	conn_close(s);
+	if (s->pending_fd >= 0)
+		close(s->pending_fd);
+	s->pending_fd = -1;
+	s->pending_open_sent = false;
 	ev_timer_stop(s->loop, &s->t_connect_retry);
 	ev_timer_stop(s->loop, &s->t_hold);
 	ev_timer_stop(s->loop, &s->t_keepalive);

@@ -56,6 +56,13 @@ struct session {
 	struct bgp_fsm			 fsm;
 	struct ev_loop			*loop;
 	int				 fd;
+	bool				 outbound;	/* fd is ours */
+	unsigned			 conn_gen;	/* bumped per fd */
+	/* A second connection from the peer that arrived in OpenSent,
+	 * waiting for the collision to be resolved (RFC 4271 6.8). */
+	int				 pending_fd;
+	bool				 pending_open_sent;
+	bool				 skip_open;	/* it was sent already */
 	bool				 connecting;
 	bool				 link_up;
 	struct ev_io			 io_read;
