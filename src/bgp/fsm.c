@@ -188,20 +188,34 @@ opensent_event(struct bgp_fsm *fsm, struct bgp_fsm_event ev,
 	}
 }
 
+/* Events OpenConfirm and Established handle alike: both have the peer's
+ * OPEN and keep the connection alive. */
+static bool
+confirmed_event(struct bgp_fsm *fsm, struct bgp_fsm_event ev,
+    struct bgp_fsm_step *s)
+{
+	if (common_event(fsm, ev, s))
+		return true;
+	switch (ev.type) {
+	case BGP_EV_KEEPALIVE_EXPIRES:
+		s->actions |= BGP_FSM_SEND_KEEPALIVE | BGP_FSM_START_KEEPALIVE;
+		return true;
+	case BGP_EV_TCP_FAILS:
+	case BGP_EV_NOTIF:
+		fall_to_idle(fsm, s, true);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 openconfirm_event(struct bgp_fsm *fsm, struct bgp_fsm_event ev,
     struct bgp_fsm_step *s)
 {
-	if (common_event(fsm, ev, s))
+	if (confirmed_event(fsm, ev, s))
 		return;
 	switch (ev.type) {
-	case BGP_EV_KEEPALIVE_EXPIRES:
-		s->actions |= BGP_FSM_SEND_KEEPALIVE | BGP_FSM_START_KEEPALIVE;
-		break;
-	case BGP_EV_TCP_FAILS:
-	case BGP_EV_NOTIF:
-		fall_to_idle(fsm, s, true);
-		break;
 	case BGP_EV_KEEPALIVE:
 		s->to = BGP_STATE_ESTABLISHED;
 		s->actions |= BGP_FSM_START_HOLD | BGP_FSM_SESSION_UP;
@@ -218,16 +232,9 @@ static void
 established_event(struct bgp_fsm *fsm, struct bgp_fsm_event ev,
     struct bgp_fsm_step *s)
 {
-	if (common_event(fsm, ev, s))
+	if (confirmed_event(fsm, ev, s))
 		return;
 	switch (ev.type) {
-	case BGP_EV_KEEPALIVE_EXPIRES:
-		s->actions |= BGP_FSM_SEND_KEEPALIVE | BGP_FSM_START_KEEPALIVE;
-		break;
-	case BGP_EV_TCP_FAILS:
-	case BGP_EV_NOTIF:
-		fall_to_idle(fsm, s, true);
-		break;
 	case BGP_EV_KEEPALIVE:
 		s->actions |= BGP_FSM_START_HOLD;
 		break;

@@ -10,6 +10,7 @@
 
 #include "../lib/rbuf.h"
 #include "decode_input.h"
+#include "../lib/hex.h"
 
 #define LOAD_CHUNK	65536
 
@@ -113,18 +114,6 @@ input_next_raw(struct decode_input *r, struct decode_frame *f)
 
 /* ---- hex input: one message per line ---- */
 
-static int
-input_hex_digit(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 input_is_space(uint8_t c)
 {
@@ -157,7 +146,7 @@ input_hex_line(const uint8_t *s, size_t n, uint8_t *out, size_t *outlen,
 	for (i = 0; i < n; i++) {
 		if (input_is_space(s[i]) || s[i] == ':')
 			continue;
-		if ((d = input_hex_digit(s[i])) < 0) {
+		if ((d = hex_digit(s[i])) < 0) {
 			*column = i + 1;
 			return "invalid hex digit";
 		}

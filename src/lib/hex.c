@@ -1,7 +1,7 @@
 #include "hex.h"
 
-static int
-hex_digit(char c)
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The value of one hex digit, or -1. */
+int	hex_digit(int c);
 /* Decodes hex digits, skipping white space and ':' separators. Returns the
  * byte count, or -1 on a bad character, an odd digit count or no room. */
 ssize_t	hex_decode(const char *text, uint8_t *out, size_t size);
