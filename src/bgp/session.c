@@ -268,7 +268,17 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 		if (err != NULL && err->code == st->code &&
 		    err->subcode == st->subcode)
 			data = bgp_err_data(err, &len);
-		send_notification(s, st->code, st->subcode, data, len);
+		if (st->code == BGP_ERR_CEASE &&
+		    st->subcode == BGP_CEASE_ADMIN_SHUTDOWN) {
+			/* RFC 9003: tell the peer's operator why. */
+			uint8_t b[BGP_MAX_LEN];
+			struct wbuf w;
+
+			wbuf_init(&w, b, sizeof(b));
+			bgp_shutdown_encode(&w, st->subcode, s->info);
+			out_queue(s, &w);
+		} else
+			send_notification(s, st->code, st->subcode, data, len);
 		if (s->fd >= 0)
 			out_flush(s);
 	}
