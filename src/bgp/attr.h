@@ -33,9 +33,10 @@ struct attr_desc {
 /* NULL for an attribute type we do not interpret. */
 const struct attr_desc *attr_desc_get(uint8_t type);
 
-/* Appends every present attribute in canonical order (update.h). */
+/* Appends every present attribute in canonical order (update.h); the
+ * multiprotocol ones only with_mp. */
 void	attrs_encode(struct wbuf *w, const struct bgp_attrs *a,
-	    const struct bgp_codec_opts *opts);
+	    const struct bgp_codec_opts *opts, bool with_mp);
 /* One attribute header; the extended-length bit only past 255 bytes. */
 void	attr_put_header(struct wbuf *w, uint8_t flags, uint8_t type,
 	    size_t len);

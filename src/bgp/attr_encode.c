@@ -201,7 +201,7 @@ put_known(struct wbuf *w, const struct bgp_attrs *a, uint8_t type, bool as4,
 
 void
 attrs_encode(struct wbuf *w, const struct bgp_attrs *a,
-    const struct bgp_codec_opts *opts)
+    const struct bgp_codec_opts *opts, bool with_mp)
 {
 	uint8_t order[BGP_MAX_UNKNOWN_ATTRS], as4buf[BGP_EXT_MAX_LEN];
 	struct wbuf as4_path;
@@ -210,9 +210,9 @@ attrs_encode(struct wbuf *w, const struct bgp_attrs *a,
 
 	wbuf_init(&as4_path, as4buf, sizeof(as4buf));
 	/* RFC 7606 5.1: the multiprotocol attributes first. */
-	if (bgp_attr_has(a, BGP_ATTR_MP_REACH))
+	if (with_mp && bgp_attr_has(a, BGP_ATTR_MP_REACH))
 		attr_put_mp_reach(w, &a->mp_reach);
-	if (bgp_attr_has(a, BGP_ATTR_MP_UNREACH))
+	if (with_mp && bgp_attr_has(a, BGP_ATTR_MP_UNREACH))
 		attr_put_mp_unreach(w, &a->mp_unreach);
 	/* From 0: a reserved type is still an unknown attribute to pass on. */
 	for (unsigned type = 0; type <= 255; type++) {

@@ -139,6 +139,16 @@ int	bgp_update_eor(const struct bgp_update *u);
 void	bgp_update_encode(struct wbuf *w, const struct bgp_update *u,
 	    const struct bgp_codec_opts *opts);
 void	bgp_eor_encode(struct wbuf *w, unsigned af);
+
+/*
+ * An attribute set on its own, as the RIB keeps it: the canonical wire
+ * form (4-octet AS numbers, no MP_REACH/MP_UNREACH: next hops and NLRI are
+ * kept apart), so equal sets are equal bytes. decode reads such a block
+ * back (views into it), with the same RFC 7606 verdicts.
+ */
+void	bgp_attrs_encode_block(struct wbuf *w, const struct bgp_attrs *a);
+enum bgp_action bgp_attrs_decode_block(struct rbuf block, struct bgp_attrs *a,
+	    struct bgp_err *err);
 /* Value equality of two decoded updates (views compared by content). */
 bool	bgp_update_equal(const struct bgp_update *a, const struct bgp_update *b);
 /* Sets the Partial bit on unknown optional transitive attributes and drops

@@ -312,6 +312,25 @@ bgp_update_decode(struct rbuf msg, const struct bgp_codec_opts *opts,
 	return err->action;
 }
 
+enum bgp_action
+bgp_attrs_decode_block(struct rbuf block, struct bgp_attrs *a,
+    struct bgp_err *err)
+{
+	static const struct bgp_codec_opts opts = { .as4 = true, .ibgp = true,
+	    .max_len = BGP_EXT_MAX_LEN };
+	struct attr_ctx c;
+
+	bgp_err_clear(err);
+	bgp_attrs_init(a);
+	c.a = a;
+	c.opts = &opts;
+	c.has_as4_aggregator = false;
+	memset(c.seen, 0, sizeof(c.seen));
+	wbuf_init(&c.scratch, NULL, 0);
+	attrs_walk(block, &c, err);
+	return err->action;
+}
+
 int
 bgp_update_eor(const struct bgp_update *u)
 {

@@ -14,7 +14,7 @@ bgp_update_encode(struct wbuf *w, const struct bgp_update *u,
 	alen_at = w->len;
 	wbuf_put_u16(w, 0);
 	attrs_start = w->len;
-	attrs_encode(w, &u->attrs, opts);
+	attrs_encode(w, &u->attrs, opts, true);
 	if (w->len - attrs_start > UINT16_MAX)
 		w->overflow = true;
 	wbuf_patch_u16(w, alen_at, (uint16_t)(w->len - attrs_start));
@@ -22,6 +22,15 @@ bgp_update_encode(struct wbuf *w, const struct bgp_update *u,
 	bgp_msg_finish(w, start);
 	if (!w->overflow && w->len - start > max)
 		w->overflow = true;
+}
+
+void
+bgp_attrs_encode_block(struct wbuf *w, const struct bgp_attrs *a)
+{
+	static const struct bgp_codec_opts opts = { .as4 = true, .ibgp = true,
+	    .max_len = BGP_EXT_MAX_LEN };
+
+	attrs_encode(w, a, &opts, false);
 }
 
 void
