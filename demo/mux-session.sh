@@ -137,20 +137,24 @@ run ./peering bgp status
 run ./peering bgp6 status
 
 say "What arrived: 3 upstreams x 3 IPv4 prefixes and x 2 IPv6 prefixes,"
-echo "   every path kept apart by ADD-PATH (the RIB that stores them is next)"
-ip netns exec "$NS_CLIENT" env PEERING_DIR="$TMP/client" "$ROOT/peering" \
-    bgp cli show protocols json | jq -r '.protocols[] | "   \(.name) \(.af):" +
-    " \(.stats.prefixes_in) paths, ADD-PATH \(.addpath_rx), 4-octet AS" +
-    " \(.as4), hold \(.hold_time) s, End-of-RIB \(.stats.end_of_rib)"'
+echo "   every path kept apart by ADD-PATH, the best one marked *"
+run ./peering bgp cli show route
+run ./peering bgp cli show route 8.8.8.0/24 all
+
+say "The best route per prefix, in kernel table 20000 (ip route, read only)"
+ip -n "$NS_CLIENT" route show table 20000 | sed 's/^/   /'
+ip -n "$NS_CLIENT" -6 route show table 20000 | sed 's/^/   /'
+run ./peering bgp cli show memory
 
 say "The mux's side (birdc show protocols)"
 ip netns exec "$NS_MUX" birdc -s "$TMP/bird.ctl" show protocols seattle01 |
     sed 's/^/   /'
 
-say "The tunnel goes down: the sessions drop at once"
+say "The tunnel goes down: the sessions drop at once, their routes too"
 ip -n "$NS_CLIENT" link set tap1 down
 sleep 0.5
 run ./peering bgp status
+echo "   table 20000: $(ip -n "$NS_CLIENT" route show table 20000 | wc -l) IPv4 routes"
 say "... and come back when it is up again"
 ip -n "$NS_CLIENT" link set tap1 up
 wait_until 15 established

@@ -114,6 +114,7 @@ send_notification(struct session *s, uint8_t code, uint8_t subcode,
 	wbuf_init(&w, b, sizeof(b));
 	bgp_notification_encode(&w, code, subcode, data, len);
 	out_queue(s, &w);
+	s->notified = true;
 	log_info("%s/%s: sent NOTIFICATION %s/%s", s->conf.name,
 	    session_af_name(s), bgp_err_code_name(code),
 	    bgp_err_subcode_name(code, subcode) ?
@@ -142,6 +143,7 @@ conn_adopt(struct session *s, int fd)
 	int one = 1;
 
 	s->fd = fd;
+	s->notified = false;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	ev_io_set(&s->io_read, fd, EV_READ);
 	ev_io_set(&s->io_write, fd, EV_WRITE);
@@ -249,6 +251,8 @@ session_up(struct session *s)
 	    session_af_name(s), s->params.hold_time,
 	    s->params.rx.addpath[s->conf.af] ? ", ADD-PATH receive" : "",
 	    s->params.rx.as4 ? ", 4-octet AS" : "");
+	if (s->hooks != NULL && s->hooks->up != NULL)
+		s->hooks->up(s->hooks->ctx, s);
 	/* Nothing to announce yet: say so, so the peer's GR can finish. */
 	wbuf_init(&w, b, sizeof(b));
 	bgp_eor_encode(&w, s->conf.af);
@@ -307,9 +311,17 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 		timer_start(s, &s->t_keepalive, s->params.keepalive);
 	if (a & BGP_FSM_SESSION_UP)
 		session_up(s);
-	if (a & BGP_FSM_SESSION_DOWN)
+	if (a & BGP_FSM_SESSION_DOWN) {
+		/* RFC 4724 4.2: a failed connection of a restart-capable
+		 * peer keeps its routes; a NOTIFICATION ends them. */
+		bool graceful = s->params.peer_gr && !s->notified;
+
 		log_info("%s/%s: session down: %s", s->conf.name,
 		    session_af_name(s), s->info);
+		if (s->hooks != NULL && s->hooks->down != NULL)
+			s->hooks->down(s->hooks->ctx, s, graceful);
+	}
+
 	if (a & BGP_FSM_START_IDLE_HOLD)
 		timer_start(s, &s->t_idle_hold,
 		    bgp_fsm_idle_hold_seconds(s->fsm.connect_retry_counter));
@@ -501,8 +513,11 @@ handle_update(struct session *s, struct rbuf msg)
 	if (act != BGP_ACT_ACCEPT)
 		log_warn("%s/%s: UPDATE: %s (%s)", s->conf.name,
 		    session_af_name(s), err.reason, bgp_action_name(act));
-	if (s->fsm.state == BGP_STATE_ESTABLISHED)
+	if (s->fsm.state == BGP_STATE_ESTABLISHED) {
 		update_account(s, &u, act);
+		if (s->hooks != NULL && s->hooks->update != NULL)
+			s->hooks->update(s->hooks->ctx, s, &u, act);
+	}
 	session_event(s, BGP_EV_UPDATE, NULL);
 }
 
@@ -533,6 +548,7 @@ handle_notification(struct session *s, struct rbuf msg)
 		session_event(s, BGP_EV_HEADER_ERR, &err);
 		return;
 	}
+	s->notified = true;
 	sub = bgp_err_subcode_name(n.code, n.subcode);
 	if (n.has_shutdown_text)
 		session_info(s, "received %s/%s: \"%.*s\"",
@@ -716,7 +732,8 @@ our_open_build(struct session *s)
 
 int
 session_init(struct session *s, struct ev_loop *loop,
-    const struct session_conf *conf, struct bgp_scratch *scratch)
+    const struct session_conf *conf, struct bgp_scratch *scratch,
+    const struct session_hooks *hooks)
 {
 	memset(s, 0, sizeof(*s));
 	s->conf = *conf;
@@ -724,6 +741,8 @@ session_init(struct session *s, struct ev_loop *loop,
 	s->fd = -1;
 	s->pending_fd = -1;
 	s->scratch = scratch;
+	s->hooks = hooks;
+	s->rib_peer = -1;
 	s->fsm.state = BGP_STATE_IDLE;
 	s->fsm.passive = conf->passive;
 	s->since = time(NULL);
@@ -831,6 +850,7 @@ session_shutdown(struct session *s, uint8_t subcode, const char *text)
 	ev_timer_stop(s->loop, &s->t_hold);
 	ev_timer_stop(s->loop, &s->t_keepalive);
 	ev_timer_stop(s->loop, &s->t_idle_hold);
+	ev_timer_stop(s->loop, &s->t_restart);
 	s->fsm.state = BGP_STATE_IDLE;
 }
 

@@ -45,6 +45,23 @@ struct session_stats {
 	uint32_t	established_count;
 };
 
+struct session;
+
+/*
+ * What a session hands on, and to whom (the daemon wires these to the
+ * RIB): decoded UPDATEs while Established, and the session coming up and
+ * going down. Any may be NULL.
+ */
+struct session_hooks {
+	void	(*update)(void *ctx, struct session *s,
+		    const struct bgp_update *u, enum bgp_action act);
+	void	(*up)(void *ctx, struct session *s);
+	/* graceful: the connection failed (no NOTIFICATION either way) and
+	 * the peer can restart gracefully: its routes may be kept stale. */
+	void	(*down)(void *ctx, struct session *s, bool graceful);
+	void	*ctx;
+};
+
 struct session_buf {
 	uint8_t		*p;
 	size_t		 len;
@@ -71,6 +88,8 @@ struct session {
 	struct ev_timer			 t_hold;
 	struct ev_timer			 t_keepalive;
 	struct ev_timer			 t_idle_hold;
+	struct ev_timer			 t_restart;	/* peer's GR time;
+							 * the hooks' */
 	struct session_buf		 in;
 	struct session_buf		 out;
 	struct bgp_open			 our_open;
@@ -79,11 +98,16 @@ struct session {
 	char				 info[160];	/* why, for `show` */
 	struct session_stats		 stats;
 	struct bgp_scratch		*scratch;	/* shared, per UPDATE */
+	const struct session_hooks	*hooks;
+	int				 rib_peer;	/* the daemon's */
+	bool				 notified;	/* a NOTIFICATION went
+							 * either way */
 };
 
 /* Sets up a session in Idle; nothing runs until session_start(). */
 int	session_init(struct session *s, struct ev_loop *loop,
-	    const struct session_conf *conf, struct bgp_scratch *scratch);
+	    const struct session_conf *conf, struct bgp_scratch *scratch,
+	    const struct session_hooks *hooks);
 /* Start (link up, or no link needed) and stop (user or link down). */
 void	session_start(struct session *s);
 void	session_stop(struct session *s, const char *why);

@@ -440,11 +440,10 @@ json_attrs_unknown(cJSON *j, const struct bgp_attrs *a)
 	}
 }
 
-static void
-json_attrs(cJSON *obj, const struct bgp_attrs *a,
-    const struct bgp_codec_opts *o)
+cJSON *
+decode_json_attrs(const struct bgp_attrs *a, const struct bgp_codec_opts *o)
 {
-	cJSON *j = cJSON_AddObjectToObject(obj, "attributes");
+	cJSON *j = cJSON_CreateObject();
 	size_t i;
 
 	for (i = 0; i < NELEM(json_attrs_known); i++)
@@ -452,6 +451,14 @@ json_attrs(cJSON *obj, const struct bgp_attrs *a,
 			json_attrs_known[i].add(j, a, o);
 	json_attr_as4_path(j, a);
 	json_attrs_unknown(j, a);
+	return j;
+}
+
+static void
+json_attrs(cJSON *obj, const struct bgp_attrs *a,
+    const struct bgp_codec_opts *o)
+{
+	cJSON_AddItemToObject(obj, "attributes", decode_json_attrs(a, o));
 }
 
 static void

@@ -22,5 +22,9 @@ void	decode_json_opts(struct bgp_codec_opts *o, bool as4, bool addpath,
  */
 cJSON	*decode_json_frame(const struct decode_frame *f,
 	    const struct bgp_codec_opts *o, struct bgp_scratch *scratch);
+/* The "attributes" object alone (docs/decode.md), for the daemon's
+ * `show route json` too. */
+cJSON	*decode_json_attrs(const struct bgp_attrs *a,
+	    const struct bgp_codec_opts *o);
 
 #endif

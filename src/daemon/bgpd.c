@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "routes.h"
 #include "../lib/log.h"
 
 /* Every session the configuration asks for, in order. */
@@ -154,17 +155,25 @@ session_new(struct bgpd *d, const struct session_conf *sc)
 {
 	struct session *s = malloc(sizeof(*s));
 
-	if (s != NULL && session_init(s, d->loop, sc, d->scratch) == -1) {
+	if (s == NULL)
+		return NULL;
+	if (session_init(s, d->loop, sc, d->scratch, &d->hooks) == -1 ||
+	    routes_session_add(d, s) == -1) {
+		session_free(s);
 		free(s);
-		s = NULL;
+		return NULL;
 	}
 	return s;
 }
 
+/* The session's routes go with it (from the kernel too, unless the
+ * daemon is stopping: routes_close() keeps them there). */
 static void
-session_delete(struct session *s, uint8_t subcode, const char *why)
+session_delete(struct bgpd *d, struct session *s, uint8_t subcode,
+    const char *why)
 {
 	session_shutdown(s, subcode, why);
+	routes_session_remove(d, s);
 	session_free(s);
 	free(s);
 }
@@ -183,9 +192,15 @@ bgpd_init(struct bgpd *d, struct ev_loop *loop, const struct bgpd_paths *paths,
 	d->conf = malloc(sizeof(*d->conf));
 	d->scratch = malloc(sizeof(*d->scratch));
 	plan = malloc(sizeof(*plan));
+	d->hooks = routes_hooks_template;
+	d->hooks.ctx = d;
 	if (d->conf == NULL || d->scratch == NULL || plan == NULL) {
 		free(plan);
 		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (routes_open(d, err, errlen) == -1) {
+		free(plan);
 		return -1;
 	}
 	if (config_read(paths, 0, d->conf, &d->muxes, err, errlen) == -1) {
@@ -263,9 +278,53 @@ session_bring_up(struct bgpd *d, struct session *s)
 		snprintf(s->info, sizeof(s->info), "%s down", s->conf.ifname);
 }
 
+#define STALE_SWEEP_TIMEOUT	120.	/* seconds: convergence or not */
+
+void
+bgpd_check_converged(struct bgpd *d)
+{
+	if (d->stale_swept || d->kroute == NULL)
+		return;
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		const struct session *s = d->sessions[i];
+
+		/* Sessions waiting for a link do not hold the sweep up. */
+		if (s->link_up && s->stats.eor_seen == 0)
+			return;
+	}
+	log_info("every session has its table: removing the stale kernel "
+	    "routes of the previous run");
+	kroute_sweep_stale(d->kroute);
+	d->stale_swept = true;
+	ev_timer_stop(d->loop, &d->t_stale);
+}
+
+static void
+stale_timeout_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
+{
+	struct bgpd *d = t->data;
+
+	(void)loop;
+	(void)revents;
+	if (!d->stale_swept && d->kroute != NULL) {
+		log_info("not every session converged in %.0f s: removing the "
+		    "stale kernel routes anyway", STALE_SWEEP_TIMEOUT);
+		kroute_sweep_stale(d->kroute);
+	}
+	d->stale_swept = true;
+}
+
 int
 bgpd_start(struct bgpd *d, char *err, size_t errlen)
 {
+	d->kroute = kroute_open(d->loop, KROUTE_TABLE_PEERING,
+	    KROUTE_PROTO_PEERING);
+	if (d->kroute == NULL)
+		log_warn("cannot write kernel table %u: routes are kept in "
+		    "the RIB only", KROUTE_TABLE_PEERING);
+	ev_timer_init(&d->t_stale, stale_timeout_cb, STALE_SWEEP_TIMEOUT, 0.);
+	d->t_stale.data = d;
+	ev_timer_start(d->loop, &d->t_stale);
 	d->listener = listener_open(d->loop, d->bgp_port, accept_cb, d);
 	if (d->listener == NULL) {
 		snprintf(err, errlen, "cannot listen on port %u: %s",
@@ -339,7 +398,7 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 		if (next[n] == NULL) {
 			for (unsigned k = 0; k < n; k++)
 				if (session_find(d, &next[k]->conf) != next[k])
-					session_delete(next[k],
+					session_delete(d, next[k],
 					    BGP_CEASE_ADMIN_SHUTDOWN, "");
 			snprintf(err, errlen, "out of memory building sessions");
 			goto fail;
@@ -364,10 +423,10 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 			continue;
 		/* RFC 4486 3 */
 		if (replaced)
-			session_delete(s, BGP_CEASE_CONFIG_CHANGE,
+			session_delete(d, s, BGP_CEASE_CONFIG_CHANGE,
 			    "configuration changed");
 		else {
-			session_delete(s, BGP_CEASE_PEER_DECONF,
+			session_delete(d, s, BGP_CEASE_PEER_DECONF,
 			    "neighbor removed from the configuration");
 			st->removed++;
 		}
@@ -392,9 +451,18 @@ fail:
 void
 bgpd_shutdown(struct bgpd *d, const char *why)
 {
+	/* Table 20000 keeps its routes across a stop (BIRD's "persist"): the
+	 * next start finds them stale and sweeps what it does not confirm. */
+	if (d->rib != NULL)
+		d->rib->best_cb = NULL;
 	for (unsigned i = 0; i < d->n_sessions; i++)
-		session_delete(d->sessions[i], BGP_CEASE_ADMIN_SHUTDOWN, why);
+		session_delete(d, d->sessions[i], BGP_CEASE_ADMIN_SHUTDOWN,
+		    why);
 	d->n_sessions = 0;
+	ev_timer_stop(d->loop, &d->t_stale);
+	kroute_close(d->kroute);
+	d->kroute = NULL;
+	routes_close(d);
 	listener_close(d->listener);
 	control_server_close(d->control);
 	linkmon_close(d->linkmon);

@@ -13,6 +13,8 @@
 #include "../bgp/session.h"
 #include "../cli/control.h"
 #include "../netns/linkmon.h"
+#include "../rib/kroute.h"
+#include "../rib/rib.h"
 #include "../vpn/mux.h"
 
 #define BGPD_MAX_SESSIONS	(2 * MUX_MAX + CONFIG_MAX_NEIGHBORS)
@@ -36,6 +38,13 @@ struct bgpd {
 	struct listener		*listener;
 	struct control_server	*control;
 	struct linkmon		*linkmon;
+	struct rib		*rib;
+	struct kroute		*kroute;
+	struct session_hooks	 hooks;
+	/* Routes a previous run left in the kernel go once every session
+	 * has sent its End-of-RIB, or after this timer. */
+	struct ev_timer		 t_stale;
+	bool			 stale_swept;
 	uint16_t		 bgp_port;
 	time_t			 started;
 };
@@ -60,6 +69,10 @@ int	bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	    size_t errlen);
 /* Cease to every peer, then everything closed and freed. */
 void	bgpd_shutdown(struct bgpd *d, const char *why);
+
+/* Called as sessions finish their initial table: sweeps the kernel's
+ * stale routes once all have. */
+void	bgpd_check_converged(struct bgpd *d);
 
 /* The control socket's command dispatcher (control_cmds.c). */
 void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply);

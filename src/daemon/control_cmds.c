@@ -3,6 +3,7 @@
  * status`, `bgp6 status` and `bgp cli` ask the daemon.
  */
 #include "bgpd.h"
+#include "control_cmds.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -211,6 +212,11 @@ static const struct control_cmd commands[] = {
 	    "show protocols [ipv4|ipv6|all] [json]: one line per session" },
 	{ { "show", "status", NULL }, show_status,
 	    "show status: the daemon's version, AS and session count" },
+	{ { "show", "route", NULL }, cmd_show_route,
+	    "show route [ipv4|ipv6] [PREFIX] [all] [json] [limit N]: paths, "
+	    "best first (*)" },
+	{ { "show", "memory", NULL }, cmd_show_memory,
+	    "show memory [json]: what the RIB holds and its bytes" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
 	{ { "help", NULL, NULL }, help, "help: this list" },

@@ -1,0 +1,223 @@
+/*
+ * Routes between sessions, the RIB and the kernel. Per UPDATE: withdrawals
+ * first, then one interned attribute set per next hop for every accepted
+ * prefix. Per best-path change: the kernel route set or deleted.
+ */
+#include "routes.h"
+
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd.h"
+#include "../lib/log.h"
+#include "../rib/policy.h"
+
+/* The import policy of the session's mux or neighbour block. */
+static const struct config_import *
+session_import(const struct bgpd *d, const struct session *s)
+{
+	const struct config_neighbor *n = config_find_neighbor(d->conf,
+	    s->conf.name);
+
+	if (n != NULL)
+		return &n->s.import;
+	return &config_mux_session(d->conf, s->conf.name)->import;
+}
+
+static void
+withdraw_block(struct bgpd *d, struct session *s, struct rbuf nlri,
+    unsigned af)
+{
+	struct nlri_iter it;
+	struct prefix p;
+	uint32_t id;
+
+	nlri_iter_init(&it, nlri, af, s->params.rx.addpath[af]);
+	while (nlri_iter_next(&it, &p, &id) == 1)
+		rib_withdraw(d->rib, s->rib_peer, &p, id);
+}
+
+/* The prefixes of one NLRI block with one attribute set and next hop. */
+static void
+announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
+    unsigned af, const struct bgp_attrs *a, const uint8_t *nh,
+    const uint8_t *nh_ll)
+{
+	const struct config_import *imp = session_import(d, s);
+	struct rattrs *ra = NULL;
+	struct nlri_iter it;
+	struct prefix p;
+	uint32_t id;
+
+	nlri_iter_init(&it, nlri, af, s->params.rx.addpath[af]);
+	while (nlri_iter_next(&it, &p, &id) == 1) {
+		if (!policy_import(imp, &p)) {
+			/* Filtered now: an earlier accepted path goes. */
+			rib_withdraw(d->rib, s->rib_peer, &p, id);
+			continue;
+		}
+		if (ra == NULL && (ra = rattrs_get(&d->rib->attrs, a, af, nh,
+		    nh_ll)) == NULL) {
+			log_warn("%s/%s: out of memory for routes",
+			    s->conf.name, session_af_name(s));
+			return;
+		}
+		if (rib_update(d->rib, s->rib_peer, &p, id, ra) == -1)
+			log_warn("%s/%s: out of memory for routes",
+			    s->conf.name, session_af_name(s));
+	}
+	if (ra != NULL)
+		rattrs_put(&d->rib->attrs, ra);	/* the RIB holds its own */
+}
+
+static void
+hook_update(void *ctx, struct session *s, const struct bgp_update *u,
+    enum bgp_action act)
+{
+	struct bgpd *d = ctx;
+	const struct bgp_attrs *a = &u->attrs;
+	const struct bgp_mp_nlri *reach = &a->mp_reach, *unreach = &a->mp_unreach;
+	bool has_reach = bgp_attr_has(a, BGP_ATTR_MP_REACH) && reach->af >= 0;
+
+	withdraw_block(d, s, u->withdrawn, AF_IDX_IPV4);
+	if (bgp_attr_has(a, BGP_ATTR_MP_UNREACH) && unreach->af >= 0)
+		withdraw_block(d, s, unreach->nlri, (unsigned)unreach->af);
+	if (act == BGP_ACT_TREAT_AS_WITHDRAW) {
+		/* RFC 7606 2: the announced prefixes are withdrawn too. */
+		withdraw_block(d, s, u->nlri, AF_IDX_IPV4);
+		if (has_reach)
+			withdraw_block(d, s, reach->nlri, (unsigned)reach->af);
+		return;
+	}
+	if (u->nlri.len > 0)
+		announce_block(d, s, u->nlri, AF_IDX_IPV4, a, a->next_hop, NULL);
+	if (has_reach)
+		announce_block(d, s, reach->nlri, (unsigned)reach->af, a,
+		    reach->nexthop, reach->nh_len == 32 ? reach->nexthop_ll :
+		    NULL);
+	/* RFC 4724 4.2: End-of-RIB ends a graceful restart. */
+	if (bgp_update_eor(u) >= 0) {
+		rib_peer_sweep(d->rib, s->rib_peer);
+		bgpd_check_converged(d);
+	}
+}
+
+static void
+hook_up(void *ctx, struct session *s)
+{
+	struct bgpd *d = ctx;
+
+	/* Back within its restart time: End-of-RIB sweeps what it does not
+	 * announce again. */
+	ev_timer_stop(s->loop, &s->t_restart);
+	rib_peer_set_router_id(d->rib, s->rib_peer, s->params.peer_id);
+	d->rib->peers[s->rib_peer].ibgp = s->params.ibgp;
+}
+
+/* The peer did not come back within its restart time. */
+static void
+restart_expired_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
+{
+	struct session *s = t->data;
+	struct bgpd *d = s->hooks->ctx;
+
+	(void)loop;
+	(void)revents;
+	log_info("%s/%s: restart time over: removing its stale routes",
+	    s->conf.name, session_af_name(s));
+	rib_peer_sweep(d->rib, s->rib_peer);
+}
+
+static void
+hook_down(void *ctx, struct session *s, bool graceful)
+{
+	struct bgpd *d = ctx;
+
+	graceful = graceful && s->params.peer_gr_time > 0;
+	/* A restart-capable peer's routes stay, stale, until it is back
+	 * (End-of-RIB) or its restart time runs out (RFC 4724 4.2). */
+	rib_peer_down(d->rib, s->rib_peer, graceful);
+	if (!graceful)
+		return;
+	log_info("%s/%s: keeping its routes for %u s (graceful restart)",
+	    s->conf.name, session_af_name(s), s->params.peer_gr_time);
+	ev_timer_init(&s->t_restart, restart_expired_cb,
+	    s->params.peer_gr_time, 0.);
+	s->t_restart.data = s;
+	ev_timer_start(s->loop, &s->t_restart);
+}
+
+const struct session_hooks routes_hooks_template = {
+	hook_update, hook_up, hook_down, NULL
+};
+
+/* The kernel route for a new best path: via its next hop on the peer's
+ * interface. Sessions without an interface install nothing. */
+static void
+best_cb(void *ctx, const struct prefix *p, const struct rib_path *best)
+{
+	struct bgpd *d = ctx;
+	const struct rib_peer *peer;
+	unsigned ifindex;
+
+	if (d->kroute == NULL)
+		return;
+	if (best == NULL) {
+		kroute_delete(d->kroute, p);
+		return;
+	}
+	peer = &d->rib->peers[best->peer];
+	if (peer->ifname[0] == '\0' ||
+	    (ifindex = if_nametoindex(peer->ifname)) == 0) {
+		kroute_delete(d->kroute, p);
+		return;
+	}
+	kroute_set(d->kroute, p, best->attrs->nexthop, (int)ifindex);
+}
+
+int
+routes_open(struct bgpd *d, char *err, size_t errlen)
+{
+	if ((d->rib = malloc(sizeof(*d->rib))) == NULL ||
+	    rib_init(d->rib, best_cb, d) == -1) {
+		free(d->rib);
+		d->rib = NULL;
+		snprintf(err, errlen, "out of memory for the RIB");
+		return -1;
+	}
+	return 0;
+}
+
+void
+routes_close(struct bgpd *d)
+{
+	if (d->rib != NULL) {
+		d->rib->best_cb = NULL;	/* the kernel keeps its routes */
+		rib_destroy(d->rib);
+		free(d->rib);
+	}
+	d->rib = NULL;
+}
+
+int
+routes_session_add(struct bgpd *d, struct session *s)
+{
+	int peer = rib_peer_add(d->rib, s->conf.name, s->conf.af,
+	    &s->conf.peer, s->conf.peer_as, s->conf.peer_as ==
+	    s->conf.local_as);
+
+	if (peer >= 0)
+		snprintf(d->rib->peers[peer].ifname,
+		    sizeof(d->rib->peers[peer].ifname), "%s", s->conf.ifname);
+	s->rib_peer = peer;
+	return peer;
+}
+
+void
+routes_session_remove(struct bgpd *d, struct session *s)
+{
+	if (s->rib_peer >= 0)
+		rib_peer_remove(d->rib, s->rib_peer);
+	s->rib_peer = -1;
+}

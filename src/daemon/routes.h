@@ -1,0 +1,23 @@
+/*
+ * Between sessions and the RIB, and between the RIB and the kernel table:
+ * received UPDATEs through the import policy into the RIB, best-path
+ * changes into table 20000, sessions going down (or restarting
+ * gracefully) taking their routes along.
+ */
+#ifndef PEERING_DAEMON_ROUTES_H
+#define PEERING_DAEMON_ROUTES_H
+
+#include "../bgp/session.h"
+
+struct bgpd;
+
+extern const struct session_hooks routes_hooks_template;
+
+/* The RIB and the kernel sync of the daemon; -1 with err on failure. */
+int	routes_open(struct bgpd *d, char *err, size_t errlen);
+void	routes_close(struct bgpd *d);
+/* A session's slot in the RIB; -1 when none is left. */
+int	routes_session_add(struct bgpd *d, struct session *s);
+void	routes_session_remove(struct bgpd *d, struct session *s);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * The RIB: every path received from every peer (Adj-RIB-In, ADD-PATH ids
+ * kept apart), per prefix in a prefix tree per family, each path a few
+ * words pointing to an interned attribute set; and the best path per
+ * prefix (Loc-RIB), kept first in the prefix's list. Best-path changes are
+ * reported through a callback (the kernel table sync). No sockets here.
+ */
+#ifndef PEERING_RIB_RIB_H
+#define PEERING_RIB_RIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ptree.h"
+#include "rattrs.h"
+#include "../lib/prefix.h"
+#include "../lib/slab.h"
+
+#define RIB_MAX_PEERS		512
+#define RIB_PATH_STALE		0x01	/* kept through a graceful restart */
+
+/* One path: 24 bytes. The first of a prefix's list is its best. */
+struct rib_path {
+	struct rib_path	*next;
+	struct rattrs	*attrs;
+	uint32_t	 path_id;
+	uint16_t	 peer;
+	uint8_t		 flags;
+};
+
+struct rib_peer {
+	char		name[32];
+	char		ifname[16];	/* where its next hops are, or "" */
+	unsigned	af;
+	struct prefix	addr;
+	uint32_t	as;
+	uint32_t	router_id;	/* host order; set once Established */
+	bool		ibgp;
+	bool		in_use;
+	size_t		n_paths;
+};
+
+/* best is NULL when the prefix has no path left. */
+typedef void (*rib_best_cb)(void *ctx, const struct prefix *p,
+	    const struct rib_path *best);
+
+struct rib {
+	struct ptree		 tree[AF_IDX_COUNT];
+	struct slab		 paths;
+	struct rattrs_table	 attrs;
+	struct rib_peer		 peers[RIB_MAX_PEERS];
+	rib_best_cb		 best_cb;
+	void			*best_ctx;
+	size_t			 n_paths;
+	uint64_t		 best_changes;
+};
+
+int	rib_init(struct rib *r, rib_best_cb cb, void *ctx);
+void	rib_destroy(struct rib *r);
+
+/* A peer's slot for its paths; -1 when all are taken. */
+int	rib_peer_add(struct rib *r, const char *name, unsigned af,
+	    const struct prefix *addr, uint32_t as, bool ibgp);
+/* Its identifier, once the session knows it (a best-path tie-breaker). */
+void	rib_peer_set_router_id(struct rib *r, int peer, uint32_t router_id);
+/* Every path of the peer removed (or, with stale, only marked: RFC 4724
+ * keeps them through a restart until rib_peer_sweep()). */
+void	rib_peer_down(struct rib *r, int peer, bool stale);
+/* Removes the peer's paths still marked stale. */
+void	rib_peer_sweep(struct rib *r, int peer);
+/* rib_peer_down() and the slot freed. */
+void	rib_peer_remove(struct rib *r, int peer);
+
+/* Announces p (path id) from peer with ra (the RIB takes its own
+ * reference): a new path, or an implicit withdraw of the previous one. */
+int	rib_update(struct rib *r, int peer, const struct prefix *p,
+	    uint32_t path_id, struct rattrs *ra);
+void	rib_withdraw(struct rib *r, int peer, const struct prefix *p,
+	    uint32_t path_id);
+
+/* The paths of exactly p, best first; NULL when none. */
+const struct rib_path *rib_lookup(const struct rib *r, const struct prefix *p);
+
+/* Best path order (docs/rib.md): < 0 when a is better than b. Total and
+ * deterministic; MED only compares paths from the same neighbour AS (see
+ * rib_best_select for how that stays deterministic). */
+int	rib_path_cmp(const struct rib *r, const struct rib_path *a,
+	    const struct rib_path *b);
+
+struct rib_mem {
+	size_t	nodes[AF_IDX_COUNT];		/* tree nodes */
+	size_t	prefixes[AF_IDX_COUNT];		/* nodes with paths */
+	size_t	node_bytes[AF_IDX_COUNT];
+	size_t	paths;
+	size_t	path_bytes;
+	size_t	attr_sets;
+	size_t	attr_bytes;
+	size_t	attr_hash_bytes;
+	uint64_t attr_lookups;
+	uint64_t attr_hits;
+};
+
+void	rib_memory(const struct rib *r, struct rib_mem *m);
+
+#endif
