@@ -124,14 +124,16 @@ fuzz: fuzz-build
 # ---- benchmarks: numbers, not pass/fail ----
 $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
+	    $(PKG_LIBS)
 
 bench: $(B)/bench/bench_decode
 	$(B)/bench/bench_decode
 
 $(B)/demo/%: demo/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
+	    $(PKG_LIBS)
 
 # ---- the two promises of the README ----
 check: deps

@@ -146,6 +146,15 @@ ip -n "$NS_CLIENT" route show table 20000 | sed 's/^/   /'
 ip -n "$NS_CLIENT" -6 route show table 20000 | sed 's/^/   /'
 run ./peering bgp cli show memory
 
+say "Import less without restarting the session: only 8.8.8.0/24 from seattle01"
+run ./peering bgp cli import seattle01 prefix-list 8.8.8.0/24
+sleep 0.5
+ip -n "$NS_CLIENT" route show table 20000 | sed 's/^/   table 20000: /'
+say "... and everything again: a route refresh re-learns what was filtered"
+run ./peering bgp cli import seattle01 all
+sleep 1
+echo "   table 20000: $(ip -n "$NS_CLIENT" route show table 20000 | wc -l) IPv4 routes"
+
 say "The mux's side (birdc show protocols)"
 ip netns exec "$NS_MUX" birdc -s "$TMP/bird.ctl" show protocols seattle01 |
     sed 's/^/   /'

@@ -564,6 +564,54 @@ handle_notification(struct session *s, struct rbuf msg)
 }
 
 static void
+send_route_refresh(struct session *s, uint8_t subtype)
+{
+	struct bgp_route_refresh rr = { bgp_af_afi(s->conf.af), subtype,
+	    BGP_SAFI_UNICAST };
+	uint8_t b[BGP_ROUTE_REFRESH_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, b, sizeof(b));
+	bgp_route_refresh_encode(&w, &rr);
+	out_queue(s, &w);
+}
+
+bool
+session_route_refresh(struct session *s)
+{
+	if (s->fsm.state != BGP_STATE_ESTABLISHED || !s->params.route_refresh)
+		return false;
+	send_route_refresh(s, BGP_REFRESH_NORMAL);
+	return true;
+}
+
+/* RFC 2918, RFC 7313: a request for our routes, or the peer's markers
+ * around a refresh of its own. */
+static void
+handle_route_refresh(struct session *s, const struct bgp_route_refresh *rr)
+{
+	switch (rr->subtype) {
+	case BGP_REFRESH_NORMAL:
+		/* We announce nothing yet: an enhanced refresh is just its two
+		 * markers (RFC 7313 4). */
+		if (s->params.enhanced_route_refresh) {
+			send_route_refresh(s, BGP_REFRESH_BORR);
+			send_route_refresh(s, BGP_REFRESH_EORR);
+		}
+		break;
+	case BGP_REFRESH_BORR:
+	case BGP_REFRESH_EORR:
+		if (s->params.enhanced_route_refresh && s->hooks != NULL &&
+		    s->hooks->refresh != NULL)
+			s->hooks->refresh(s->hooks->ctx, s, rr->subtype);
+		break;
+	default:
+		/* RFC 7313 5: an unknown subtype is ignored. */
+		break;
+	}
+}
+
+static void
 handle_message(struct session *s, struct rbuf msg, uint8_t type)
 {
 	struct bgp_route_refresh rr;
@@ -587,8 +635,12 @@ handle_message(struct session *s, struct rbuf msg, uint8_t type)
 		if (bgp_route_refresh_decode(msg, &rr, &err) == -1) {
 			session_info(s, "bad ROUTE-REFRESH: %s", err.reason);
 			session_event(s, BGP_EV_HEADER_ERR, &err);
-		} else
-			session_event(s, BGP_EV_ROUTE_REFRESH, NULL);
+			break;
+		}
+		session_event(s, BGP_EV_ROUTE_REFRESH, NULL);
+		if (s->fsm.state == BGP_STATE_ESTABLISHED &&
+		    bgp_af_index(rr.afi, rr.safi) == (int)s->conf.af)
+			handle_route_refresh(s, &rr);
 		break;
 	}
 }

@@ -59,6 +59,9 @@ struct session_hooks {
 	/* graceful: the connection failed (no NOTIFICATION either way) and
 	 * the peer can restart gracefully: its routes may be kept stale. */
 	void	(*down)(void *ctx, struct session *s, bool graceful);
+	/* The peer begins (BGP_REFRESH_BORR) or ends (BGP_REFRESH_EORR) an
+	 * enhanced route refresh of its routes (RFC 7313 4). */
+	void	(*refresh)(void *ctx, struct session *s, uint8_t subtype);
 	void	*ctx;
 };
 
@@ -117,6 +120,9 @@ void	session_shutdown(struct session *s, uint8_t subcode, const char *text);
 /* Hands over a connection the listener accepted from the peer. */
 void	session_accept(struct session *s, int fd);
 void	session_link_event(struct session *s, bool up);
+/* Asks the peer to send its routes again (RFC 2918), when Established and
+ * the peer accepts it. Returns whether it was sent. */
+bool	session_route_refresh(struct session *s);
 void	session_free(struct session *s);
 const char *session_af_name(const struct session *s);
 

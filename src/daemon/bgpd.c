@@ -372,9 +372,9 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 {
 	struct config *c = malloc(sizeof(*c));
 	struct session_plan *plan = malloc(sizeof(*plan));
-	struct session *next[BGPD_MAX_SESSIONS];
+	struct session *next[BGPD_MAX_SESSIONS], *reimport[BGPD_MAX_SESSIONS];
 	struct mux_table t;
-	unsigned n = 0;
+	unsigned n = 0, n_reimport = 0;
 
 	memset(st, 0, sizeof(*st));
 	if (c == NULL || plan == NULL) {
@@ -392,6 +392,11 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 		    sizeof(s->conf)) == 0) {
 			st->kept++;
 			next[n++] = s;
+			/* Same session, other import policy: no restart. */
+			if (!config_import_equal(&config_session_named(d->conf,
+			    s->conf.name)->import, &config_session_named(c,
+			    s->conf.name)->import))
+				reimport[n_reimport++] = s;
 			continue;
 		}
 		next[n] = session_new(d, &plan->confs[i]);
@@ -435,6 +440,12 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	d->n_sessions = n;
 	memcpy(d->conf, c, sizeof(*c));
 	d->muxes = t;
+	for (unsigned i = 0; i < n_reimport; i++) {
+		bool refreshed;
+
+		routes_import_changed(d, reimport[i], &refreshed);
+		st->reimported++;
+	}
 	for (unsigned i = 0; i < n; i++)
 		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
 		    !d->sessions[i]->link_up)

@@ -61,6 +61,7 @@ struct bgpd_reload_stats {
 	unsigned	changed;	/* restarted with new settings */
 	unsigned	added;
 	unsigned	removed;
+	unsigned	reimported;	/* kept, with a new import policy */
 };
 
 /* SIGHUP and `configure`: re-reads the configuration and applies what

@@ -867,6 +867,14 @@ config_find_neighbor(const struct config *c, const char *name)
 }
 
 const struct config_session *
+config_session_named(const struct config *c, const char *name)
+{
+	const struct config_neighbor *n = config_find_neighbor(c, name);
+
+	return n != NULL ? &n->s : config_mux_session(c, name);
+}
+
+const struct config_session *
 config_mux_session(const struct config *c, const char *name)
 {
 	const struct config_mux *m = config_find_mux(c, name);

@@ -111,6 +111,10 @@ const struct config_neighbor	*config_find_neighbor(const struct config *c,
 /* The settings of mux name: its block's, or the global defaults. */
 const struct config_session	*config_mux_session(const struct config *c,
 				    const char *name);
+/* The settings of the session called name: a neighbour block's, else the
+ * mux's (config_mux_session). */
+const struct config_session	*config_session_named(const struct config *c,
+				    const char *name);
 
 /* What a reload changed for one session (0: nothing). */
 #define CONFIG_DIFF_SESSION	0x01	/* restart it: address, AS, timers */

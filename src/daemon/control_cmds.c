@@ -201,8 +201,8 @@ configure(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		return;
 	}
 	strbuf_printf(reply, "reconfigured: %u sessions unchanged, %u "
-	    "restarted, %u added, %u removed\n", st.kept, st.changed,
-	    st.added, st.removed);
+	    "restarted, %u added, %u removed; %u with a new import policy\n",
+	    st.kept, st.changed, st.added, st.removed, st.reimported);
 }
 
 static void help(struct bgpd *, int, char **, struct strbuf *);
@@ -217,6 +217,9 @@ static const struct control_cmd commands[] = {
 	    "best first (*)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
 	    "show memory [json]: what the RIB holds and its bytes" },
+	{ { "import", NULL, NULL }, cmd_import,
+	    "import NAME all|none|prefix-list PREFIX...: the import policy of "
+	    "a mux or neighbor, until the next reload" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
 	{ { "help", NULL, NULL }, help, "help: this list" },

@@ -8,5 +8,6 @@ void	cmd_show_route(struct bgpd *d, int argc, char **argv,
 	    struct strbuf *reply);
 void	cmd_show_memory(struct bgpd *d, int argc, char **argv,
 	    struct strbuf *reply);
+void	cmd_import(struct bgpd *d, int argc, char **argv, struct strbuf *reply);
 
 #endif

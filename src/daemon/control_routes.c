@@ -12,6 +12,7 @@
 
 #include "../bgp/format.h"
 #include "../cli/decode_json.h"
+#include "routes.h"
 
 #define SHOW_ROUTE_DEFAULT_LIMIT	1000
 
@@ -277,4 +278,94 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		    m.attr_sets ? (double)m.paths / (double)m.attr_sets : 0.,
 		    (double)total / (double)m.paths, m.attr_lookups ?
 		    100. * (double)m.attr_hits / (double)m.attr_lookups : 0.);
+}
+
+/* "all", "none" or "prefix-list P..." (strict prefixes) into imp. */
+static int
+import_parse(int argc, char **argv, struct config_import *imp,
+    struct strbuf *reply)
+{
+	memset(imp, 0, sizeof(*imp));
+	if (argc == 1 && strcmp(argv[0], "all") == 0)
+		imp->mode = CONFIG_IMPORT_ALL;
+	else if (argc == 1 && strcmp(argv[0], "none") == 0)
+		imp->mode = CONFIG_IMPORT_NONE;
+	else if (argc >= 2 && strcmp(argv[0], "prefix-list") == 0 &&
+	    argc - 1 <= CONFIG_MAX_PREFIXES) {
+		imp->mode = CONFIG_IMPORT_PREFIX_LIST;
+		for (int i = 1; i < argc; i++)
+			if (prefix_parse(argv[i], true,
+			    &imp->prefixes[imp->n_prefixes++]) == -1) {
+				strbuf_printf(reply, CONTROL_ERROR_PREFIX
+				    "not a prefix: %s\n", argv[i]);
+				return -1;
+			}
+	} else {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "import NAME all|none|"
+		    "prefix-list PREFIX... (at most %d prefixes)\n",
+		    CONFIG_MAX_PREFIXES);
+		return -1;
+	}
+	return 0;
+}
+
+/* The settings block of session name, made for a mux that had none. */
+static struct config_session *
+import_target(struct bgpd *d, const char *name)
+{
+	struct config *c = d->conf;
+	struct config_mux *m;
+
+	for (unsigned i = 0; i < c->n_neighbors; i++)
+		if (strcmp(c->neighbors[i].name, name) == 0)
+			return &c->neighbors[i].s;
+	if (mux_find(&d->muxes, name) == NULL)
+		return NULL;
+	for (unsigned i = 0; i < c->n_muxes; i++)
+		if (strcmp(c->muxes[i].name, name) == 0)
+			return &c->muxes[i].s;
+	if (c->n_muxes == CONFIG_MAX_MUXES)
+		return NULL;
+	m = &c->muxes[c->n_muxes++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->s = c->defaults;
+	return &m->s;
+}
+
+/* import NAME all|none|prefix-list P...: until the next reload. */
+void
+cmd_import(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	struct config_import imp;
+	struct config_session *cs;
+	size_t gone = 0;
+	unsigned n = 0;
+	bool refreshed = false;
+
+	if (argc < 2 || import_parse(argc - 1, argv + 1, &imp, reply) == -1) {
+		if (argc < 2)
+			strbuf_printf(reply, CONTROL_ERROR_PREFIX "import NAME "
+			    "all|none|prefix-list PREFIX...\n");
+		return;
+	}
+	if ((cs = import_target(d, argv[0])) == NULL) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "no mux or neighbor "
+		    "named %s\n", argv[0]);
+		return;
+	}
+	cs->import = imp;
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		bool r;
+
+		if (strcmp(d->sessions[i]->conf.name, argv[0]) != 0)
+			continue;
+		gone += routes_import_changed(d, d->sessions[i], &r);
+		refreshed |= r;
+		n++;
+	}
+	strbuf_printf(reply, "%s: import %s on %u sessions, %zu paths removed%s"
+	    " (until the configuration is reloaded)\n", argv[0],
+	    config_import_name(imp.mode), n, gone, refreshed ?
+	    ", route refresh sent" : "");
 }

@@ -13,16 +13,10 @@
 #include "../lib/log.h"
 #include "../rib/policy.h"
 
-/* The import policy of the session's mux or neighbour block. */
 static const struct config_import *
 session_import(const struct bgpd *d, const struct session *s)
 {
-	const struct config_neighbor *n = config_find_neighbor(d->conf,
-	    s->conf.name);
-
-	if (n != NULL)
-		return &n->s.import;
-	return &config_mux_session(d->conf, s->conf.name)->import;
+	return &config_session_named(d->conf, s->conf.name)->import;
 }
 
 static void
@@ -148,9 +142,51 @@ hook_down(void *ctx, struct session *s, bool graceful)
 	ev_timer_start(s->loop, &s->t_restart);
 }
 
+/* RFC 7313 4: paths not announced again between BoRR and EoRR go. */
+static void
+hook_refresh(void *ctx, struct session *s, uint8_t subtype)
+{
+	struct bgpd *d = ctx;
+
+	if (subtype == BGP_REFRESH_BORR)
+		rib_peer_down(d->rib, s->rib_peer, true);
+	else
+		rib_peer_sweep(d->rib, s->rib_peer);
+}
+
 const struct session_hooks routes_hooks_template = {
-	hook_update, hook_up, hook_down, NULL
+	.update = hook_update,
+	.up = hook_up,
+	.down = hook_down,
+	.refresh = hook_refresh,
 };
+
+struct import_ctx {
+	const struct config_import *imp;
+};
+
+static bool
+import_keeps(void *ctx, const struct prefix *p)
+{
+	const struct import_ctx *ic = ctx;
+
+	return policy_import(ic->imp, p);
+}
+
+size_t
+routes_import_changed(struct bgpd *d, struct session *s, bool *refreshed)
+{
+	struct import_ctx ic = { session_import(d, s) };
+	size_t gone = rib_peer_filter(d->rib, s->rib_peer, import_keeps, &ic);
+
+	/* What the old policy refused may be accepted now: ask again. */
+	*refreshed = session_route_refresh(s);
+	log_info("%s/%s: import policy now %s: %zu paths removed%s",
+	    s->conf.name, session_af_name(s),
+	    config_import_name(ic.imp->mode), gone, *refreshed ?
+	    ", route refresh sent" : "");
+	return gone;
+}
 
 /* The kernel route for a new best path: via its next hop on the peer's
  * interface. Sessions without an interface install nothing. */

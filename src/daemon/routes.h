@@ -19,5 +19,10 @@ void	routes_close(struct bgpd *d);
 /* A session's slot in the RIB; -1 when none is left. */
 int	routes_session_add(struct bgpd *d, struct session *s);
 void	routes_session_remove(struct bgpd *d, struct session *s);
+/* The session's import policy changed (in d->conf already): paths it now
+ * refuses go, and a ROUTE-REFRESH asks for what it may now accept.
+ * Returns the paths removed. */
+size_t	routes_import_changed(struct bgpd *d, struct session *s,
+	    bool *refreshed);
 
 #endif

@@ -299,6 +299,14 @@ hash_del(struct kr_hash *h, uint8_t *s)
 		(void)hash_resize(h, h->cap / 4);	/* a flushed table */
 }
 
+/* Start loading key's home slot: many misses in parallel, not in turn. */
+static void
+hash_prefetch(const struct kr_hash *h, const uint8_t *key)
+{
+	if (h->cap > 0)
+		__builtin_prefetch(hash_at(h, hash_home(h, key)));
+}
+
 static void
 hash_free(struct kr_hash *h)
 {
@@ -335,11 +343,22 @@ node_flags(struct kroute *k, uint8_t *n, unsigned af)
 	return n + k->fam[af].nodes.klen;
 }
 
-/* Messages in flight for the prefix. */
-static uint8_t *
-node_inflight(struct kroute *k, uint8_t *n, unsigned af)
+/* Messages in flight for the prefix: at most KR_RING, so 16 bits. */
+static uint16_t
+node_inflight(struct kroute *k, const uint8_t *n, unsigned af)
 {
-	return n + k->fam[af].nodes.klen + 1;
+	uint16_t v;
+
+	memcpy(&v, n + k->fam[af].nodes.klen + 1, sizeof(v));
+	return v;
+}
+
+static void
+node_inflight_add(struct kroute *k, uint8_t *n, unsigned af, int d)
+{
+	uint16_t v = (uint16_t)(node_inflight(k, n, af) + d);
+
+	memcpy(n + k->fam[af].nodes.klen + 1, &v, sizeof(v));
 }
 
 static void
@@ -382,7 +401,7 @@ static bool
 node_idle(struct kroute *k, uint8_t *n, unsigned af, const struct prefix *p)
 {
 	return *node_flags(k, n, af) == KR_N_USED &&
-	    *node_inflight(k, n, af) == 0 && !is_queued(k, p);
+	    node_inflight(k, n, af) == 0 && !is_queued(k, p);
 }
 
 static void
@@ -738,16 +757,7 @@ ring_put(struct kroute *k, const struct kr_change *c)
 	e->seq = k->seq++;
 	e->live = true;
 	k->inflight++;
-	(*node_inflight(k, n, c->p.af))++;
-}
-
-/* Can q[i] go now? A prefix with 255 messages in flight waits. */
-static bool
-sendable(struct kroute *k, const struct kr_change *c)
-{
-	uint8_t *n = node_find(k, &c->p);
-
-	return *node_inflight(k, n, c->p.af) < UINT8_MAX;
+	node_inflight_add(k, n, c->p.af, 1);
 }
 
 /*
@@ -759,6 +769,8 @@ static int
 send_batch(struct kroute *k)
 {
 	struct kr_change *c;
+	struct kr_fam *f;
+	uint8_t key[KR_KEY_MAX];
 	size_t off = 0, n = 0, room = k->window - k->inflight, i, end;
 	int len, err;
 
@@ -767,8 +779,11 @@ send_batch(struct kroute *k)
 		c = &k->q[end];
 		if (c->op == KR_OP_NONE)
 			continue;
-		if (!sendable(k, c))
-			break;
+		/* For the bookkeeping after the send. */
+		f = &k->fam[c->p.af];
+		key_make(&c->p, key);
+		hash_prefetch(&f->nodes, key);
+		hash_prefetch(&f->queued, key);
 		len = msg_build(k, c, k->seq + (uint32_t)n, k->batch + off,
 		    KR_BATCH_BYTES - off);
 		if (len < 0) {
@@ -822,7 +837,7 @@ on_flush(struct ev_loop *loop, ev_prepare *w, int revents)
 			return;
 		}
 		if (k->qhead == head)
-			break;		/* a prefix waits for its acks */
+			break;
 	}
 	if (k->qhead == k->qlen) {
 		queue_reset(k);
@@ -876,7 +891,7 @@ change_done(struct kroute *k, const struct kr_change *c, int error,
 	uint8_t *n = node_find(k, &c->p);
 	char why[320];
 
-	(*node_inflight(k, n, c->p.af))--;
+	node_inflight_add(k, n, c->p.af, -1);
 	/* Deleting what is not there: it is not, as wanted. */
 	if (error == 0 || (error == -ESRCH && c->op == KR_OP_DEL)) {
 		k->st.acked++;
@@ -886,7 +901,7 @@ change_done(struct kroute *k, const struct kr_change *c, int error,
 		snprintf(why, sizeof(why), "%s%s", strerror(-error), text);
 		/* Retried only if nothing newer for the prefix was sent
 		 * (acks come in order) or queued since. */
-		if (*node_inflight(k, n, c->p.af) == 0 &&
+		if (node_inflight(k, n, c->p.af) == 0 &&
 		    !is_queued(k, &c->p))
 			retry_later(k, c, why);
 		else
@@ -1146,7 +1161,8 @@ requeue_inflight(struct kroute *k)
 		e->live = false;
 		k->inflight--;
 		n = node_find(k, &e->c.p);
-		if (--*node_inflight(k, n, e->c.p.af) == 0 &&
+		node_inflight_add(k, n, e->c.p.af, -1);
+		if (node_inflight(k, n, e->c.p.af) == 0 &&
 		    !is_queued(k, &e->c.p) && queue_put(k, &e->c) == -1)
 			change_log(&e->c, "out of memory: dropped");
 	}
@@ -1458,7 +1474,7 @@ kroute_delete(struct kroute *k, const struct prefix *p)
 		return;			/* nothing of ours there */
 	node_unstale(k, n, c.p.af);
 	if (!(*node_flags(k, n, c.p.af) & KR_N_KERNEL) &&
-	    *node_inflight(k, n, c.p.af) == 0) {
+	    node_inflight(k, n, c.p.af) == 0) {
 		/* Never sent: the queued replace just goes. */
 		queue_drop(k, &c.p);
 		node_gc(k, &c.p);

@@ -19,8 +19,9 @@
  * bucket index is taken from. The key's length and shape go in first, so
  * the zero padding of a short last word cannot alias a longer key. Not
  * keyed: the sets come from our own muxes, not from the open Internet.
+ * The constants are random odd numbers with about half their bits set,
+ * drawn for this file.
  */
-/* Random odd constants with about half their bits set (drawn for us). */
 #define HASH_SEED	0x9ed40c227dab7ad3ull
 #define HASH_MUL	0xeedd3a249018775bull
 #define HASH_FIN	0xad38de7c3bec5519ull

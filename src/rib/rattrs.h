@@ -51,7 +51,8 @@ void	rattrs_table_destroy(struct rattrs_table *t);
 /*
  * The interned set of a (its multiprotocol attributes ignored) with this
  * next hop (af's width; nexthop_ll NULL when none); one reference taken.
- * NULL when memory runs out.
+ * NULL when memory runs out, af is not a family, or the attributes do not
+ * fit one 65535-byte block.
  */
 struct rattrs *rattrs_get(struct rattrs_table *t, const struct bgp_attrs *a,
 	    unsigned af, const uint8_t *nexthop, const uint8_t *nexthop_ll);

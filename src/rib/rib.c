@@ -334,9 +334,18 @@ gather_peer(void *ctx, const struct ptree_node *n)
 	return 0;
 }
 
-/* Removes (or marks stale) every path of peer, prefix by prefix. */
+/* What to do with each prefix holding paths of the peer. */
+struct peer_apply {
+	bool	mark_stale;	/* only mark them */
+	bool	stale_only;	/* remove only the stale ones */
+	bool	(*keep)(void *ctx, const struct prefix *p);	/* or NULL */
+	void	*keep_ctx;
+	size_t	removed;
+};
+
+/* Removes (or marks stale) the paths of peer, prefix by prefix. */
 static void
-peer_paths_apply(struct rib *r, int peer, bool mark_stale, bool stale_only)
+peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 {
 	struct prefix_list l = { NULL, 0, 0, peer, NULL, false };
 
@@ -348,32 +357,51 @@ peer_paths_apply(struct rib *r, int peer, bool mark_stale, bool stale_only)
 			struct ptree_node *n = ptree_find(&r->tree[af], &l.p[i]);
 			struct rib_path *old_best = n->data, *p;
 			struct rattrs *old_attrs = old_best->attrs;
+			size_t gone;
 
-			if (mark_stale) {
+			if (pa->mark_stale) {
 				for (p = n->data; p != NULL; p = p->next)
 					if (p->peer == peer)
 						p->flags |= RIB_PATH_STALE;
 				continue;
 			}
+			if (pa->keep != NULL && pa->keep(pa->keep_ctx, &l.p[i]))
+				continue;
 			rattrs_ref(old_attrs);
-			if (node_remove(r, n, peer, true, 0, stale_only) > 0)
+			gone = node_remove(r, n, peer, true, 0, pa->stale_only);
+			if (gone > 0)
 				node_settle(r, n, &l.p[i], old_best, old_attrs);
 			rattrs_put(&r->attrs, old_attrs);
+			pa->removed += gone;
 		}
 	}
 	free(l.p);
 }
 
+size_t
+rib_peer_filter(struct rib *r, int peer,
+    bool (*keep)(void *ctx, const struct prefix *p), void *ctx)
+{
+	struct peer_apply pa = { .keep = keep, .keep_ctx = ctx };
+
+	peer_paths_apply(r, peer, &pa);
+	return pa.removed;
+}
+
 void
 rib_peer_down(struct rib *r, int peer, bool stale)
 {
-	peer_paths_apply(r, peer, stale, false);
+	struct peer_apply pa = { .mark_stale = stale };
+
+	peer_paths_apply(r, peer, &pa);
 }
 
 void
 rib_peer_sweep(struct rib *r, int peer)
 {
-	peer_paths_apply(r, peer, false, true);
+	struct peer_apply pa = { .stale_only = true };
+
+	peer_paths_apply(r, peer, &pa);
 }
 
 void

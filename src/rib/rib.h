@@ -69,6 +69,10 @@ void	rib_peer_set_router_id(struct rib *r, int peer, uint32_t router_id);
 void	rib_peer_down(struct rib *r, int peer, bool stale);
 /* Removes the peer's paths still marked stale. */
 void	rib_peer_sweep(struct rib *r, int peer);
+/* Removes the peer's paths whose prefix keep() refuses (an import policy
+ * that changed). Returns how many went. */
+size_t	rib_peer_filter(struct rib *r, int peer,
+	    bool (*keep)(void *ctx, const struct prefix *p), void *ctx);
 /* rib_peer_down() and the slot freed. */
 void	rib_peer_remove(struct rib *r, int peer);
 
