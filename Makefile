@@ -127,8 +127,11 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
 	    $(PKG_LIBS)
 
-bench: $(B)/bench/bench_decode
+# Seconds each: decoding, the prefix tree, attribute interning.
+bench: $(B)/bench/bench_decode $(B)/bench/bench_ptree $(B)/bench/bench_rattrs
 	$(B)/bench/bench_decode
+	$(B)/bench/bench_ptree
+	$(B)/bench/bench_rattrs
 
 $(B)/demo/%: demo/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)

@@ -33,7 +33,9 @@ void	ptree_init(struct ptree *t, unsigned af);
 /* Frees every node; the data pointers are the caller's. */
 void	ptree_destroy(struct ptree *t);
 /* The node of p, inserted (with NULL data) if missing; NULL only when
- * memory runs out. p->af must be the tree's. */
+ * memory runs out. p->af must be the tree's. n_data counts a new node at
+ * once: set its data before releasing any other node, and release it
+ * (ptree_release) as soon as its data is NULL again. */
 struct ptree_node *ptree_get(struct ptree *t, const struct prefix *p);
 /* The node of exactly p that has data, or NULL. */
 struct ptree_node *ptree_find(const struct ptree *t, const struct prefix *p);
