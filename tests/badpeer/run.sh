@@ -2,20 +2,24 @@
 # Bad input from a peer: for each scenario, badpeer (tests/badpeer/badpeer.c)
 # plays a misbehaving mux in its own namespace and our daemon, in another,
 # must answer with the right NOTIFICATION (or keep the session, for the
-# RFC 7606 cases) and keep running. Ends with "N passed, M failed".
+# RFC 7606 cases) and keep running, while its session with a well-behaved
+# second mux (another peering-bgpd) stays up, undisturbed. Ends with
+# "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 TAG=pbb$$
-NS_US=${TAG}u NS_PEER=${TAG}p
-V_US=${TAG}a V_PEER=${TAG}b
+NS_US=${TAG}u NS_PEER=${TAG}p NS_STEADY=${TAG}s
+V_US=${TAG}a V_PEER=${TAG}b V_US2=${TAG}c V_STEADY=${TAG}d
 TMP=$(mktemp -d /tmp/${TAG}.XXXX)
-PASS=0 FAIL=0 DPID=
+PASS=0 FAIL=0 DPID= SPID=
 
 cleanup() {
 	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
 	ip netns del "$NS_US" 2>/dev/null
 	ip netns del "$NS_PEER" 2>/dev/null
+	ip netns del "$NS_STEADY" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
@@ -31,17 +35,25 @@ fi
 cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$TMP/badpeer" \
     tests/badpeer/badpeer.c build/libpeering.a || exit 1
 
-ip netns add "$NS_US" && ip netns add "$NS_PEER" || exit 1
+ip netns add "$NS_US" && ip netns add "$NS_PEER" &&
+    ip netns add "$NS_STEADY" || exit 1
 ip link add "$V_US" type veth peer name "$V_PEER"
 ip link set "$V_US" netns "$NS_US"
 ip link set "$V_PEER" netns "$NS_PEER"
 ip -n "$NS_US" addr add 100.65.128.2/24 dev "$V_US"
 ip -n "$NS_PEER" addr add 100.65.128.1/24 dev "$V_PEER"
+ip link add "$V_US2" netns "$NS_US" type veth peer name "$V_STEADY" \
+    netns "$NS_STEADY"
+ip -n "$NS_US" addr add 100.66.128.2/24 dev "$V_US2"
+ip -n "$NS_STEADY" addr add 100.66.128.1/24 dev "$V_STEADY"
+ip -n "$NS_STEADY" link set lo up
+ip -n "$NS_US" link set "$V_US2" up
+ip -n "$NS_STEADY" link set "$V_STEADY" up
 for ns in "$NS_US" "$NS_PEER"; do ip -n "$ns" link set lo up; done
 ip -n "$NS_US" link set "$V_US" up
 ip -n "$NS_PEER" link set "$V_PEER" up
 
-mkdir -p "$TMP/client/configs"
+mkdir -p "$TMP/client/configs" "$TMP/steady/configs"
 cat > "$TMP/client/configs/peering-bgpd.conf" <<EOC
 local-as 47065
 router-id 100.65.128.2
@@ -51,7 +63,25 @@ neighbor 100.65.128.1 {
 	interface $V_US
 	hold-time 9
 }
+neighbor 100.66.128.1 {
+	name steady
+	remote-as 47065
+	interface $V_US2
+}
 EOC
+# The well-behaved mux: a second peering-bgpd, waiting for our connection.
+cat > "$TMP/steady/configs/peering-bgpd.conf" <<EOC
+local-as 47065
+router-id 100.66.128.1
+neighbor 100.66.128.2 {
+	name client
+	remote-as 47065
+	passive yes
+}
+EOC
+ip netns exec "$NS_STEADY" "$ROOT/peering-bgpd" -f -d "$TMP/steady" \
+    2> "$TMP/steady.log" &
+SPID=$!
 
 ctl() {
 	ip netns exec "$NS_US" env PEERING_DIR="$TMP/client" \
@@ -97,6 +127,13 @@ run() {
 			bad "$sc: $check ($(ctl show protocols json))"
 		fi
 	fi
+	if ctl show protocols json | jq -e '.protocols[] |
+	    select(.name == "steady") | .state == "Established" and
+	    .stats.established == 1' > /dev/null; then
+		ok "$sc: the other session stayed up, undisturbed"
+	else
+		bad "$sc: the other session was disturbed ($(ctl show protocols))"
+	fi
 	daemon_stop
 }
 
@@ -123,6 +160,8 @@ run truncated "timeout" '.state != "Established"'
 if [ "$FAIL" -gt 0 ]; then
 	echo "--- daemon log"
 	tail -50 "$TMP/daemon.log"
+	echo "--- steady peer log"
+	tail -20 "$TMP/steady.log"
 fi
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
