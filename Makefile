@@ -127,6 +127,13 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
 	    $(PKG_LIBS)
 
+# The programs sharing the synthetic table (bench/table_gen.c).
+$(B)/bench/bench_decode $(B)/bench/bgpfeed: $(B)/bench/%: bench/%.c \
+    bench/table_gen.c $(B)/libpeering.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
+	    $(PKG_LIBS)
+
 # Seconds each: decoding, the prefix tree, attribute interning.
 bench: $(B)/bench/bench_decode $(B)/bench/bench_ptree $(B)/bench/bench_rattrs
 	$(B)/bench/bench_decode

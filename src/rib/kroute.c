@@ -60,7 +60,9 @@
 #define KR_SEND_AGAIN	0.05		/* seconds after sendmsg() failed */
 #define KR_DUMP_TRIES	3		/* dumps cut short by changes */
 #define KR_HASH_MIN	16
-#define KR_KEY_MAX	17		/* an IPv6 address and a length */
+#define KR_KEY_V4	5		/* an address and a length */
+#define KR_KEY_V6	17
+#define KR_KEY_MAX	KR_KEY_V6
 #define KR_POS_WAIT	0x80000000u	/* queue index: in the retry list */
 
 enum kr_op { KR_OP_NONE, KR_OP_SET, KR_OP_DEL };
@@ -98,6 +100,15 @@ struct kr_wait {
 	ev_tstamp	 due;
 };
 
+struct kr_build {
+	struct rtnl_route	*set[AF_IDX_COUNT];	/* with one next hop */
+	struct rtnl_route	*del[AF_IDX_COUNT];	/* the prefix only */
+	struct rtnl_nexthop	*nh[AF_IDX_COUNT];	/* set[]'s */
+	struct nl_addr		*dst[AF_IDX_COUNT];	/* set[]'s and del[]'s */
+	struct nl_addr		*gw[AF_IDX_COUNT];	/* nh[]'s */
+	struct nl_msg		*msg;
+};
+
 struct kr_fam {
 	struct kr_hash	nodes;
 	struct kr_hash	queued;		/* prefix -> position of its change */
@@ -122,6 +133,7 @@ struct kroute {
 	uint32_t		 seq;		/* the next to send */
 	size_t			 inflight, window, ack_cost;
 
+	struct kr_build		 build;
 	uint8_t			*batch;		/* KR_BATCH_BYTES */
 	uint8_t			*rbuf;		/* KR_RECV_VLEN * KR_RECV_SIZE */
 	struct mmsghdr		 mm[KR_RECV_VLEN];
@@ -141,21 +153,38 @@ static void	resync(struct kroute *);
 
 /* ---- hash sets keyed by a prefix ---- */
 
+/* murmur3's finalizer: every input bit moves every output bit. */
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+/* Keys are KR_KEY_V4 or KR_KEY_V6 bytes; fixed sizes compile inline. */
 static uint64_t
 key_hash(const uint8_t *key, size_t len)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull, w;
-	size_t i, n;
+	uint64_t a = 0, b = 0;
 
-	for (i = 0; i < len; i += 8) {
-		n = len - i < 8 ? len - i : 8;
-		w = 0;
-		memcpy(&w, key + i, n);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 33;
+	if (len == KR_KEY_V4) {
+		memcpy(&a, key, KR_KEY_V4);
+		return mix64(a);
 	}
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 33);
+	memcpy(&a, key, 8);
+	memcpy(&b, key + 8, 8);
+	return mix64(a ^ mix64(b ^ ((uint64_t)key[16] << 56)));
+}
+
+static bool
+key_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	if (len == KR_KEY_V4)
+		return memcmp(a, b, KR_KEY_V4) == 0;
+	return memcmp(a, b, KR_KEY_V6) == 0;
 }
 
 /* The address bytes, then the length: bits past it are zero. */
@@ -208,7 +237,7 @@ hash_find(const struct kr_hash *h, const uint8_t *key)
 		s = hash_at(h, i);
 		if (!hash_used(h, s))
 			return NULL;
-		if (memcmp(s, key, h->klen) == 0)
+		if (key_equal(s, key, h->klen))
 			return s;
 	}
 }
@@ -244,20 +273,32 @@ hash_resize(struct kr_hash *h, size_t cap)
 	return 0;
 }
 
-/* A new slot for key (not in h), zeroed past the key, marked used. */
+/*
+ * key's slot; added, zeroed past the key and marked used, if it was not
+ * there. One probe does both. NULL: out of memory.
+ */
 static uint8_t *
-hash_add(struct kr_hash *h, const uint8_t *key)
+hash_get(struct kr_hash *h, const uint8_t *key, bool *added)
 {
 	uint8_t *s;
+	size_t i;
 
+	*added = false;
 	if ((h->n + 1) * 4 > h->cap * 3 &&
 	    hash_resize(h, h->cap ? h->cap * 2 : KR_HASH_MIN) == -1)
-		return NULL;
-	s = hash_hole(h, key);
+		return hash_find(h, key);
+	for (i = hash_home(h, key);; i = (i + 1) & (h->cap - 1)) {
+		s = hash_at(h, i);
+		if (!hash_used(h, s))
+			break;
+		if (key_equal(s, key, h->klen))
+			return s;
+	}
 	memset(s, 0, h->esize);
 	memcpy(s, key, h->klen);
 	s[h->klen] = KR_N_USED;
 	h->n++;
+	*added = true;
 	return s;
 }
 
@@ -329,12 +370,11 @@ node_find(struct kroute *k, const struct prefix *p)
 static uint8_t *
 node_get(struct kroute *k, const struct prefix *p)
 {
-	uint8_t key[KR_KEY_MAX], *n;
+	uint8_t key[KR_KEY_MAX];
+	bool added;
 
 	key_make(p, key);
-	if ((n = hash_find(&k->fam[p->af].nodes, key)) != NULL)
-		return n;
-	return hash_add(&k->fam[p->af].nodes, key);
+	return hash_get(&k->fam[p->af].nodes, key, &added);
 }
 
 static uint8_t *
@@ -405,12 +445,19 @@ node_idle(struct kroute *k, uint8_t *n, unsigned af, const struct prefix *p)
 }
 
 static void
+node_gc_at(struct kroute *k, uint8_t *n, const struct prefix *p)
+{
+	if (node_idle(k, n, p->af, p))
+		hash_del(&k->fam[p->af].nodes, n);
+}
+
+static void
 node_gc(struct kroute *k, const struct prefix *p)
 {
 	uint8_t *n = node_find(k, p);
 
-	if (n != NULL && node_idle(k, n, p->af, p))
-		hash_del(&k->fam[p->af].nodes, n);
+	if (n != NULL)
+		node_gc_at(k, n, p);
 }
 
 /* ---- the queue ---- */
@@ -471,25 +518,23 @@ queue_put(struct kroute *k, const struct kr_change *c)
 	struct kr_hash *h = &k->fam[c->p.af].queued;
 	uint8_t key[KR_KEY_MAX], *s;
 	uint32_t pos;
+	bool added;
 
 	key_make(&c->p, key);
-	if ((s = hash_find(h, key)) != NULL) {
-		pos = pos_get(h, s);
-		if (!(pos & KR_POS_WAIT)) {
-			k->q[pos] = *c;
-			return 0;
-		}
-		if (q_append(k, c) == -1)
-			return -1;
-		k->wait[pos & ~KR_POS_WAIT].c.op = KR_OP_NONE;
-	} else {
-		if (q_append(k, c) == -1)
-			return -1;
-		if ((s = hash_add(h, key)) == NULL) {
-			k->qlen--;
-			return -1;
-		}
+	if ((s = hash_get(h, key, &added)) == NULL)
+		return -1;
+	pos = pos_get(h, s);
+	if (!added && !(pos & KR_POS_WAIT)) {
+		k->q[pos] = *c;
+		return 0;
 	}
+	if (q_append(k, c) == -1) {
+		if (added)
+			hash_del(h, s);
+		return -1;
+	}
+	if (!added)
+		k->wait[pos & ~KR_POS_WAIT].c.op = KR_OP_NONE;
 	pos_set(h, s, (uint32_t)(k->qlen - 1));
 	flush_arm(k);
 	return 0;
@@ -587,6 +632,7 @@ retry_later(struct kroute *k, const struct kr_change *c, const char *why)
 	uint8_t key[KR_KEY_MAX], *s;
 	ev_tstamp delay = KR_RETRY_FIRST * (1u << c->tries);
 	size_t cap;
+	bool added;
 
 	if (c->tries + 1 >= KR_RETRY_MAX) {
 		change_log(c, "%s; giving up after %d attempts", why,
@@ -602,7 +648,7 @@ retry_later(struct kroute *k, const struct kr_change *c, const char *why)
 		k->waitcap = cap;
 	}
 	key_make(&c->p, key);
-	if ((s = hash_add(h, key)) == NULL)
+	if ((s = hash_get(h, key, &added)) == NULL)
 		return;
 	w = &k->wait[k->nwait];
 	w->c = *c;
@@ -660,34 +706,23 @@ family_of(unsigned af)
 	return af == AF_IDX_IPV4 ? AF_INET : AF_INET6;
 }
 
-static struct rtnl_nexthop *
-nexthop_make(const struct kr_change *c)
+static struct nl_addr *
+addr_make(unsigned af)
 {
-	struct rtnl_nexthop *nh;
-	struct nl_addr *gw;
+	static const uint8_t zero[16];
+	struct nl_addr *a;
 
-	if ((nh = rtnl_route_nh_alloc()) == NULL)
+	if ((a = nl_addr_alloc(16)) == NULL)
 		return NULL;
-	if ((gw = nl_addr_build(family_of(c->p.af), c->nh,
-	    af_addr_bytes(c->p.af))) == NULL) {
-		rtnl_route_nh_free(nh);
-		return NULL;
-	}
-	rtnl_route_nh_set_gateway(nh, gw);
-	nl_addr_put(gw);
-	rtnl_route_nh_set_ifindex(nh, c->ifindex);
-	/* The mux's address is not on the tap's subnet; onlink says the
-	 * next hop is there anyway. */
-	rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
-	return nh;
+	nl_addr_set_family(a, family_of(af));
+	(void)nl_addr_set_binary_addr(a, zero, af_addr_bytes(af));
+	return a;
 }
 
 static struct rtnl_route *
-route_make(const struct kroute *k, const struct kr_change *c)
+route_make(const struct kroute *k, struct nl_addr *dst)
 {
 	struct rtnl_route *r;
-	struct rtnl_nexthop *nh;
-	struct nl_addr *dst;
 
 	if ((r = rtnl_route_alloc()) == NULL)
 		return NULL;
@@ -697,52 +732,102 @@ route_make(const struct kroute *k, const struct kr_change *c)
 	/* Said, not guessed: libnl guesses "link" for a delete without a
 	 * next hop, and IPv4 would then find no route to delete. */
 	rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
-	if ((dst = nl_addr_build(family_of(c->p.af), c->p.addr,
-	    af_addr_bytes(c->p.af))) == NULL)
-		goto fail;
-	nl_addr_set_prefixlen(dst, c->p.len);
 	(void)rtnl_route_set_dst(r, dst);
-	nl_addr_put(dst);
-	if (c->op == KR_OP_SET) {
-		if ((nh = nexthop_make(c)) == NULL)
-			goto fail;
-		rtnl_route_add_nexthop(r, nh);
-	}
 	return r;
- fail:
-	rtnl_route_put(r);
-	return NULL;
 }
 
-/* The message for c into buf; its aligned length, or -1. */
-static int
-msg_build(const struct kroute *k, const struct kr_change *c, uint32_t seq,
-    uint8_t *buf, size_t room)
+/* A replace of af's routes: one next hop, on a device, onlink. */
+static struct rtnl_route *
+route_make_set(const struct kroute *k, struct kr_build *b, unsigned af)
 {
 	struct rtnl_route *r;
-	struct nl_msg *msg = NULL;
-	struct nlmsghdr *nlh;
-	int err, len = -1;
 
-	if ((r = route_make(k, c)) == NULL)
-		return -1;
-	if (c->op == KR_OP_SET)
-		err = rtnl_route_build_add_request(r, NLM_F_REPLACE, &msg);
-	else
-		err = rtnl_route_build_del_request(r, 0, &msg);
-	rtnl_route_put(r);
-	if (err < 0)
-		return -1;
-	nlh = nlmsg_hdr(msg);
-	if (NLMSG_ALIGN(nlh->nlmsg_len) <= room) {
-		nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-		nlh->nlmsg_seq = seq;
-		memcpy(buf, nlh, nlh->nlmsg_len);
-		len = (int)NLMSG_ALIGN(nlh->nlmsg_len);
-		memset(buf + nlh->nlmsg_len, 0, (size_t)len - nlh->nlmsg_len);
+	if ((r = route_make(k, b->dst[af])) == NULL ||
+	    (b->nh[af] = rtnl_route_nh_alloc()) == NULL) {
+		rtnl_route_put(r);
+		return NULL;
 	}
-	nlmsg_free(msg);
-	return len;
+	rtnl_route_nh_set_gateway(b->nh[af], b->gw[af]);
+	/* The mux's address is not on the tap's subnet; onlink says the
+	 * next hop is there anyway. */
+	rtnl_route_nh_set_flags(b->nh[af], RTNH_F_ONLINK);
+	rtnl_route_add_nexthop(r, b->nh[af]);
+	return r;
+}
+
+/*
+ * libnl objects made once and changed for each message: one route per
+ * family and kind, whose destination and gateway addresses we hold too,
+ * and one nl_msg emptied before each use. Building a message allocates
+ * nothing (rtnl_route_build_add_request() allocates a page each time).
+ */
+static int
+build_init(struct kroute *k)
+{
+	struct kr_build *b = &k->build;
+	unsigned af;
+
+	for (af = 0; af < AF_IDX_COUNT; af++) {
+		if ((b->dst[af] = addr_make(af)) == NULL ||
+		    (b->gw[af] = addr_make(af)) == NULL ||
+		    (b->set[af] = route_make_set(k, b, af)) == NULL ||
+		    (b->del[af] = route_make(k, b->dst[af])) == NULL)
+			return -1;
+	}
+	if ((b->msg = nlmsg_alloc_size(KR_MSG_MAX)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+build_free(struct kr_build *b)
+{
+	unsigned af;
+
+	for (af = 0; af < AF_IDX_COUNT; af++) {
+		if (b->set[af] != NULL)
+			rtnl_route_put(b->set[af]);	/* and its nh */
+		if (b->del[af] != NULL)
+			rtnl_route_put(b->del[af]);
+		if (b->dst[af] != NULL)
+			nl_addr_put(b->dst[af]);
+		if (b->gw[af] != NULL)
+			nl_addr_put(b->gw[af]);
+	}
+	if (b->msg != NULL)
+		nlmsg_free(b->msg);
+}
+
+/* The message for c, sequence seq, into buf; its length, or -1. */
+static int
+msg_build(struct kroute *k, const struct kr_change *c, uint32_t seq,
+    uint8_t *buf, size_t room)
+{
+	struct kr_build *b = &k->build;
+	struct nlmsghdr *nlh = nlmsg_hdr(b->msg);
+	unsigned af = c->p.af;
+	bool set = c->op == KR_OP_SET;
+
+	(void)nl_addr_set_binary_addr(b->dst[af], c->p.addr,
+	    af_addr_bytes(af));
+	nl_addr_set_prefixlen(b->dst[af], c->p.len);
+	if (set) {
+		(void)nl_addr_set_binary_addr(b->gw[af], c->nh,
+		    af_addr_bytes(af));
+		rtnl_route_nh_set_ifindex(b->nh[af], c->ifindex);
+	}
+	/* nlmsg_len is where libnl appends: the message is empty again. */
+	memset(nlh, 0, NLMSG_HDRLEN);
+	nlh->nlmsg_len = NLMSG_HDRLEN;
+	nlh->nlmsg_type = set ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+	    (set ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	nlh->nlmsg_seq = seq;
+	if (rtnl_route_build_msg(b->msg, set ? b->set[af] : b->del[af]) < 0 ||
+	    NLMSG_ALIGN(nlh->nlmsg_len) > room)
+		return -1;
+	memcpy(buf, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
+	return (int)NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
 /* ---- sending ---- */
@@ -907,7 +992,7 @@ change_done(struct kroute *k, const struct kr_change *c, int error,
 		else
 			change_log(c, "%s", why);
 	}
-	node_gc(k, &c->p);
+	node_gc_at(k, n, &c->p);
 }
 
 static void
@@ -947,6 +1032,24 @@ parse_datagram(struct kroute *k, uint8_t *buf, size_t len, int flags)
 			on_ack(k, nlh);
 }
 
+/* Start loading the nodes a datagram's acks will touch. */
+static void
+prefetch_datagram(struct kroute *k, uint8_t *buf, size_t len)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct kr_sent *e;
+	uint8_t key[KR_KEY_MAX];
+	int rem = (int)len;
+
+	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem)) {
+		e = &k->ring[nlh->nlmsg_seq & (KR_RING - 1)];
+		if (nlh->nlmsg_type != NLMSG_ERROR || !e->live)
+			continue;
+		key_make(&e->c.p, key);
+		hash_prefetch(&k->fam[e->c.p.af].nodes, key);
+	}
+}
+
 static void
 on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -972,6 +1075,10 @@ on_readable(struct ev_loop *loop, ev_io *w, int revents)
 			drained = true;
 			break;
 		}
+		/* All the misses of a read at once, then the work. */
+		for (i = 0; i < n; i++)
+			prefetch_datagram(k, k->rbuf + (size_t)i * KR_RECV_SIZE,
+			    k->mm[i].msg_len);
 		for (i = 0; i < n; i++)
 			parse_datagram(k, k->rbuf + (size_t)i * KR_RECV_SIZE,
 			    k->mm[i].msg_len, k->mm[i].msg_hdr.msg_flags);
@@ -1374,7 +1481,7 @@ kroute_open(struct ev_loop *loop, uint32_t table, uint8_t protocol)
 	ev_timer_init(&k->retry_w, on_retry, 0, 0);
 	ev_timer_init(&k->again_w, on_again, 0, 0);
 	k->flush_w.data = k->retry_w.data = k->again_w.data = k;
-	if (buffers_alloc(k) == -1) {
+	if (buffers_alloc(k) == -1 || build_init(k) == -1) {
 		log_warn("kroute: out of memory");
 		kroute_close(k);
 		return NULL;
@@ -1410,6 +1517,7 @@ kroute_close(struct kroute *k)
 	ev_timer_stop(k->loop, &k->again_w);
 	if (k->sk != NULL)
 		nl_socket_free(k->sk);
+	build_free(&k->build);
 	for (af = 0; af < AF_IDX_COUNT; af++) {
 		hash_free(&k->fam[af].nodes);
 		hash_free(&k->fam[af].queued);

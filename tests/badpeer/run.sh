@@ -99,6 +99,18 @@ daemon_stop() {
 	DPID=
 }
 
+# The steady session is (or within 3 s comes) up, and never went down.
+steady_up() {
+	local t
+	for t in $(seq 1 30); do
+		ctl show protocols json | jq -e '.protocols[] |
+		    select(.name == "steady") | .state == "Established" and
+		    .stats.established == 1' > /dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # scenario expected-answer [jq-check-on-the-session]
 run() {
 	local sc=$1 want=$2 check=${3:-} got
@@ -127,9 +139,7 @@ run() {
 			bad "$sc: $check ($(ctl show protocols json))"
 		fi
 	fi
-	if ctl show protocols json | jq -e '.protocols[] |
-	    select(.name == "steady") | .state == "Established" and
-	    .stats.established == 1' > /dev/null; then
+	if steady_up; then
 		ok "$sc: the other session stayed up, undisturbed"
 	else
 		bad "$sc: the other session was disturbed ($(ctl show protocols))"

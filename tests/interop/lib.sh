@@ -59,13 +59,6 @@ skip() {
 	echo "SKIPPED $1 ($2)"
 }
 
-# Checks that need the routes' attributes stored: until src/rib lands they
-# are skipped with this reason. When `show route` exists, each rib_skip
-# call becomes a real check (grep rib_skip tests/interop/).
-rib_skip() {
-	skip "$1" "needs the RIB: peering-bgpd does not store attributes yet"
-}
-
 iop_finish() {
 	iop_cleanup
 	trap - EXIT INT TERM
@@ -358,12 +351,11 @@ elapsed_since() {
 
 # ---- shared checks ----
 
-# core_checks NAME4 NAME6 N4 N6 [WHAT]: both sessions Established with the
+# core_checks NAME4 NAME6 N4 N6: both sessions Established with the
 # 4-octet AS capability, every path counted, nothing treated as withdraw or
-# discarded, no flap. WHAT names the attributes the peer sent, for the
-# RIB-bound checks that are skipped for now.
+# discarded, no flap. What arrived is checked with rib_expect.
 core_checks() {
-	local n4=$1 n6=$2 p4=$3 p6=$4 what=${5:-}
+	local n4=$1 n6=$2 p4=$3 p6=$4
 	check_session "IPv4 session Established" 30 "$n4" \
 	    '.state == "Established"'
 	check_session "IPv6 session Established" 30 "$n6" \
@@ -384,7 +376,247 @@ core_checks() {
 	    '.stats.established == 1 and .state == "Established"'
 	check_session "IPv6: came up once, no flap" 1 "$n6" \
 	    '.stats.established == 1 and .state == "Established"'
-	if [ -n "$what" ]; then
-		rib_skip "attributes received intact: $what"
+}
+
+# ---- what arrived: the RIB (`show route json`) ----
+#
+# A check states expectations, then waits (bounded) for the RIB to meet all
+# of them:
+#   exp_reset
+#   exp_prefix 8.8.8.0/24 3 100.65.0.1   # 3 paths, ids distinct, one best
+#                                        # (listed first), via 100.65.0.1
+#   exp_path 8.8.8.0/24 100.65.0.2 '{"stale": false, "attributes":
+#       {"med": 20, "atomic_aggregate": null}}'   # subset; null: absent
+#   exp_prefix 1.0.0.0/24 0              # not in the RIB
+#   exp_only                             # and no other prefix
+#   rib_expect "what it checks" 10 [ipv4|ipv6|PREFIX]
+# exp_path's next hop "*" means every path of the prefix; exp_all JSON
+# applies to every path in the RIB. Communities and large communities are
+# compared as sets (a peer may sort them); every other field exactly.
+
+# ours_routes [ARGS...]: `show route ARGS json` with every prefix, checked
+# to be JSON with a routes array and nothing left out.
+ours_routes() {
+	local j
+	j=$(ours_cli bgp cli show route "$@" json limit 100000 2>/dev/null) ||
+	    return 1
+	jq -e '(.routes | type == "array") and .more == 0' <<<"$j" \
+	    >/dev/null 2>&1 || return 1
+	printf '%s\n' "$j"
+}
+
+exp_reset() {
+	: >"$TMP/rib.exp"
+}
+
+exp_prefix() {
+	jq -nc --arg p "$1" --argjson n "$2" --arg b "${3:-}" \
+	    '{kind: "prefix", prefix: $p, paths: $n,
+	      best: (if $b == "" then null else $b end)}' >>"$TMP/rib.exp"
+}
+
+exp_path() {
+	jq -nc --arg p "$1" --arg nh "$2" --argjson w "$3" \
+	    '{kind: "path", prefix: $p, nh: $nh, want: $w}' >>"$TMP/rib.exp"
+}
+
+exp_all() {
+	jq -nc --argjson w "$1" '{kind: "all", want: $w}' >>"$TMP/rib.exp"
+}
+
+exp_only() {
+	echo '{"kind": "only"}' >>"$TMP/rib.exp"
+}
+
+RIB_JQ='
+def val($o; $k):
+	if ($o | type) == "object" and ($o | has($k)) then $o[$k] else null end;
+def norm($k):
+	if ($k | test("communities$")) and type == "array" then sort else . end;
+def diff($got; $want; $where):
+	$want | to_entries[] | .key as $k | .value as $w | val($got; $k) as $g
+	| if $k == "attributes" and ($w | type) == "object" then
+		diff($g; $w; $where)
+	  elif ($g | norm($k)) != ($w | norm($k)) then
+		"\($where): \($k) is \($g | tojson), want \($w | tojson)"
+	  else empty end;
+def show($ps): $ps | map("via \(.next_hop) id \(.path_id)\(if .best then " best" else "" end)") | join(", ");
+(.routes | map({key: .prefix, value: .paths}) | from_entries) as $rib
+| ($exp | map(select(.kind == "prefix" and .paths > 0) | .prefix)) as $named
+| $exp[] as $e
+| if $e.kind == "prefix" then
+	($rib[$e.prefix] // []) as $ps
+	| if ($ps | length) != $e.paths then
+		"\($e.prefix): \($ps | length) paths, want \($e.paths) [\(show($ps))]"
+	  elif $e.paths == 0 then empty
+	  else
+		(if ($ps | map(.path_id) | unique | length) != ($ps | length)
+		 then "\($e.prefix): path ids not distinct [\(show($ps))]"
+		 else empty end),
+		(($ps | map(select(.best == true)) | length) as $nb
+		 | if $nb != 1 then "\($e.prefix): \($nb) best paths, want 1 [\(show($ps))]"
+		   elif $ps[0].best != true then "\($e.prefix): the best path is not first [\(show($ps))]"
+		   elif $e.best != null and ($ps[0].next_hop != $e.best) then
+			"\($e.prefix): best via \($ps[0].next_hop), want via \($e.best) [\(show($ps))]"
+		   else empty end)
+	  end
+  elif $e.kind == "path" then
+	($rib[$e.prefix] // []) as $ps
+	| if $e.nh == "*" then
+		if ($ps | length) == 0 then "\($e.prefix): no path"
+		else $ps[] | diff(.; $e.want; "\($e.prefix) via \(.next_hop) id \(.path_id)")
+		end
+	  else
+		($ps | map(select(.next_hop == $e.nh))) as $m
+		| if ($m | length) != 1 then
+			"\($e.prefix): \($m | length) paths via \($e.nh), want 1 [\(show($ps))]"
+		  else diff($m[0]; $e.want; "\($e.prefix) via \($e.nh)") end
+	  end
+  elif $e.kind == "all" then
+	$rib | to_entries[] | .key as $p | .value[]
+	| diff(.; $e.want; "\($p) via \(.next_hop) id \(.path_id)")
+  elif $e.kind == "only" then
+	$rib | keys[] | . as $p
+	| select(($named | map(select(. == $p)) | length) == 0)
+	| "\($p): in the RIB, not expected [\(show($rib[$p]))]"
+  else "bad expectation: \($e | tojson)" end
+'
+
+# rib_problems [ROUTE-ARGS...]: what does not meet the expectations (one
+# line each); nothing when all do. Fails when the RIB cannot be read.
+rib_problems() {
+	local j
+	j=$(ours_routes "$@") || { echo "show route json: no answer"; return 0; }
+	jq -r --slurpfile exp "$TMP/rib.exp" "$RIB_JQ" <<<"$j" 2>&1
+}
+
+rib_meets() {
+	[ -z "$(rib_problems "$@")" ]
+}
+
+# rib_expect DESCRIPTION SECONDS [ROUTE-ARGS...]: one pass or one fail.
+rib_expect() {
+	local desc=$1 secs=$2 n
+	shift 2
+	n=$(wc -l <"$TMP/rib.exp")
+	if wait_for "$secs" "$desc" rib_meets "$@"; then
+		pass "$desc"
+		return 0
 	fi
+	fail "$desc"
+	echo "  after ${secs}s, of $n expectations:"
+	rib_problems "$@" | head -n 12 | sed 's/^/  | /'
+	return 1
+}
+
+# ---- table 20000 of our namespace ----
+
+# kernel_routes: its routes, both families, one sorted line each:
+# "PREFIX via NEXT-HOP dev IF proto PROTO[ onlink]".
+kernel_routes() {
+	{
+		ip -j -n "$NS_OURS" -4 route show table 20000 2>/dev/null
+		ip -j -n "$NS_OURS" -6 route show table 20000 2>/dev/null
+	} | jq -r '.[] | "\(.dst) via \(.gateway // "-") dev \(.dev // "-") proto \(.protocol // "-")\(if any(.flags[]?; . == "onlink") then " onlink" else "" end)"' |
+	    sort
+}
+
+# rib_kernel_routes: what table 20000 should hold by our RIB: the best path
+# of every prefix learned on a session with an interface, in
+# kernel_routes's form.
+rib_kernel_routes() {
+	local j
+	j=$(ours_routes) || { echo "show route json: no answer"; return 0; }
+	jq -r '.routes[] | .prefix as $p | .paths[]
+	    | select(.best == true and .interface != "")
+	    | "\($p) via \(.next_hop) dev \(.interface) proto bgp onlink"' \
+	    <<<"$j" | sort
+}
+
+kernel_matches_rib() {
+	local k r
+	k=$(kernel_routes)
+	r=$(rib_kernel_routes)
+	[ "$k" = "$r" ] && [ -n "${1:-}" -o -n "$k" ]
+}
+
+# check_kernel_rib DESCRIPTION SECONDS [empty-ok]: table 20000 holds exactly
+# the RIB's best routes (and, unless empty-ok, at least one).
+check_kernel_rib() {
+	local desc=$1 secs=$2
+	if wait_for "$secs" "$desc" kernel_matches_rib "${3:-}"; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	echo "  table 20000 (<) against the RIB's best paths (>):"
+	diff <(kernel_routes) <(rib_kernel_routes) | grep '^[<>]' |
+	    head -n 12 | sed 's/^/  | /'
+	[ -n "$(kernel_routes)" ] || echo "  | (table 20000 is empty)"
+	return 1
+}
+
+kernel_is() {
+	[ "$(kernel_routes)" = "$1" ]
+}
+
+# check_kernel_is DESCRIPTION SECONDS TEXT: table 20000 is exactly TEXT
+# (kernel_routes's form; "" for empty).
+check_kernel_is() {
+	local desc=$1 secs=$2 want=$3
+	if wait_for "$secs" "$desc" kernel_is "$want"; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	echo "  table 20000 (<) against the expected (>):"
+	diff <(kernel_routes) <(printf '%s\n' "$want" | sed '/^$/d') |
+	    grep '^[<>]' | head -n 12 | sed 's/^/  | /'
+	return 1
+}
+
+# kernel_watch_start FILE: a background poll of table 20000 every 0.1 s
+# (for at most 120 s) until kernel_watch_stop: one line per look,
+# "TIME PREFIX PREFIX ...". Its PID is stopped with the test's processes.
+KWATCH_PID=
+kernel_watch_start() {
+	local f=$1
+	: >"$f"
+	rm -f "$f.stop"
+	(
+		for _ in $(seq 1 1200); do
+			[ -e "$f.stop" ] && break
+			echo "$(date +%s.%N) $(kernel_routes | awk '{ print $1 }' | tr '\n' ' ')" >>"$f"
+			sleep 0.1
+		done
+	) &
+	KWATCH_PID=$!
+	IOP_PIDS+=("$KWATCH_PID")
+}
+
+kernel_watch_stop() {
+	local i=0
+	touch "$1.stop"
+	while alive "$KWATCH_PID" && [ "$i" -lt 30 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stop_pid "$KWATCH_PID" 1
+	KWATCH_PID=
+}
+
+# watch_missing FILE PREFIX...: the looks (lines) that missed one of the
+# prefixes, as "TIME missing PREFIX...".
+watch_missing() {
+	local f=$1
+	shift
+	awk -v want="$*" '
+	    BEGIN { n = split(want, w, " ") }
+	    {
+		delete have
+		for (i = 2; i <= NF; i++) have[$i] = 1
+		miss = ""
+		for (i = 1; i <= n; i++) if (!(w[i] in have)) miss = miss " " w[i]
+		if (miss != "") print $1 " missing" miss
+	    }' "$f"
 }
