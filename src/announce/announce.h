@@ -1,0 +1,106 @@
+/*
+ * Announcements: what a researcher asks a mux (or all) to hear about one
+ * prefix, checked against the safety gates, and the attributes it turns
+ * into on the wire. Pure: no sockets, no files (announce_io.c reads the
+ * user's prefix lists). The daemon keeps the accepted ones as desired
+ * state; `peering prefix` and `peering announce FILE` both produce these.
+ */
+#ifndef PEERING_ANNOUNCE_H
+#define PEERING_ANNOUNCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../lib/prefix.h"
+
+#define ANN_AS_PEERING		47065
+#define ANN_MAX_POISONS		16
+#define ANN_MAX_COMMUNITIES	64	/* the gate allows 20 (REFERENCE.md) */
+#define ANN_MAX_LARGE		64
+#define ANN_MAX_PATH		64	/* AS numbers of the built path */
+#define ANN_GATE_PATH_HOPS	5	/* guidelines: at most 5 AS hops */
+#define ANN_GATE_SET_SIZE	5	/* at most 5 AS numbers in an AS_SET */
+#define ANN_GATE_COMMUNITIES	20	/* muxes drop them all past 20 */
+#define ANN_CHANGE_INTERVAL	600	/* seconds between changes */
+#define ANN_MUX_ALL		""	/* the mux name meaning every mux */
+
+/* The attributes of one announcement as the user gave them. */
+struct ann_attrs {
+	uint32_t	origin;		/* default ANN_AS_PEERING */
+	uint8_t		prepend;	/* -P: 0 = not given */
+	uint8_t		n_poisons;
+	uint32_t	poisons[ANN_MAX_POISONS];	/* in -p order */
+	uint8_t		n_communities;
+	uint32_t	communities[ANN_MAX_COMMUNITIES]; /* asn << 16 | value */
+	uint8_t		n_large;
+	uint32_t	large[ANN_MAX_LARGE][3];
+	bool		container_nexthop;	/* -M */
+};
+
+struct ann_request {
+	bool		withdraw;
+	struct prefix	prefix;
+	char		mux[32];	/* ANN_MUX_ALL for every mux */
+	struct ann_attrs attrs;		/* announce only */
+	bool		no_dataplane;	/* -R */
+	bool		force;		/* past the change-rate gate */
+};
+
+/* The default attributes: origin 47065, nothing else. */
+void	ann_attrs_init(struct ann_attrs *a);
+bool	ann_attrs_equal(const struct ann_attrs *a, const struct ann_attrs *b);
+
+/*
+ * The AS path sent to the mux (REFERENCE.md): the origin repeated P times
+ * (P = -P, or 1 when poisons are given or the origin is not 47065, else
+ * 0), each poison prepended in order, then the origin once more when it is
+ * not 47065 and differs from the last poison. Returns the count written
+ * (at most max), left to right as on the wire.
+ */
+size_t	ann_aspath(const struct ann_attrs *a, uint32_t *out, size_t max);
+
+/* What the gates check against. */
+struct ann_policy {
+	const struct prefix	*allowed;	/* prefixes.txt + prefixes6.txt */
+	size_t			 n_allowed;
+	bool			 any_origin;	/* configured: origin not only
+						 * a PEERING ASN */
+};
+
+/*
+ * The safety gates (docs/announce.md): prefix in the user's lists and in
+ * the PEERING space, valid ASNs, a PEERING origin unless any_origin, at
+ * most 5 AS hops, at most 20 communities and 16-bit community parts.
+ * Returns 0, or -1 with a one-line error in err saying what to change.
+ * A withdraw passes only the prefix checks.
+ */
+int	ann_check(const struct ann_request *r, const struct ann_policy *pol,
+	    char *err, size_t errlen);
+/* Inside the PEERING address space (REFERENCE.md, with its lengths). */
+bool	ann_in_peering_space(const struct prefix *p);
+bool	ann_is_peering_asn(uint32_t as);
+
+/*
+ * The change-rate gate: a (prefix, mux) announced with other attributes
+ * less than ANN_CHANGE_INTERVAL after its last change is refused unless
+ * forced. Returns 0 (allowed), 1 (same attributes: nothing to do) or -1
+ * with *allowed_at set.
+ */
+int	ann_rate_check(const struct ann_attrs *current, time_t last_change,
+	    const struct ann_attrs *wanted, time_t now, bool force,
+	    time_t *allowed_at);
+
+/*
+ * The control request carrying an announcement: words
+ * "announce|withdraw PREFIX [mux NAME] [origin N] [prepend N]
+ * [poison N]... [community A:B]... [large A:B:C]... [container] [nodp]
+ * [force]". to_words writes the line (no newline); from_words reads it back
+ * strictly (-1 with err).
+ */
+int	ann_request_to_line(const struct ann_request *r, char *buf, size_t size);
+int	ann_request_from_words(int argc, char **argv, struct ann_request *r,
+	    char *err, size_t errlen);
+
+#endif
