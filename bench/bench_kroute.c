@@ -18,6 +18,7 @@
  */
 #include <arpa/inet.h>
 #include <err.h>
+#include <malloc.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -205,6 +206,25 @@ cpu_s(bool sys)
 	return (double)tv->tv_sec + tv->tv_usec / 1e6;
 }
 
+/* Resident set size in MiB, from /proc, after giving freed heap back
+ * (a burst's queue is freed once sent; glibc may keep it otherwise). */
+static double
+rss_mib(void)
+{
+	char line[256];
+	double kb = 0;
+	FILE *f;
+
+	malloc_trim(0);
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %lf kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb / 1024;
+}
+
 static double
 now_s(void)
 {
@@ -261,11 +281,11 @@ report(const char *phase, size_t n, const struct mark *m, struct kroute *k)
 	sent = st.sent - m->st.sent;
 	printf("bench kroute %-8s routes=%zu s=%.3f routes_per_s=%.0f "
 	    "user_s=%.3f sys_s=%.3f batches=%llu msgs_per_batch=%.1f "
-	    "errors=%llu installed=%zu stale=%zu\n", phase, n, secs, n / secs,
-	    cpu_s(false) - m->user, cpu_s(true) - m->sys,
+	    "errors=%llu installed=%zu stale=%zu rss_mib=%.1f\n", phase, n,
+	    secs, n / secs, cpu_s(false) - m->user, cpu_s(true) - m->sys,
 	    (unsigned long long)batches, batches ? (double)sent / batches : 0.0,
 	    (unsigned long long)(st.errors - m->st.errors), st.installed,
-	    st.stale);
+	    st.stale, rss_mib());
 	fflush(stdout);
 }
 
@@ -283,9 +303,13 @@ open_or_die(void)
 static void
 bench_kroute(const struct route *r, size_t n, int ifindex)
 {
-	struct kroute *k = open_or_die();
+	struct kroute *k;
 	struct mark m;
 	size_t i;
+
+	printf("bench kroute start    routes=%zu rss_mib=%.1f (the routes' "
+	    "own array included)\n", n, rss_mib());
+	k = open_or_die();
 
 	mark_start(&m, k);
 	for (i = 0; i < n; i++)

@@ -72,7 +72,7 @@ ip netns exec "$NS_CLIENT" sysctl -qw net.ipv6.conf.tap1.keep_addr_on_down=1
 mux_conf() {	# 4 or 6
 	local af=$1 up nh p prefixes
 	if [ "$af" = 4 ]; then
-		prefixes="184.164.224.0/24 8.8.8.0/24 1.1.1.0/24"
+		prefixes="1.1.1.0/24 8.8.8.0/24 9.9.9.0/24"
 	else
 		prefixes="2001:4860::/32 2606:4700::/32"
 	fi
@@ -102,8 +102,9 @@ mux_conf() {	# 4 or 6
 		echo "protocol bgp seattle01 { local 2804:269c:ff00:1:1::1 as 47065;"
 		echo "	neighbor 2804:269c:ff00:1:1::2 as 47065;"
 	fi
+	# A client's paths hold 47065 (poisoning, origin): a mux allows it.
 	echo "	add paths tx; import all; export filter to_client;"
-	echo "	connect delay time 1; connect retry time 2; }"
+	echo "	allow local as; connect delay time 1; connect retry time 2; }"
 }
 mux_conf 4 > "$TMP/bird.conf"
 mux_conf 6 > "$TMP/bird6.conf"
@@ -154,6 +155,19 @@ say "... and everything again: a route refresh re-learns what was filtered"
 run ./peering bgp cli import seattle01 all
 sleep 1
 echo "   table 20000: $(ip -n "$NS_CLIENT" route show table 20000 | wc -l) IPv4 routes"
+
+say "Announce our prefix to every mux, poisoning AS 3356, with communities"
+printf '184.164.224.0/24\n' > "$TMP/client/prefixes.txt"
+printf '2804:269c:1::/48\n' > "$TMP/client/prefixes6.txt"
+run ./peering prefix announce -p 3356 -c 47065,1001 -l 47065,1,2 184.164.224.0/24
+run ./peering prefix announce 2804:269c:1::/48
+run ./peering prefix announce 184.164.225.0/24
+sleep 0.5
+echo "   the mux received (birdc show route ... all):"
+ip netns exec "$NS_MUX" birdc -s "$TMP/bird.ctl" show route 184.164.224.0/24 all |
+    grep "BGP\.\|via" | sed 's/^/   /'
+echo "   the data plane: $(ip netns exec "$NS_CLIENT" ip rule | grep 20000)"
+run ./peering bgp adv seattle01
 
 say "The mux's side (birdc show protocols)"
 ip netns exec "$NS_MUX" birdc -s "$TMP/bird.ctl" show protocols seattle01 |

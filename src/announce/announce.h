@@ -96,8 +96,14 @@ int	ann_rate_check(const struct ann_attrs *current, time_t last_change,
  * The control request carrying an announcement: words
  * "announce|withdraw PREFIX [mux NAME] [origin N] [prepend N]
  * [poison N]... [community A:B]... [large A:B:C]... [container] [nodp]
- * [force]". to_words writes the line (no newline); from_words reads it back
- * strictly (-1 with err).
+ * [force]". The value of poison, community and large may also be a
+ * comma-separated list ("community 47065:1,47065:2"), which is what
+ * to_line writes: one word per list, so 20 communities fit the control
+ * socket's CONTROL_MAX_WORDS. A withdraw carries only mux and nodp.
+ * to_line writes the line (no newline) and returns its length, or -1
+ * when it does not fit size; from_words reads it back strictly (-1 with
+ * err): unknown word, missing value, bad number, a single-valued key
+ * given twice, an announce-only key on a withdraw.
  */
 int	ann_request_to_line(const struct ann_request *r, char *buf, size_t size);
 int	ann_request_from_words(int argc, char **argv, struct ann_request *r,

@@ -577,6 +577,47 @@ send_route_refresh(struct session *s, uint8_t subtype)
 }
 
 bool
+session_send(struct session *s, const struct wbuf *w)
+{
+	if (s->fsm.state != BGP_STATE_ESTABLISHED || w->overflow)
+		return false;
+	out_queue(s, w);
+	return true;
+}
+
+int
+session_local_addr(const struct session *s, struct prefix *out)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (s->fd < 0 || getsockname(s->fd, (struct sockaddr *)&ss, &sl) == -1)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if (ss.ss_family == AF_INET) {
+		out->af = AF_IDX_IPV4;
+		out->len = 32;
+		memcpy(out->addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	} else {
+		const struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		    0, 0xff, 0xff };
+
+		/* An IPv4 session accepted on the dual-stack listener. */
+		if (memcmp(s6->sin6_addr.s6_addr, mapped, 12) == 0) {
+			out->af = AF_IDX_IPV4;
+			out->len = 32;
+			memcpy(out->addr, s6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			out->af = AF_IDX_IPV6;
+			out->len = 128;
+			memcpy(out->addr, s6->sin6_addr.s6_addr, 16);
+		}
+	}
+	return 0;
+}
+
+bool
 session_route_refresh(struct session *s)
 {
 	if (s->fsm.state != BGP_STATE_ESTABLISHED || !s->params.route_refresh)

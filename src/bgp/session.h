@@ -123,6 +123,10 @@ void	session_link_event(struct session *s, bool up);
 /* Asks the peer to send its routes again (RFC 2918), when Established and
  * the peer accepts it. Returns whether it was sent. */
 bool	session_route_refresh(struct session *s);
+/* Queues whole encoded messages (UPDATEs of ours), when Established. */
+bool	session_send(struct session *s, const struct wbuf *w);
+/* Our address on the session's connection (next hop self); -1 if none. */
+int	session_local_addr(const struct session *s, struct prefix *out);
 void	session_free(struct session *s);
 const char *session_af_name(const struct session *s);
 

@@ -29,7 +29,7 @@ static void
 bgp_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
-	    "[COMMAND...]\n", cmd);
+	    "[COMMAND...]|adv MUX [--json]\n", cmd);
 }
 
 static int
@@ -76,12 +76,18 @@ bgp_start(const struct client_paths *p)
 static int
 bgp_stop(const struct client_paths *p)
 {
+	char *clear[] = { (char *)"clear", (char *)"announcements" };
 	pid_t pid = pidfile_read_live(p->pidfile);
 
 	if (pid <= 0) {
 		printf("peering-bgpd is not running\n");
 		return 0;
 	}
+	/* An explicit stop ends the announcements and their source-routing
+	 * rules, as it always did; a crash or kill keeps them. */
+	if (control_request(p->control, 2, clear) != 0)
+		fprintf(stderr, "peering: could not withdraw the "
+		    "announcements first; stopping anyway\n");
 	if (kill(pid, SIGTERM) == -1) {
 		fprintf(stderr, "peering: cannot stop pid %ld: %s\n", (long)pid,
 		    strerror(errno));
@@ -157,6 +163,22 @@ bgp_cli(const struct client_paths *p, int argc, char **argv)
 	return rc;
 }
 
+/* What is exported to a mux, as `birdc show route export` showed it. */
+static int
+bgp_adv(const struct client_paths *p, int argc, char **argv)
+{
+	char *req[3] = { (char *)"adv", NULL, (char *)"json" };
+
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		argc = 3;
+	else if (argc != 1) {
+		fprintf(stderr, "peering: usage: bgp adv MUX [--json]\n");
+		return EXIT_USAGE;
+	}
+	req[1] = argv[0];
+	return bgp_request(p, argc == 3 ? 3 : 2, req);
+}
+
 static int
 bgp_main(int argc, char **argv, bool v6)
 {
@@ -178,6 +200,8 @@ bgp_main(int argc, char **argv, bool v6)
 		return bgp_status(&p, v6, argc - 2, argv + 2);
 	if (strcmp(argv[1], "cli") == 0)
 		return bgp_cli(&p, argc - 2, argv + 2);
+	if (strcmp(argv[1], "adv") == 0)
+		return bgp_adv(&p, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);
 	return EXIT_USAGE;
 }

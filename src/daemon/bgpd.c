@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exports.h"
 #include "routes.h"
 #include "../lib/log.h"
 
@@ -317,6 +318,8 @@ stale_timeout_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
 int
 bgpd_start(struct bgpd *d, char *err, size_t errlen)
 {
+	if (exports_open(d, err, errlen) == -1)
+		return -1;
 	d->kroute = kroute_open(d->loop, KROUTE_TABLE_PEERING,
 	    KROUTE_PROTO_PEERING);
 	if (d->kroute == NULL)
@@ -474,6 +477,7 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 	kroute_close(d->kroute);
 	d->kroute = NULL;
 	routes_close(d);
+	exports_close(d);
 	listener_close(d->listener);
 	control_server_close(d->control);
 	linkmon_close(d->linkmon);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "../announce/ann_store.h"
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
 #include "../cli/control.h"
@@ -41,6 +42,7 @@ struct bgpd {
 	struct rib		*rib;
 	struct kroute		*kroute;
 	struct session_hooks	 hooks;
+	struct ann_store	 ann;		/* our announcements */
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;

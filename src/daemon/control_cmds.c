@@ -4,6 +4,7 @@
  */
 #include "bgpd.h"
 #include "control_cmds.h"
+#include "exports.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -205,6 +206,42 @@ configure(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	    st.kept, st.changed, st.added, st.removed, st.reimported);
 }
 
+static void
+announce(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	struct ann_request r;
+	char err[512];
+
+	/* argv[-1] is "announce" or "withdraw": the request reads both. */
+	if (ann_request_from_words(argc + 1, argv - 1, &r, err,
+	    sizeof(err)) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
+		return;
+	}
+	exports_request(d, &r, reply);
+}
+
+static void
+adv(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	bool json = argc == 2 && strcmp(argv[1], "json") == 0;
+
+	if (argc < 1 || argc > 2 || (argc == 2 && !json)) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "adv NAME [json]\n");
+		return;
+	}
+	exports_show(d, argv[0], json, reply);
+}
+
+static void
+clear_announcements(struct bgpd *d, int argc, char **argv,
+    struct strbuf *reply)
+{
+	(void)argc;
+	(void)argv;
+	exports_clear(d, reply);
+}
+
 static void help(struct bgpd *, int, char **, struct strbuf *);
 
 static const struct control_cmd commands[] = {
@@ -217,6 +254,15 @@ static const struct control_cmd commands[] = {
 	    "best first (*)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
 	    "show memory [json]: what the RIB holds and its bytes" },
+	{ { "announce", NULL, NULL }, announce,
+	    "announce PREFIX [mux NAME] [origin N] [prepend N] [poison N]... "
+	    "[community A:B]... [large A:B:C]... [container] [nodp] [force]" },
+	{ { "withdraw", NULL, NULL }, announce,
+	    "withdraw PREFIX [mux NAME]" },
+	{ { "adv", NULL, NULL }, adv,
+	    "adv NAME [json]: what is exported to a mux" },
+	{ { "clear", "announcements", NULL }, clear_announcements,
+	    "clear announcements: withdraw and forget all (bgp stop does)" },
 	{ { "import", NULL, NULL }, cmd_import,
 	    "import NAME all|none|prefix-list PREFIX...: the import policy of "
 	    "a mux or neighbor, until the next reload" },

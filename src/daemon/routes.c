@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpd.h"
+#include "exports.h"
 #include "../lib/log.h"
 #include "../rib/policy.h"
 
@@ -107,6 +108,8 @@ hook_up(void *ctx, struct session *s)
 	ev_timer_stop(s->loop, &s->t_restart);
 	rib_peer_set_router_id(d->rib, s->rib_peer, s->params.peer_id);
 	d->rib->peers[s->rib_peer].ibgp = s->params.ibgp;
+	/* Ours go out before the End-of-RIB the session sends next. */
+	exports_session_up(d, s);
 }
 
 /* The peer did not come back within its restart time. */

@@ -58,6 +58,7 @@
 #define KR_RETRY_MAX	5		/* attempts of a failing change */
 #define KR_RETRY_FIRST	1.0		/* seconds; doubled each time */
 #define KR_SEND_AGAIN	0.05		/* seconds after sendmsg() failed */
+#define KR_LOG_BURST	20		/* error lines a second, at most */
 #define KR_DUMP_TRIES	3		/* dumps cut short by changes */
 #define KR_HASH_MIN	16
 #define KR_KEY_V4	5		/* an address and a length */
@@ -71,6 +72,7 @@ enum kr_op { KR_OP_NONE, KR_OP_SET, KR_OP_DEL };
 #define KR_N_USED	0x01
 #define KR_N_KERNEL	0x02	/* in the table, as acks and dumps tell */
 #define KR_N_STALE	0x04	/* found at open, not confirmed since */
+#define KR_N_SEEN	0x08	/* in the table, says the dump going on */
 
 struct kr_hash {
 	uint8_t		*slot;
@@ -104,7 +106,7 @@ struct kr_build {
 	struct rtnl_route	*set[AF_IDX_COUNT];	/* with one next hop */
 	struct rtnl_route	*del[AF_IDX_COUNT];	/* the prefix only */
 	struct rtnl_nexthop	*nh[AF_IDX_COUNT];	/* set[]'s */
-	struct nl_addr		*dst[AF_IDX_COUNT];	/* set[]'s and del[]'s */
+	struct nl_addr		*dst[AF_IDX_COUNT];	/* in set[], del[] */
 	struct nl_addr		*gw[AF_IDX_COUNT];	/* nh[]'s */
 	struct nl_msg		*msg;
 };
@@ -121,7 +123,7 @@ struct kroute {
 	uint32_t		 table;
 	uint8_t			 proto;
 	bool			 swept;		/* no stale routes wanted now */
-	bool			 overrun;	/* acks lost: resync when read */
+	bool			 overrun;	/* acks lost: resync */
 	struct kr_fam		 fam[AF_IDX_COUNT];
 
 	struct kr_change	*q;		/* ready: q[qhead..qlen) */
@@ -135,14 +137,17 @@ struct kroute {
 
 	struct kr_build		 build;
 	uint8_t			*batch;		/* KR_BATCH_BYTES */
-	uint8_t			*rbuf;		/* KR_RECV_VLEN * KR_RECV_SIZE */
+	uint8_t			*rbuf;		/* KR_RECV_VLEN acks */
 	struct mmsghdr		 mm[KR_RECV_VLEN];
 	struct iovec		 iov[KR_RECV_VLEN];
 
 	ev_prepare		 flush_w;
 	ev_io			 io_w;
 	ev_timer		 retry_w;	/* the retry list is due */
+	ev_tstamp		 retry_at;
 	ev_timer		 again_w;	/* sendmsg() failed: pause */
+	ev_tstamp		 log_until;	/* the budget's second ends */
+	size_t			 log_left, log_dropped;
 	struct kroute_stats	 st;
 };
 
@@ -582,16 +587,41 @@ queue_reset(struct kroute *k)
 	}
 }
 
-static void	change_log(const struct kr_change *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+static void	change_log(struct kroute *, const struct kr_change *,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+
+/* A table going away fails every route on it: a few lines a second
+ * say so as well as a million would. */
+static bool
+log_allowed(struct kroute *k)
+{
+	ev_tstamp now = ev_now(k->loop);
+
+	if (now >= k->log_until) {
+		if (k->log_dropped > 0)
+			log_warn("kroute: %zu more errors not logged",
+			    k->log_dropped);
+		k->log_until = now + 1;
+		k->log_left = KR_LOG_BURST;
+		k->log_dropped = 0;
+	}
+	if (k->log_left == 0) {
+		k->log_dropped++;
+		return false;
+	}
+	k->log_left--;
+	return true;
+}
 
 /* One line about a change: what, which prefix, then why. */
 static void
-change_log(const struct kr_change *c, const char *fmt, ...)
+change_log(struct kroute *k, const struct kr_change *c, const char *fmt, ...)
 {
 	char pfx[PREFIX_STRLEN], nh[ADDR_STRLEN], why[512];
 	va_list ap;
 
+	if (!log_allowed(k))
+		return;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -606,19 +636,15 @@ change_log(const struct kr_change *c, const char *fmt, ...)
 
 /* ---- retries ---- */
 
+/* The retry timer fires at due, or earlier if it was set so. */
 static void
-retry_arm(struct kroute *k)
+retry_arm(struct kroute *k, ev_tstamp due)
 {
-	ev_tstamp due = 0;
-	size_t i;
-
-	ev_timer_stop(k->loop, &k->retry_w);
-	for (i = 0; i < k->nwait; i++)
-		if (i == 0 || k->wait[i].due < due)
-			due = k->wait[i].due;
-	if (k->nwait == 0)
+	if (ev_is_active(&k->retry_w) && k->retry_at <= due)
 		return;
+	k->retry_at = due;
 	due -= ev_now(k->loop);
+	ev_timer_stop(k->loop, &k->retry_w);
 	ev_timer_set(&k->retry_w, due > 0 ? due : 0, 0);
 	ev_timer_start(k->loop, &k->retry_w);
 }
@@ -635,11 +661,11 @@ retry_later(struct kroute *k, const struct kr_change *c, const char *why)
 	bool added;
 
 	if (c->tries + 1 >= KR_RETRY_MAX) {
-		change_log(c, "%s; giving up after %d attempts", why,
+		change_log(k, c, "%s; giving up after %d attempts", why,
 		    KR_RETRY_MAX);
 		return;
 	}
-	change_log(c, "%s; again in %.0f s", why, delay);
+	change_log(k, c, "%s; again in %.0f s", why, delay);
 	if (k->nwait == k->waitcap) {
 		cap = k->waitcap ? k->waitcap * 2 : 16;
 		if ((w = reallocarray(k->wait, cap, sizeof(*w))) == NULL)
@@ -655,7 +681,7 @@ retry_later(struct kroute *k, const struct kr_change *c, const char *why)
 	w->c.tries++;
 	w->due = ev_now(k->loop) + delay;
 	pos_set(h, s, KR_POS_WAIT | (uint32_t)k->nwait++);
-	retry_arm(k);
+	retry_arm(k, w->due);
 }
 
 /* Due changes go back to the ready queue; the rest move up the list. */
@@ -695,7 +721,8 @@ on_retry(struct ev_loop *loop, ev_timer *t, int revents)
 		k->wait = NULL;
 		k->waitcap = 0;
 	}
-	retry_arm(k);
+	for (i = 0; i < keep; i++)
+		retry_arm(k, k->wait[i].due);
 }
 
 /* ---- building messages (libnl) ---- */
@@ -875,7 +902,7 @@ send_batch(struct kroute *k)
 			if (n > 0)
 				break;
 			/* Nothing else of the batch to lose: drop it. */
-			change_log(c, "cannot build the message");
+			change_log(k, c, "cannot build the message");
 			queue_drop(k, &c->p);
 			node_gc(k, &c->p);
 			continue;
@@ -884,8 +911,9 @@ send_batch(struct kroute *k)
 		n++;
 	}
 	if (n > 0 && (err = nl_sendto(k->sk, k->batch, off)) < 0) {
-		log_warn("kroute: sending %zu route messages: %s", n,
-		    nl_geterror(err));
+		if (log_allowed(k))
+			log_warn("kroute: sending %zu route messages: %s", n,
+			    nl_geterror(err));
 		return -1;
 	}
 	for (i = k->qhead; i < end; i++) {
@@ -976,6 +1004,10 @@ change_done(struct kroute *k, const struct kr_change *c, int error,
 	uint8_t *n = node_find(k, &c->p);
 	char why[320];
 
+	if (n == NULL) {
+		change_log(k, c, "acknowledged, but not known");
+		return;
+	}
 	node_inflight_add(k, n, c->p.af, -1);
 	/* Deleting what is not there: it is not, as wanted. */
 	if (error == 0 || (error == -ESRCH && c->op == KR_OP_DEL)) {
@@ -990,7 +1022,7 @@ change_done(struct kroute *k, const struct kr_change *c, int error,
 		    !is_queued(k, &c->p))
 			retry_later(k, c, why);
 		else
-			change_log(c, "%s", why);
+			change_log(k, c, "%s", why);
 	}
 	node_gc_at(k, n, &c->p);
 }
@@ -1071,7 +1103,8 @@ on_readable(struct ev_loop *loop, ev_io *w, int revents)
 				continue;
 			}
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_warn("kroute: netlink: %s", strerror(errno));
+				log_warn("kroute: netlink: %s",
+				    strerror(errno));
 			drained = true;
 			break;
 		}
@@ -1271,26 +1304,44 @@ requeue_inflight(struct kroute *k)
 		node_inflight_add(k, n, e->c.p.af, -1);
 		if (node_inflight(k, n, e->c.p.af) == 0 &&
 		    !is_queued(k, &e->c.p) && queue_put(k, &e->c) == -1)
-			change_log(&e->c, "out of memory: dropped");
+			change_log(k, &e->c, "out of memory: dropped");
 	}
 }
 
+/* Calls fn for every node of af. fn must not add or delete nodes. */
 static void
-found_unmark(struct kroute *k)
+nodes_walk(struct kroute *k, unsigned af, void (*fn)(struct kroute *,
+    uint8_t *, unsigned))
 {
-	uint8_t *n, *f;
-	unsigned af;
+	struct kr_hash *h = &k->fam[af].nodes;
 	size_t i;
 
+	for (i = 0; i < h->cap; i++)
+		if (hash_used(h, hash_at(h, i)))
+			fn(k, hash_at(h, i), af);
+}
+
+static void
+seen_clear(struct kroute *k, uint8_t *n, unsigned af)
+{
+	*node_flags(k, n, af) &= ~KR_N_SEEN;
+}
+
+static void
+seen_reset(struct kroute *k)
+{
+	unsigned af;
+
 	for (af = 0; af < AF_IDX_COUNT; af++)
-		for (i = 0; i < k->fam[af].nodes.cap; i++) {
-			n = hash_at(&k->fam[af].nodes, i);
-			f = node_flags(k, n, af);
-			if (*f & KR_N_KERNEL) {
-				*f &= ~KR_N_KERNEL;
-				k->st.installed--;
-			}
-		}
+		nodes_walk(k, af, seen_clear);
+}
+
+/* After a whole dump: in the table is what the kernel said. */
+static void
+seen_apply(struct kroute *k, uint8_t *n, unsigned af)
+{
+	node_kernel(k, n, af, *node_flags(k, n, af) & KR_N_SEEN);
+	seen_clear(k, n, af);
 }
 
 /* During a resync: what the kernel has is the truth. */
@@ -1300,22 +1351,21 @@ found_resync(struct kroute *k, const struct prefix *p)
 	uint8_t *n = node_find(k, p);
 	struct kr_change c;
 
-	if (n != NULL) {
-		node_kernel(k, n, p->af, true);
-		return;
-	}
-	if (!k->swept) {
+	if (n == NULL && !k->swept) {
 		found_at_open(k, p);
-		return;
+		n = node_find(k, p);
+	} else if (n == NULL) {
+		/* Ours, unknown, and no stale route is wanted any more. */
+		memset(&c, 0, sizeof(c));
+		c.p = *p;
+		c.op = KR_OP_DEL;
+		if ((n = node_get(k, p)) == NULL || queue_put(k, &c) == -1) {
+			change_log(k, &c, "out of memory");
+			return;
+		}
 	}
-	/* Ours, unknown, and no stale route is wanted any more. */
-	memset(&c, 0, sizeof(c));
-	c.p = *p;
-	c.op = KR_OP_DEL;
-	if ((n = node_get(k, p)) == NULL || queue_put(k, &c) == -1)
-		change_log(&c, "out of memory");
-	else
-		node_kernel(k, n, p->af, true);
+	if (n != NULL)
+		*node_flags(k, n, p->af) |= KR_N_SEEN;
 }
 
 /* A node's prefix, from its key. */
@@ -1345,7 +1395,8 @@ nodes_prune(struct kroute *k)
 	for (af = 0; af < AF_IDX_COUNT; af++) {
 		h = &k->fam[af].nodes;
 		old = *h;
-		if (old.n == 0 || (h->slot = calloc(old.cap, h->esize)) == NULL) {
+		if (old.n == 0 ||
+		    (h->slot = calloc(old.cap, h->esize)) == NULL) {
 			h->slot = old.slot;
 			continue;
 		}
@@ -1390,6 +1441,7 @@ window_update(struct kroute *k)
 static void
 resync(struct kroute *k)
 {
+	unsigned af;
 	long n;
 
 	log_warn("kroute: netlink overrun: acknowledgements lost, re-reading "
@@ -1399,9 +1451,14 @@ resync(struct kroute *k)
 	/* The acks were larger than thought, or the buffer smaller. */
 	k->ack_cost *= 2;
 	window_update(k);
-	if ((n = table_read(k, found_unmark, found_resync)) >= 0)
-		log_info("kroute: table %u: %ld routes of ours", k->table, n);
+	if ((n = table_read(k, seen_reset, found_resync)) < 0) {
+		seen_reset(k);
+		return;		/* the changes sent again still fix it */
+	}
+	for (af = 0; af < AF_IDX_COUNT; af++)
+		nodes_walk(k, af, seen_apply);
 	nodes_prune(k);
+	log_info("kroute: table %u: %ld routes of ours", k->table, n);
 }
 
 /* ---- the socket ---- */
@@ -1556,12 +1613,12 @@ kroute_set(struct kroute *k, const struct prefix *p, const uint8_t *nexthop,
 	memcpy(c.nh, nexthop, af_addr_bytes(p->af));
 	c.ifindex = ifindex;
 	if ((n = node_get(k, &c.p)) == NULL) {
-		change_log(&c, "out of memory");
+		change_log(k, &c, "out of memory");
 		return;
 	}
 	node_unstale(k, n, c.p.af);
 	if (queue_put(k, &c) == -1) {
-		change_log(&c, "out of memory");
+		change_log(k, &c, "out of memory");
 		node_gc(k, &c.p);
 	}
 }
@@ -1589,7 +1646,7 @@ kroute_delete(struct kroute *k, const struct prefix *p)
 		return;
 	}
 	if (queue_put(k, &c) == -1)
-		change_log(&c, "out of memory");
+		change_log(k, &c, "out of memory");
 }
 
 /* Delete every node whose flags have all of mask set. */
@@ -1613,7 +1670,7 @@ delete_where(struct kroute *k, uint8_t mask)
 			node_unstale(k, n, af);
 			node_prefix(n, af, &c.p);
 			if (queue_put(k, &c) == -1)
-				change_log(&c, "out of memory");
+				change_log(k, &c, "out of memory");
 		}
 	}
 }

@@ -1,0 +1,34 @@
+/*
+ * Our announcements out to the muxes: requests from the control socket
+ * through the safety gates into the desired state (ann_store), the
+ * UPDATEs that change sends to exactly the sessions it concerns, the data
+ * plane, and a session's whole export when it comes up. Nothing learned
+ * from a mux is ever exported: only these announcements are.
+ */
+#ifndef PEERING_DAEMON_EXPORTS_H
+#define PEERING_DAEMON_EXPORTS_H
+
+#include "../announce/announce.h"
+#include "../bgp/session.h"
+#include "../lib/strbuf.h"
+
+struct bgpd;
+
+/* Reads var/announcements.json and restores the data plane of what it
+ * holds (after a crash or restart); -1 with err on a corrupt file. */
+int	exports_open(struct bgpd *d, char *err, size_t errlen);
+void	exports_close(struct bgpd *d);
+/* Everything the session's mux is to hear, before its End-of-RIB. */
+void	exports_session_up(struct bgpd *d, struct session *s);
+/* announce/withdraw from the control socket; the reply says what was done
+ * or the one-line refusal. */
+void	exports_request(struct bgpd *d, const struct ann_request *r,
+	    struct strbuf *reply);
+/* `peering bgp stop`: every announcement withdrawn and forgotten, every
+ * pref-20000 rule removed. */
+void	exports_clear(struct bgpd *d, struct strbuf *reply);
+/* `adv NAME [json]`: what is exported to a mux. */
+void	exports_show(struct bgpd *d, const char *name, bool json,
+	    struct strbuf *reply);
+
+#endif

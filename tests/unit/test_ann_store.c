@@ -1,0 +1,786 @@
+/*
+ * The announcement store: the sorted (prefix, mux) table, the strict file
+ * format and its round trip, and the atomic save (the old file survives a
+ * save that fails; the file is 0600; a missing file is an empty store).
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../src/announce/ann_store.h"
+#include "testutil.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static struct prefix
+pfx(const char *s)
+{
+	struct prefix p;
+
+	ck_assert_msg(prefix_parse(s, true, &p) == 0, "bad prefix %s", s);
+	return p;
+}
+
+static struct ann_entry
+entry(const char *prefix, const char *mux, uint32_t origin)
+{
+	struct ann_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.prefix = pfx(prefix);
+	snprintf(e.mux, sizeof(e.mux), "%s", mux);
+	ann_attrs_init(&e.attrs);
+	e.attrs.origin = origin;
+	return e;
+}
+
+/* Every field set, at its limits where it has one. */
+static struct ann_entry
+entry_full(const char *prefix, const char *mux)
+{
+	struct ann_entry e = entry(prefix, mux, 4294967295u);
+	unsigned i;
+
+	e.attrs.prepend = 4;
+	e.attrs.n_poisons = ANN_MAX_POISONS;
+	for (i = 0; i < ANN_MAX_POISONS; i++)
+		e.attrs.poisons[i] = i == 0 ? 0 : 4294967295u - i;
+	e.attrs.n_communities = ANN_MAX_COMMUNITIES;
+	for (i = 0; i < ANN_MAX_COMMUNITIES; i++)
+		e.attrs.communities[i] = i == 0 ? 0xffffffffu :
+		    47065u << 16 | i;
+	e.attrs.n_large = ANN_MAX_LARGE;
+	for (i = 0; i < ANN_MAX_LARGE; i++) {
+		e.attrs.large[i][0] = 4294967295u;
+		e.attrs.large[i][1] = i;
+		e.attrs.large[i][2] = 0;
+	}
+	e.attrs.container_nexthop = true;
+	e.no_dataplane = true;
+	e.last_change = 253402300799LL;	/* the end of 9999 */
+	return e;
+}
+
+/* Field by field: ann_attrs_equal compares what goes on the wire, and
+ * a round trip must keep what the user gave. */
+static bool
+attrs_same(const struct ann_attrs *a, const struct ann_attrs *b)
+{
+	return a->origin == b->origin && a->prepend == b->prepend &&
+	    a->container_nexthop == b->container_nexthop &&
+	    a->n_poisons == b->n_poisons &&
+	    a->n_communities == b->n_communities && a->n_large == b->n_large &&
+	    memcmp(a->poisons, b->poisons,
+	    a->n_poisons * sizeof(a->poisons[0])) == 0 &&
+	    memcmp(a->communities, b->communities,
+	    a->n_communities * sizeof(a->communities[0])) == 0 &&
+	    memcmp(a->large, b->large, a->n_large * sizeof(a->large[0])) == 0;
+}
+
+static bool
+entry_equal(const struct ann_entry *a, const struct ann_entry *b)
+{
+	return prefix_equal(&a->prefix, &b->prefix) &&
+	    strcmp(a->mux, b->mux) == 0 &&
+	    attrs_same(&a->attrs, &b->attrs) &&
+	    a->no_dataplane == b->no_dataplane &&
+	    a->last_change == b->last_change;
+}
+
+static void
+assert_stores_equal(const struct ann_store *a, const struct ann_store *b)
+{
+	size_t i;
+
+	ck_assert_uint_eq(a->n, b->n);
+	for (i = 0; i < a->n; i++)
+		ck_assert_msg(entry_equal(&a->e[i], &b->e[i]),
+		    "entry %zu differs", i);
+}
+
+static void
+set_ok(struct ann_store *s, struct ann_entry e)
+{
+	ck_assert_int_eq(ann_store_set(s, &e), 0);
+}
+
+static int
+parse_str(struct ann_store *s, const char *text, char *err, size_t errlen)
+{
+	return ann_store_parse(s, text, strlen(text), err, errlen);
+}
+
+/* ---- the table ---- */
+
+START_TEST(test_ann_store_set_find_remove)
+{
+	struct ann_store s;
+	struct ann_entry e = entry("184.164.224.0/24", "amsterdam01", 47065);
+	struct prefix p = pfx("184.164.224.0/24");
+	struct ann_entry *f;
+
+	ann_store_init(&s, NULL);
+	ck_assert_ptr_null(ann_store_find(&s, &p, "amsterdam01"));
+	set_ok(&s, e);
+	ck_assert_uint_eq(s.n, 1);
+	f = ann_store_find(&s, &p, "amsterdam01");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->attrs.origin, 47065);
+	ck_assert_ptr_null(ann_store_find(&s, &p, ANN_MUX_ALL));
+	ck_assert_ptr_null(ann_store_find(&s, &p, "seattle01"));
+
+	/* Replacing keeps one entry, with the new attributes. */
+	e.attrs.origin = 61574;
+	e.last_change = 1700000000;
+	set_ok(&s, e);
+	ck_assert_uint_eq(s.n, 1);
+	f = ann_store_find(&s, &p, "amsterdam01");
+	ck_assert_uint_eq(f->attrs.origin, 61574);
+	ck_assert_int_eq(f->last_change, 1700000000);
+
+	/* The "all" entry is another entry; removing it leaves the mux's. */
+	set_ok(&s, entry("184.164.224.0/24", ANN_MUX_ALL, 47065));
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert(ann_store_remove(&s, &p, ANN_MUX_ALL));
+	ck_assert(!ann_store_remove(&s, &p, ANN_MUX_ALL));
+	ck_assert_ptr_nonnull(ann_store_find(&s, &p, "amsterdam01"));
+	ck_assert(ann_store_remove(&s, &p, "amsterdam01"));
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert(!ann_store_has_prefix(&s, &p));
+	ann_store_free(&s);
+}
+END_TEST
+
+START_TEST(test_ann_store_effective)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24");
+	struct prefix q = pfx("184.164.225.0/24");
+	const struct ann_entry *f;
+
+	ann_store_init(&s, NULL);
+	set_ok(&s, entry("184.164.224.0/24", ANN_MUX_ALL, 47065));
+	set_ok(&s, entry("184.164.224.0/24", "amsterdam01", 61574));
+	set_ok(&s, entry("184.164.225.0/24", "seattle01", 263842));
+
+	/* A mux's own entry overrides "all". */
+	f = ann_store_effective(&s, &p, "amsterdam01");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->attrs.origin, 61574);
+	f = ann_store_effective(&s, &p, "seattle01");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->mux, ANN_MUX_ALL);
+	ck_assert_uint_eq(f->attrs.origin, 47065);
+	/* Without an "all" entry, other muxes hear nothing. */
+	ck_assert_ptr_null(ann_store_effective(&s, &q, "amsterdam01"));
+	f = ann_store_effective(&s, &q, "seattle01");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->attrs.origin, 263842);
+
+	ck_assert(ann_store_has_prefix(&s, &p));
+	ck_assert(ann_store_has_prefix(&s, &q));
+	p = pfx("184.164.224.0/23");
+	ck_assert(!ann_store_has_prefix(&s, &p));
+	p = pfx("184.164.226.0/24");
+	ck_assert(!ann_store_has_prefix(&s, &p));
+	ann_store_free(&s);
+}
+END_TEST
+
+/* Kept in (family, address, length, mux) order whatever the insertion
+ * order, "all" first among a prefix's entries. */
+START_TEST(test_ann_store_order)
+{
+	static const char *const sorted[][2] = {
+		{ "138.185.228.0/22", "" },
+		{ "184.164.224.0/23", "seattle01" },
+		{ "184.164.224.0/24", "" },
+		{ "184.164.224.0/24", "amsterdam01" },
+		{ "184.164.224.0/24", "seattle01" },
+		{ "184.164.225.0/24", "" },
+		{ "2804:269c::/42", "" },
+		{ "2804:269c:1::/48", "ufmg01" },
+	};
+	static const unsigned order[] = { 5, 7, 2, 0, 6, 4, 1, 3 };
+	struct ann_store s;
+	size_t i;
+
+	ann_store_init(&s, NULL);
+	for (i = 0; i < NELEM(order); i++)
+		set_ok(&s, entry(sorted[order[i]][0], sorted[order[i]][1],
+		    47065));
+	ck_assert_uint_eq(s.n, NELEM(sorted));
+	for (i = 0; i < NELEM(sorted); i++) {
+		struct prefix p = pfx(sorted[i][0]);
+
+		ck_assert(prefix_equal(&s.e[i].prefix, &p));
+		ck_assert_str_eq(s.e[i].mux, sorted[i][1]);
+		ck_assert_ptr_eq(ann_store_find(&s, &p, sorted[i][1]),
+		    &s.e[i]);
+	}
+	ann_store_free(&s);
+}
+END_TEST
+
+/* What the file could not hold is refused, so a save never writes what a
+ * load would refuse. */
+START_TEST(test_ann_store_set_refuses)
+{
+	struct ann_store s;
+	struct ann_entry e;
+
+	ann_store_init(&s, NULL);
+	e = entry("184.164.224.0/24", "all", 47065);
+	ck_assert_int_eq(ann_store_set(&s, &e), -1);
+	e = entry("184.164.224.0/24", "Amsterdam01", 47065);
+	ck_assert_int_eq(ann_store_set(&s, &e), -1);
+	e = entry("184.164.224.0/24", "", 47065);
+	e.attrs.prepend = 5;
+	ck_assert_int_eq(ann_store_set(&s, &e), -1);
+	e = entry("184.164.224.0/24", "", 47065);
+	e.attrs.n_poisons = ANN_MAX_POISONS + 1;
+	ck_assert_int_eq(ann_store_set(&s, &e), -1);
+	e = entry("184.164.224.0/24", "", 47065);
+	e.prefix.addr[3] = 1;
+	ck_assert_int_eq(ann_store_set(&s, &e), -1);
+	e = entry("184.164.224.0/24", "", 47065);
+	e.last_change = -1;
+	ck_assert_int_eq(ann_store_set(&s, &e), -1);
+	ck_assert_uint_eq(s.n, 0);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* ---- the format ---- */
+
+START_TEST(test_ann_store_format_text)
+{
+	struct ann_store s;
+	struct ann_entry e = entry("184.164.224.0/24", "amsterdam01", 61574);
+	char *text;
+
+	ann_store_init(&s, NULL);
+	text = ann_store_format(&s);
+	ck_assert_str_eq(text, "{\"version\":1,\"announcements\":[]}\n");
+	free(text);
+
+	e.attrs.prepend = 2;
+	e.attrs.n_poisons = 1;
+	e.attrs.poisons[0] = 3356;
+	e.attrs.n_communities = 1;
+	e.attrs.communities[0] = 47065u << 16 | 1;
+	e.attrs.n_large = 1;
+	e.attrs.large[0][0] = 47065;
+	e.attrs.large[0][1] = 1;
+	e.attrs.large[0][2] = 2;
+	e.no_dataplane = true;
+	e.last_change = 1700000000;
+	set_ok(&s, e);
+	set_ok(&s, entry("2804:269c::/42", ANN_MUX_ALL, 47065));
+	text = ann_store_format(&s);
+	ck_assert_str_eq(text, "{\"version\":1,\"announcements\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"amsterdam01\","
+	    "\"origin\":61574,\"prepend\":2,\"poisons\":[3356],"
+	    "\"communities\":[[47065,1]],\"large_communities\":[[47065,1,2]],"
+	    "\"container_nexthop\":false,\"dataplane\":false,"
+	    "\"last_change\":1700000000},\n"
+	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"all\",\"origin\":47065,"
+	    "\"prepend\":0,\"poisons\":[],\"communities\":[],"
+	    "\"large_communities\":[],\"container_nexthop\":false,"
+	    "\"dataplane\":true,\"last_change\":0}\n"
+	    "]}\n");
+	free(text);
+	ann_store_free(&s);
+}
+END_TEST
+
+START_TEST(test_ann_store_round_trip)
+{
+	struct ann_store s, t;
+	char err[256], *text, *again;
+
+	ann_store_init(&s, NULL);
+	ann_store_init(&t, NULL);
+	set_ok(&s, entry_full("184.164.224.0/24", ANN_MUX_ALL));
+	set_ok(&s, entry_full("184.164.224.0/24", "amsterdam01"));
+	set_ok(&s, entry_full("2804:269c:ff00::/40", "seattle01"));
+	set_ok(&s, entry("0.0.0.0/0", "a-b_9", 0));
+	set_ok(&s, entry("::/0", "x", 1));
+	text = ann_store_format(&s);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(parse_str(&t, text, err, sizeof(err)) == 0, "%s", err);
+	assert_stores_equal(&s, &t);
+	again = ann_store_format(&t);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(text);
+	ann_store_free(&s);
+	ann_store_free(&t);
+}
+END_TEST
+
+/* Hand-written: any order, white space, only "prefix" required. */
+START_TEST(test_ann_store_parse_defaults)
+{
+	static const char text[] =
+	    "{ \"announcements\": [\n"
+	    "  { \"prefix\": \"184.164.225.0/24\" },\n"
+	    "  { \"mux\": \"amsterdam01\", \"prefix\": \"184.164.224.0/24\",\n"
+	    "    \"communities\": [ [ 47065 , 65535 ] ],\n"
+	    "    \"dataplane\": false }\n"
+	    "], \"version\": 1 }\r\n\t ";
+	struct ann_store s;
+	struct ann_attrs def;
+	char err[256];
+
+	ann_store_init(&s, NULL);
+	ann_attrs_init(&def);
+	ck_assert_msg(parse_str(&s, text, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(s.n, 2);
+	/* Sorted: the file's second entry comes first. */
+	ck_assert_str_eq(s.e[0].mux, "amsterdam01");
+	ck_assert_uint_eq(s.e[0].attrs.n_communities, 1);
+	ck_assert_uint_eq(s.e[0].attrs.communities[0], 47065u << 16 | 65535);
+	ck_assert(s.e[0].no_dataplane);
+	ck_assert_str_eq(s.e[1].mux, ANN_MUX_ALL);
+	ck_assert(attrs_same(&s.e[1].attrs, &def));
+	ck_assert(!s.e[1].no_dataplane);
+	ck_assert_int_eq(s.e[1].last_change, 0);
+	ann_store_free(&s);
+}
+END_TEST
+
+#define HEAD	"{\"version\":1,\"announcements\":["
+#define E(x)	HEAD "{\"prefix\":\"184.164.224.0/24\"," x "}]}"
+
+struct bad_case {
+	const char	*text;
+	const char	*err;
+};
+
+static const struct bad_case bad_cases[] = {
+	/* Not the one JSON object. */
+	{ "", "line 1: not valid JSON" },
+	{ "{\"version\":1,\n\"announcements\":[}", "line 2: not valid JSON" },
+	{ "{\"version\":1,\"announcements\":[]} x",
+	    "line 1: more after the JSON object" },
+	{ "[]", "not a JSON object (want {\"version\": 1, "
+	    "\"announcements\": [...]})" },
+	/* The top level. */
+	{ "{\"announcements\":[]}", "version: missing" },
+	{ "{\"version\":2,\"announcements\":[]}",
+	    "version: not 1 (the only version this daemon reads)" },
+	{ "{\"version\":\"1\",\"announcements\":[]}",
+	    "version: not 1 (the only version this daemon reads)" },
+	{ "{\"version\":1}", "announcements: missing" },
+	{ "{\"version\":1,\"announcements\":{}}",
+	    "announcements: not an array" },
+	{ "{\"version\":1,\"version\":1,\"announcements\":[]}",
+	    "version: given twice" },
+	{ "{\"version\":1,\"announcements\":[],\"extra\":0}",
+	    "extra: unknown key" },
+	/* An entry's keys. */
+	{ HEAD "{},[]]}", "announcements[0].prefix: missing" },
+	{ HEAD "{\"prefix\":\"184.164.224.0/24\"},[]]}",
+	    "announcements[1]: not an object" },
+	{ E("\"muxes\":\"all\""), "announcements[0].muxes: unknown key" },
+	{ E("\"Origin\":1"), "announcements[0].Origin: unknown key" },
+	{ E("\"bad\\nkey\":1"), "announcements[0].?: unknown key" },
+	{ E("\"origin\":1,\"origin\":1"),
+	    "announcements[0].origin: given twice" },
+	/* Wrong types. */
+	{ HEAD "{\"prefix\":24}]}", "announcements[0].prefix: not a string" },
+	{ E("\"mux\":null"), "announcements[0].mux: not a string" },
+	{ E("\"origin\":\"47065\""),
+	    "announcements[0].origin: not a 32-bit AS number" },
+	{ E("\"poisons\":3356"), "announcements[0].poisons: not an array" },
+	{ E("\"communities\":{}"),
+	    "announcements[0].communities: not an array" },
+	{ E("\"large_communities\":\"1:2:3\""),
+	    "announcements[0].large_communities: not an array" },
+	{ E("\"container_nexthop\":1"),
+	    "announcements[0].container_nexthop: not true or false" },
+	{ E("\"dataplane\":\"yes\""),
+	    "announcements[0].dataplane: not true or false" },
+	{ E("\"last_change\":\"now\""), "announcements[0].last_change: not a "
+	    "time (whole seconds since 1970, before the year 10000)" },
+	/* Prefixes and muxes. */
+	{ HEAD "{\"prefix\":\"184.164.224.1/24\"}]}",
+	    "announcements[0].prefix: host bits set (the prefix is "
+	    "184.164.224.0/24)" },
+	{ HEAD "{\"prefix\":\"2804:269c::1/42\"}]}",
+	    "announcements[0].prefix: host bits set (the prefix is "
+	    "2804:269c::/42)" },
+	{ HEAD "{\"prefix\":\"184.164.224.0/33\"}]}",
+	    "announcements[0].prefix: not a prefix" },
+	{ HEAD "{\"prefix\":\"184.164.224.0\"}]}",
+	    "announcements[0].prefix: not a prefix" },
+	{ HEAD "{\"prefix\":\" 184.164.224.0/24\"}]}",
+	    "announcements[0].prefix: not a prefix" },
+	{ E("\"mux\":\"Amsterdam01\""), "announcements[0].mux: not \"all\" "
+	    "or a mux name ([a-z0-9_-], at most 31 characters)" },
+	{ E("\"mux\":\"\""), "announcements[0].mux: not \"all\" or a mux "
+	    "name ([a-z0-9_-], at most 31 characters)" },
+	{ E("\"mux\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
+	    "announcements[0].mux: not \"all\" or a mux name ([a-z0-9_-], "
+	    "at most 31 characters)" },
+	/* Numbers out of range, or not whole. */
+	{ E("\"origin\":4294967296"),
+	    "announcements[0].origin: not a 32-bit AS number" },
+	{ E("\"origin\":-1"),
+	    "announcements[0].origin: not a 32-bit AS number" },
+	{ E("\"origin\":47065.5"),
+	    "announcements[0].origin: not a 32-bit AS number" },
+	{ E("\"origin\":1e400"),
+	    "announcements[0].origin: not a 32-bit AS number" },
+	{ E("\"prepend\":5"), "announcements[0].prepend: not a number 0..4" },
+	{ E("\"poisons\":[1,4294967296]"),
+	    "announcements[0].poisons[1]: not a 32-bit AS number" },
+	{ E("\"communities\":[[47065,65536]]"),
+	    "announcements[0].communities[0][1]: not a 16-bit number" },
+	{ E("\"communities\":[[1,1],[65536,1]]"),
+	    "announcements[0].communities[1][0]: not a 16-bit number" },
+	{ E("\"communities\":[[1,1,1]]"),
+	    "announcements[0].communities[0]: not [asn, value]" },
+	{ E("\"communities\":[\"47065:1\"]"),
+	    "announcements[0].communities[0]: not [asn, value]" },
+	{ E("\"large_communities\":[[1,2]]"),
+	    "announcements[0].large_communities[0]: not [a, b, c]" },
+	{ E("\"large_communities\":[[1,2,4294967296]]"),
+	    "announcements[0].large_communities[0][2]: not a 32-bit number" },
+	{ E("\"last_change\":-1"), "announcements[0].last_change: not a "
+	    "time (whole seconds since 1970, before the year 10000)" },
+	{ E("\"last_change\":253402300800"), "announcements[0]."
+	    "last_change: not a time (whole seconds since 1970, before the "
+	    "year 10000)" },
+	/* Array limits (16 poisons). */
+	{ E("\"poisons\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]"),
+	    "announcements[0].poisons: more than 16 elements" },
+	/* The same (prefix, mux) twice; the later one is named. */
+	{ HEAD "{\"prefix\":\"184.164.224.0/24\"},"
+	    "{\"prefix\":\"184.164.225.0/24\"},"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"all\"}]}",
+	    "announcements[2]: 184.164.224.0/24 mux all given twice" },
+	{ HEAD "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"},"
+	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"},"
+	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"}]}",
+	    "announcements[1]: 2804:269c::/42 mux ufmg01 given twice" },
+	/* A later entry's error, after good ones. */
+	{ HEAD "{\"prefix\":\"184.164.224.0/24\"},"
+	    "{\"prefix\":\"184.164.225.0/24\"},"
+	    "{\"prefix\":\"184.164.226.0/24\",\"origin\":1.5}]}",
+	    "announcements[2].origin: not a 32-bit AS number" },
+};
+
+/* All or nothing: a refused file leaves the store as it was. */
+START_TEST(test_ann_store_parse_bad)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct ann_store s;
+	char err[256];
+
+	ann_store_init(&s, NULL);
+	set_ok(&s, entry("138.185.228.0/22", "seattle01", 47065));
+	ck_assert_int_eq(parse_str(&s, c->text, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, c->err);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_str_eq(s.e[0].mux, "seattle01");
+	ann_store_free(&s);
+}
+END_TEST
+
+START_TEST(test_ann_store_parse_nul)
+{
+	static const char text[] = "{\"version\":1,\n\"announcements\":[]}";
+	struct ann_store s;
+	char err[256];
+
+	ann_store_init(&s, NULL);
+	/* The NUL that ends the C string, counted as part of the input. */
+	ck_assert_int_eq(ann_store_parse(&s, text, sizeof(text), err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "line 2: a NUL byte");
+	ann_store_free(&s);
+}
+END_TEST
+
+/* The count is checked before any entry is read or memory taken. */
+START_TEST(test_ann_store_parse_too_many)
+{
+	struct ann_store s;
+	size_t i, len = strlen(HEAD);
+	char *text = malloc(len + 2 * (ANN_STORE_MAX + 1) + 3), err[256];
+
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, HEAD, len);
+	for (i = 0; i <= ANN_STORE_MAX; i++) {
+		text[len++] = '0';
+		text[len++] = ',';
+	}
+	memcpy(text + len - 1, "]}", 2);
+	len++;
+	ann_store_init(&s, NULL);
+	ck_assert_int_eq(ann_store_parse(&s, text, len, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "announcements: more than 100000 entries");
+	ann_store_free(&s);
+	free(text);
+}
+END_TEST
+
+/* ---- files ---- */
+
+static char store_dir[64];
+
+static void
+dir_setup(void)
+{
+	snprintf(store_dir, sizeof(store_dir), "/tmp/test_ann_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(store_dir));
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	chmod(path, 0700);
+	return remove(path);
+}
+
+static void
+dir_teardown(void)
+{
+	nftw(store_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+store_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", store_dir, name);
+}
+
+static void
+store_sample(struct ann_store *s, const char *path)
+{
+	ann_store_init(s, path);
+	set_ok(s, entry_full("184.164.224.0/24", ANN_MUX_ALL));
+	set_ok(s, entry("184.164.225.0/24", "amsterdam01", 61574));
+	set_ok(s, entry("2804:269c::/42", "seattle01", 47065));
+}
+
+START_TEST(test_ann_store_save_load)
+{
+	struct ann_store s, t;
+	struct stat st;
+	char path[256], err[256];
+
+	store_path(path, sizeof(path), "announcements.json");
+	store_sample(&s, path);
+	ck_assert_msg(ann_store_save(&s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	strcat(path, ".tmp");
+	ck_assert_int_eq(access(path, F_OK), -1);
+	path[strlen(path) - 4] = '\0';
+
+	ann_store_init(&t, path);
+	set_ok(&t, entry("138.185.228.0/22", ANN_MUX_ALL, 1));
+	ck_assert_msg(ann_store_load(&t, err, sizeof(err)) == 0, "%s", err);
+	assert_stores_equal(&s, &t);
+
+	/* Saving less replaces the file; an empty store is an empty list. */
+	ck_assert(ann_store_remove(&s, &s.e[0].prefix, ANN_MUX_ALL));
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), 0);
+	ck_assert_int_eq(ann_store_load(&t, err, sizeof(err)), 0);
+	assert_stores_equal(&s, &t);
+	ann_store_free(&s);
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), 0);
+	ck_assert_int_eq(ann_store_load(&t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(t.n, 0);
+	ann_store_free(&t);
+}
+END_TEST
+
+/* A leftover temp file of another mode does not make the file readable
+ * by others: the mode is set, not inherited. */
+START_TEST(test_ann_store_save_mode)
+{
+	struct ann_store s;
+	struct stat st;
+	char path[256], tmp[264], err[256];
+	mode_t old = umask(0);
+	int fd;
+
+	store_path(path, sizeof(path), "announcements.json");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT, 0666);
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	store_sample(&s, path);
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), 0);
+	umask(old);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	ann_store_free(&s);
+}
+END_TEST
+
+static void
+assert_file_is(const char *path, const char *text)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, text);
+}
+
+/* A save that fails leaves the old file as it was, and no temp file. */
+START_TEST(test_ann_store_save_fails)
+{
+	struct ann_store s, t;
+	char path[256], tmp[264], err[256], *old;
+
+	store_path(path, sizeof(path), "announcements.json");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	store_sample(&s, path);
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), 0);
+	old = ann_store_format(&s);
+
+	/* The temp file cannot be opened: a directory is in its place. */
+	ck_assert_int_eq(mkdir(tmp, 0700), 0);
+	set_ok(&s, entry("184.164.230.0/24", ANN_MUX_ALL, 47065));
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), -1);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	ck_assert_msg(strstr(err, ".tmp: open: Is a directory") != NULL,
+	    "%s", err);
+	assert_file_is(path, old);
+	ck_assert_int_eq(rmdir(tmp), 0);
+
+	/* The rename fails (the path is now a directory): temp removed. */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ".tmp: rename to ") != NULL, "%s", err);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+	ck_assert_int_eq(rmdir(path), 0);
+
+	/* A directory that does not exist. */
+	store_path(path, sizeof(path), "nothing/announcements.json");
+	ann_store_init(&t, path);
+	set_ok(&t, entry("184.164.230.0/24", ANN_MUX_ALL, 47065));
+	ck_assert_int_eq(ann_store_save(&t, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "nothing/announcements.json.tmp: open: "
+	    "No such file or directory") != NULL, "%s", err);
+	free(old);
+	ann_store_free(&s);
+	ann_store_free(&t);
+}
+END_TEST
+
+START_TEST(test_ann_store_load_missing)
+{
+	struct ann_store s;
+	char path[256], err[256];
+
+	store_path(path, sizeof(path), "none.json");
+	ann_store_init(&s, path);
+	set_ok(&s, entry("184.164.230.0/24", ANN_MUX_ALL, 47065));
+	ck_assert_int_eq(ann_store_load(&s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_str_eq(s.path, path);
+	ann_store_free(&s);
+
+	/* Without a path nothing is read or written. */
+	ann_store_init(&s, NULL);
+	set_ok(&s, entry("184.164.230.0/24", ANN_MUX_ALL, 47065));
+	ck_assert_int_eq(ann_store_save(&s, err, sizeof(err)), 0);
+	ck_assert_int_eq(ann_store_load(&s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.n, 0);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A file that does not parse: "FILE: message", and an empty store. */
+START_TEST(test_ann_store_load_bad)
+{
+	struct ann_store s;
+	char path[256], want[512], err[512];
+	int fd;
+
+	store_path(path, sizeof(path), "announcements.json");
+	write_file(path, E("\"origin\":-5"));
+	ann_store_init(&s, path);
+	set_ok(&s, entry("184.164.230.0/24", ANN_MUX_ALL, 47065));
+	ck_assert_int_eq(ann_store_load(&s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: announcements[0].origin: not a "
+	    "32-bit AS number", path);
+	ck_assert_str_eq(err, want);
+	ck_assert_uint_eq(s.n, 0);
+
+	/* Over 64 MiB: refused before parsing. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(ftruncate(fd, 64 * 1024 * 1024 + 1), 0);
+	close(fd);
+	ck_assert_int_eq(ann_store_load(&s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: file too large", path);
+	ck_assert_str_eq(err, want);
+
+	/* Not a regular file. */
+	ck_assert_int_eq(ann_store_load(&(struct ann_store){ .path = "/" },
+	    err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "/: not a regular file");
+	ann_store_free(&s);
+}
+END_TEST
+
+Suite *
+ann_store_suite(void)
+{
+	Suite *s = suite_create("ann_store");
+	TCase *tc = tcase_create("ann_store");
+	TCase *files = tcase_create("ann_store_files");
+
+	tcase_add_test(tc, test_ann_store_set_find_remove);
+	tcase_add_test(tc, test_ann_store_effective);
+	tcase_add_test(tc, test_ann_store_order);
+	tcase_add_test(tc, test_ann_store_set_refuses);
+	tcase_add_test(tc, test_ann_store_format_text);
+	tcase_add_test(tc, test_ann_store_round_trip);
+	tcase_add_test(tc, test_ann_store_parse_defaults);
+	tcase_add_loop_test(tc, test_ann_store_parse_bad, 0,
+	    (int)NELEM(bad_cases));
+	tcase_add_test(tc, test_ann_store_parse_nul);
+	tcase_add_test(tc, test_ann_store_parse_too_many);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(files, dir_setup, dir_teardown);
+	tcase_add_test(files, test_ann_store_save_load);
+	tcase_add_test(files, test_ann_store_save_mode);
+	tcase_add_test(files, test_ann_store_save_fails);
+	tcase_add_test(files, test_ann_store_load_missing);
+	tcase_add_test(files, test_ann_store_load_bad);
+	suite_add_tcase(s, files);
+	return s;
+}
