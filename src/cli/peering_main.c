@@ -18,6 +18,8 @@ static const struct command {
 	int		(*handler)(int, char **);
 	const char	*help;
 } commands[] = {
+	{ "announce",	cmd_announce_json,
+	    "apply a JSON announcement file (docs/announce-json.md)" },
 	{ "bgp",	cmd_bgp,
 	    "start, stop or ask the BGP daemon (IPv4 sessions in status)" },
 	{ "bgp6",	cmd_bgp6,
