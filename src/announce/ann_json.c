@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 #define AJ_PATH_MAX	256
 #define AJ_LINE_MAX	512
 #define AJ_SHOW_MAX	40	/* characters of a user string in a message */
