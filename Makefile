@@ -74,6 +74,7 @@ asan:
 # ---- command-line and cross-checking tests ----
 test-cli: all
 	bash tests/cli/run.sh
+	bash tests/cli/prefix.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

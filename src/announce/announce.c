@@ -432,7 +432,8 @@ ann_check(const struct ann_request *r, const struct ann_policy *pol,
 /* ---- the change rate ---- */
 
 /* time_t is signed; a corrupt stored time must not overflow the sum. */
-#define ANN_TIME_MAX	((time_t)((UINT64_C(1) << (sizeof(time_t) * 8 - 1)) - 1))
+#define ANN_TIME_MAX \
+	((time_t)((UINT64_C(1) << (sizeof(time_t) * 8 - 1)) - 1))
 
 static time_t
 change_allowed_at(time_t last)
@@ -519,7 +520,8 @@ ann_request_to_line(const struct ann_request *r, char *buf, size_t size)
 	    memchr(r->mux, '\0', sizeof(r->mux)) == NULL ||
 	    (r->mux[0] != '\0' && !mux_name_valid(r->mux)) ||
 	    a->n_poisons > ANN_MAX_POISONS ||
-	    a->n_communities > ANN_MAX_COMMUNITIES || a->n_large > ANN_MAX_LARGE)
+	    a->n_communities > ANN_MAX_COMMUNITIES ||
+	    a->n_large > ANN_MAX_LARGE)
 		return -1;
 	line_add(&l, "%s %s", r->withdraw ? "withdraw" : "announce",
 	    prefix_format(&r->prefix, p, sizeof(p)));

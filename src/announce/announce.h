@@ -105,7 +105,8 @@ int	ann_rate_check(const struct ann_attrs *current, time_t last_change,
  * err): unknown word, missing value, bad number, a single-valued key
  * given twice, an announce-only key on a withdraw.
  */
-int	ann_request_to_line(const struct ann_request *r, char *buf, size_t size);
+int	ann_request_to_line(const struct ann_request *r, char *buf,
+	    size_t size);
 int	ann_request_from_words(int argc, char **argv, struct ann_request *r,
 	    char *err, size_t errlen);
 

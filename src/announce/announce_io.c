@@ -81,8 +81,8 @@ prefix_token(const char *name, unsigned lineno, const char *s, size_t len,
 		if (prefix_parse(tok, true, p) == 0)
 			return 0;
 		if (prefix_parse(tok, false, p) == 0) {
-			io_err(err, errlen, "%s:%u: not a prefix: %s (host bits "
-			    "set: %s?)", name, lineno, tok,
+			io_err(err, errlen, "%s:%u: not a prefix: %s "
+			    "(host bits set: %s?)", name, lineno, tok,
 			    prefix_format(p, fixed, sizeof(fixed)));
 			return -1;
 		}

@@ -35,11 +35,19 @@ struct prefix_cmd {
 };
 
 static void
-prefix_usage(FILE *f)
+prefix_synopsis(FILE *f)
 {
 	fprintf(f,
 "usage: peering prefix announce|withdraw [-m mux] [-P n] [-o asn] [-p asn]...\n"
-"           [-c asn,val]... [-l asn,x,y]... [-R] [-M] [--force] [--json] prefix\n"
+"           [-c asn,val]... [-l asn,x,y]... [-R] [-M] [--force] [--json]\n"
+"           prefix\n");
+}
+
+static void
+prefix_usage(FILE *f)
+{
+	prefix_synopsis(f);
+	fprintf(f,
 "\n"
 "  -m mux      only this mux (a name in configs/openvpn/) [default: all]\n"
 "  -P n        prepend the origin n times, 1..4\n"
@@ -74,15 +82,17 @@ json_print(cJSON *o)
 }
 
 static int
-fail_json(const struct prefix_cmd *c, cJSON *extra, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+fail_json(const struct prefix_cmd *c, const char *key, cJSON *item,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* "error [...]" on stderr, exit status 1; with --json the same text as
- * {"ok":false,"error":...} on stdout, plus what extra holds. */
+ * {"ok":false,"error":...} on stdout, with item under key if given. */
 static int
-fail_json(const struct prefix_cmd *c, cJSON *extra, const char *fmt, ...)
+fail_json(const struct prefix_cmd *c, const char *key, cJSON *item,
+    const char *fmt, ...)
 {
 	char msg[1024];
+	cJSON *o;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -90,18 +100,19 @@ fail_json(const struct prefix_cmd *c, cJSON *extra, const char *fmt, ...)
 	va_end(ap);
 	if (!c->json) {
 		fprintf(stderr, "error [%s]\n", msg);
-		cJSON_Delete(extra);
+		cJSON_Delete(item);
 		return 1;
 	}
-	if (extra == NULL)
-		extra = cJSON_CreateObject();
-	cJSON_AddFalseToObject(extra, "ok");
-	cJSON_AddStringToObject(extra, "error", msg);
-	json_print(extra);
+	o = cJSON_CreateObject();
+	cJSON_AddFalseToObject(o, "ok");
+	cJSON_AddStringToObject(o, "error", msg);
+	if (item != NULL)
+		cJSON_AddItemToObject(o, key, item);
+	json_print(o);
 	return 1;
 }
 
-#define fail(c, ...)	fail_json((c), NULL, __VA_ARGS__)
+#define fail(c, ...)	fail_json((c), NULL, NULL, __VA_ARGS__)
 
 /* ---- the flags ---- */
 
@@ -225,7 +236,7 @@ usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
-	prefix_usage(stderr);
+	prefix_synopsis(stderr);
 	return EXIT_USAGE;
 }
 
@@ -305,11 +316,10 @@ static int
 invalid_prefix(struct prefix_cmd *c, const struct prefix *list, size_t n)
 {
 	char s[PREFIX_STRLEN];
-	cJSON *o = NULL, *arr;
+	cJSON *arr = NULL;
 
 	if (c->json) {
-		o = cJSON_CreateObject();
-		arr = cJSON_AddArrayToObject(o, "prefixes");
+		arr = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(
 			    prefix_format(&list[i], s, sizeof(s))));
@@ -322,7 +332,8 @@ invalid_prefix(struct prefix_cmd *c, const struct prefix *list, size_t n)
 			    ANN_PREFIXES_FILE, ANN_PREFIXES6_FILE);
 		fflush(stdout);
 	}
-	return fail_json(c, o, "invalid prefix: %s", c->prefix_arg);
+	return fail_json(c, "prefixes", arr, "invalid prefix: %s",
+	    c->prefix_arg);
 }
 
 static int
@@ -442,8 +453,12 @@ unreachable(const struct prefix_cmd *c)
 		    "run as root", c->paths.control);
 	if (errno == EMSGSIZE)
 		return fail(c, "request too long for the control socket");
-	return fail(c, "peering-bgpd is not running (%s): start it with "
-	    "./peering bgp start first", strerror(errno));
+	if (errno == ENOENT || errno == ECONNREFUSED)
+		return fail(c, "peering-bgpd is not running: start it with "
+		    "./peering bgp start first");
+	return fail(c, "cannot reach peering-bgpd (%s: %s): is it running? "
+	    "./peering bgp start starts it", c->paths.control,
+	    strerror(errno));
 }
 
 /* The reply's first line, without "error: ". */
@@ -528,7 +543,8 @@ cmd_prefix(int argc, char **argv)
 		prefix_usage(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "announce") != 0 && strcmp(argv[1], "withdraw") != 0)
+	if (strcmp(argv[1], "announce") != 0 &&
+	    strcmp(argv[1], "withdraw") != 0)
 		return usage_error("announce or withdraw, not %s", argv[1]);
 	c.req.withdraw = argv[1][0] == 'w';
 	if ((rc = prefix_parse_args(&c, argc - 1, argv + 1)) != 0)

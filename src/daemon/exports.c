@@ -311,7 +311,8 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 	if (store_commit(d, reply) == -1)
 		return;
 	export_changes(d, &r->prefix, sn.effective, sn.attrs);
-	if (!ann_store_has_prefix(&d->ann, &r->prefix) &&
+	/* -R on a withdraw leaves the data plane alone, as it always did. */
+	if (!r->no_dataplane && !ann_store_has_prefix(&d->ann, &r->prefix) &&
 	    dataplane_remove(&r->prefix, err, sizeof(err)) == -1)
 		log_warn("data plane of %s: %s", pfx, err);
 	strbuf_printf(reply, "%s: withdrawn from %s\n", pfx,

@@ -113,7 +113,8 @@ static const struct path_case path_cases[] = {
 	{ "-o 3356 -p 174 (any_origin)", 3356, 0, { 174, END },
 	    { 3356, 174, 3356, END } },
 	/* Origin == last poison: not prepended once more. */
-	{ "-o 61574 -p 61574", 61574, 0, { 61574, END }, { 61574, 61574, END } },
+	{ "-o 61574 -p 61574", 61574, 0, { 61574, END },
+	    { 61574, 61574, END } },
 	{ "-o 61574 -p 3356 -p 61574", 61574, 0, { 3356, 61574, END },
 	    { 61574, 3356, 61574, END } },
 	/* Origin == a poison that is not the last: prepended. */
@@ -319,8 +320,8 @@ struct gate_case {
 #define P	"184.164.236.0/24"
 #define C5	"1:1,1:2,1:3,1:4,1:5"
 #define C20	C5 "," C5 "," C5 "," C5
-#define PATH_HINT	" AS numbers: at most 5 (guidelines); poison fewer ASes " \
-			"or prepend less"
+#define PATH_HINT \
+	" AS numbers: at most 5 (guidelines); poison fewer ASes or prepend less"
 #define ASN_HINT	" is not valid: use 1..4294967295, not 23456 (AS_TRANS)"
 
 static const struct gate_case gate_cases[] = {
@@ -357,7 +358,8 @@ static const struct gate_case gate_cases[] = {
 	{ "announce " P " prepend 1", NULL },
 	{ "announce " P " prepend 4", NULL },
 	{ "announce " P " prepend 5", "can prepend only 1, 2, 3, or 4 times" },
-	{ "announce " P " prepend 255", "can prepend only 1, 2, 3, or 4 times" },
+	{ "announce " P " prepend 255",
+	    "can prepend only 1, 2, 3, or 4 times" },
 	/* AS numbers. */
 	{ "announce " P " origin 0", "origin AS 0" ASN_HINT },
 	{ "announce " P " origin 23456", "origin AS 23456" ASN_HINT },
@@ -497,12 +499,14 @@ END_TEST
 START_TEST(test_rate)
 {
 	struct ann_attrs cur = req("announce " P " origin 61574").attrs;
-	struct ann_attrs same = req("announce " P " origin 61574 prepend 1").attrs;
+	struct ann_attrs same =
+	    req("announce " P " origin 61574 prepend 1").attrs;
 	struct ann_attrs other = req("announce " P " prepend 2").attrs;
 	time_t t0 = 1700000000, at = 0;
 
 	/* Same attributes: nothing to do, forced or not, early or late. */
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &same, t0 + 1, false, &at), 1);
+	ck_assert_int_eq(ann_rate_check(&cur, t0, &same, t0 + 1, false, &at),
+	    1);
 	ck_assert_int_eq(ann_rate_check(&cur, t0, &same, t0 + 1, true, &at), 1);
 	ck_assert_int_eq(ann_rate_check(&cur, t0, &cur, t0 + 9999, false, &at),
 	    1);
@@ -704,7 +708,8 @@ static const struct reject_case reject_cases[] = {
 	{ "announce " P " nodp nodp", "'nodp' given twice" },
 	{ "announce " P " force force", "'force' given twice" },
 	{ "announce " P " prepend x", "prepend: bad number 'x'" },
-	{ "announce " P " prepend 256", "can prepend only 1, 2, 3, or 4 times" },
+	{ "announce " P " prepend 256",
+	    "can prepend only 1, 2, 3, or 4 times" },
 	{ "announce " P " poison x", "poison: bad AS number 'x'" },
 	{ "announce " P " poison 1,,2", "poison: empty value in '1,,2'" },
 	{ "announce " P " poison 1,", "poison: empty value in '1,'" },
@@ -723,7 +728,8 @@ static const struct reject_case reject_cases[] = {
 	    "community: want ASN:VALUE, not '1:2:3'" },
 	{ "announce " P " community x:70000",
 	    "community: want ASN:VALUE, not 'x:70000'" },
-	{ "announce " P " community 1:", "community: want ASN:VALUE, not '1:'" },
+	{ "announce " P " community 1:",
+	    "community: want ASN:VALUE, not '1:'" },
 	{ "announce " P " community 1:2,", "community: empty value in '1:2,'" },
 	{ "announce " P " large 1:2",
 	    "large: want three 32-bit numbers A:B:C, not '1:2'" },
