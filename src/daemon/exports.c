@@ -214,18 +214,70 @@ store_commit(struct bgpd *d, struct strbuf *reply)
 }
 
 static void
+recent_note(struct bgpd *d, const struct prefix *p, const char *mux,
+    time_t when)
+{
+	struct ann_recent *rc = &d->ann_recent[d->ann_recent_next++ %
+	    (sizeof(d->ann_recent) / sizeof(d->ann_recent[0]))];
+
+	rc->prefix = *p;
+	snprintf(rc->mux, sizeof(rc->mux), "%s", mux);
+	rc->when = when;
+}
+
+/* The last withdrawal of (p, mux), or of p from all muxes; 0 if none. */
+static time_t
+recent_find(const struct bgpd *d, const struct prefix *p, const char *mux)
+{
+	time_t last = 0;
+
+	for (size_t i = 0; i < sizeof(d->ann_recent) /
+	    sizeof(d->ann_recent[0]); i++) {
+		const struct ann_recent *rc = &d->ann_recent[i];
+
+		if (rc->when > last && prefix_equal(&rc->prefix, p) &&
+		    (rc->mux[0] == '\0' || strcmp(rc->mux, mux) == 0))
+			last = rc->when;
+	}
+	return last;
+}
+
+/*
+ * The change-rate gate (REFERENCE.md guidelines). What the mux hears now
+ * is the entry for it, else the "all" one; a prefix withdrawn a moment
+ * ago counts as changed then.
+ */
+static int
+rate_gate(struct bgpd *d, const struct ann_request *r, time_t now,
+    time_t *allowed_at)
+{
+	const struct ann_entry *cur = ann_store_find(&d->ann, &r->prefix,
+	    r->mux);
+	time_t last;
+
+	if (cur == NULL && r->mux[0] != '\0')
+		cur = ann_store_find(&d->ann, &r->prefix, ANN_MUX_ALL);
+	if (cur != NULL)
+		return ann_rate_check(&cur->attrs, cur->last_change, &r->attrs,
+		    now, r->force, allowed_at);
+	last = recent_find(d, &r->prefix, r->mux);
+	if (last == 0 || r->force || now - last >= ANN_CHANGE_INTERVAL)
+		return 0;
+	*allowed_at = last + ANN_CHANGE_INTERVAL;
+	return -1;
+}
+
+static void
 request_announce(struct bgpd *d, const struct ann_request *r,
     struct strbuf *reply)
 {
 	static struct snapshot sn;
-	struct ann_entry e, *cur;
+	struct ann_entry e;
 	char err[512], pfx[PREFIX_STRLEN];
 	time_t now = time(NULL), allowed_at;
 	int rc;
 
-	cur = ann_store_find(&d->ann, &r->prefix, r->mux);
-	rc = cur == NULL ? 0 : ann_rate_check(&cur->attrs, cur->last_change,
-	    &r->attrs, now, r->force, &allowed_at);
+	rc = rate_gate(d, r, now, &allowed_at);
 	prefix_format(&r->prefix, pfx, sizeof(pfx));
 	if (rc == 1) {
 		strbuf_printf(reply, "%s: already announced with these "
@@ -310,6 +362,7 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 	}
 	if (store_commit(d, reply) == -1)
 		return;
+	recent_note(d, &r->prefix, r->mux, time(NULL));
 	export_changes(d, &r->prefix, sn.effective, sn.attrs);
 	/* -R on a withdraw leaves the data plane alone, as it always did. */
 	if (!r->no_dataplane && !ann_store_has_prefix(&d->ann, &r->prefix) &&
