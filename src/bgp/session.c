@@ -281,6 +281,11 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 			wbuf_init(&w, b, sizeof(b));
 			bgp_shutdown_encode(&w, st->subcode, s->info);
 			out_queue(s, &w);
+			/* A NOTIFICATION went: no graceful restart follows. */
+			s->notified = true;
+			log_info("%s/%s: sent NOTIFICATION Cease/Administrative "
+			    "Shutdown: \"%s\"", s->conf.name, session_af_name(s),
+			    s->info);
 		} else
 			send_notification(s, st->code, st->subcode, data, len);
 		if (s->fd >= 0)

@@ -104,8 +104,11 @@ hook_up(void *ctx, struct session *s)
 	struct bgpd *d = ctx;
 
 	/* Back within its restart time: End-of-RIB sweeps what it does not
-	 * announce again. */
+	 * announce again, unless it kept no forwarding state, when the stale
+	 * paths go at once (RFC 4724 4.2). */
 	ev_timer_stop(s->loop, &s->t_restart);
+	if (!s->params.peer_gr_forwarding)
+		rib_peer_sweep(d->rib, s->rib_peer);
 	rib_peer_set_router_id(d->rib, s->rib_peer, s->params.peer_id);
 	d->rib->peers[s->rib_peer].ibgp = s->params.ibgp;
 	/* Ours go out before the End-of-RIB the session sends next. */

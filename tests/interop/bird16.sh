@@ -3,8 +3,10 @@
 # us, `add paths tx`, several paths per prefix (three static "upstreams"
 # feeding one table, next hops 100.65.0.<peerid> as REFERENCE.md's upstream
 # formula gives for tap1), IPv4 through `bird` and IPv6 through `bird6`.
-# Checks: sessions, ADD-PATH paths counted, withdrawals, BIRD restarted,
-# BIRD frozen (our hold timer), our link down/up, our clean shutdown.
+# Checks: sessions, ADD-PATH paths counted and kept apart in our RIB with
+# their attributes (4-octet ASNs, communities, large communities, MED,
+# LOCAL_PREF) and next hops, best path, withdrawals, BIRD restarted, BIRD
+# frozen (our hold timer), our link down/up, our clean shutdown.
 # Needs root, bird (Debian package `bird`), jq. Ends with "N passed, M failed".
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +38,14 @@ ONLY6=(2a00:1450::/32)
 UPSTREAMS=3
 N4=$(( ${#PREFIXES4[@]} * UPSTREAMS + ${#ONLY4[@]} ))	# paths sent, IPv4
 N6=$(( ${#PREFIXES6[@]} * UPSTREAMS + ${#ONLY6[@]} ))
+
+# Upstream N's attributes, as set by BIRD's export filter.
+up_asn() { echo $(($1 == 1 ? 4200000001 : 3356 + $1)); }
+up_med() { echo $((40 - 10 * $1)); }
+up_lp() { echo $(($1 == 1 ? 120 : 100)); }
+up_nh() {
+	if [ "$1" = 4 ]; then echo "100.65.0.$2"; else echo "2804:269c:ff00:1:2::$2"; fi
+}
 
 # bird_conf AF: the mux's config for bird (4) or bird6 (6).
 bird_conf() {
@@ -69,9 +79,13 @@ EOF
 	# Static routes have no BGP attributes yet: set them on export, per
 	# upstream. Upstream 1 is a 4-octet AS, the others 2-octet; each
 	# path has its own communities, as a mux's upstreams' routes do.
+	# Upstream 1 has the highest LOCAL_PREF (its paths are best) and the
+	# highest MED: without it, the lowest MED (upstream 3) wins, not the
+	# lowest path id.
 	echo "filter to_client {"
 	for up in $(seq 1 $UPSTREAMS); do
-		local asn=$((up == 1 ? 4200000001 : 3356 + up))
+		local asn
+		asn=$(up_asn "$up")
 		echo "	if proto = \"up$up\" then {"
 		echo "		bgp_path.prepend(15169);"
 		echo "		bgp_path.prepend($asn);"
@@ -79,6 +93,8 @@ EOF
 		echo "		bgp_community.add((47065, $up));"
 		echo "		bgp_community.add((3356, $((100 + up))));"
 		echo "		bgp_large_community.add((47065, $up, 4200000001));"
+		echo "		bgp_med = $(up_med "$up");"
+		echo "		bgp_local_pref = $(up_lp "$up");"
 		echo "	}"
 	done
 	echo "	accept;"
@@ -185,6 +201,74 @@ counter() {
 	session "$1" | jq -r ".stats.$2"
 }
 
+# want_up AF N: what our RIB must hold for upstream N's path.
+want_up() {
+	local af=$1 n=$2 peer=mux1
+	[ "$af" = 4 ] || peer=mux1v6
+	jq -nc --argjson n "$n" --argjson asn "$(up_asn "$n")" \
+	    --argjson med "$(up_med "$n")" --argjson lp "$(up_lp "$n")" \
+	    --arg peer "$peer" --arg ifn "$IF_OURS" --arg nh "$(up_nh "$af" "$n")" \
+	    --argjson v4 "$([ "$af" = 4 ] && echo true || echo false)" '
+	    {peer: $peer, interface: $ifn, stale: false,
+	     attributes: ({origin: "IGP", as_path: "263842 \($asn) 15169",
+		as_path_segments: [{type: "AS_SEQUENCE", asns: [263842, $asn, 15169]}],
+		communities: [[47065, $n], [3356, 100 + $n]],
+		large_communities: [[47065, $n, 4200000001]],
+		med: $med, local_pref: $lp, unknown: null}
+		+ (if $v4 then {next_hop: $nh} else {} end))}'
+}
+
+# expect_paths [DOWN]: every prefix with one path per upstream that sends
+# it (upstream DOWN withdrawn), nothing else; the best path by LOCAL_PREF
+# (upstream 1), else by MED (upstream 3).
+expect_paths() {
+	local down=${1:-0} af p n up best
+	exp_reset
+	for af in 4 6; do
+		local -n shared=PREFIXES$af only=ONLY$af
+		n=$UPSTREAMS
+		best=$(up_nh "$af" 1)
+		if [ "$down" -ne 0 ]; then
+			n=$((n - 1))
+			[ "$down" -ne 1 ] || best=$(up_nh "$af" 3)
+		fi
+		for p in "${shared[@]}"; do
+			exp_prefix "$p" "$n" "$best"
+		done
+		for p in "${only[@]}"; do
+			if [ "$down" = 1 ]; then
+				exp_prefix "$p" 0
+			else
+				exp_prefix "$p" 1 "$(up_nh "$af" 1)"
+			fi
+		done
+		unset -n shared only
+	done
+	exp_only
+}
+
+# expect_attrs AF: every path's attributes as its upstream set them.
+expect_attrs() {
+	local af=$1 p up
+	local -n shared=PREFIXES$af only=ONLY$af
+	exp_reset
+	for p in "${shared[@]}"; do
+		for up in $(seq 1 $UPSTREAMS); do
+			exp_path "$p" "$(up_nh "$af" "$up")" "$(want_up "$af" "$up")"
+		done
+	done
+	for p in "${only[@]}"; do
+		exp_path "$p" "$(up_nh "$af" 1)" "$(want_up "$af" 1)"
+	done
+	unset -n shared only
+}
+
+# rib_full WHAT: the whole RIB is back as BIRD sends it.
+rib_full() {
+	expect_paths
+	rib_expect "$1: every path in our RIB again (${#PREFIXES4[@]}+${#ONLY4[@]} + ${#PREFIXES6[@]}+${#ONLY6[@]} prefixes, $N4 + $N6 paths)" 20
+}
+
 bird_conf 4 >"$TMP/bird4.conf"
 bird_conf 6 >"$TMP/bird6.conf"
 bird_start 4
@@ -247,30 +331,42 @@ if wait_for 5 "BIRD v4 sees Established" bird_says 4 Established &&
 else
 	fail "BIRD sees both sessions Established (v4: $(bird_state 4), v6: $(bird_state 6))"
 fi
-rib_skip "AS_PATH 263842 4200000001 15169 (4-octet) received intact"
-rib_skip "communities (47065,N) (3356,100+N) and large community (47065,N,4200000001) received intact"
-rib_skip "per-upstream next hops 100.65.0.1-3 and 2804:269c:ff00:1:2::1-3 kept per path"
+expect_paths
+rib_expect "RIB: ADD-PATH paths kept apart: $UPSTREAMS per shared prefix, 1 per single-upstream one, ids distinct, exactly one best, by LOCAL_PREF (upstream 1), nothing else" 10
+expect_attrs 4
+rib_expect "RIB, IPv4: AS_PATH 263842 <4200000001|3358|3359> 15169, communities (47065,N) (3356,100+N), large (47065,N,4200000001), MED, LOCAL_PREF, next hop 100.65.0.N: intact per path" 5
+expect_attrs 6
+rib_expect "RIB, IPv6: the same attributes intact per path, next hop 2804:269c:ff00:1:2::N" 5
+exp_reset
+exp_prefix 8.8.8.0/24 "$UPSTREAMS" 100.65.0.1
+exp_only
+rib_expect "show route 8.8.8.0/24 json: that prefix alone, its $UPSTREAMS paths" 1 8.8.8.0/24
 
 # ---- 2. withdrawals: one upstream goes away and comes back ----
-iop_log "2. an upstream withdraws its paths"
+iop_log "2. upstream 1 (the best paths) withdraws its paths"
 w4=$(counter mux1 withdrawals_in)
 w6=$(counter mux1v6 withdrawals_in)
 p4=$(counter mux1 prefixes_in)
 p6=$(counter mux1v6 prefixes_in)
 bu4=$(bird_export_updates 4); bw4=$(bird_export_withdraws 4)
 bu6=$(bird_export_updates 6); bw6=$(bird_export_withdraws 6)
-birdc_af 4 disable up3 >/dev/null
-birdc_af 6 disable up3 >/dev/null
-check_session "IPv4: ${#PREFIXES4[@]} paths withdrawn (one per prefix)" 10 mux1 \
-    ".stats.withdrawals_in == $((w4 + ${#PREFIXES4[@]}))"
-check_session "IPv6: ${#PREFIXES6[@]} paths withdrawn (one per prefix)" 10 mux1v6 \
-    ".stats.withdrawals_in == $((w6 + ${#PREFIXES6[@]}))"
-birdc_af 4 enable up3 >/dev/null
-birdc_af 6 enable up3 >/dev/null
+W4=$(( ${#PREFIXES4[@]} + ${#ONLY4[@]} ))
+W6=$(( ${#PREFIXES6[@]} + ${#ONLY6[@]} ))
+birdc_af 4 disable up1 >/dev/null
+birdc_af 6 disable up1 >/dev/null
+check_session "IPv4: $W4 paths withdrawn (one per prefix)" 10 mux1 \
+    ".stats.withdrawals_in == $((w4 + W4))"
+check_session "IPv6: $W6 paths withdrawn (one per prefix)" 10 mux1v6 \
+    ".stats.withdrawals_in == $((w6 + W6))"
+expect_paths 1
+rib_expect "RIB: upstream 1's paths gone, single-upstream prefixes gone, best now by lowest MED (upstream 3, not the lowest path id)" 5
+birdc_af 4 enable up1 >/dev/null
+birdc_af 6 enable up1 >/dev/null
 check_session "IPv4: the paths come back" 10 mux1 \
-    ".stats.prefixes_in >= $((p4 + ${#PREFIXES4[@]}))"
+    ".stats.prefixes_in >= $((p4 + W4))"
 check_session "IPv6: the paths come back" 10 mux1v6 \
-    ".stats.prefixes_in >= $((p6 + ${#PREFIXES6[@]}))"
+    ".stats.prefixes_in >= $((p6 + W6))"
+rib_full "upstream 1 back"
 check_counts "IPv4: counted exactly what BIRD sent and withdrew" 4 mux1 \
     "$p4" "$w4" "$bu4" "$bw4"
 check_counts "IPv6: counted exactly what BIRD sent and withdrew" 6 mux1v6 \
@@ -292,6 +388,7 @@ check_session "IPv4: down when BIRD stops" 5 mux1 '.state != "Established"'
 check_session "IPv6: down when BIRD stops" 5 mux1v6 '.state != "Established"'
 check_session "IPv4: BIRD's Cease is the reason" 1 mux1 \
     '(.reason + " " + .info) | test("cease|shutdown|closed"; "i")'
+rib_empty "RIB: BIRD's paths removed at its Cease" 3
 bird_start 4
 bird_start 6
 t0=$(date +%s.%N)
@@ -309,6 +406,7 @@ check_counts "IPv4: counted exactly what the new BIRD sent" 4 mux1 \
     "$p4" "$w4" 0 -
 check_counts "IPv6: counted exactly what the new BIRD sent" 6 mux1v6 \
     "$p6" "$w6" 0 -
+rib_full "BIRD restarted"
 
 # ---- 4. BIRD frozen: our hold timer ----
 iop_log "4. BIRD frozen (SIGSTOP): our hold timer (9 s) must fire"
@@ -325,6 +423,7 @@ check_session "IPv4: the hold timer is the reason" 1 mux1 \
     '(.reason + " " + .info) | test("hold"; "i")'
 check_session "IPv6: the hold timer is the reason" 1 mux1v6 \
     '(.reason + " " + .info) | test("hold"; "i")'
+rib_empty "RIB: the paths removed when the hold timer fires" 2
 kill -CONT "$BIRD4_PID" "$BIRD6_PID"
 t0=$(date +%s.%N)
 check_session "IPv4: Established again once BIRD runs" 30 mux1 \
@@ -332,6 +431,7 @@ check_session "IPv4: Established again once BIRD runs" 30 mux1 \
 iop_log "IPv4 back after $(elapsed_since "$t0") s"
 check_session "IPv6: Established again once BIRD runs" 30 mux1v6 \
     '.state == "Established" and .stats.established == 3'
+rib_full "BIRD unfrozen"
 
 # ---- 5. our link down and up ----
 iop_log "5. our link $IF_OURS down, then up"
@@ -345,6 +445,7 @@ check_session "IPv6: Idle within 2 s of link down, info names $IF_OURS" 1 \
 sleep 1
 check_session "IPv4: stays Idle while the link is down" 1 mux1 \
     '.state == "Idle"'
+rib_empty "RIB: the paths removed with the link" 1
 ip -n "$NS_OURS" link set "$IF_OURS" up
 # Linux drops a link's IPv6 addresses when it goes down; put them back, as
 # the tunnel's up script does when a tap comes back.
@@ -356,6 +457,7 @@ check_session "IPv4: Established again after link up" 40 mux1 \
 iop_log "IPv4 back after $(elapsed_since "$t0") s"
 check_session "IPv6: Established again after link up" 40 mux1v6 \
     '.state == "Established" and .stats.established == 4'
+rib_full "link up"
 for s in mux1 mux1v6; do
 	check_session "$s: no attribute error over the whole run" 1 $s \
 	    '.stats.treat_as_withdraw == 0 and .stats.attribute_discards == 0'

@@ -3,11 +3,12 @@
 # since it conflicts with BIRD 1.6), configured like a mux: iBGP AS 47065,
 # one binary for both families, `add paths tx` in each channel, three static
 # "upstreams" (next hops 100.65.0.<peerid>) so each prefix has several
-# paths, 4-octet ASNs, communities and large communities set on export
+# paths, 4-octet ASNs, communities, large communities and MED set on export
 # (BIRD 2.0 cannot originate an AS_SET).
 # Checks: both sessions Established with ADD-PATH, every path counted
-# (exactly as many as BIRD says it sent), no attribute error, BIRD's view,
-# our clean shutdown.
+# (exactly as many as BIRD says it sent), no attribute error, the paths
+# kept apart in our RIB with their attributes and next hops and the best by
+# MED, BIRD's view, our clean shutdown.
 # Needs root, scripts/install-deps --interop (bird2 + libssh-gcrypt-4), jq.
 . "$(dirname "$0")/lib.sh"
 
@@ -61,6 +62,7 @@ N6=$(( ${#PREFIXES6[@]} * UPSTREAMS ))
 		echo "		bgp_path.prepend(263842);"
 		echo "		bgp_community.add((47065, $up));"
 		echo "		bgp_large_community.add((47065, $up, 4200000001));"
+		echo "		bgp_med = $((40 - 10 * up));"
 		echo "	}"
 	done
 	echo "	accept;"
@@ -156,7 +158,39 @@ for s in mux1 mux1v6; do
 	check_session "$s: no attribute error, no flap" 1 $s \
 	    '.stats.treat_as_withdraw == 0 and .stats.attribute_discards == 0 and .stats.established == 1'
 done
-rib_skip "attributes received intact: AS_PATH 263842 4200000001 15169 (4-octet), communities, large communities, per-upstream next hops"
+
+# Our RIB: per prefix one path per upstream, the best by the lowest MED
+# (upstream 3: not the lowest path id), each with its upstream's attributes.
+up_nh() {
+	if [ "$1" = 4 ]; then echo "100.65.0.$2"; else echo "2804:269c:ff00:1:2::$2"; fi
+}
+want_up() {
+	local af=$1 up=$2 asn peer=mux1
+	asn=$((up == 1 ? 4200000001 : 3356 + up))
+	[ "$af" = 4 ] || peer=mux1v6
+	jq -nc --argjson up "$up" --argjson asn "$asn" --arg peer "$peer" \
+	    --arg ifn "$IF_OURS" '{peer: $peer, interface: $ifn, stale: false,
+	    attributes: {origin: "IGP", as_path: "263842 \($asn) 15169",
+		as_path_segments: [{type: "AS_SEQUENCE", asns: [263842, $asn, 15169]}],
+		communities: [[47065, $up]],
+		large_communities: [[47065, $up, 4200000001]],
+		med: (40 - 10 * $up), local_pref: 100, unknown: null}}'
+}
+exp_reset
+for p in "${PREFIXES4[@]}"; do exp_prefix "$p" $UPSTREAMS "$(up_nh 4 3)"; done
+for p in "${PREFIXES6[@]}"; do exp_prefix "$p" $UPSTREAMS "$(up_nh 6 3)"; done
+exp_only
+rib_expect "RIB: ADD-PATH paths kept apart, $UPSTREAMS per prefix, ids distinct, one best, by lowest MED (upstream 3)" 10
+for af in 4 6; do
+	exp_reset
+	[ $af = 4 ] && ps=("${PREFIXES4[@]}") || ps=("${PREFIXES6[@]}")
+	for p in "${ps[@]}"; do
+		for up in $(seq 1 $UPSTREAMS); do
+			exp_path "$p" "$(up_nh $af "$up")" "$(want_up $af "$up")"
+		done
+	done
+	rib_expect "RIB, IPv$af: AS_PATH 263842 <4200000001|3358|3359> 15169, communities, large communities, MED, LOCAL_PREF, next hop per upstream: intact per path" 5
+done
 
 bird_says_established() {
 	birdc_ show protocols all "$1" | grep -q 'BGP state: *Established'

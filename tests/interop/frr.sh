@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Interop with FRR 8 bgpd (no zebra) as a mux would be: iBGP AS 47065, one
 # session per address family, `network` routes whose route-maps prepend
-# 4-octet ASNs and set communities and large communities, and an
-# `aggregate-address ... as-set` whose AS_PATH carries an AS_SET.
+# 4-octet ASNs and set communities, large communities, MED and LOCAL_PREF,
+# and an `aggregate-address ... as-set` whose AS_PATH carries an AS_SET.
 # Checks: both sessions Established, every route counted, no attribute
-# error, FRR's own view, our clean shutdown.
+# error, every route in our RIB with exactly those attributes (the AS_SET
+# and AGGREGATOR included), FRR's own view, our clean shutdown.
 # Needs root, frr (scripts/install-deps --interop), jq.
 . "$(dirname "$0")/lib.sh"
 
@@ -25,11 +26,13 @@ route-map UP1 permit 10
  set as-path prepend 263842 4200000001 15169
  set community 47065:1 65000:100
  set large-community 47065:1:4200000001
+ set metric 50
 !
 route-map UP2 permit 10
  set as-path prepend 3356 4200000002
  set community 47065:2
  set large-community 4200000000:1:2 47065:2:2
+ set local-preference 200
 !
 route-map C1 permit 10
  set as-path prepend 4200000011
@@ -102,8 +105,50 @@ neighbor $MUX_V6 {
 	interface $IF_OURS
 }"
 
-core_checks frr4 frr6 "$N4" "$N6" \
-    "4-octet AS_PATH, AS_SET {4200000011,4200000012}, communities, large communities"
+core_checks frr4 frr6 "$N4" "$N6"
+
+# Our RIB: each route once, next hop FRR itself (its own `network`s), with
+# what the route-maps set; FRR sends MED 0 and LOCAL_PREF 100 unless told.
+# want PEER [KEY JSON]...: a path from PEER with these attributes.
+want() {
+	local peer=$1 a='{}'
+	shift
+	while [ $# -gt 1 ]; do
+		a=$(jq -nc --argjson a "$a" --arg k "$1" --argjson v "$2" '$a + {($k): $v}')
+		shift 2
+	done
+	jq -nc --arg peer "$peer" --arg ifn "$IF_OURS" --argjson a "$a" \
+	    '{peer: $peer, interface: $ifn, stale: false,
+	      attributes: ({origin: "IGP", med: 0, local_pref: 100,
+		communities: null, large_communities: null, unknown: null,
+		atomic_aggregate: null, aggregator: null} + $a)}'
+}
+seq_() { jq -nc --arg a "$1" '[{type: "AS_SEQUENCE", asns: ($a | split(",") | map(tonumber))}]'; }
+UP1=(as_path_segments "$(seq_ 263842,4200000001,15169)"
+    communities '[[47065,1],[65000,100]]'
+    large_communities '[[47065,1,4200000001]]' med 50)
+UP2=(as_path_segments "$(seq_ 3356,4200000002)" communities '[[47065,2]]'
+    large_communities '[[4200000000,1,2],[47065,2,2]]' local_pref 200)
+exp_reset
+for p in 184.164.224.0/24 184.164.225.0/24 10.1.1.0/24 10.1.2.0/24 \
+    10.1.0.0/16 2804:269c:1::/48 2001:4860::/32; do
+	exp_prefix "$p" 1
+done
+exp_only
+rib_expect "RIB: the $N4 + $N6 routes, one path each" 5
+exp_reset
+exp_path 184.164.224.0/24 "$MUX_V4" "$(want frr4 "${UP1[@]}" as_path '"263842 4200000001 15169"')"
+exp_path 184.164.225.0/24 "$MUX_V4" "$(want frr4 "${UP2[@]}")"
+exp_path 10.1.1.0/24 "$MUX_V4" "$(want frr4 as_path_segments "$(seq_ 4200000011)")"
+exp_path 10.1.2.0/24 "$MUX_V4" "$(want frr4 as_path_segments "$(seq_ 4200000012)")"
+exp_path 10.1.0.0/16 "$MUX_V4" "$(want frr4 as_path '"{4200000011 4200000012}"' \
+    as_path_segments '[{"type":"AS_SET","asns":[4200000011,4200000012]}]' \
+    aggregator "{\"as\":$MUX_AS,\"address\":\"$MUX_V4\"}")"
+rib_expect "RIB, IPv4: 4-octet AS_PATHs, the aggregate's AS_SET {4200000011 4200000012} and AGGREGATOR, communities, large communities, MED, LOCAL_PREF: intact" 1
+exp_reset
+exp_path 2804:269c:1::/48 "$MUX_V6" "$(want frr6 "${UP1[@]}")"
+exp_path 2001:4860::/32 "$MUX_V6" "$(want frr6 "${UP2[@]}")"
+rib_expect "RIB, IPv6: the same attributes intact, next hop $MUX_V6" 1
 
 frr_established() {
 	vtysh_bgp "show bgp neighbors $1 json" |

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Interop with GoBGP 3 as a mux would be: iBGP AS 47065, one session per
 # address family, routes injected through its API (`gobgp global rib add`)
-# with 4-octet ASNs in the AS_PATH, an AS_SET, communities and large
-# communities. Checks: both sessions Established, every route counted, no
-# attribute error, GoBGP's own view, our clean shutdown.
+# with 4-octet ASNs in the AS_PATH, an AS_SET, communities, large
+# communities, MED and LOCAL_PREF. Checks: both sessions Established, every
+# route counted, no attribute error, every route in our RIB with exactly
+# those attributes, GoBGP's own view, a withdrawal (counted, and gone from
+# our RIB), our clean shutdown.
 # Needs root, gobgpd (scripts/install-deps --interop), jq.
 . "$(dirname "$0")/lib.sh"
 
@@ -68,19 +70,20 @@ add6() {
 	    fail "gobgp global rib add $*"
 }
 add4 184.164.224.0/24 nexthop 100.65.0.1 aspath 263842,4200000001,15169 \
-    community 47065:1 large-community 47065:1:4200000001
+    community 47065:1 large-community 47065:1:4200000001 origin igp
 add4 184.164.225.0/24 nexthop 100.65.0.2 aspath 3356,4200000002 \
-    community 47065:2,65000:100 large-community 4200000000:1:2,47065:2:2
+    community 47065:2,65000:100 large-community 4200000000:1:2,47065:2:2 \
+    med 50 origin egp
 add4 8.8.8.0/24 nexthop 100.65.0.3 aspath "3356 {4200000003,15169}" \
-    community 47065:3
-add4 1.0.0.0/24 nexthop 100.65.0.1 aspath 13335
+    community 47065:3 local-pref 200 origin incomplete
+add4 1.0.0.0/24 nexthop 100.65.0.1 aspath 13335 origin igp
 add6 2804:269c:1::/48 nexthop 2804:269c:ff00:1:2::1 \
     aspath 263842,4200000001,15169 community 47065:1 \
-    large-community 47065:1:4200000001
+    large-community 47065:1:4200000001 origin igp
 add6 2001:4860::/32 nexthop 2804:269c:ff00:1:2::2 \
-    aspath "3356 {4200000003,15169}" community 47065:2
+    aspath "3356 {4200000003,15169}" community 47065:2 med 7 origin egp
 add6 2606:4700::/32 nexthop 2804:269c:ff00:1:2::3 aspath 13335 \
-    large-community 47065:3:3
+    large-community 47065:3:3 local-pref 50 origin incomplete
 N4=4
 N6=3
 n=$(gobgp_cli -j global rib -a ipv4 | jq 'length')
@@ -113,8 +116,59 @@ neighbor $MUX_V6 {
 	interface $IF_OURS
 }"
 
-core_checks gobgp4 gobgp6 "$N4" "$N6" \
-    "4-octet AS_PATH, AS_SET {4200000003,15169}, communities, large communities"
+core_checks gobgp4 gobgp6 "$N4" "$N6"
+
+# Our RIB: each route once, as GoBGP was told to send it.
+seq_() { jq -nc --arg a "$1" '{type: "AS_SEQUENCE", asns: ($a | split(",") | map(tonumber))}'; }
+set_() { jq -nc --arg a "$1" '{type: "AS_SET", asns: ($a | split(",") | map(tonumber))}'; }
+# want PEER [KEY JSON]...: a path from PEER with these attributes.
+want() {
+	local peer=$1 a='{}'
+	shift
+	while [ $# -gt 1 ]; do
+		a=$(jq -nc --argjson a "$a" --arg k "$1" --argjson v "$2" '$a + {($k): $v}')
+		shift 2
+	done
+	jq -nc --arg peer "$peer" --arg ifn "$IF_OURS" --argjson a "$a" \
+	    '{peer: $peer, interface: $ifn, stale: false,
+	      attributes: ({unknown: null, atomic_aggregate: null} + $a)}'
+}
+exp_reset
+for p in 184.164.224.0/24 184.164.225.0/24 8.8.8.0/24 1.0.0.0/24 \
+    2804:269c:1::/48 2001:4860::/32 2606:4700::/32; do
+	exp_prefix "$p" 1
+done
+exp_only
+rib_expect "RIB: the $N4 + $N6 routes, one path each" 5
+exp_reset
+exp_path 184.164.224.0/24 100.65.0.1 "$(want gobgp4 origin '"IGP"' \
+    as_path '"263842 4200000001 15169"' \
+    as_path_segments "[$(seq_ 263842,4200000001,15169)]" \
+    communities '[[47065,1]]' large_communities '[[47065,1,4200000001]]' \
+    med null)"
+exp_path 184.164.225.0/24 100.65.0.2 "$(want gobgp4 origin '"EGP"' \
+    as_path_segments "[$(seq_ 3356,4200000002)]" \
+    communities '[[47065,2],[65000,100]]' \
+    large_communities '[[4200000000,1,2],[47065,2,2]]' med 50)"
+exp_path 8.8.8.0/24 100.65.0.3 "$(want gobgp4 origin '"Incomplete"' \
+    as_path '"3356 {4200000003 15169}"' \
+    as_path_segments "[$(seq_ 3356),$(set_ 4200000003,15169)]" \
+    communities '[[47065,3]]' large_communities null local_pref 200)"
+exp_path 1.0.0.0/24 100.65.0.1 "$(want gobgp4 origin '"IGP"' \
+    as_path_segments "[$(seq_ 13335)]" communities null \
+    large_communities null med null)"
+rib_expect "RIB, IPv4: ORIGIN, 4-octet AS_PATHs, the AS_SET {4200000003,15169}, communities, large communities, MED, LOCAL_PREF, next hops: intact" 1
+exp_reset
+exp_path 2804:269c:1::/48 2804:269c:ff00:1:2::1 "$(want gobgp6 origin '"IGP"' \
+    as_path_segments "[$(seq_ 263842,4200000001,15169)]" \
+    communities '[[47065,1]]' large_communities '[[47065,1,4200000001]]')"
+exp_path 2001:4860::/32 2804:269c:ff00:1:2::2 "$(want gobgp6 origin '"EGP"' \
+    as_path_segments "[$(seq_ 3356),$(set_ 4200000003,15169)]" \
+    communities '[[47065,2]]' med 7)"
+exp_path 2606:4700::/32 2804:269c:ff00:1:2::3 "$(want gobgp6 origin '"Incomplete"' \
+    as_path_segments "[$(seq_ 13335)]" communities null \
+    large_communities '[[47065,3,3]]' local_pref 50)"
+rib_expect "RIB, IPv6: the same, next hops 2804:269c:ff00:1:2::N" 1
 
 # GoBGP's side of it.
 gobgp_state() {
@@ -136,6 +190,10 @@ fi
 gobgp_cli global rib -a ipv4 del 1.0.0.0/24 >/dev/null 2>&1
 check_session "IPv4: a withdrawal counted" 10 gobgp4 \
     '.stats.withdrawals_in == 1'
+exp_reset
+exp_prefix 1.0.0.0/24 0
+exp_prefix 184.164.224.0/24 1
+rib_expect "RIB: the withdrawn 1.0.0.0/24 gone, the others kept" 5
 
 ours_stop
 gobgp_got_cease() {

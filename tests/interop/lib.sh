@@ -10,8 +10,10 @@
 # and so stopped by its PID. Cleanup runs on exit, error and signals.
 #
 # Checks: pass/fail/skip count, check_session waits (bounded) for a session
-# to satisfy a jq expression. iop_finish prints "N passed, M failed" (the
-# last line) and exits 1 on any failure.
+# to satisfy a jq expression, rib_expect for our RIB (`show route json`) to
+# meet stated expectations, check_kernel_rib / check_kernel_is for table
+# 20000 of $NS_OURS. iop_finish prints "N passed, M failed" (the last line)
+# and exits 1 on any failure.
 
 set -u
 
@@ -409,19 +411,30 @@ exp_reset() {
 	: >"$TMP/rib.exp"
 }
 
+# A broken expectation (a test bug: bad JSON) must not make a check pass:
+# it is kept as such, and rib_expect fails on it.
+exp_add() {
+	local e
+	if e=$(jq -nc "$@" 2>&1); then
+		printf '%s\n' "$e" >>"$TMP/rib.exp"
+	else
+		jq -nc --arg e "$e" '{kind: "broken", error: $e}' >>"$TMP/rib.exp"
+	fi
+}
+
 exp_prefix() {
-	jq -nc --arg p "$1" --argjson n "$2" --arg b "${3:-}" \
+	exp_add --arg p "$1" --argjson n "$2" --arg b "${3:-}" \
 	    '{kind: "prefix", prefix: $p, paths: $n,
-	      best: (if $b == "" then null else $b end)}' >>"$TMP/rib.exp"
+	      best: (if $b == "" then null else $b end)}'
 }
 
 exp_path() {
-	jq -nc --arg p "$1" --arg nh "$2" --argjson w "$3" \
-	    '{kind: "path", prefix: $p, nh: $nh, want: $w}' >>"$TMP/rib.exp"
+	exp_add --arg p "$1" --arg nh "$2" --argjson w "$3" \
+	    '{kind: "path", prefix: $p, nh: $nh, want: $w}'
 }
 
 exp_all() {
-	jq -nc --argjson w "$1" '{kind: "all", want: $w}' >>"$TMP/rib.exp"
+	exp_add --argjson w "$1" '{kind: "all", want: $w}'
 }
 
 exp_only() {
@@ -479,7 +492,7 @@ def show($ps): $ps | map("via \(.next_hop) id \(.path_id)\(if .best then " best"
 	$rib | keys[] | . as $p
 	| select(($named | map(select(. == $p)) | length) == 0)
 	| "\($p): in the RIB, not expected [\(show($rib[$p]))]"
-  else "bad expectation: \($e | tojson)" end
+  else "bad expectation (a bug in the test): \($e | tojson)" end
 '
 
 # rib_problems [ROUTE-ARGS...]: what does not meet the expectations (one
@@ -507,6 +520,13 @@ rib_expect() {
 	echo "  after ${secs}s, of $n expectations:"
 	rib_problems "$@" | head -n 12 | sed 's/^/  | /'
 	return 1
+}
+
+# rib_empty DESCRIPTION SECONDS: no prefix left in our RIB.
+rib_empty() {
+	exp_reset
+	exp_only
+	rib_expect "$1" "$2"
 }
 
 # ---- table 20000 of our namespace ----
@@ -537,7 +557,7 @@ kernel_matches_rib() {
 	local k r
 	k=$(kernel_routes)
 	r=$(rib_kernel_routes)
-	[ "$k" = "$r" ] && [ -n "${1:-}" -o -n "$k" ]
+	[ "$k" = "$r" ] && { [ -n "${1:-}" ] || [ -n "$k" ]; }
 }
 
 # check_kernel_rib DESCRIPTION SECONDS [empty-ok]: table 20000 holds exactly
