@@ -462,6 +462,35 @@ fail:
 	return -1;
 }
 
+static void
+drain_tick_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)t;
+	(void)revents;
+}
+
+/* Lets queued kernel changes (a flush on stop) reach the kernel before
+ * the socket closes; bounded, the daemon is stopping. */
+static void
+kroute_drain(struct bgpd *d)
+{
+	struct kroute_stats st;
+	struct ev_timer tick;
+	ev_tstamp end = ev_now(d->loop) + 5.;
+
+	ev_timer_init(&tick, drain_tick_cb, 0.05, 0.);
+	for (;;) {
+		kroute_get_stats(d->kroute, &st);
+		if ((st.queued == 0 && st.sent <= st.acked + st.errors) ||
+		    ev_now(d->loop) > end)
+			break;
+		ev_timer_start(d->loop, &tick);
+		ev_run(d->loop, EVRUN_ONCE);
+		ev_timer_stop(d->loop, &tick);
+	}
+}
+
 void
 bgpd_shutdown(struct bgpd *d, const char *why)
 {
@@ -474,6 +503,8 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 		    why);
 	d->n_sessions = 0;
 	ev_timer_stop(d->loop, &d->t_stale);
+	if (d->kroute != NULL)
+		kroute_drain(d);
 	kroute_close(d->kroute);
 	d->kroute = NULL;
 	routes_close(d);

@@ -36,6 +36,7 @@ enum cfg_kw {
 	KW_INTERFACE,
 	KW_LOCAL_ADDRESS,
 	KW_ADD_PATH,
+	KW_KERNEL_ON_STOP,
 	KW_COUNT
 };
 #define KW_BIT(kw)	(1u << (kw))
@@ -274,6 +275,23 @@ kw_gr_time(struct cfg_parser *p, unsigned argc, char **argv)
 	if (cfg_number(p, argv[0], argv[1], 0, 4095, "0..4095", &v) == -1)
 		return -1;
 	p->c->gr_time = (uint16_t)v;
+	return 0;
+}
+
+/* What `bgp stop` does to table 20000: keep (BIRD's "persist") or remove. */
+static int
+kw_kernel_on_stop(struct cfg_parser *p, unsigned argc, char **argv)
+{
+	(void)argc;
+	if (strcmp(argv[1], "keep") == 0)
+		p->c->kernel_remove_on_stop = false;
+	else if (strcmp(argv[1], "remove") == 0)
+		p->c->kernel_remove_on_stop = true;
+	else {
+		cfg_error(p, p->line, "kernel-routes-on-stop must be keep or "
+		    "remove");
+		return -1;
+	}
 	return 0;
 }
 
@@ -533,6 +551,8 @@ static const struct cfg_keyword keywords[KW_COUNT] = {
 	[KW_LOCAL_ADDRESS] = { "local-address", SCOPE_NEIGHBOR, 1, false,
 	    kw_local_address },
 	[KW_ADD_PATH] = { "add-path", SCOPE_NEIGHBOR, 1, false, kw_add_path },
+	[KW_KERNEL_ON_STOP] = { "kernel-routes-on-stop", SCOPE_GLOBAL, 1,
+	    false, kw_kernel_on_stop },
 };
 
 /* ---- statements ---- */
@@ -901,7 +921,8 @@ bool
 config_globals_equal(const struct config *a, const struct config *b)
 {
 	return a->local_as == b->local_as && a->router_id == b->router_id &&
-	    a->connect_retry == b->connect_retry && a->gr_time == b->gr_time;
+	    a->connect_retry == b->connect_retry && a->gr_time == b->gr_time &&
+	    a->kernel_remove_on_stop == b->kernel_remove_on_stop;
 }
 
 unsigned

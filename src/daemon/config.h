@@ -78,6 +78,7 @@ struct config {
 	uint32_t		router_id;	/* host order; 0: derive later */
 	uint16_t		connect_retry;	/* seconds */
 	uint16_t		gr_time;	/* 0: no graceful restart */
+	bool			kernel_remove_on_stop;	/* else kept */
 	struct config_session	defaults;	/* the global settings */
 	unsigned		n_muxes;
 	struct config_mux	muxes[CONFIG_MAX_MUXES];

@@ -240,6 +240,15 @@ clear_announcements(struct bgpd *d, int argc, char **argv,
 	(void)argc;
 	(void)argv;
 	exports_clear(d, reply);
+	/* `bgp stop` with kernel-routes-on-stop remove (docs/config.md). */
+	if (d->conf->kernel_remove_on_stop && d->kroute != NULL) {
+		struct kroute_stats st;
+
+		kroute_get_stats(d->kroute, &st);
+		kroute_flush(d->kroute);
+		strbuf_printf(reply, "%zu routes removed from table %u\n",
+		    st.installed, KROUTE_TABLE_PEERING);
+	}
 }
 
 static void help(struct bgpd *, int, char **, struct strbuf *);

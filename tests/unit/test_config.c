@@ -59,6 +59,22 @@ fmt(const struct prefix *p)
 	return prefix_format(p, buf, sizeof(buf));
 }
 
+START_TEST(test_config_kernel_on_stop)
+{
+	parse_ok("");
+	ck_assert(!cfg->kernel_remove_on_stop);
+	parse_ok("kernel-routes-on-stop remove\n");
+	ck_assert(cfg->kernel_remove_on_stop);
+	parse_ok("kernel-routes-on-stop keep\n");
+	ck_assert(!cfg->kernel_remove_on_stop);
+	ck_assert_int_eq(parse("kernel-routes-on-stop flush\n"), -1);
+	ck_assert_str_eq(err, "t.conf:1: kernel-routes-on-stop must be keep "
+	    "or remove");
+	ck_assert_int_eq(parse("mux a {\n\tkernel-routes-on-stop keep\n}\n"),
+	    -1);
+}
+END_TEST
+
 START_TEST(test_config_defaults)
 {
 	parse_ok("");
@@ -698,6 +714,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_diff);
 	tcase_add_test(tc, test_config_load);
 	tcase_add_test(tc, test_config_shipped_example);
+	tcase_add_test(tc, test_config_kernel_on_stop);
 	suite_add_tcase(s, tc);
 	return s;
 }
