@@ -39,6 +39,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../lib/errmsg.h"
 #include "../lib/readfile.h"
 #include "../lib/strbuf.h"
 #include "../vpn/mux.h"
@@ -240,17 +241,6 @@ struct pctx {
 	size_t	 idx;		/* the entry being read */
 };
 
-static int
-store_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* "announcements[3].origin: ..."; key NULL names the entry itself. */
 static int
 entry_err(struct pctx *c, const char *key, const char *fmt, ...)
@@ -261,7 +251,7 @@ entry_err(struct pctx *c, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return store_err(c->err, c->errlen, "announcements[%zu]%s%s: %s",
+	return errmsg_fail(c->err, c->errlen, "announcements[%zu]%s%s: %s",
 	    c->idx, key != NULL ? "." : "", key != NULL ? key : "", msg);
 }
 
@@ -602,7 +592,7 @@ store_sort(struct ann_entry *e, size_t n, char *err, size_t errlen)
 	if (n < 2)
 		return 0;
 	if ((order = malloc(n * sizeof(*order))) == NULL)
-		return store_err(err, errlen, "out of memory");
+		return errmsg_fail(err, errlen, "out of memory");
 	for (i = 0; i < n; i++)
 		order[i] = &e[i];
 	qsort(order, n, sizeof(*order), ptr_cmp);
@@ -613,7 +603,7 @@ store_sort(struct ann_entry *e, size_t n, char *err, size_t errlen)
 	}
 	if (dup < n) {
 		free(order);
-		return store_err(err, errlen, "announcements[%zu]: %s mux %s "
+		return errmsg_fail(err, errlen, "announcements[%zu]: %s mux %s "
 		    "given twice", dup, prefix_format(&e[dup].prefix, buf,
 		    sizeof(buf)), e[dup].mux[0] != '\0' ? e[dup].mux :
 		    MUX_ALL_NAME);
@@ -632,13 +622,13 @@ entries_read(const cJSON *arr, struct ann_store *tmp, char *err,
 	size_t n = 0;
 
 	if (!cJSON_IsArray(arr))
-		return store_err(err, errlen, "announcements: not an array");
+		return errmsg_fail(err, errlen, "announcements: not an array");
 	cJSON_ArrayForEach(v, arr)
 		if (++n > ANN_STORE_MAX)
-			return store_err(err, errlen, "announcements: more "
+			return errmsg_fail(err, errlen, "announcements: more "
 			    "than %d entries", ANN_STORE_MAX);
 	if (n > 0 && (tmp->e = calloc(n, sizeof(*tmp->e))) == NULL)
-		return store_err(err, errlen, "out of memory");
+		return errmsg_fail(err, errlen, "out of memory");
 	tmp->cap = n;
 	cJSON_ArrayForEach(v, arr) {
 		if (entry_read(&c, v, &tmp->e[c.idx]) == -1)
@@ -656,7 +646,7 @@ root_read(const cJSON *root, struct ann_store *tmp, char *err, size_t errlen)
 	uint64_t u;
 
 	if (!cJSON_IsObject(root))
-		return store_err(err, errlen, "not a JSON object (want "
+		return errmsg_fail(err, errlen, "not a JSON object (want "
 		    "{\"version\": 1, \"announcements\": [...]})");
 	cJSON_ArrayForEach(v, root) {
 		const cJSON **slot;
@@ -666,21 +656,21 @@ root_read(const cJSON *root, struct ann_store *tmp, char *err, size_t errlen)
 		else if (strcmp(v->string, "announcements") == 0)
 			slot = &arr;
 		else
-			return store_err(err, errlen, "%s: unknown key",
+			return errmsg_fail(err, errlen, "%s: unknown key",
 			    key_name(v->string));
 		if (*slot != NULL)
-			return store_err(err, errlen, "%s: given twice",
+			return errmsg_fail(err, errlen, "%s: given twice",
 			    v->string);
 		*slot = v;
 	}
 	if (version == NULL)
-		return store_err(err, errlen, "version: missing");
+		return errmsg_fail(err, errlen, "version: missing");
 	if (json_uint(version, UINT32_MAX, &u) == -1 ||
 	    u != ANN_STORE_VERSION)
-		return store_err(err, errlen, "version: not %d (the only "
+		return errmsg_fail(err, errlen, "version: not %d (the only "
 		    "version this daemon reads)", ANN_STORE_VERSION);
 	if (arr == NULL)
-		return store_err(err, errlen, "announcements: missing");
+		return errmsg_fail(err, errlen, "announcements: missing");
 	return entries_read(arr, tmp, err, errlen);
 }
 
@@ -706,7 +696,7 @@ json_parse(const char *buf, size_t len, char *err, size_t errlen)
 
 	/* cJSON would end a string at a raw NUL and read on. */
 	if (len > 0 && (nul = memchr(buf, '\0', len)) != NULL) {
-		store_err(err, errlen, "line %u: a NUL byte",
+		errmsg_fail(err, errlen, "line %u: a NUL byte",
 		    line_of(buf, (size_t)(nul - buf)));
 		return NULL;
 	}
@@ -714,13 +704,13 @@ json_parse(const char *buf, size_t len, char *err, size_t errlen)
 	off = end != NULL && end >= buf && end <= buf + len ?
 	    (size_t)(end - buf) : len;
 	if (root == NULL) {
-		store_err(err, errlen, "line %u: not valid JSON",
+		errmsg_fail(err, errlen, "line %u: not valid JSON",
 		    line_of(buf, off));
 		return NULL;
 	}
 	for (; off < len; off++)
 		if (strchr(" \t\r\n", buf[off]) == NULL) {
-			store_err(err, errlen, "line %u: more after the JSON "
+			errmsg_fail(err, errlen, "line %u: more after the JSON "
 			    "object", line_of(buf, off));
 			cJSON_Delete(root);
 			return NULL;
@@ -766,13 +756,13 @@ ann_store_load(struct ann_store *s, char *err, size_t errlen)
 	if (readfile(s->path, ANN_STORE_MAX_BYTES, &buf, &len) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		return store_err(err, errlen, "%s: %s", s->path,
+		return errmsg_fail(err, errlen, "%s: %s", s->path,
 		    readfile_strerror(errno));
 	}
 	rc = ann_store_parse(s, buf, len, msg, sizeof(msg));
 	free(buf);
 	if (rc == -1)
-		return store_err(err, errlen, "%s: %s", s->path, msg);
+		return errmsg_fail(err, errlen, "%s: %s", s->path, msg);
 	return 0;
 }
 
@@ -933,11 +923,11 @@ fsync_dir(const char *path, char *err, size_t errlen)
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return store_err(err, errlen, "%s: open: %s", dir,
+		return errmsg_fail(err, errlen, "%s: open: %s", dir,
 		    strerror(errno));
 	rc = fsync(fd);
 	if (rc == -1)
-		store_err(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+		errmsg_fail(err, errlen, "%s: fsync: %s", dir, strerror(errno));
 	close(fd);
 	return rc;
 }
@@ -954,7 +944,7 @@ file_replace(const char *path, const char *tmp, const char *text,
 	/* No symlink followed; fchmod since O_TRUNC keeps an old mode. */
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1)
-		return store_err(err, errlen, "%s: open: %s", tmp,
+		return errmsg_fail(err, errlen, "%s: open: %s", tmp,
 		    strerror(errno));
 	if (fchmod(fd, 0600) == -1)
 		op = "fchmod";
@@ -973,7 +963,7 @@ file_replace(const char *path, const char *tmp, const char *text,
 	}
 	if (op != NULL) {
 		unlink(tmp);
-		return store_err(err, errlen, "%s: %s%s%s: %s", tmp, op,
+		return errmsg_fail(err, errlen, "%s: %s%s%s: %s", tmp, op,
 		    op[0] == 'r' ? " to " : "", op[0] == 'r' ? path : "",
 		    strerror(saved));
 	}
@@ -992,13 +982,13 @@ ann_store_save(const struct ann_store *s, char *err, size_t errlen)
 		return 0;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", s->path) >=
 	    sizeof(tmp))
-		return store_err(err, errlen, "%s: path too long", s->path);
+		return errmsg_fail(err, errlen, "%s: path too long", s->path);
 	if ((text = ann_store_format(s)) == NULL)
-		return store_err(err, errlen, "%s: out of memory", s->path);
+		return errmsg_fail(err, errlen, "%s: out of memory", s->path);
 	/* What load would refuse is never written over a good file. */
 	if (strlen(text) > ANN_STORE_MAX_BYTES) {
 		free(text);
-		return store_err(err, errlen, "%s: the store needs more than "
+		return errmsg_fail(err, errlen, "%s: the store needs more than "
 		    "%d MiB", s->path, ANN_STORE_MAX_BYTES >> 20);
 	}
 	rc = file_replace(s->path, tmp, text, err, errlen);

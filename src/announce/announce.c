@@ -2,6 +2,8 @@
  * Announcements: the AS path rule of the old client, the safety gates, the
  * change-rate gate and the control request line (announce.h). Pure.
  */
+#include "../bgp/bgp.h"
+#include "../lib/errmsg.h"
 #include "announce.h"
 
 #include <stdarg.h>
@@ -13,24 +15,7 @@
 #include "../vpn/mux.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define AS_TRANS	23456	/* RFC 6793: never a real AS */
 #define ANN_PREPEND_MAX	4	/* REFERENCE.md: -P 1..4 */
-
-static void
-ann_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-ann_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A word of the request as it can go into a one-line error: at most
  * QUOTE_MAX characters, bytes that cannot be printed as '?'. */
@@ -272,7 +257,7 @@ ann_is_peering_asn(uint32_t as)
 static bool
 asn_valid(uint32_t as)
 {
-	return as != 0 && as != AS_TRANS;
+	return as != 0 && as != BGP_AS_TRANS;
 }
 
 static bool
@@ -301,28 +286,28 @@ check_prefix(const struct prefix *p, const struct ann_policy *pol,
 	char s[PREFIX_STRLEN];
 
 	if (!prefix_sane(p)) {
-		ann_err(err, errlen, "invalid prefix: not an IPv4 or IPv6 "
+		errmsg_set(err, errlen, "invalid prefix: not an IPv4 or IPv6 "
 		    "prefix");
 		return -1;
 	}
 	prefix_format(p, s, sizeof(s));
 	if (!prefix_listed(p, pol)) {
-		ann_err(err, errlen, "invalid prefix: %s: not in prefixes.txt "
+		errmsg_set(err, errlen, "invalid prefix: %s: not in prefixes.txt "
 		    "or prefixes6.txt (announce only the prefixes listed "
 		    "there)", s);
 		return -1;
 	}
 	if ((b = peering_block_of(p)) == NULL) {
-		ann_err(err, errlen, "prefix %s is outside the PEERING address "
+		errmsg_set(err, errlen, "prefix %s is outside the PEERING address "
 		    "space: announce only PEERING prefixes", s);
 		return -1;
 	}
 	if (p->len < b->min || p->len > b->max) {
 		if (b->min == b->max)
-			ann_err(err, errlen, "prefix %s: PEERING block %s is "
+			errmsg_set(err, errlen, "prefix %s: PEERING block %s is "
 			    "announced only as a /%u", s, b->prefix, b->min);
 		else
-			ann_err(err, errlen, "prefix %s: PEERING block %s "
+			errmsg_set(err, errlen, "prefix %s: PEERING block %s "
 			    "allows only /%u to /%u", s, b->prefix, b->min,
 			    b->max);
 		return -1;
@@ -335,24 +320,24 @@ check_asns(const struct ann_attrs *a, bool any_origin, char *err,
     size_t errlen)
 {
 	if (!asn_valid(a->origin)) {
-		ann_err(err, errlen, "origin AS %u is not valid: use "
+		errmsg_set(err, errlen, "origin AS %u is not valid: use "
 		    "1..4294967295, not 23456 (AS_TRANS)", a->origin);
 		return -1;
 	}
 	if (a->n_poisons > ANN_MAX_POISONS) {
-		ann_err(err, errlen, "%u poisoned ASes: at most %d",
+		errmsg_set(err, errlen, "%u poisoned ASes: at most %d",
 		    a->n_poisons, ANN_MAX_POISONS);
 		return -1;
 	}
 	for (size_t i = 0; i < a->n_poisons; i++)
 		if (!asn_valid(a->poisons[i])) {
-			ann_err(err, errlen, "poisoned AS %u is not valid: "
+			errmsg_set(err, errlen, "poisoned AS %u is not valid: "
 			    "use 1..4294967295, not 23456 (AS_TRANS)",
 			    a->poisons[i]);
 			return -1;
 		}
 	if (!any_origin && !ann_is_peering_asn(a->origin)) {
-		ann_err(err, errlen, "origin AS %u is not a PEERING ASN: use "
+		errmsg_set(err, errlen, "origin AS %u is not a PEERING ASN: use "
 		    "47065, 33207, 61574, 61575, 61576, 263842, 263843 or "
 		    "263844", a->origin);
 		return -1;
@@ -366,14 +351,14 @@ static int
 check_communities(const struct ann_attrs *a, char *err, size_t errlen)
 {
 	if (a->n_communities > ANN_GATE_COMMUNITIES) {
-		ann_err(err, errlen, "%u communities: the muxes drop all of "
+		errmsg_set(err, errlen, "%u communities: the muxes drop all of "
 		    "them past %d; remove %u", a->n_communities,
 		    ANN_GATE_COMMUNITIES,
 		    a->n_communities - ANN_GATE_COMMUNITIES);
 		return -1;
 	}
 	if (a->n_large > ANN_MAX_LARGE) {
-		ann_err(err, errlen, "%u large communities: at most %d",
+		errmsg_set(err, errlen, "%u large communities: at most %d",
 		    a->n_large, ANN_MAX_LARGE);
 		return -1;
 	}
@@ -392,7 +377,7 @@ check_path(const struct ann_attrs *a, char *err, size_t errlen)
 	size_t n = aspath_len(a);
 
 	if (n > ANN_GATE_PATH_HOPS) {
-		ann_err(err, errlen, "the AS path would have %zu AS numbers: "
+		errmsg_set(err, errlen, "the AS path would have %zu AS numbers: "
 		    "at most %d (guidelines); poison fewer ASes or prepend "
 		    "less", n, ANN_GATE_PATH_HOPS);
 		return -1;
@@ -410,17 +395,17 @@ ann_check(const struct ann_request *r, const struct ann_policy *pol,
 		return -1;
 	if (memchr(r->mux, '\0', sizeof(r->mux)) == NULL ||
 	    (r->mux[0] != '\0' && !mux_name_valid(r->mux))) {
-		ann_err(err, errlen, "bad mux name");
+		errmsg_set(err, errlen, "bad mux name");
 		return -1;
 	}
 	if (r->withdraw)
 		return 0;
 	if (a->container_nexthop && r->mux[0] == '\0') {
-		ann_err(err, errlen, "-M can only be used with -m");
+		errmsg_set(err, errlen, "-M can only be used with -m");
 		return -1;
 	}
 	if (a->prepend > ANN_PREPEND_MAX) {
-		ann_err(err, errlen, "can prepend only 1, 2, 3, or 4 times");
+		errmsg_set(err, errlen, "can prepend only 1, 2, 3, or 4 times");
 		return -1;
 	}
 	if (check_asns(a, pol->any_origin, err, errlen) == -1 ||
@@ -561,11 +546,11 @@ word_mux(struct ann_request *r, const char *v, char *err, size_t errlen)
 	char q[QUOTE_MAX + 1];
 
 	if (strcmp(v, "all") == 0) {
-		ann_err(err, errlen, "mux all: leave out 'mux' for every mux");
+		errmsg_set(err, errlen, "mux all: leave out 'mux' for every mux");
 		return -1;
 	}
 	if (!mux_name_valid(v)) {
-		ann_err(err, errlen, "bad mux name '%s' (want [a-z0-9_-], "
+		errmsg_set(err, errlen, "bad mux name '%s' (want [a-z0-9_-], "
 		    "at most %d characters)", quote(v, strlen(v), q),
 		    MUX_NAME_MAX);
 		return -1;
@@ -580,7 +565,7 @@ word_origin(struct ann_request *r, const char *v, char *err, size_t errlen)
 	char q[QUOTE_MAX + 1];
 
 	if (ann_text_u32(v, strlen(v), UINT32_MAX, &r->attrs.origin) != 0) {
-		ann_err(err, errlen, "origin: bad AS number '%s'",
+		errmsg_set(err, errlen, "origin: bad AS number '%s'",
 		    quote(v, strlen(v), q));
 		return -1;
 	}
@@ -595,11 +580,11 @@ word_prepend(struct ann_request *r, const char *v, char *err, size_t errlen)
 	int rc = ann_text_u32(v, strlen(v), UINT8_MAX, &n);
 
 	if (rc == ANN_TEXT_RANGE) {
-		ann_err(err, errlen, "can prepend only 1, 2, 3, or 4 times");
+		errmsg_set(err, errlen, "can prepend only 1, 2, 3, or 4 times");
 		return -1;
 	}
 	if (rc != 0) {
-		ann_err(err, errlen, "prepend: bad number '%s'",
+		errmsg_set(err, errlen, "prepend: bad number '%s'",
 		    quote(v, strlen(v), q));
 		return -1;
 	}
@@ -621,7 +606,7 @@ word_list(struct ann_request *r, const char *v, const char *what,
 		size_t len = comma == NULL ? strlen(s) : (size_t)(comma - s);
 
 		if (len == 0) {
-			ann_err(err, errlen, "%s: empty value in '%s'", what,
+			errmsg_set(err, errlen, "%s: empty value in '%s'", what,
 			    quote(v, strlen(v), q));
 			return -1;
 		}
@@ -641,12 +626,12 @@ one_poison(struct ann_request *r, const char *s, size_t len, char *err,
 	struct ann_attrs *a = &r->attrs;
 
 	if (a->n_poisons == ANN_MAX_POISONS) {
-		ann_err(err, errlen, "more than %d poisoned ASes",
+		errmsg_set(err, errlen, "more than %d poisoned ASes",
 		    ANN_MAX_POISONS);
 		return -1;
 	}
 	if (ann_text_u32(s, len, UINT32_MAX, &a->poisons[a->n_poisons]) != 0) {
-		ann_err(err, errlen, "poison: bad AS number '%s'",
+		errmsg_set(err, errlen, "poison: bad AS number '%s'",
 		    quote(s, len, q));
 		return -1;
 	}
@@ -663,19 +648,19 @@ one_community(struct ann_request *r, const char *s, size_t len, char *err,
 	int rc;
 
 	if (a->n_communities == ANN_MAX_COMMUNITIES) {
-		ann_err(err, errlen, "more than %d communities",
+		errmsg_set(err, errlen, "more than %d communities",
 		    ANN_MAX_COMMUNITIES);
 		return -1;
 	}
 	rc = ann_text_community(s, len, ':',
 	    &a->communities[a->n_communities]);
 	if (rc == ANN_TEXT_RANGE) {
-		ann_err(err, errlen, "community %s: -c ASN:COMM accepts only "
+		errmsg_set(err, errlen, "community %s: -c ASN:COMM accepts only "
 		    "16-bit numbers", quote(s, len, q));
 		return -1;
 	}
 	if (rc != 0) {
-		ann_err(err, errlen, "community: want ASN:VALUE, not '%s'",
+		errmsg_set(err, errlen, "community: want ASN:VALUE, not '%s'",
 		    quote(s, len, q));
 		return -1;
 	}
@@ -691,12 +676,12 @@ one_large(struct ann_request *r, const char *s, size_t len, char *err,
 	struct ann_attrs *a = &r->attrs;
 
 	if (a->n_large == ANN_MAX_LARGE) {
-		ann_err(err, errlen, "more than %d large communities",
+		errmsg_set(err, errlen, "more than %d large communities",
 		    ANN_MAX_LARGE);
 		return -1;
 	}
 	if (ann_text_large(s, len, ':', a->large[a->n_large]) != 0) {
-		ann_err(err, errlen, "large: want three 32-bit numbers A:B:C, "
+		errmsg_set(err, errlen, "large: want three 32-bit numbers A:B:C, "
 		    "not '%s'", quote(s, len, q));
 		return -1;
 	}
@@ -777,16 +762,16 @@ words_head(int argc, char **argv, struct ann_request *r, char *err,
 
 	if (argc < 1 || (strcmp(argv[0], "announce") != 0 &&
 	    strcmp(argv[0], "withdraw") != 0)) {
-		ann_err(err, errlen, "want announce or withdraw");
+		errmsg_set(err, errlen, "want announce or withdraw");
 		return -1;
 	}
 	r->withdraw = argv[0][0] == 'w';
 	if (argc < 2) {
-		ann_err(err, errlen, "%s: no prefix", argv[0]);
+		errmsg_set(err, errlen, "%s: no prefix", argv[0]);
 		return -1;
 	}
 	if (prefix_parse(argv[1], true, &r->prefix) == -1) {
-		ann_err(err, errlen, "bad prefix '%s'",
+		errmsg_set(err, errlen, "bad prefix '%s'",
 		    quote(argv[1], strlen(argv[1]), q));
 		return -1;
 	}
@@ -809,22 +794,22 @@ ann_request_from_words(int argc, char **argv, struct ann_request *r,
 		size_t idx;
 
 		if (k == NULL) {
-			ann_err(err, errlen, "unknown word '%s'",
+			errmsg_set(err, errlen, "unknown word '%s'",
 			    quote(argv[i], strlen(argv[i]), q));
 			return -1;
 		}
 		idx = (size_t)(k - word_keys);
 		if (k->announce_only && r->withdraw) {
-			ann_err(err, errlen, "withdraw takes no '%s'", k->name);
+			errmsg_set(err, errlen, "withdraw takes no '%s'", k->name);
 			return -1;
 		}
 		if (seen[idx] && !k->list) {
-			ann_err(err, errlen, "'%s' given twice", k->name);
+			errmsg_set(err, errlen, "'%s' given twice", k->name);
 			return -1;
 		}
 		seen[idx] = true;
 		if (k->value && i + 1 == argc) {
-			ann_err(err, errlen, "'%s' needs a value", k->name);
+			errmsg_set(err, errlen, "'%s' needs a value", k->name);
 			return -1;
 		}
 		if (k->fn(r, k->value ? argv[++i] : NULL, err, errlen) == -1)

@@ -1,3 +1,4 @@
+#include "../lib/errmsg.h"
 #include "announce_io.h"
 
 #include <errno.h>
@@ -13,22 +14,6 @@
 #include "../vpn/mux.h"
 
 #define SHOW_MAX	60	/* characters of bad input quoted in errors */
-
-static void
-io_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-io_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static bool
 is_blank(char c)
@@ -81,13 +66,13 @@ prefix_token(const char *name, unsigned lineno, const char *s, size_t len,
 		if (prefix_parse(tok, true, p) == 0)
 			return 0;
 		if (prefix_parse(tok, false, p) == 0) {
-			io_err(err, errlen, "%s:%u: not a prefix: %s "
+			errmsg_set(err, errlen, "%s:%u: not a prefix: %s "
 			    "(host bits set: %s?)", name, lineno, tok,
 			    prefix_format(p, fixed, sizeof(fixed)));
 			return -1;
 		}
 	}
-	io_err(err, errlen, "%s:%u: not a prefix: %s", name, lineno,
+	errmsg_set(err, errlen, "%s:%u: not a prefix: %s", name, lineno,
 	    show(s, len, shown, sizeof(shown)));
 	return -1;
 }
@@ -113,7 +98,7 @@ announce_parse_prefixes(const char *name, const char *buf, size_t len,
 	/* At most one prefix a line: one allocation is enough. */
 	if (lines > SIZE_MAX / sizeof(**out) - *n ||
 	    (grown = realloc(*out, (*n + lines) * sizeof(**out))) == NULL) {
-		io_err(err, errlen, "%s: out of memory", name);
+		errmsg_set(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	*out = grown;
@@ -145,13 +130,13 @@ read_list(const char *dir, const char *name, struct prefix **out, size_t *n,
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path)) {
-		io_err(err, errlen, "%s: path too long", name);
+		errmsg_set(err, errlen, "%s: path too long", name);
 		return -1;
 	}
 	if (readfile(path, ANN_LIST_MAX_BYTES, &buf, &len) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		io_err(err, errlen, "%s: %s", name, readfile_strerror(errno));
+		errmsg_set(err, errlen, "%s: %s", name, readfile_strerror(errno));
 		return -1;
 	}
 	rc = announce_parse_prefixes(name, buf, len, out, n, err, errlen);
@@ -194,13 +179,13 @@ announce_parse_container(const char *buf, size_t len, unsigned *ctxid,
 	while (len > 0 && (is_blank(buf[len - 1]) || buf[len - 1] == '\n'))
 		len--;
 	if (len == 0) {
-		io_err(err, errlen, "%s is empty: write your container id in "
+		errmsg_set(err, errlen, "%s is empty: write your container id in "
 		    "it (echo ID > %s)", ANN_CONTAINER_FILE,
 		    ANN_CONTAINER_FILE);
 		return -1;
 	}
 	if (ann_text_u32(buf, len, MUX_CTXID_MAX, &v) != ANN_TEXT_OK) {
-		io_err(err, errlen, "%s: not a container id (0..%d): %s",
+		errmsg_set(err, errlen, "%s: not a container id (0..%d): %s",
 		    ANN_CONTAINER_FILE, MUX_CTXID_MAX,
 		    show(buf, len, shown, sizeof(shown)));
 		return -1;
@@ -219,16 +204,16 @@ announce_read_container(const char *client_dir, unsigned *ctxid, char *err,
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", client_dir,
 	    ANN_CONTAINER_FILE) >= sizeof(path)) {
-		io_err(err, errlen, "%s: path too long", ANN_CONTAINER_FILE);
+		errmsg_set(err, errlen, "%s: path too long", ANN_CONTAINER_FILE);
 		return -1;
 	}
 	if (readfile(path, ANN_CONTAINER_MAX_BYTES, &buf, &len) == -1) {
 		if (errno == ENOENT)
-			io_err(err, errlen, "%s not found: -M needs your "
+			errmsg_set(err, errlen, "%s not found: -M needs your "
 			    "container id (echo ID > %s)", ANN_CONTAINER_FILE,
 			    ANN_CONTAINER_FILE);
 		else
-			io_err(err, errlen, "%s: %s", ANN_CONTAINER_FILE,
+			errmsg_set(err, errlen, "%s: %s", ANN_CONTAINER_FILE,
 			    readfile_strerror(errno));
 		return -1;
 	}

@@ -1,3 +1,4 @@
+#include "../bgp/bgp.h"
 #include "config.h"
 
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include "../lib/rbuf.h"
 #include "../lib/readfile.h"
 
-#define AS_TRANS	23456		/* RFC 6793: never a real AS */
 #define CFG_MAX_ARGS	(CONFIG_LINE_MAX / 2 + 1)
 
 enum cfg_scope {
@@ -121,7 +121,7 @@ cfg_asn(struct cfg_parser *p, const char *key, const char *s, uint32_t *v)
 {
 	if (cfg_number(p, key, s, 1, UINT32_MAX, "1..4294967295", v) == -1)
 		return -1;
-	if (*v == AS_TRANS) {
+	if (*v == BGP_AS_TRANS) {
 		cfg_error(p, p->line, "%s 23456 is AS_TRANS, not a usable AS",
 		    key);
 		return -1;

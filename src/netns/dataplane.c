@@ -9,6 +9,7 @@
  * would call a rule with more selectors (`from P iif X ...`) "ours" and
  * refuse, while our own look at the dump is exact.
  */
+#include "../lib/errmsg.h"
 #include "dataplane.h"
 
 #include <stdarg.h>
@@ -60,7 +61,7 @@ dp_err(char *err, size_t errlen, const char *fmt, ...)
 	if (err == NULL || errlen == 0 || err[0] != '\0')
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	errmsg_vset(err, errlen, fmt, ap);
 	va_end(ap);
 }
 

@@ -1,3 +1,4 @@
+#include "../lib/errmsg.h"
 #include "mux.h"
 
 #include <dirent.h>
@@ -14,21 +15,6 @@
 
 #define MUX_CONF_DIR	"configs/openvpn"
 #define MUX_CONF_SUFFIX	".conf"
-
-static void	mux_err(char *err, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-mux_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 bool
 mux_name_valid(const char *name)
@@ -64,27 +50,27 @@ mux_table_add(struct mux_table *t, const char *name, unsigned tap,
 	unsigned i;
 
 	if (!mux_name_valid(name)) {
-		mux_err(err, errlen, "bad mux name (want [a-z0-9_-], at most "
+		errmsg_set(err, errlen, "bad mux name (want [a-z0-9_-], at most "
 		    "%d characters)", MUX_NAME_MAX);
 		return -1;
 	}
 	if (tap < MUX_TAP_MIN || tap > MUX_TAP_MAX) {
-		mux_err(err, errlen, "mux %s: tap%u out of range %d..%d",
+		errmsg_set(err, errlen, "mux %s: tap%u out of range %d..%d",
 		    name, tap, MUX_TAP_MIN, MUX_TAP_MAX);
 		return -1;
 	}
 	if (mux_find(t, name) != NULL) {
-		mux_err(err, errlen, "mux %s listed twice", name);
+		errmsg_set(err, errlen, "mux %s listed twice", name);
 		return -1;
 	}
 	if ((other = mux_find_by_tap(t, tap)) != NULL) {
-		mux_err(err, errlen, "mux %s: tap%u already used by %s",
+		errmsg_set(err, errlen, "mux %s: tap%u already used by %s",
 		    name, tap, other->name);
 		return -1;
 	}
 	/* Cannot happen while taps are unique, but costs nothing. */
 	if (t->n >= MUX_MAX) {
-		mux_err(err, errlen, "more than %d muxes", MUX_MAX);
+		errmsg_set(err, errlen, "more than %d muxes", MUX_MAX);
 		return -1;
 	}
 	for (i = 0; i < t->n && strcmp(t->mux[i].name, name) < 0; i++)
@@ -303,25 +289,25 @@ mux_scan_dir(const char *dir, struct mux_names *mn, char *err,
 
 	memset(mn, 0, sizeof(*mn));
 	if ((d = opendir(dir)) == NULL) {
-		mux_err(err, errlen, "%s: %s", MUX_CONF_DIR, strerror(errno));
+		errmsg_set(err, errlen, "%s: %s", MUX_CONF_DIR, strerror(errno));
 		return -1;
 	}
 	errno = 0;
 	while ((de = readdir(d)) != NULL)
 		mux_names_add(mn, de->d_name);
 	if (errno != 0) {
-		mux_err(err, errlen, "%s: %s", MUX_CONF_DIR, strerror(errno));
+		errmsg_set(err, errlen, "%s: %s", MUX_CONF_DIR, strerror(errno));
 		closedir(d);
 		return -1;
 	}
 	closedir(d);
 	if (mn->bad[0] != '\0') {
-		mux_err(err, errlen, "%s/%s: mux name must be [a-z0-9_-]+, at "
+		errmsg_set(err, errlen, "%s/%s: mux name must be [a-z0-9_-]+, at "
 		    "most %d characters", MUX_CONF_DIR, mn->bad, MUX_NAME_MAX);
 		return -1;
 	}
 	if (mn->too_many) {
-		mux_err(err, errlen, "%s: more than %d mux configs (one tap "
+		errmsg_set(err, errlen, "%s: more than %d mux configs (one tap "
 		    "each, tap1..tap%d)", MUX_CONF_DIR, MUX_MAX, MUX_TAP_MAX);
 		return -1;
 	}
@@ -344,29 +330,29 @@ mux_load_one(struct mux_table *t, const char *dir, const char *name,
 
 	if (snprintf(path, sizeof(path), "%s/%s%s", dir, name,
 	    MUX_CONF_SUFFIX) >= (int)sizeof(path)) {
-		mux_err(err, errlen, "%s/%s%s: path too long", MUX_CONF_DIR,
+		errmsg_set(err, errlen, "%s/%s%s: path too long", MUX_CONF_DIR,
 		    name, MUX_CONF_SUFFIX);
 		return -1;
 	}
 	if (readfile(path, MUX_CONF_MAX_BYTES, &buf, &len) == -1) {
-		mux_err(err, errlen, "%s/%s%s: %s", MUX_CONF_DIR, name,
+		errmsg_set(err, errlen, "%s/%s%s: %s", MUX_CONF_DIR, name,
 		    MUX_CONF_SUFFIX, readfile_strerror(errno));
 		return -1;
 	}
 	rc = mux_conf_parse_dev(buf, len, &tap, &line, &why);
 	free(buf);
 	if (rc == -1 && line == 0) {
-		mux_err(err, errlen, "%s/%s%s: %s", MUX_CONF_DIR, name,
+		errmsg_set(err, errlen, "%s/%s%s: %s", MUX_CONF_DIR, name,
 		    MUX_CONF_SUFFIX, why);
 		return -1;
 	}
 	if (rc == -1) {
-		mux_err(err, errlen, "%s/%s%s:%u: %s", MUX_CONF_DIR, name,
+		errmsg_set(err, errlen, "%s/%s%s:%u: %s", MUX_CONF_DIR, name,
 		    MUX_CONF_SUFFIX, line, why);
 		return -1;
 	}
 	if ((other = mux_find_by_tap(t, tap)) != NULL) {
-		mux_err(err, errlen, "%s/%s%s:%u: tap%u already used by "
+		errmsg_set(err, errlen, "%s/%s%s:%u: tap%u already used by "
 		    "%s/%s%s", MUX_CONF_DIR, name, MUX_CONF_SUFFIX, line, tap,
 		    MUX_CONF_DIR, other->name, MUX_CONF_SUFFIX);
 		return -1;
@@ -386,12 +372,12 @@ mux_table_load(const char *client_dir, struct mux_table *t, char *errbuf,
 	mux_table_init(t);
 	if (snprintf(dir, sizeof(dir), "%s/%s", client_dir, MUX_CONF_DIR) >=
 	    (int)sizeof(dir)) {
-		mux_err(errbuf, errlen, "%s: path too long", client_dir);
+		errmsg_set(errbuf, errlen, "%s: path too long", client_dir);
 		return -1;
 	}
 	/* A few kilobytes of names: keep them off the caller's stack. */
 	if ((mn = malloc(sizeof(*mn))) == NULL) {
-		mux_err(errbuf, errlen, "%s: %s", MUX_CONF_DIR,
+		errmsg_set(errbuf, errlen, "%s: %s", MUX_CONF_DIR,
 		    strerror(errno));
 		return -1;
 	}
