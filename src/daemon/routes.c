@@ -111,6 +111,9 @@ hook_up(void *ctx, struct session *s)
 		rib_peer_sweep(d->rib, s->rib_peer);
 	rib_peer_set_router_id(d->rib, s->rib_peer, s->params.peer_id);
 	d->rib->peers[s->rib_peer].ibgp = s->params.ibgp;
+	/* Once per session, not per route: a tap made anew has a new index. */
+	d->rib->peers[s->rib_peer].ifindex = s->conf.ifname[0] ?
+	    (int)if_nametoindex(s->conf.ifname) : 0;
 	/* Ours go out before the End-of-RIB the session sends next. */
 	exports_session_up(d, s);
 }
@@ -201,7 +204,6 @@ best_cb(void *ctx, const struct prefix *p, const struct rib_path *best)
 {
 	struct bgpd *d = ctx;
 	const struct rib_peer *peer;
-	unsigned ifindex;
 
 	if (d->kroute == NULL)
 		return;
@@ -210,12 +212,11 @@ best_cb(void *ctx, const struct prefix *p, const struct rib_path *best)
 		return;
 	}
 	peer = &d->rib->peers[best->peer];
-	if (peer->ifname[0] == '\0' ||
-	    (ifindex = if_nametoindex(peer->ifname)) == 0) {
+	if (peer->ifindex <= 0) {
 		kroute_delete(d->kroute, p);
 		return;
 	}
-	kroute_set(d->kroute, p, best->attrs->nexthop, (int)ifindex);
+	kroute_set(d->kroute, p, best->attrs->nexthop, peer->ifindex);
 }
 
 int

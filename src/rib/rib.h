@@ -32,6 +32,7 @@ struct rib_path {
 struct rib_peer {
 	char		name[32];
 	char		ifname[16];	/* where its next hops are, or "" */
+	int		ifindex;	/* of ifname, 0 when unknown */
 	unsigned	af;
 	struct prefix	addr;
 	uint32_t	as;
