@@ -141,6 +141,13 @@ bench: $(B)/bench/bench_decode $(B)/bench/bench_ptree $(B)/bench/bench_rattrs
 	$(B)/bench/bench_ptree
 	$(B)/bench/bench_rattrs
 
+# RIB ingest, memory and table 20000 side by side with BIRD 1.6 and BIRD 2,
+# over real sessions between namespaces (root; about 20 minutes).
+.PHONY: bench-rib
+bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute
+	bash scripts/install-deps --interop
+	bash bench/bench_rib.sh
+
 $(B)/demo/%: demo/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
