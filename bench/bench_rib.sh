@@ -639,6 +639,22 @@ check_tools() {
 	esac
 }
 
+# Others may rebuild the tree during the run: every run uses copies made
+# now, and the output says which source they came from.
+snapshot_binaries() {
+	local bin=$TMP/bin rev
+	mkdir -p "$bin"
+	cp -p "$PEERING_BGPD" "$PEERING" "$FEED" "$bin/" || exit 1
+	PEERING_BGPD=$bin/peering-bgpd
+	PEERING=$bin/peering
+	FEED=$bin/bgpfeed
+	if [ -x "$KROUTE" ]; then
+		cp -p "$KROUTE" "$bin/" && KROUTE=$bin/bench_kroute
+	fi
+	rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
+	say "binaries built $(date -r "$PEERING_BGPD" '+%F %T') from ${rev:-?}"
+}
+
 main() {
 	local sc name started=$EPOCHREALTIME floor
 	check_tools
@@ -648,6 +664,7 @@ main() {
 	trap cleanup EXIT
 	trap 'say interrupted; cleanup; exit 130' INT
 	trap 'say terminated; cleanup; exit 143' TERM
+	snapshot_binaries
 	RUN_SEQ=0
 	say "prefix $PFX, files in $TMP, $RUNS runs each, scenarios" \
 	    "${SCENARIOS[*]}, daemons $DAEMONS, scale $SCALE"
