@@ -525,6 +525,8 @@ ann_request_to_line(const struct ann_request *r, char *buf, size_t size)
 		line_add(&l, " nodp");
 	if (!r->withdraw && r->force)
 		line_add(&l, " force");
+	if (r->check)
+		line_add(&l, " check");
 	return l.failed ? -1 : (int)l.len;
 }
 
@@ -733,6 +735,14 @@ word_force(struct ann_request *r, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+word_check(struct ann_request *r, const char *v, char *err, size_t errlen)
+{
+	(void)v, (void)err, (void)errlen;
+	r->check = true;
+	return 0;
+}
+
 static const struct word_key word_keys[] = {
 	{ "mux",	word_mux,	true,	false,	false },
 	{ "origin",	word_origin,	true,	false,	true },
@@ -743,6 +753,7 @@ static const struct word_key word_keys[] = {
 	{ "container",	word_container,	false,	false,	true },
 	{ "nodp",	word_nodp,	false,	false,	false },
 	{ "force",	word_force,	false,	false,	true },
+	{ "check",	word_check,	false,	false,	false },
 };
 
 static const struct word_key *

@@ -46,6 +46,7 @@ struct ann_request {
 	struct ann_attrs attrs;		/* announce only */
 	bool		no_dataplane;	/* -R */
 	bool		force;		/* past the change-rate gate */
+	bool		check;		/* only run the gates: apply nothing */
 };
 
 /* The default attributes: origin 47065, nothing else. */

@@ -248,8 +248,34 @@ announce_partial(const struct announce_cmd *c, size_t i)
 	    c->file, i + 1, c->n_reqs, applied, rest);
 }
 
+/*
+ * All or nothing: the daemon first runs its gates on every request as a
+ * dry run (`check`, which applies nothing); only when all pass is any
+ * request sent for real.
+ */
 static int
-announce_send(const struct announce_cmd *c)
+announce_dry_run(struct announce_cmd *c)
+{
+	char line[CONTROL_MAX_REQUEST + 1], *words[CONTROL_MAX_WORDS];
+	const char *why;
+	int n, failed = 0;
+
+	for (size_t i = 0; i < c->n_reqs; i++) {
+		c->reqs[i].check = true;
+		n = announce_words(&c->reqs[i], line, words, &why);
+		c->reqs[i].check = false;
+		if (n < 0 || control_request(c->paths.control, n, words) != 0)
+			failed++;
+	}
+	if (failed > 0)
+		fprintf(stderr, PROG ": %s: the daemon refused %d request%s: "
+		    "nothing was applied\n", c->file, failed,
+		    failed == 1 ? "" : "s");
+	return failed > 0 ? -1 : 0;
+}
+
+static int
+announce_send(struct announce_cmd *c)
 {
 	char line[CONTROL_MAX_REQUEST + 1], *words[CONTROL_MAX_WORDS];
 	const char *why;
@@ -262,6 +288,8 @@ announce_send(const struct announce_cmd *c)
 		    "sent\n", c->paths.control);
 		return 1;
 	}
+	if (announce_dry_run(c) == -1)
+		return 1;
 	for (i = 0; i < c->n_reqs; i++) {
 		/* Checked by announce_check_lines: cannot fail here. */
 		if ((n = announce_words(&c->reqs[i], line, words, &why)) < 0)

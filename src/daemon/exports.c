@@ -268,6 +268,18 @@ rate_gate(struct bgpd *d, const struct ann_request *r, time_t now,
 }
 
 static void
+rate_refusal(struct strbuf *reply, const char *pfx, time_t allowed_at)
+{
+	struct tm tm;
+	char when[32];
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&allowed_at, &tm));
+	strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s was changed less than 10 "
+	    "minutes ago (route-flap dampening): change it again after %s, or "
+	    "add --force\n", pfx, when);
+}
+
+static void
 request_announce(struct bgpd *d, const struct ann_request *r,
     struct strbuf *reply)
 {
@@ -285,14 +297,7 @@ request_announce(struct bgpd *d, const struct ann_request *r,
 		return;
 	}
 	if (rc == -1) {
-		struct tm tm;
-		char when[32];
-
-		strftime(when, sizeof(when), "%H:%M:%S",
-		    localtime_r(&allowed_at, &tm));
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s was changed less "
-		    "than 10 minutes ago (route-flap dampening): change it "
-		    "again after %s, or add --force\n", pfx, when);
+		rate_refusal(reply, pfx, allowed_at);
 		return;
 	}
 	if (!r->no_dataplane && dataplane_add(&r->prefix, err,
@@ -394,6 +399,18 @@ exports_request(struct bgpd *d, const struct ann_request *r,
 	if (r->mux[0] != '\0' && !session_named(d, r->mux)) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
 		    r->mux);
+		return;
+	}
+	/* A dry run (JSON files check every request first): the gates
+	 * only; a pass answers nothing. */
+	if (r->check) {
+		time_t allowed_at;
+		char pfx[PREFIX_STRLEN];
+
+		if (!r->withdraw && rate_gate(d, r, time(NULL),
+		    &allowed_at) == -1)
+			rate_refusal(reply, prefix_format(&r->prefix, pfx,
+			    sizeof(pfx)), allowed_at);
 		return;
 	}
 	if (r->withdraw)

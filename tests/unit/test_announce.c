@@ -62,7 +62,8 @@ req_same(const struct ann_request *a, const struct ann_request *b)
 	return a->withdraw == b->withdraw &&
 	    prefix_equal(&a->prefix, &b->prefix) &&
 	    strcmp(a->mux, b->mux) == 0 && a->no_dataplane == b->no_dataplane &&
-	    a->force == b->force && x->origin == y->origin &&
+	    a->force == b->force && a->check == b->check &&
+	    x->origin == y->origin &&
 	    x->prepend == y->prepend && x->n_poisons == y->n_poisons &&
 	    memcmp(x->poisons, y->poisons, x->n_poisons * 4) == 0 &&
 	    x->n_communities == y->n_communities &&
@@ -584,6 +585,9 @@ static const char *const line_cases[] = {
 	"withdraw 184.164.236.0/24",
 	"withdraw 2804:269c::/42 mux seattle01",
 	"withdraw 184.164.236.0/24 mux seattle01 nodp",
+	/* The dry run of `peering announce FILE`: gates only. */
+	"announce 184.164.236.0/24 mux seattle01 force check",
+	"withdraw 184.164.236.0/24 check",
 };
 
 START_TEST(test_line_roundtrip)
