@@ -663,6 +663,24 @@ peering prefix withdraw -m seattle01 $P2
 expect "withdraw -m seattle01: mux 1 loses $P2" 5 m1v4 $P2 absent
 expect_only "mux 1 holds nothing from us" 2 m1v4 ours ""
 
+# ---- 6b. -M: the next hop is the user's container at that mux ----
+log "6b. -M container next hop"
+route_has() { route "$1" "$2" | grep -q -- "$3"; }
+peering prefix announce --force -M $P2
+[ "$RC" -eq 1 ] && [[ "$ERR" == *"-M can only be used with -m"* ]] &&
+    pass "-M without -m is refused" || fail "-M without -m: exit $RC: $OUT"
+echo 1 > "$CLIENT/container.txt"
+# REFERENCE.md: 100.125.(N*8).(ctxid*4+2): tap1, container 1.
+peering prefix announce --force -m seattle01 -M -R $P2
+if wait_for 5 route_has m1v4 $P2 "nh 100.125.8.6"; then
+	pass "-m seattle01 -M: mux 1 gets $P2 with next hop 100.125.8.6 (container 1)"
+else
+	fail "-m seattle01 -M: next hop 100.125.8.6: got $(route m1v4 $P2)"
+fi
+peering prefix withdraw -m seattle01 -R $P2
+expect "-M route withdrawn from mux 1" 5 m1v4 $P2 absent
+rm -f "$CLIENT/container.txt"
+
 # ---- 7. IPv6 ----
 log "7. IPv6"
 peering prefix announce -c 47065,1002 -l 47065,3,4 $P6
