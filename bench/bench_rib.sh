@@ -140,7 +140,7 @@ cleanup() {
 	stop_all
 	del_namespaces
 	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ -n "${BENCH_KEEP:-}" ]; then
+		if [ -n "${BENCH_KEEP:-}" ] || [ -n "${BENCH_PERF:-}" ]; then
 			say "files kept in $TMP"
 		else
 			rm -rf "$TMP"

@@ -55,6 +55,8 @@ struct bgpd {
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;
 	bool			 stale_swept;
+	bool			 stopping;	/* RIB freed whole, not path
+						 * by path */
 	uint16_t		 bgp_port;
 	time_t			 started;
 };

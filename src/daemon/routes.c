@@ -260,7 +260,9 @@ routes_session_add(struct bgpd *d, struct session *s)
 void
 routes_session_remove(struct bgpd *d, struct session *s)
 {
-	if (s->rib_peer >= 0)
+	/* When the daemon stops, rib_destroy() frees every path at once;
+	 * removing them peer by peer took seconds with full tables. */
+	if (s->rib_peer >= 0 && !d->stopping)
 		rib_peer_remove(d->rib, s->rib_peer);
 	s->rib_peer = -1;
 }

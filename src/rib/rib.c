@@ -23,6 +23,8 @@ rib_init(struct rib *r, rib_best_cb cb, void *ctx)
 static void
 path_free(struct rib *r, struct rib_path *p)
 {
+	if (p->flags & RIB_PATH_STALE)
+		r->peers[p->peer].n_stale--;
 	r->peers[p->peer].n_paths--;
 	r->n_paths--;
 	rattrs_put(&r->attrs, p->attrs);
@@ -204,7 +206,10 @@ rib_update(struct rib *r, int peer, const struct prefix *p, uint32_t path_id,
 		rattrs_ref(ra);
 		rattrs_put(&r->attrs, path->attrs);
 		path->attrs = ra;
-		path->flags &= (uint8_t)~RIB_PATH_STALE;
+		if (path->flags & RIB_PATH_STALE) {
+			path->flags &= (uint8_t)~RIB_PATH_STALE;
+			r->peers[peer].n_stale--;
+		}
 	} else {
 		if ((path = slab_alloc(&r->paths)) == NULL) {
 			if (n->data == NULL)
@@ -361,8 +366,11 @@ peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 
 			if (pa->mark_stale) {
 				for (p = n->data; p != NULL; p = p->next)
-					if (p->peer == peer)
+					if (p->peer == peer &&
+					    !(p->flags & RIB_PATH_STALE)) {
 						p->flags |= RIB_PATH_STALE;
+						r->peers[peer].n_stale++;
+					}
 				continue;
 			}
 			if (pa->keep != NULL && pa->keep(pa->keep_ctx, &l.p[i]))
@@ -401,6 +409,9 @@ rib_peer_sweep(struct rib *r, int peer)
 {
 	struct peer_apply pa = { .stale_only = true };
 
+	/* Every End-of-RIB asks: no walk of the tree when nothing is stale. */
+	if (r->peers[peer].n_stale == 0)
+		return;
 	peer_paths_apply(r, peer, &pa);
 }
 

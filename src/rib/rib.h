@@ -40,6 +40,7 @@ struct rib_peer {
 	bool		ibgp;
 	bool		in_use;
 	size_t		n_paths;
+	size_t		n_stale;	/* of them marked stale */
 };
 
 /* best is NULL when the prefix has no path left. */

@@ -335,7 +335,9 @@ START_TEST(test_peer_down_and_stale)
 		p = pfx(text);
 		rib_update(&rib, m1, &p, 0, a);
 	}
+	ck_assert_uint_eq(rib.peers[m1].n_stale, 100);	/* 200 - 100 renewed */
 	rib_peer_sweep(&rib, m1);
+	ck_assert_uint_eq(rib.peers[m1].n_stale, 0);
 	ck_assert_uint_eq(rib.peers[m1].n_paths, 100);
 	ck_assert_uint_eq(rib.n_paths, 200);
 	/* Prefixes only m1 had, and that it did not announce again, are
