@@ -9,12 +9,10 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/fib_rules.h>
@@ -31,8 +29,8 @@
 
 #include "../../src/lib/prefix.h"
 #include "../../src/netns/dataplane.h"
+#include "th_netns.h"
 
-#define SKIPPED		77	/* child exit status: cannot run here */
 #define ERRLEN		256
 
 static const char V4[] = "184.164.224.0/24";
@@ -42,7 +40,6 @@ static const char V6_ADDR[] = "2804:269c:1::1/128";
 
 /* ---- the child's side: failing ---- */
 
-static int		 report_fd = -1;	/* child to parent: why */
 static struct nl_sock	*nl;			/* the test's own requests */
 
 static void __attribute__((noreturn))
@@ -52,7 +49,7 @@ child_fail(int line, const char *what, const char *err)
 
 	snprintf(msg, sizeof(msg), "line %d: %s%s%s", line, what,
 	    err && *err ? "; err: " : "", err ? err : "");
-	if (write(report_fd, msg, strlen(msg)) < 0)
+	if (write(th_netns_report_fd, msg, strlen(msg)) < 0)
 		_exit(2);
 	_exit(1);
 }
@@ -461,55 +458,10 @@ scenario_errors(void)
 
 /* ---- the parent's side ---- */
 
-/* Run fn in a forked child in a new network namespace. */
 static void
 in_netns(void (*fn)(void), const char *what)
 {
-	char msg[2048];
-	ssize_t n;
-	size_t len = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "dataplane %s: skipped, needs root for a "
-		    "network namespace\n", what);
-		return;
-	}
-	ck_assert_int_eq(pipe(fds), 0);
-	fflush(stdout);
-	fflush(stderr);
-	ck_assert_int_ge(pid = fork(), 0);
-	if (pid == 0) {
-		close(fds[0]);
-		report_fd = fds[1];
-		alarm(30);	/* a stuck child must not hang the run */
-		if (unshare(CLONE_NEWNET) == -1) {
-			snprintf(msg, sizeof(msg), "unshare: %s",
-			    strerror(errno));
-			if (write(report_fd, msg, strlen(msg)) < 0)
-				_exit(2);
-			_exit(SKIPPED);
-		}
-		fn();
-		exit(0);	/* not _exit: LeakSanitizer checks the child */
-	}
-	close(fds[1]);
-	while (len < sizeof(msg) - 1 &&
-	    ((n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
-	    (n == -1 && errno == EINTR)))
-		len += n > 0 ? (size_t)n : 0;
-	msg[len] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		ck_assert_int_eq(errno, EINTR);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == SKIPPED) {
-		fprintf(stderr, "dataplane %s: skipped, %s\n", what, msg);
-		return;
-	}
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "dataplane %s: %s (child status 0x%x)", what,
-	    len ? msg : "no message (see stderr: sanitizer?)", status);
+	th_in_netns("dataplane", what, 30, fn);
 }
 
 /* Pure: needs no namespace. */

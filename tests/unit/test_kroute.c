@@ -9,12 +9,10 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/if.h>
@@ -31,8 +29,8 @@
 #include "../../src/lib/log.h"
 #include "../../src/lib/prefix.h"
 #include "../../src/rib/kroute.h"
+#include "th_netns.h"
 
-#define SKIPPED		77	/* child exit status: cannot run here */
 #define WAIT		20.0	/* seconds, for anything the kernel does */
 #define N4		10000
 #define N6		1000
@@ -42,7 +40,6 @@
 
 /* ---- the child's side: failing, waiting ---- */
 
-static int		 report_fd = -1;	/* child to parent: why */
 static struct nl_sock	*nl;			/* the test's own requests */
 static struct ev_loop	*loop;
 static int		 ifindex;		/* kr0, the next hops' link */
@@ -53,7 +50,7 @@ child_fail(int line, const char *what)
 	char msg[1024];
 
 	snprintf(msg, sizeof(msg), "line %d: %s", line, what);
-	if (write(report_fd, msg, strlen(msg)) < 0)
+	if (write(th_netns_report_fd, msg, strlen(msg)) < 0)
 		_exit(2);
 	_exit(1);
 }
@@ -697,57 +694,22 @@ scenario_overrun(void)
 
 /* ---- the parent's side ---- */
 
-/* Run fn in a forked child in a new network namespace. */
+/* Every scenario runs between setup_links() and teardown(). */
+static void (*scenario)(void);
+
+static void
+scenario_in_links(void)
+{
+	setup_links();
+	scenario();
+	teardown();
+}
+
 static void
 in_netns(void (*fn)(void), const char *what)
 {
-	char msg[2048];
-	ssize_t n;
-	size_t len = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "kroute %s: skipped, needs root for a network "
-		    "namespace\n", what);
-		return;
-	}
-	ck_assert_int_eq(pipe(fds), 0);
-	fflush(stdout);
-	fflush(stderr);
-	ck_assert_int_ge(pid = fork(), 0);
-	if (pid == 0) {
-		close(fds[0]);
-		report_fd = fds[1];
-		alarm(60);	/* a stuck child must not hang the run */
-		if (unshare(CLONE_NEWNET) == -1) {
-			snprintf(msg, sizeof(msg), "unshare: %s",
-			    strerror(errno));
-			if (write(report_fd, msg, strlen(msg)) < 0)
-				_exit(2);
-			_exit(SKIPPED);
-		}
-		setup_links();
-		fn();
-		teardown();
-		exit(0);	/* not _exit: LeakSanitizer checks the child */
-	}
-	close(fds[1]);
-	while (len < sizeof(msg) - 1 &&
-	    ((n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
-	    (n == -1 && errno == EINTR)))
-		len += n > 0 ? (size_t)n : 0;
-	msg[len] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		ck_assert_int_eq(errno, EINTR);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == SKIPPED) {
-		fprintf(stderr, "kroute %s: skipped, %s\n", what, msg);
-		return;
-	}
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "kroute %s: %s (child status 0x%x)", what,
-	    len ? msg : "no message (see stderr: sanitizer?)", status);
+	scenario = fn;
+	th_in_netns("kroute", what, 60, scenario_in_links);
 }
 
 START_TEST(test_kr_install)

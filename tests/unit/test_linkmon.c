@@ -8,14 +8,12 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/if.h>
@@ -31,8 +29,8 @@
 #include "../../src/lib/log.h"
 #include "../../src/lib/prefix.h"
 #include "../../src/netns/linkmon.h"
+#include "th_netns.h"
 
-#define SKIPPED		77	/* child exit status: cannot run here */
 #define MAX_SEEN	1024
 #define WAIT		5.0	/* seconds, for anything the kernel does */
 
@@ -45,7 +43,6 @@ struct seen {
 	bool	up, v4, v6, gone;
 };
 
-static int		 report_fd = -1;	/* child to parent: why */
 static struct nl_sock	*nl;			/* the test's own requests */
 static struct ev_loop	*loop;
 static struct linkmon	*lm;
@@ -73,7 +70,7 @@ child_fail(int line, const char *what)
 
 	n = snprintf(msg, sizeof(msg), "line %d: %s; events:", line, what);
 	trace_events(msg + n, sizeof(msg) - (size_t)n);
-	if (write(report_fd, msg, strlen(msg)) < 0)
+	if (write(th_netns_report_fd, msg, strlen(msg)) < 0)
 		_exit(2);
 	_exit(1);
 }
@@ -246,9 +243,9 @@ tap_attach(const char *name)
 	int fd;
 
 	if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) == -1) {
-		if (write(report_fd, "no /dev/net/tun", 15) < 0)
+		if (write(th_netns_report_fd, "no /dev/net/tun", 15) < 0)
 			_exit(2);
-		_exit(SKIPPED);
+		_exit(TH_NETNS_SKIPPED);
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
@@ -683,55 +680,10 @@ scenario_overrun(void)
 
 /* ---- the parent's side ---- */
 
-/* Run fn in a forked child in a new network namespace. */
 static void
 in_netns(void (*fn)(void), const char *what)
 {
-	char msg[2048];
-	ssize_t n;
-	size_t len = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "linkmon %s: skipped, needs root for a network "
-		    "namespace\n", what);
-		return;
-	}
-	ck_assert_int_eq(pipe(fds), 0);
-	fflush(stdout);
-	fflush(stderr);
-	ck_assert_int_ge(pid = fork(), 0);
-	if (pid == 0) {
-		close(fds[0]);
-		report_fd = fds[1];
-		alarm(30);	/* a stuck child must not hang the run */
-		if (unshare(CLONE_NEWNET) == -1) {
-			snprintf(msg, sizeof(msg), "unshare: %s",
-			    strerror(errno));
-			if (write(report_fd, msg, strlen(msg)) < 0)
-				_exit(2);
-			_exit(SKIPPED);
-		}
-		fn();
-		exit(0);	/* not _exit: LeakSanitizer checks the child */
-	}
-	close(fds[1]);
-	while (len < sizeof(msg) - 1 &&
-	    ((n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0 ||
-	    (n == -1 && errno == EINTR)))
-		len += n > 0 ? (size_t)n : 0;
-	msg[len] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		ck_assert_int_eq(errno, EINTR);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == SKIPPED) {
-		fprintf(stderr, "linkmon %s: skipped, %s\n", what, msg);
-		return;
-	}
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "linkmon %s: %s (child status 0x%x)", what,
-	    len ? msg : "no message (see stderr: sanitizer?)", status);
+	th_in_netns("linkmon", what, 30, fn);
 }
 
 START_TEST(test_lm_lifecycle)
