@@ -63,8 +63,11 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		return;
 	}
 	if (export_nexthop(d, s, e, &nh) == -1 || nh.af != s->conf.af) {
+		char pfx[PREFIX_STRLEN];
+
 		log_warn("%s/%s: no next hop for %s: not announced",
-		    s->conf.name, session_af_name(s), "the prefix");
+		    s->conf.name, session_af_name(s),
+		    prefix_format(p, pfx, sizeof(pfx)));
 		return;
 	}
 	bgp_attrs_init(&a);
