@@ -73,6 +73,7 @@ asan:
 
 # ---- command-line and cross-checking tests ----
 test-cli: all
+	bash scripts/openvpn-configs --check
 	bash tests/cli/run.sh
 	bash tests/cli/prefix.sh
 
