@@ -881,17 +881,13 @@ session_stop(struct session *s, const char *why)
 }
 
 void
-session_link_event(struct session *s, bool up)
+session_link_event(struct session *s, bool up, const char *why)
 {
 	s->link_up = up;
-	if (up) {
+	if (up)
 		session_start(s);
-	} else {
-		char why[64];
-
-		snprintf(why, sizeof(why), "%s down", s->conf.ifname);
+	else
 		session_stop(s, why);
-	}
 }
 
 void

@@ -119,7 +119,9 @@ void	session_stop(struct session *s, const char *why);
 void	session_shutdown(struct session *s, uint8_t subcode, const char *text);
 /* Hands over a connection the listener accepted from the peer. */
 void	session_accept(struct session *s, int fd);
-void	session_link_event(struct session *s, bool up);
+/* The session's link became usable (start) or not (stop; why is the
+ * status text, e.g. "waiting for tap5: link down"). */
+void	session_link_event(struct session *s, bool up, const char *why);
 /* Asks the peer to send its routes again (RFC 2918), when Established and
  * the peer accepts it. Returns whether it was sent. */
 bool	session_route_refresh(struct session *s);

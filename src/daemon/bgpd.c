@@ -230,6 +230,24 @@ link_usable(const struct linkmon_event *ev, unsigned af)
 	    ev->has_v6);
 }
 
+/* Why a session waits for its tunnel, for `bgp status`: "waiting for
+ * tap5: link down". ev is NULL when linkmon has never seen the link. */
+static void
+link_wait_reason(const char *ifname, const struct linkmon_event *ev,
+    unsigned af, char *buf, size_t len)
+{
+	const char *why;
+
+	if (ev == NULL || ev->gone)
+		why = "tunnel not up";
+	else if (!ev->up)
+		why = "link down";
+	else
+		why = af == AF_IDX_IPV4 ? "no IPv4 address yet" :
+		    "no IPv6 address yet";
+	snprintf(buf, len, "waiting for %s: %s", ifname, why);
+}
+
 static void
 link_cb(void *ctx, const struct linkmon_event *ev)
 {
@@ -237,13 +255,17 @@ link_cb(void *ctx, const struct linkmon_event *ev)
 
 	for (unsigned i = 0; i < d->n_sessions; i++) {
 		struct session *s = d->sessions[i];
+		char why[96];
 		bool up;
 
 		if (strcmp(s->conf.ifname, ev->ifname) != 0)
 			continue;
 		up = link_usable(ev, s->conf.af);
-		if (up != s->link_up)
-			session_link_event(s, up);
+		if (up == s->link_up)
+			continue;
+		link_wait_reason(s->conf.ifname, ev, s->conf.af, why,
+		    sizeof(why));
+		session_link_event(s, up, why);
 	}
 }
 
@@ -269,14 +291,18 @@ static void
 session_bring_up(struct bgpd *d, struct session *s)
 {
 	struct linkmon_event ev;
+	bool known;
 
-	if (s->conf.ifname[0] == '\0')
-		session_link_event(s, true);
-	else if (linkmon_get(d->linkmon, s->conf.ifname, &ev) &&
-	    link_usable(&ev, s->conf.af))
-		session_link_event(s, true);
+	if (s->conf.ifname[0] == '\0') {
+		session_link_event(s, true, NULL);
+		return;
+	}
+	known = linkmon_get(d->linkmon, s->conf.ifname, &ev);
+	if (known && link_usable(&ev, s->conf.af))
+		session_link_event(s, true, NULL);
 	else
-		snprintf(s->info, sizeof(s->info), "%s down", s->conf.ifname);
+		link_wait_reason(s->conf.ifname, known ? &ev : NULL,
+		    s->conf.af, s->info, sizeof(s->info));
 }
 
 #define STALE_SWEEP_TIMEOUT	120.	/* seconds: convergence or not */

@@ -38,7 +38,8 @@ time_text(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
 }
 
-/* "Established", or the state and why: "Idle (tap5 down)". */
+/* "Established", or the state and why: "Idle (waiting for tap5: link
+ * down)". */
 static void
 session_status(const struct session *s, char *buf, size_t size)
 {
