@@ -588,7 +588,8 @@ aj_ann_origin(struct aj_ctx *c, const cJSON *v, struct ann_attrs *a)
 /*
  * prepend: ASNs written left of the origin, as the old client's BIRD
  * template did. They are the poisons of announce.h, which prepends each in
- * turn: so the last one given goes first.
+ * turn: so the last one given goes first. With json_rule (aj_announcement)
+ * the origin is not put in front of them once more.
  */
 static void
 aj_ann_prepend(struct aj_ctx *c, const cJSON *arr, struct ann_attrs *a)
@@ -878,6 +879,9 @@ aj_announcement(struct aj_ctx *c, const cJSON *obj, size_t entry,
 	memset(&tmpl, 0, sizeof(tmpl));
 	tmpl.prefix = *p;
 	ann_attrs_init(&tmpl.attrs);
+	/* The old template's path: "origin": 61574, "prepend": [3356] is
+	 * 3356 61574, not peering prefix's 61574 3356 61574. */
+	tmpl.attrs.json_rule = true;
 	/* muxes first; peers before communities, the old client's order. */
 	for (k = 0; k < K_COUNT; k++)
 		if (val[k] != NULL)

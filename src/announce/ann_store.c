@@ -15,11 +15,13 @@
  * 32-bit AS numbers; "communities" are [asn, value] pairs of 16-bit
  * numbers; "large_communities" [a, b, c] triples of 32-bit numbers;
  * "prepend" 0..4; "last_change" whole seconds since 1970 (up to the end of
- * the year 9999). Only "prefix" is
+ * the year 9999); "json_rule" true for the AS path rule of JSON files.
+ * Only "prefix" is
  * required in an entry; the others default as ann_attrs_init() and a
- * dataplane, never changed. The writer always writes every key, entries
- * sorted by (family, address, length, mux), so the same store always makes
- * the same bytes.
+ * dataplane, never changed. The writer always writes every key but
+ * "json_rule", which it writes only when true (so files from before it
+ * stay byte for byte), entries sorted by (family, address, length, mux),
+ * so the same store always makes the same bytes.
  *
  * Reading is strict and all or nothing: an unknown or repeated key, a
  * wrong type, a number out of range or not whole, a prefix with host bits,
@@ -467,6 +469,13 @@ key_container(struct pctx *c, const char *key, const cJSON *v,
 }
 
 static int
+key_json_rule(struct pctx *c, const char *key, const cJSON *v,
+    struct ann_entry *e)
+{
+	return json_bool(c, key, v, &e->attrs.json_rule);
+}
+
+static int
 key_dataplane(struct pctx *c, const char *key, const cJSON *v,
     struct ann_entry *e)
 {
@@ -501,6 +510,7 @@ static const struct {
 	{ "origin",		key_origin },
 	{ "prepend",		key_prepend },
 	{ "poisons",		key_poisons },
+	{ "json_rule",		key_json_rule },
 	{ "communities",	key_communities },
 	{ "large_communities",	key_large },
 	{ "container_nexthop",	key_container },
@@ -846,6 +856,7 @@ entry_json(const struct ann_entry *e)
 	    json_add(o, "origin", cJSON_CreateNumber(a->origin)) &&
 	    json_add(o, "prepend", cJSON_CreateNumber(a->prepend)) &&
 	    json_add(o, "poisons", json_numbers(a->poisons, a->n_poisons)) &&
+	    (!a->json_rule || json_add(o, "json_rule", cJSON_CreateTrue())) &&
 	    json_add(o, "communities", json_communities(a)) &&
 	    json_add(o, "large_communities", json_large(a)) &&
 	    json_add(o, "container_nexthop",

@@ -63,6 +63,14 @@ ann_text_community(const char *s, size_t len, char sep, uint32_t *c)
 }
 
 int
+ann_text_community_flag(const char *s, size_t len, uint32_t *c)
+{
+	char sep = memchr(s, ':', len) != NULL ? ':' : ',';
+
+	return ann_text_community(s, len, sep, c);
+}
+
+int
 ann_text_large(const char *s, size_t len, char sep, uint32_t out[3])
 {
 	uint32_t v[3];

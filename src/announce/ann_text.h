@@ -21,6 +21,9 @@
 int	ann_text_u32(const char *s, size_t len, uint32_t max, uint32_t *v);
 /* Two 16-bit numbers: *c = a << 16 | b. */
 int	ann_text_community(const char *s, size_t len, char sep, uint32_t *c);
+/* `peering prefix -c`: "A,B" as the old client took it, or "A:B"; the
+ * first ':' picks the colon form, so "1,2:3" is a syntax error. */
+int	ann_text_community_flag(const char *s, size_t len, uint32_t *c);
 /* Three 32-bit numbers. */
 int	ann_text_large(const char *s, size_t len, char sep, uint32_t out[3]);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ann_text.h"
+#include "announce_io.h"
 #include "../vpn/mux.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -71,18 +72,26 @@ aspath_prepends(const struct ann_attrs *a)
 }
 
 /*
- * The origin once more in front of the poisons, so the AS next to 47065
- * is the origin and no poison looks like PEERING's neighbour. Without
- * poisons there is no "last poison" and the path already starts with the
- * origin: `-o 61574` is `61574`, not `61574 61574` (-o "sets -P to 1").
+ * Where the two rules differ: `peering prefix` puts the origin once more
+ * in front of the poisons, so the AS next to 47065 is the origin and no
+ * poison looks like PEERING's neighbour. Without poisons there is no "last
+ * poison" and the path already starts with the origin: `-o 61574` is
+ * `61574`, not `61574 61574` (-o "sets -P to 1").
  */
 static bool
-aspath_sandwich(const struct ann_attrs *a)
+aspath_rules_differ(const struct ann_attrs *a)
 {
 	size_t n = n_poisons(a);
 
 	return a->origin != ANN_AS_PEERING && n > 0 &&
 	    a->poisons[n - 1] != a->origin;
+}
+
+/* The JSON files' rule (the old BIRD template) has no second origin. */
+static bool
+aspath_sandwich(const struct ann_attrs *a)
+{
+	return !a->json_rule && aspath_rules_differ(a);
 }
 
 static size_t
@@ -414,6 +423,64 @@ ann_check(const struct ann_request *r, const struct ann_policy *pol,
 	return check_path(a, err, errlen);
 }
 
+/* ---- the next hop ---- */
+
+bool
+ann_nexthop_container(const struct ann_attrs *a, unsigned af)
+{
+	return a->container_nexthop && af == AF_IDX_IPV4;
+}
+
+int
+ann_container_nexthop(const char *mux, unsigned tap, long ctxid,
+    struct prefix *nh, char *err, size_t errlen)
+{
+	if (ctxid == ANN_NH_NO_CTXID)
+		return errmsg_fail(err, errlen, "-M: no container id: "
+		    "%s is missing or not valid (echo ID > %s)",
+		    ANN_CONTAINER_FILE, ANN_CONTAINER_FILE);
+	if (ctxid < 0 || ctxid > MUX_CTXID_MAX)
+		return errmsg_fail(err, errlen, "-M: container id %ld is out "
+		    "of range (0..%d)", ctxid, MUX_CTXID_MAX);
+	if (tap == 0)
+		return errmsg_fail(err, errlen, "-M: %s is not a mux of "
+		    "configs/openvpn/: no container there", mux);
+	if (mux_container_nexthop_v4(tap, (unsigned)ctxid, nh) == -1)
+		return errmsg_fail(err, errlen, "-M: mux %s (tap%u) has no "
+		    "container space", mux, tap);
+	return 0;
+}
+
+/* "self": our end of the tunnel, which the mux reaches on the tap. */
+static int
+nexthop_self(const struct ann_nh_input *in, struct prefix *nh, char *err,
+    size_t errlen)
+{
+	char s[PREFIX_STRLEN];
+
+	if (in->local == NULL)
+		return errmsg_fail(err, errlen, "%s: no tunnel address of ours "
+		    "yet (the session is not up)", in->mux);
+	if (in->local->af != in->af || in->af >= AF_IDX_COUNT)
+		return errmsg_fail(err, errlen, "%s: our tunnel address %s is "
+		    "not IPv%c", in->mux, addr_format(in->local->af,
+		    in->local->addr, s, sizeof(s)),
+		    in->af == AF_IDX_IPV4 ? '4' : '6');
+	*nh = *in->local;
+	nh->len = (uint8_t)af_max_bits(nh->af);
+	return 0;
+}
+
+int
+ann_nexthop(const struct ann_attrs *a, const struct ann_nh_input *in,
+    struct prefix *nh, char *err, size_t errlen)
+{
+	if (ann_nexthop_container(a, in->af))
+		return ann_container_nexthop(in->mux, in->tap, in->ctxid, nh,
+		    err, errlen);
+	return nexthop_self(in, nh, err, errlen);
+}
+
 /* ---- the change rate ---- */
 
 /* time_t is signed; a corrupt stored time must not overflow the sum. */
@@ -517,6 +584,10 @@ ann_request_to_line(const struct ann_request *r, char *buf, size_t size)
 			line_add(&l, " origin %u", a->origin);
 		if (a->prepend != 0)
 			line_add(&l, " prepend %u", a->prepend);
+		/* Only where it changes the path, as "origin 47065" is not
+		 * written: the line is canonical. */
+		if (a->json_rule && aspath_rules_differ(a))
+			line_add(&l, " jsonrule");
 		line_lists(&l, a);
 		if (a->container_nexthop)
 			line_add(&l, " container");
@@ -720,6 +791,14 @@ word_container(struct ann_request *r, const char *v, char *err,
 }
 
 static int
+word_jsonrule(struct ann_request *r, const char *v, char *err, size_t errlen)
+{
+	(void)v, (void)err, (void)errlen;
+	r->attrs.json_rule = true;
+	return 0;
+}
+
+static int
 word_nodp(struct ann_request *r, const char *v, char *err, size_t errlen)
 {
 	(void)v, (void)err, (void)errlen;
@@ -747,6 +826,7 @@ static const struct word_key word_keys[] = {
 	{ "mux",	word_mux,	true,	false,	false },
 	{ "origin",	word_origin,	true,	false,	true },
 	{ "prepend",	word_prepend,	true,	false,	true },
+	{ "jsonrule",	word_jsonrule,	false,	false,	true },
 	{ "poison",	word_poison,	true,	true,	true },
 	{ "community",	word_community,	true,	true,	true },
 	{ "large",	word_large,	true,	true,	true },

@@ -37,6 +37,7 @@ struct ann_attrs {
 	uint8_t		n_large;
 	uint32_t	large[ANN_MAX_LARGE][3];
 	bool		container_nexthop;	/* -M */
+	bool		json_rule;	/* the AS path rule of JSON files */
 };
 
 struct ann_request {
@@ -54,11 +55,14 @@ void	ann_attrs_init(struct ann_attrs *a);
 bool	ann_attrs_equal(const struct ann_attrs *a, const struct ann_attrs *b);
 
 /*
- * The AS path sent to the mux (REFERENCE.md): the origin repeated P times
- * (P = -P, or 1 when poisons are given or the origin is not 47065, else
- * 0), each poison prepended in order, then the origin once more when it is
- * not 47065 and differs from the last poison. Returns the count written
- * (at most max), left to right as on the wire.
+ * The AS path sent to the mux, by one of two rules. Both: the origin
+ * repeated P times (P = -P, or 1 when poisons are given or the origin is
+ * not 47065, else 0), then each poison prepended in order. `peering
+ * prefix` (REFERENCE.md) then prepends the origin once more when it is
+ * not 47065 and differs from the last poison (-o 61574 -p 3356: 61574
+ * 3356 61574); with json_rule, as the old client's BIRD template did for
+ * JSON files, it does not (3356 61574). Returns the count written (at
+ * most max), left to right as on the wire.
  */
 size_t	ann_aspath(const struct ann_attrs *a, uint32_t *out, size_t max);
 
@@ -84,6 +88,37 @@ bool	ann_in_peering_space(const struct prefix *p);
 bool	ann_is_peering_asn(uint32_t as);
 
 /*
+ * The next hop of an announcement on one session: our own tunnel address
+ * on the mux's tap ("self"), or with -M (container_nexthop) on an IPv4
+ * session the user's container at that mux, 100.125.(N*8).(ctxid*4+2)
+ * (mux_container_nexthop_v4). -M has no IPv6 form: an IPv6 session
+ * always gets "self". The caller gathers what the decision needs (the
+ * daemon: the session's socket, the mux table, container.txt, and the
+ * last only when ann_nexthop_container says so); the decision is pure.
+ */
+#define ANN_NH_NO_CTXID	(-1)	/* container.txt missing or not valid */
+
+struct ann_nh_input {
+	unsigned		 af;	/* the session's family, AF_IDX_* */
+	const struct prefix	*local;	/* our tunnel address on the tap;
+					 * NULL: none yet (session down) */
+	const char		*mux;	/* the mux's name, for errors */
+	unsigned		 tap;	/* its tapN; 0: not in the mux table */
+	long			 ctxid;	/* container.txt, or ANN_NH_NO_CTXID */
+};
+
+/* Whether a's next hop on a session of family af is the container's. */
+bool	ann_nexthop_container(const struct ann_attrs *a, unsigned af);
+/* The next hop into *nh (a /32 or /128 of family in->af); -1 with a
+ * one-line err saying why there is none. */
+int	ann_nexthop(const struct ann_attrs *a, const struct ann_nh_input *in,
+	    struct prefix *nh, char *err, size_t errlen);
+/* The -M next hop alone, with `peering prefix`'s error for a tap without
+ * container space; both the daemon and the command use it. */
+int	ann_container_nexthop(const char *mux, unsigned tap, long ctxid,
+	    struct prefix *nh, char *err, size_t errlen);
+
+/*
  * The change-rate gate: a (prefix, mux) announced with other attributes
  * less than ANN_CHANGE_INTERVAL after its last change is refused unless
  * forced. Returns 0 (allowed), 1 (same attributes: nothing to do) or -1
@@ -95,12 +130,13 @@ int	ann_rate_check(const struct ann_attrs *current, time_t last_change,
 
 /*
  * The control request carrying an announcement: words
- * "announce|withdraw PREFIX [mux NAME] [origin N] [prepend N]
+ * "announce|withdraw PREFIX [mux NAME] [origin N] [prepend N] [jsonrule]
  * [poison N]... [community A:B]... [large A:B:C]... [container] [nodp]
  * [force]". The value of poison, community and large may also be a
  * comma-separated list ("community 47065:1,47065:2"), which is what
  * to_line writes: one word per list, so 20 communities fit the control
- * socket's CONTROL_MAX_WORDS. A withdraw carries only mux and nodp.
+ * socket's CONTROL_MAX_WORDS. jsonrule is json_rule; to_line writes it
+ * only where it changes the path. A withdraw carries only mux and nodp.
  * to_line writes the line (no newline) and returns its length, or -1
  * when it does not fit size; from_words reads it back strictly (-1 with
  * err): unknown word, missing value, bad number, a single-valued key

@@ -1,6 +1,7 @@
 /*
  * `peering prefix announce|withdraw [-m mux] [-P n] [-o asn] [-p asn]...
- * [-c asn,val]... [-l a,b,c]... [-R] [-M] [--force] [--json] <prefix>`:
+ * [-c asn,val]... [-l a,b,c]... [-R] [-M] [--force] [--json] <prefix>`
+ * (-c also takes asn:val):
  * the old client's command, its flags and its error texts (REFERENCE.md),
  * sent to the daemon as one control request. The checks that need the
  * client directory (prefix lists, mux names, container.txt) run here, so
@@ -55,7 +56,8 @@ prefix_usage(FILE *f)
 "  -p asn      poison asn (repeatable): the path becomes origin, poisons,\n"
 "              origin (-o 61574 -p 3356: 61574 3356 61574)\n"
 "  -c asn,val  attach community asn:val, 16-bit numbers (repeatable, at\n"
-"              most 20): 47065:X only to peer X, 47065:(1000+X) not to X\n"
+"              most 20; asn:val works too): 47065:X only to peer X,\n"
+"              47065:(1000+X) not to X\n"
 "  -l a,b,c    attach large community a:b:c (repeatable)\n"
 "  -R          no data plane (no address on lo, no ip rule)\n"
 "  -M          next hop into your container at the mux (needs -m and\n"
@@ -162,12 +164,12 @@ opt_community(struct prefix_cmd *c, const char *v)
 	if (a->n_communities == ANN_MAX_COMMUNITIES)
 		return fail(c, "-c can be given at most %d times",
 		    ANN_MAX_COMMUNITIES);
-	rc = ann_text_community(v, strlen(v), ',',
+	rc = ann_text_community_flag(v, strlen(v),
 	    &a->communities[a->n_communities]);
 	if (rc == ANN_TEXT_RANGE)
 		return fail(c, "-c ASN:COMM accepts only 16-bit numbers");
 	if (rc != ANN_TEXT_OK)
-		return fail(c, "-c takes ASN,COMM (two numbers and a comma), "
+		return fail(c, "-c takes ASN,COMM or ASN:COMM (two numbers), "
 		    "not %s", v);
 	a->n_communities++;
 	return 0;
@@ -365,11 +367,10 @@ check_container(struct prefix_cmd *c, const struct mux *m)
 	if (c->req.withdraw || !c->req.attrs.container_nexthop)
 		return 0;
 	if (announce_read_container(c->paths.dir, &ctxid, err,
+	    sizeof(err)) == -1 ||
+	    ann_container_nexthop(m->name, m->tap, ctxid, &nh, err,
 	    sizeof(err)) == -1)
 		return fail(c, "%s", err);
-	if (mux_container_nexthop_v4(m->tap, ctxid, &nh) == -1)
-		return fail(c, "-M: mux %s (%s) has no container space",
-		    m->name, m->dev);
 	return 0;
 }
 

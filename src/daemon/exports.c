@@ -21,21 +21,26 @@
 #include "../netns/dataplane.h"
 #include "../vpn/mux.h"
 
-/* The next hop of an entry on a session: our tunnel address, or (-M) the
- * user's container at that mux: 100.125.(N*8).(ctxid*4+2). */
+/* The next hop of an entry on a session (ann_nexthop decides): what it
+ * needs is gathered here, container.txt read only for -M. */
 static int
 export_nexthop(struct bgpd *d, const struct session *s,
-    const struct ann_entry *e, struct prefix *nh)
+    const struct ann_entry *e, struct prefix *nh, char *err, size_t errlen)
 {
-	const struct mux *m;
+	struct ann_nh_input in = { s->conf.af, NULL, s->conf.name, 0,
+	    ANN_NH_NO_CTXID };
+	const struct mux *m = mux_find(&d->muxes, s->conf.name);
+	struct prefix local;
 	unsigned ctxid;
 
-	if (!e->attrs.container_nexthop || s->conf.af != AF_IDX_IPV4)
-		return session_local_addr(s, nh);
-	if ((m = mux_find(&d->muxes, s->conf.name)) == NULL ||
-	    announce_read_container(d->paths.client_dir, &ctxid, NULL, 0) == -1)
-		return -1;
-	return mux_container_nexthop_v4(m->tap, ctxid, nh);
+	if (session_local_addr(s, &local) == 0)
+		in.local = &local;
+	if (m != NULL)
+		in.tap = m->tap;
+	if (ann_nexthop_container(&e->attrs, s->conf.af) &&
+	    announce_read_container(d->paths.client_dir, &ctxid, NULL, 0) == 0)
+		in.ctxid = ctxid;
+	return ann_nexthop(&e->attrs, &in, nh, err, errlen);
 }
 
 /* One UPDATE announcing e on s (iBGP to the mux: LOCAL_PREF, no own AS
@@ -52,8 +57,13 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 	struct bgp_attrs a;
 	struct prefix nh;
 	struct wbuf w, pw;
+	char why[256];
 	size_t n;
 
+	/* A session that is not up gets its whole export when it comes up
+	 * (exports_session_up); it has no next hop before. */
+	if (s->fsm.state != BGP_STATE_ESTABLISHED)
+		return;
 	wbuf_init(&w, msg, sizeof(msg));
 	if (e == NULL) {
 		bgp_packer_init(&pk, &s->params.tx, s->conf.af, NULL);
@@ -62,12 +72,12 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		session_send(s, &w);
 		return;
 	}
-	if (export_nexthop(d, s, e, &nh) == -1 || nh.af != s->conf.af) {
+	if (export_nexthop(d, s, e, &nh, why, sizeof(why)) == -1) {
 		char pfx[PREFIX_STRLEN];
 
-		log_warn("%s/%s: no next hop for %s: not announced",
+		log_warn("%s/%s: no next hop for %s (%s): not announced",
 		    s->conf.name, session_af_name(s),
-		    prefix_format(p, pfx, sizeof(pfx)));
+		    prefix_format(p, pfx, sizeof(pfx)), why);
 		return;
 	}
 	bgp_attrs_init(&a);

@@ -98,6 +98,10 @@ case $out in
 *"--force"*"--json"*) ok ;;
 *) bad "--help: no flags listed" ;;
 esac
+case $out in
+*"-c asn,val"*"asn:val works too"*) ok ;;
+*) bad "--help: -c does not name both forms" ;;
+esac
 run announce --help
 check_eq "announce --help (status)" "$rc" 0
 expect_usage "no prefix given" announce
@@ -114,12 +118,13 @@ for n in 0 5 9 x -1 01; do
 	expect_error 1 "error [can prepend only 1, 2, 3, or 4 times]" \
 	    announce -P "$n" "$P"
 done
-for c in 65536,1 1,65536 70000,70000; do
+# -c takes the old client's asn,val and REFERENCE.md's ASN:COMM alike.
+for c in 65536,1 1,65536 70000,70000 65536:1 1:65536 70000:70000; do
 	expect_error 1 "error [-c ASN:COMM accepts only 16-bit numbers]" \
 	    announce -c "$c" "$P"
 done
-for c in 47065:1 1 1,2,3 a,b ,1 -1,1; do
-	expect_error 1 "error [-c takes ASN,COMM (two numbers and a comma), not $c]" \
+for c in 1 1,2,3 a,b ,1 -1,1 1:2:3 1,2:3 1:2,3 a:b :1 1: 01:1; do
+	expect_error 1 "error [-c takes ASN,COMM or ASN:COMM (two numbers), not $c]" \
 	    announce -c "$c" "$P"
 done
 for l in 1,2 1,2,3,4 1,2,4294967296 1:2:3; do
@@ -276,6 +281,8 @@ if command -v python3 >/dev/null 2>&1; then
 	sent announce -p 3356 -p 174 "$P" -- "announce $P poison 3356,174"
 	sent announce -c 47065,1 -c 47065,1001 -l 47065,4294967295,0 "$P" -- \
 	    "announce $P community 47065:1,47065:1001 large 47065:4294967295:0"
+	sent announce -c 47065:1 -c 65535,0 -c 0:65535 "$P" -- \
+	    "announce $P community 47065:1,65535:0,0:65535"
 	sent announce "${comm[@]:2}" "$P" -- \
 	    "announce $P community $(seq -s, -f '47065:%g' 2 21)"
 	sent announce -R --force "$P" -- "announce $P nodp force"

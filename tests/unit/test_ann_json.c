@@ -3,7 +3,8 @@
  * client's examples, written here as our own files (a valid announcement,
  * one naming a mux outside the table, a withdrawal), every schema rule
  * with the path of its error, the gates, and the requests a valid file
- * gives, down to the AS path and the communities.
+ * gives, down to the AS path (the old template's rule, beside `peering
+ * prefix`'s) and the communities.
  *
  * The JSON below is written with ' for " so it stays readable; parse()
  * swaps them back.
@@ -15,6 +16,7 @@
 
 #include "testutil.h"
 #include "../../src/announce/ann_json.h"
+#include "../../src/cli/control.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define COMM(a, b)	((uint32_t)(a) << 16 | (uint32_t)(b))
@@ -544,6 +546,7 @@ START_TEST(test_ann_json_gate_same_as_check)
 			ck_assert_int_eq(prefix_parse(PE, true, &r.prefix), 0);
 			memcpy(r.mux, "ufmg01", 7);
 			ann_attrs_init(&r.attrs);
+			r.attrs.json_rule = true;
 			r.attrs.origin = origins[k];
 			for (n = 0; n < i; n++)
 				r.attrs.poisons[n] = (uint32_t)(i - n);
@@ -559,6 +562,88 @@ START_TEST(test_ann_json_gate_same_as_check)
 				ck_assert_str_eq(err, text);
 			}
 		}
+}
+END_TEST
+
+/*
+ * The AS path of the old client's template, beside `peering prefix`'s
+ * rule for the same values: no second origin in front of the prepended
+ * ASNs. Each case: the JSON origin and prepend, the JSON path, and what
+ * `peering prefix` with the same origin and poisons sends.
+ */
+struct json_path_case {
+	const char	*attrs;		/* inside the announcement */
+	const char	*path;		/* the JSON files' rule */
+	const char	*prefix_path;	/* peering prefix's, the same values */
+};
+
+static const struct json_path_case json_path_cases[] = {
+	{ "'origin': 61574, 'prepend': [3356]", "3356 61574",
+	    "61574 3356 61574" },
+	{ "'origin': 61574, 'prepend': [3356, 174]", "3356 174 61574",
+	    "61574 3356 174 61574" },
+	{ "'origin': 61574, 'prepend': [61574, 3356]", "61574 3356 61574",
+	    "61574 3356 61574" },
+	{ "'origin': 61574, 'prepend': [3356, 61574]", "3356 61574 61574",
+	    "61574 3356 61574 61574" },
+	/* The other documented choices stay. */
+	{ "'prepend': [3356]", "3356 47065", "3356 47065" },
+	{ "'origin': 47065, 'prepend': [3356]", "3356 47065", "3356 47065" },
+	{ "'origin': 47065", "", "" },
+	{ "'origin': 61574", "61574", "61574" },
+	/* The hop gate counts the JSON result: 5 AS numbers pass. */
+	{ "'origin': 61574, 'prepend': [1, 2, 3, 4]", "1 2 3 4 61574",
+	    "61574 1 2 3 4 61574" },
+};
+
+START_TEST(test_ann_json_path_rule)
+{
+	const struct json_path_case *c = &json_path_cases[_i];
+	char text[256], line[CONTROL_MAX_REQUEST + 1];
+	char *words[CONTROL_MAX_WORDS];
+	struct ann_request back;
+	const char *why;
+	int n;
+
+	snprintf(text, sizeof(text), ONE("%s"), c->attrs);
+	parse_ok(text);
+	ck_assert_uint_eq(n_reqs, 1);
+	ck_assert(reqs[0].attrs.json_rule);
+	ck_assert_str_eq(path_text(&reqs[0]), c->path);
+	/* The same values by peering prefix's rule. */
+	back = reqs[0];
+	back.attrs.json_rule = false;
+	ck_assert_str_eq(path_text(&back), c->prefix_path);
+	/* The daemon gets the same path from the request line. */
+	n = ann_request_to_line(&reqs[0], line, CONTROL_MAX_REQUEST);
+	ck_assert_int_gt(n, 0);
+	line[n] = '\n';
+	n = control_parse_request(line, (size_t)n + 1, words,
+	    CONTROL_MAX_WORDS, &why);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(ann_request_from_words(n, words, &back, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(path_text(&back), c->path);
+	ck_assert(ann_attrs_equal(&back.attrs, &reqs[0].attrs));
+}
+END_TEST
+
+/* The hop gate on the JSON result: 5 prepended ASNs and an origin are 6. */
+START_TEST(test_ann_json_path_gate)
+{
+	ck_assert_int_eq(parse(ONE("'origin': 61574, 'prepend': "
+	    "[1, 2, 3, 4, 5]")), -1);
+	ck_assert_str_eq(err, PE ".announce[0]: the AS path would have 6 AS "
+	    "numbers: at most 5 (guidelines); poison fewer ASes or prepend "
+	    "less");
+	ck_assert_int_eq(parse(ONE("'prepend': [1, 2, 3, 4, 5]")), -1);
+	ck_assert_str_eq(err, PE ".announce[0]: the AS path would have 6 AS "
+	    "numbers: at most 5 (guidelines); poison fewer ASes or prepend "
+	    "less");
+	parse_ok(ONE("'origin': 61574, 'prepend': [1, 2, 3, 4]"));
+	ck_assert_str_eq(path_text(&reqs[0]), "1 2 3 4 61574");
+	parse_ok(ONE("'prepend': [1, 2, 3, 4]"));
+	ck_assert_str_eq(path_text(&reqs[0]), "1 2 3 4 47065");
 }
 END_TEST
 
@@ -629,6 +714,9 @@ ann_json_suite(void)
 	tcase_add_test(tc, test_ann_json_gate_prefix);
 	tcase_add_test(tc, test_ann_json_gate_attrs);
 	tcase_add_test(tc, test_ann_json_gate_same_as_check);
+	tcase_add_loop_test(tc, test_ann_json_path_rule, 0,
+	    NELEM(json_path_cases));
+	tcase_add_test(tc, test_ann_json_path_gate);
 	tcase_add_test(tc, test_ann_json_request_limit);
 	tcase_add_test(tc, test_ann_json_too_big);
 	suite_add_tcase(s, tc);

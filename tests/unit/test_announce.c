@@ -1,7 +1,8 @@
 /*
- * Announcements: the AS path rule of REFERENCE.md for every flag
- * combination, every safety gate with its text, the PEERING space at its
- * edges, the change-rate gate, and the control request line both ways.
+ * Announcements: the AS path rules (REFERENCE.md's, and the JSON files')
+ * for every flag combination, every safety gate with its text, the
+ * PEERING space at its edges, the change-rate gate, the control request
+ * line both ways, the -c forms, and the next hop of every mode.
  * The expected values are worked out by hand from REFERENCE.md.
  */
 #include "testutil.h"
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../../src/announce/ann_store.h"
 #include "../../src/announce/ann_text.h"
 #include "../../src/announce/announce.h"
 #include "../../src/cli/control.h"
@@ -70,59 +72,84 @@ req_same(const struct ann_request *a, const struct ann_request *b)
 	    memcmp(x->communities, y->communities, x->n_communities * 4) == 0 &&
 	    x->n_large == y->n_large &&
 	    memcmp(x->large, y->large, x->n_large * 12) == 0 &&
-	    x->container_nexthop == y->container_nexthop;
+	    x->container_nexthop == y->container_nexthop &&
+	    x->json_rule == y->json_rule;
 }
 
 /* ---- the AS path ---- */
 
+/*
+ * Both rules side by side: `peering prefix` (REFERENCE.md) and, with
+ * json_rule, JSON files (the old client's BIRD template: no second origin
+ * in front of the poisons). They differ only where the origin is not
+ * 47065, poisons are given and the last poison is not the origin.
+ */
 struct path_case {
 	const char	*flags;		/* what the user typed */
 	uint32_t	 origin;	/* 0: not given (47065) */
 	uint8_t		 prepend;
 	uint32_t	 poisons[4];	/* in -p order, END-terminated */
 	uint32_t	 path[8];	/* left to right, END-terminated */
+	uint32_t	 json[8];	/* the same with json_rule */
 };
 
 static const struct path_case path_cases[] = {
 	/* No flags: empty; the mux puts 47065 in front itself (iBGP). */
-	{ "", 0, 0, { END }, { END } },
-	{ "-P 1", 0, 1, { END }, { 47065, END } },
-	{ "-P 2", 0, 2, { END }, { 47065, 47065, END } },
-	{ "-P 3", 0, 3, { END }, { 47065, 47065, 47065, END } },
-	{ "-P 4", 0, 4, { END }, { 47065, 47065, 47065, 47065, END } },
+	{ "", 0, 0, { END }, { END }, { END } },
+	{ "-P 1", 0, 1, { END }, { 47065, END }, { 47065, END } },
+	{ "-P 2", 0, 2, { END }, { 47065, 47065, END },
+	    { 47065, 47065, END } },
+	{ "-P 3", 0, 3, { END }, { 47065, 47065, 47065, END },
+	    { 47065, 47065, 47065, END } },
+	{ "-P 4", 0, 4, { END }, { 47065, 47065, 47065, 47065, END },
+	    { 47065, 47065, 47065, 47065, END } },
 	/* Origin another PEERING ASN: P=1; no poison, so nothing more. */
-	{ "-o 61574", 61574, 0, { END }, { 61574, END } },
-	{ "-o 61574 -P 1", 61574, 1, { END }, { 61574, END } },
-	{ "-o 61574 -P 3", 61574, 3, { END }, { 61574, 61574, 61574, END } },
-	{ "-o 47065 (the default, given)", 47065, 0, { END }, { END } },
+	{ "-o 61574", 61574, 0, { END }, { 61574, END }, { 61574, END } },
+	{ "-o 61574 -P 1", 61574, 1, { END }, { 61574, END },
+	    { 61574, END } },
+	{ "-o 61574 -P 3", 61574, 3, { END }, { 61574, 61574, 61574, END },
+	    { 61574, 61574, 61574, END } },
+	/* JSON: an explicit "origin": 47065 is the empty path too. */
+	{ "-o 47065 (the default, given)", 47065, 0, { END }, { END },
+	    { END } },
 	/* A non-PEERING origin (any_origin) follows the same rule. */
-	{ "-o 3356", 3356, 0, { END }, { 3356, END } },
-	/* REFERENCE.md's examples. */
-	{ "-p 3356", 0, 0, { 3356, END }, { 3356, 47065, END } },
+	{ "-o 3356", 3356, 0, { END }, { 3356, END }, { 3356, END } },
+	/* REFERENCE.md's examples. JSON "prepend": [3356] without an
+	 * origin is applied (the old client ignored it). */
+	{ "-p 3356", 0, 0, { 3356, END }, { 3356, 47065, END },
+	    { 3356, 47065, END } },
+	/* JSON "origin": 61574, "prepend": [3356]: the old client's
+	 * 3356 61574, no second origin. */
 	{ "-o 61574 -p 3356", 61574, 0, { 3356, END },
-	    { 61574, 3356, 61574, END } },
-	/* Several poisons: each prepended in turn, the last one leftmost. */
+	    { 61574, 3356, 61574, END }, { 3356, 61574, END } },
+	/* Several poisons: each prepended in turn, the last one leftmost
+	 * (JSON "prepend": [174, 3356] is -p 3356 -p 174). */
 	{ "-p 3356 -p 174", 0, 0, { 3356, 174, END },
-	    { 174, 3356, 47065, END } },
+	    { 174, 3356, 47065, END }, { 174, 3356, 47065, END } },
 	{ "-p 3356 -p 174 -p 2914", 0, 0, { 3356, 174, 2914, END },
+	    { 2914, 174, 3356, 47065, END },
 	    { 2914, 174, 3356, 47065, END } },
 	{ "-o 61574 -p 3356 -p 174", 61574, 0, { 3356, 174, END },
-	    { 61574, 174, 3356, 61574, END } },
-	{ "-p 3356 -P 2", 0, 2, { 3356, END }, { 3356, 47065, 47065, END } },
+	    { 61574, 174, 3356, 61574, END }, { 174, 3356, 61574, END } },
+	{ "-p 3356 -P 2", 0, 2, { 3356, END }, { 3356, 47065, 47065, END },
+	    { 3356, 47065, 47065, END } },
 	{ "-o 61574 -P 2 -p 3356", 61574, 2, { 3356, END },
-	    { 61574, 3356, 61574, 61574, END } },
+	    { 61574, 3356, 61574, 61574, END },
+	    { 3356, 61574, 61574, END } },
 	{ "-o 3356 -p 174 (any_origin)", 3356, 0, { 174, END },
-	    { 3356, 174, 3356, END } },
+	    { 3356, 174, 3356, END }, { 174, 3356, END } },
 	/* Origin == last poison: not prepended once more. */
 	{ "-o 61574 -p 61574", 61574, 0, { 61574, END },
-	    { 61574, 61574, END } },
+	    { 61574, 61574, END }, { 61574, 61574, END } },
 	{ "-o 61574 -p 3356 -p 61574", 61574, 0, { 3356, 61574, END },
-	    { 61574, 3356, 61574, END } },
+	    { 61574, 3356, 61574, END }, { 61574, 3356, 61574, END } },
 	/* Origin == a poison that is not the last: prepended. */
 	{ "-o 61574 -p 61574 -p 3356", 61574, 0, { 61574, 3356, END },
-	    { 61574, 3356, 61574, 61574, END } },
+	    { 61574, 3356, 61574, 61574, END },
+	    { 3356, 61574, 61574, END } },
 	/* Origin 47065 == last poison: 47065 is never added again. */
-	{ "-p 47065", 0, 0, { 47065, END }, { 47065, 47065, END } },
+	{ "-p 47065", 0, 0, { 47065, END }, { 47065, 47065, END },
+	    { 47065, 47065, END } },
 };
 
 static void
@@ -136,22 +163,32 @@ path_attrs(const struct path_case *c, struct ann_attrs *a)
 		a->poisons[a->n_poisons] = c->poisons[a->n_poisons];
 }
 
+static void
+path_expect(const struct ann_attrs *a, const uint32_t *path,
+    const char *flags, const char *rule)
+{
+	uint32_t out[ANN_MAX_PATH];
+	size_t n, want = 0;
+
+	while (path[want] != END)
+		want++;
+	n = ann_aspath(a, out, NELEM(out));
+	ck_assert_msg(n == want, "%s (%s): %zu AS numbers, want %zu", flags,
+	    rule, n, want);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(out[i] == path[i], "%s (%s): [%zu] = %u, want %u",
+		    flags, rule, i, out[i], path[i]);
+}
+
 START_TEST(test_aspath)
 {
 	const struct path_case *c = &path_cases[_i];
 	struct ann_attrs a;
-	uint32_t out[ANN_MAX_PATH];
-	size_t n, want = 0;
 
 	path_attrs(c, &a);
-	while (c->path[want] != END)
-		want++;
-	n = ann_aspath(&a, out, NELEM(out));
-	ck_assert_msg(n == want, "%s: %zu AS numbers, want %zu", c->flags, n,
-	    want);
-	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(out[i] == c->path[i], "%s: [%zu] = %u, want %u",
-		    c->flags, i, out[i], c->path[i]);
+	path_expect(&a, c->path, c->flags, "prefix rule");
+	a.json_rule = true;
+	path_expect(&a, c->json, c->flags, "json rule");
 }
 END_TEST
 
@@ -211,6 +248,13 @@ START_TEST(test_attrs_equal)
 	EQ("large 1:2:3,4:5:6", "large 4:5:6,1:2:3", true);
 	EQ("large 1:2:3", "large 1:2:4", false);
 	EQ("mux a container", "mux a", false);
+	/* The rule counts only where it changes the path. */
+	EQ("origin 61574 poison 3356 jsonrule", "origin 61574 poison 3356",
+	    false);
+	EQ("origin 61574 jsonrule", "origin 61574", true);
+	EQ("poison 3356 jsonrule", "poison 3356", true);
+	EQ("origin 61574 poison 61574 jsonrule", "origin 61574 poison 61574",
+	    true);
 #undef EQ
 }
 END_TEST
@@ -390,6 +434,16 @@ static const struct gate_case gate_cases[] = {
 	{ "announce " P " origin 61574 prepend 3 poison 1", NULL },
 	{ "announce " P " origin 61574 prepend 4 poison 1",
 	    "the AS path would have 6" PATH_HINT },
+	/* The JSON rule has no second origin: one poison more fits. */
+	{ "announce " P " origin 61574 jsonrule poison 1,2,3,4", NULL },
+	{ "announce " P " origin 61574 jsonrule poison 1,2,3,4,5",
+	    "the AS path would have 6" PATH_HINT },
+	{ "announce " P " origin 61574 prepend 2 jsonrule poison 1,2,3",
+	    NULL },
+	{ "announce " P " origin 61574 prepend 2 jsonrule poison 1,2,3,4",
+	    "the AS path would have 6" PATH_HINT },
+	{ "announce " P " jsonrule poison 1,2,3,4,5",
+	    "the AS path would have 6" PATH_HINT },
 	/* At most 20 communities; large ones are not counted. */
 	{ "announce " P " community " C20, NULL },
 	{ "announce " P " community " C20 ",1:6", "21 communities: the muxes "
@@ -495,6 +549,54 @@ START_TEST(test_gate_withdraw_attrs)
 }
 END_TEST
 
+/* The rule survives a restart: var/announcements.json holds
+ * "json_rule":true where it is set, and nothing where it is not. */
+START_TEST(test_rule_stored)
+{
+	static const char bad[] = "{\"version\":1,\"announcements\":[\n"
+	    "{\"prefix\":\"184.164.236.0/24\",\"json_rule\":1}]}";
+	static const char kept[] = "\"poisons\":[3356],\"json_rule\":true,";
+	struct ann_store s, t;
+	struct ann_entry e;
+	char err[256], *text, *hit;
+	uint32_t pa[ANN_MAX_PATH], pb[ANN_MAX_PATH];
+	size_t na, nb;
+
+	ann_store_init(&s, NULL);
+	ann_store_init(&t, NULL);
+	memset(&e, 0, sizeof(e));
+	e.attrs = req("announce " P " origin 61574 jsonrule poison 3356").attrs;
+	e.prefix = req("announce " P).prefix;
+	ck_assert_int_eq(ann_store_set(&s, &e), 0);
+	e.attrs.json_rule = false;
+	strcpy(e.mux, "isi01");
+	ck_assert_int_eq(ann_store_set(&s, &e), 0);
+	text = ann_store_format(&s);
+	ck_assert_ptr_nonnull(text);
+	hit = strstr(text, kept);
+	ck_assert_ptr_nonnull(hit);
+	ck_assert_ptr_null(strstr(hit + strlen(kept), "json_rule"));
+	ck_assert_int_eq(ann_store_parse(&t, text, strlen(text), err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert(t.e[0].attrs.json_rule);	/* "all" sorts first */
+	ck_assert(!t.e[1].attrs.json_rule);
+	na = ann_aspath(&t.e[0].attrs, pa, NELEM(pa));
+	nb = ann_aspath(&s.e[0].attrs, pb, NELEM(pb));
+	ck_assert_uint_eq(na, 2);
+	ck_assert_uint_eq(nb, 2);
+	ck_assert_mem_eq(pa, pb, na * sizeof(pa[0]));
+	free(text);
+	ann_store_free(&t);
+	ann_store_init(&t, NULL);
+	ck_assert_int_eq(ann_store_parse(&t, bad, strlen(bad), err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "announcements[0].json_rule: not true or false");
+	ann_store_free(&t);
+	ann_store_free(&s);
+}
+END_TEST
+
 /* ---- the change rate ---- */
 
 START_TEST(test_rate)
@@ -580,6 +682,11 @@ static const char *const line_cases[] = {
 	"announce 184.164.236.0/24 mux isi01 origin 61574 prepend 2 "
 	    "poison 3356,174 community 47065:1001,47065:0 large 1:2:3 "
 	    "container nodp force",
+	/* The JSON files' path rule, where it changes the path. */
+	"announce 184.164.236.0/24 mux isi01 origin 61574 jsonrule "
+	    "poison 3356,174",
+	"announce 184.164.236.0/24 origin 61574 prepend 3 jsonrule "
+	    "poison 3356",
 	/* Values the gates refuse still travel: the daemon refuses them. */
 	"announce 184.164.236.0/24 origin 0 prepend 9",
 	"withdraw 184.164.236.0/24",
@@ -629,6 +736,7 @@ START_TEST(test_line_largest)
 		for (int k = 0; k < 3; k++)
 			r.attrs.large[i][k] = UINT32_MAX - (uint32_t)(i + k);
 	r.attrs.container_nexthop = r.no_dataplane = r.force = true;
+	r.attrs.json_rule = true;
 	n = ann_request_to_line(&r, out, sizeof(out));
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_lt(n + 1, CONTROL_MAX_REQUEST);	/* with its \n */
@@ -660,6 +768,24 @@ START_TEST(test_line_forms)
 	a = req("announce 184.164.236.0/24 origin 47065 prepend 0");
 	ck_assert_int_gt(ann_request_to_line(&a, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "announce 184.164.236.0/24");
+	/* jsonrule only where the path differs: not without poisons, not
+	 * for origin 47065, not when the last poison is the origin. */
+	static const char *const rule_same[] = {
+		"jsonrule", "origin 61574 jsonrule", "poison 3356 jsonrule",
+		"origin 61574 jsonrule poison 3356,61574",
+	};
+	for (size_t i = 0; i < NELEM(rule_same); i++) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "announce 184.164.236.0/24 %s",
+		    rule_same[i]);
+		a = req(line);
+		ck_assert(a.attrs.json_rule);
+		ck_assert_int_gt(ann_request_to_line(&a, out, sizeof(out)), 0);
+		ck_assert_ptr_null(strstr(out, "jsonrule"));
+		b = req(out);
+		ck_assert(ann_attrs_equal(&a.attrs, &b.attrs));
+	}
 	/* A withdraw's attributes and force are not sent. */
 	a = req("withdraw 184.164.236.0/24");
 	a.attrs.prepend = 2;
@@ -711,6 +837,8 @@ static const struct reject_case reject_cases[] = {
 	{ "announce " P " container container", "'container' given twice" },
 	{ "announce " P " nodp nodp", "'nodp' given twice" },
 	{ "announce " P " force force", "'force' given twice" },
+	{ "announce " P " jsonrule jsonrule", "'jsonrule' given twice" },
+	{ "announce " P " jsonrule json", "unknown word 'json'" },
 	{ "announce " P " prepend x", "prepend: bad number 'x'" },
 	{ "announce " P " prepend 256",
 	    "can prepend only 1, 2, 3, or 4 times" },
@@ -754,6 +882,7 @@ static const struct reject_case reject_cases[] = {
 	{ "withdraw " P " large 1:1:1", "withdraw takes no 'large'" },
 	{ "withdraw " P " container", "withdraw takes no 'container'" },
 	{ "withdraw " P " force", "withdraw takes no 'force'" },
+	{ "withdraw " P " jsonrule", "withdraw takes no 'jsonrule'" },
 };
 
 START_TEST(test_line_rejects)
@@ -829,6 +958,17 @@ struct text_case {
 	uint32_t	 v;
 };
 
+#define TEXT_UNSET	12345	/* a value no failed read may change */
+
+/* A reader's result rc and value v (set to TEXT_UNSET before) against
+ * the case. */
+static void
+text_expect(const struct text_case *c, int rc, uint32_t v)
+{
+	ck_assert_msg(rc == c->rc, "'%s': %d, want %d", c->s, rc, c->rc);
+	ck_assert_uint_eq(v, c->rc == ANN_TEXT_OK ? c->v : TEXT_UNSET);
+}
+
 static const struct text_case u32_cases[] = {
 	{ "0", ANN_TEXT_OK, 0 },
 	{ "1", ANN_TEXT_OK, 1 },
@@ -851,11 +991,10 @@ static const struct text_case u32_cases[] = {
 START_TEST(test_text_u32)
 {
 	const struct text_case *c = &u32_cases[_i];
-	uint32_t v = 12345;
+	uint32_t v = TEXT_UNSET;
+	int rc = ann_text_u32(c->s, strlen(c->s), UINT32_MAX, &v);
 
-	ck_assert_int_eq(ann_text_u32(c->s, strlen(c->s), UINT32_MAX, &v),
-	    c->rc);
-	ck_assert_uint_eq(v, c->rc == ANN_TEXT_OK ? c->v : 12345);
+	text_expect(c, rc, v);
 }
 END_TEST
 
@@ -899,13 +1038,159 @@ START_TEST(test_text_pairs)
 }
 END_TEST
 
+/* `peering prefix -c`: the old client's comma, or a colon. */
+static const struct text_case flag_cases[] = {
+	{ "47065,1", ANN_TEXT_OK, 47065u << 16 | 1 },
+	{ "47065:1", ANN_TEXT_OK, 47065u << 16 | 1 },
+	{ "0,0", ANN_TEXT_OK, 0 },
+	{ "65535:65535", ANN_TEXT_OK, UINT32_MAX },
+	{ "65536,1", ANN_TEXT_RANGE, 0 },
+	{ "65536:1", ANN_TEXT_RANGE, 0 },
+	{ "1,65536", ANN_TEXT_RANGE, 0 },
+	{ "1:65536", ANN_TEXT_RANGE, 0 },
+	{ "70000:70000", ANN_TEXT_RANGE, 0 },
+	{ "1,2:3", ANN_TEXT_SYNTAX, 0 },	/* one separator, not two */
+	{ "1:2,3", ANN_TEXT_SYNTAX, 0 },
+	{ "1:2:3", ANN_TEXT_SYNTAX, 0 },
+	{ "1,2,3", ANN_TEXT_SYNTAX, 0 },
+	{ "65536:x", ANN_TEXT_SYNTAX, 0 },
+	{ "1", ANN_TEXT_SYNTAX, 0 },
+	{ ":", ANN_TEXT_SYNTAX, 0 },
+	{ ":1", ANN_TEXT_SYNTAX, 0 },
+	{ "1:", ANN_TEXT_SYNTAX, 0 },
+	{ "", ANN_TEXT_SYNTAX, 0 },
+	{ "01:1", ANN_TEXT_SYNTAX, 0 },
+	{ "-1:1", ANN_TEXT_SYNTAX, 0 },
+};
+
+START_TEST(test_text_community_flag)
+{
+	const struct text_case *c = &flag_cases[_i];
+	uint32_t v = TEXT_UNSET;
+	int rc = ann_text_community_flag(c->s, strlen(c->s), &v);
+
+	text_expect(c, rc, v);
+}
+END_TEST
+
+/* ---- the next hop ---- */
+
+struct nh_case {
+	const char	*what;
+	bool		 container;	/* -M */
+	unsigned	 af;		/* the session's */
+	const char	*local;		/* our tunnel address; NULL: none */
+	const char	*mux;
+	unsigned	 tap;
+	long		 ctxid;
+	const char	*want;		/* the next hop, or NULL ... */
+	const char	*err;		/* ... and this error */
+};
+
+#define V4	AF_IDX_IPV4
+#define V6	AF_IDX_IPV6
+#define NOID	ANN_NH_NO_CTXID
+#define A4	"100.69.0.7"		/* ours on tap5 */
+#define A6	"2804:269c:ff00:5:1::7"
+#define NOT_UP	": no tunnel address of ours yet (the session is not up)"
+
+static const struct nh_case nh_cases[] = {
+	/* Self: our tunnel address, whatever container.txt says. */
+	{ "self v4", false, V4, A4, "amsterdam01", 5, NOID, A4, NULL },
+	{ "self v6", false, V6, A6, "amsterdam01", 5, NOID, A6, NULL },
+	{ "self v4, container.txt there", false, V4, A4, "amsterdam01", 5, 3,
+	    A4, NULL },
+	{ "self v4, a neighbour not in the mux table", false, V4, A4, "n1",
+	    0, NOID, A4, NULL },
+	{ "self v4, tap past 31", false, V4, A4, "far01", 40, NOID, A4,
+	    NULL },
+	{ "self v4, no address yet", false, V4, NULL, "amsterdam01", 5, NOID,
+	    NULL, "amsterdam01" NOT_UP },
+	{ "self v6, no address yet", false, V6, NULL, "amsterdam01", 5, NOID,
+	    NULL, "amsterdam01" NOT_UP },
+	{ "self v4, an IPv6 address", false, V4, A6, "amsterdam01", 5, NOID,
+	    NULL, "amsterdam01: our tunnel address " A6 " is not IPv4" },
+	{ "self v6, an IPv4 address", false, V6, A4, "amsterdam01", 5, NOID,
+	    NULL, "amsterdam01: our tunnel address " A4 " is not IPv6" },
+	/* -M: 100.125.(N*8).(ctxid*4+2); no address of ours needed. */
+	{ "-M v4", true, V4, A4, "amsterdam01", 5, 3, "100.125.40.14",
+	    NULL },
+	{ "-M v4, no address yet", true, V4, NULL, "amsterdam01", 5, 3,
+	    "100.125.40.14", NULL },
+	{ "-M v4, first", true, V4, A4, "isi01", 1, 0, "100.125.8.2", NULL },
+	{ "-M v4, ctxid 64 carries", true, V4, A4, "isi01", 2, 64,
+	    "100.125.17.2", NULL },
+	{ "-M v4, last", true, V4, A4, "x31", 31, 511, "100.125.255.254",
+	    NULL },
+	/* -M has no IPv6 form: self, with its failures. */
+	{ "-M v6", true, V6, A6, "amsterdam01", 5, 3, A6, NULL },
+	{ "-M v6, no container.txt", true, V6, A6, "amsterdam01", 5, NOID,
+	    A6, NULL },
+	{ "-M v6, no address yet", true, V6, NULL, "amsterdam01", 5, 3, NULL,
+	    "amsterdam01" NOT_UP },
+	/* -M failures. */
+	{ "-M v4, no container.txt", true, V4, A4, "amsterdam01", 5, NOID,
+	    NULL, "-M: no container id: container.txt is missing or not valid "
+	    "(echo ID > container.txt)" },
+	{ "-M v4, ctxid 512", true, V4, A4, "amsterdam01", 5, 512, NULL,
+	    "-M: container id 512 is out of range (0..511)" },
+	{ "-M v4, ctxid -2", true, V4, A4, "amsterdam01", 5, -2, NULL,
+	    "-M: container id -2 is out of range (0..511)" },
+	{ "-M v4, tap 32", true, V4, A4, "far01", 32, 0, NULL,
+	    "-M: mux far01 (tap32) has no container space" },
+	{ "-M v4, tap 63", true, V4, NULL, "far01", 63, 511, NULL,
+	    "-M: mux far01 (tap63) has no container space" },
+	{ "-M v4, not a mux", true, V4, A4, "n1", 0, 3, NULL,
+	    "-M: n1 is not a mux of configs/openvpn/: no container there" },
+};
+
+START_TEST(test_nexthop)
+{
+	const struct nh_case *c = &nh_cases[_i];
+	struct ann_nh_input in = { c->af, NULL, c->mux, c->tap, c->ctxid };
+	struct prefix local, nh, want;
+	struct ann_attrs a;
+	char err[256] = "", s[PREFIX_STRLEN];
+	int rc;
+
+	ann_attrs_init(&a);
+	a.container_nexthop = c->container;
+	if (c->local != NULL) {
+		ck_assert_int_eq(addr_parse(c->local, &local), 0);
+		in.local = &local;
+	}
+	ck_assert(ann_nexthop_container(&a, c->af) ==
+	    (c->container && c->af == V4));
+	memset(&nh, 0, sizeof(nh));
+	rc = ann_nexthop(&a, &in, &nh, err, sizeof(err));
+	if (c->want == NULL) {
+		ck_assert_msg(rc == -1, "%s: accepted", c->what);
+		ck_assert_str_eq(err, c->err);
+		/* No room for the error is fine too. */
+		ck_assert_int_eq(ann_nexthop(&a, &in, &nh, NULL, 0), -1);
+		return;
+	}
+	ck_assert_msg(rc == 0, "%s: %s", c->what, err);
+	ck_assert_int_eq(addr_parse(c->want, &want), 0);
+	ck_assert_msg(prefix_equal(&nh, &want), "%s: %s, want %s", c->what,
+	    prefix_format(&nh, s, sizeof(s)), c->want);
+}
+END_TEST
+
+#undef V4
+#undef V6
+#undef NOID
+#undef A4
+#undef A6
+#undef NOT_UP
+
 Suite *
 announce_suite(void)
 {
 	Suite *s = suite_create("announce");
 	TCase *path = tcase_create("aspath"), *gates = tcase_create("gates");
 	TCase *rate = tcase_create("rate"), *line = tcase_create("line");
-	TCase *text = tcase_create("text");
+	TCase *text = tcase_create("text"), *nh = tcase_create("nexthop");
 
 	tcase_add_loop_test(path, test_aspath, 0, (int)NELEM(path_cases));
 	tcase_add_test(path, test_aspath_bounded);
@@ -932,9 +1217,14 @@ announce_suite(void)
 	tcase_add_loop_test(line, test_line_rejects, 0,
 	    (int)NELEM(reject_cases));
 	tcase_add_test(line, test_line_rejects_other);
+	tcase_add_test(line, test_rule_stored);
 	suite_add_tcase(s, line);
 	tcase_add_loop_test(text, test_text_u32, 0, (int)NELEM(u32_cases));
 	tcase_add_test(text, test_text_pairs);
+	tcase_add_loop_test(text, test_text_community_flag, 0,
+	    (int)NELEM(flag_cases));
 	suite_add_tcase(s, text);
+	tcase_add_loop_test(nh, test_nexthop, 0, (int)NELEM(nh_cases));
+	suite_add_tcase(s, nh);
 	return s;
 }
