@@ -19,6 +19,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* json_rule is only kept where it changes the path, so compare the
+ * path it gives rather than the flag. */
+static bool
+aspath_same(const struct ann_attrs *a, const struct ann_attrs *b)
+{
+	uint32_t pa[64], pb[64];
+	size_t na = ann_aspath(a, pa, 64), nb = ann_aspath(b, pb, 64);
+
+	return na == nb && memcmp(pa, pb, na * sizeof(pa[0])) == 0;
+}
+
 static bool
 req_same(const struct ann_request *a, const struct ann_request *b)
 {
@@ -35,7 +46,8 @@ req_same(const struct ann_request *a, const struct ann_request *b)
 	    memcmp(x->communities, y->communities, x->n_communities * 4) == 0 &&
 	    x->n_large == y->n_large &&
 	    memcmp(x->large, y->large, x->n_large * 12) == 0 &&
-	    x->container_nexthop == y->container_nexthop));
+	    x->container_nexthop == y->container_nexthop &&
+	    aspath_same(x, y)));
 }
 
 static void
