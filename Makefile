@@ -76,6 +76,7 @@ test-cli: all
 	bash scripts/openvpn-configs --check
 	bash tests/cli/run.sh
 	bash tests/cli/prefix.sh
+	bash tests/cli/openvpn.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

@@ -1,10 +1,12 @@
 /*
  * fuzz_config: arbitrary bytes as the daemon's config file and as an
- * OpenVPN config. Properties: neither parser crashes or reads past the
- * input (it is copied into a buffer of exactly its size, so ASan sees any
+ * OpenVPN config. Properties: no parser crashes or reads past the input
+ * (it is copied into a buffer of exactly its size, so ASan sees any
  * over-read); a refused config says "FILE:LINE: ..." with a line that
  * exists; an accepted one holds only values in range; an accepted tap is
- * 1..63 and every formula works for it.
+ * 1..63 and every formula works for it; every path `peering openvpn`
+ * takes from an OpenVPN config is a non-empty word of the input, within
+ * the length limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #include "../src/daemon/config.h"
 #include "../src/vpn/mux.h"
+#include "../src/vpn/ovpn_conf.h"
 
 #define CHECK(c) do {							\
 	if (!(c)) {							\
@@ -116,6 +119,39 @@ fuzz_dev(const char *buf, size_t len)
 	CHECK(mux_container_nexthop_v4(tap, 0, &p) == (tap <= 31 ? 0 : -1));
 }
 
+/* "" (absent), or a word found in the input. */
+static void
+check_path(const char *path, const char *buf, size_t len)
+{
+	size_t n = strlen(path);
+
+	CHECK(n <= OVPN_CONF_PATH_MAX);
+	if (n > 0)
+		CHECK(memmem(buf, len, path, n) != NULL);
+}
+
+static void
+fuzz_ovpn_conf(const char *buf, size_t len)
+{
+	struct ovpn_conf conf;
+	const char *why;
+	unsigned line;
+	int i;
+
+	if (ovpn_conf_parse(buf, len, &conf, &line, &why) == -1) {
+		CHECK(why != NULL && why[0] != '\0');
+		CHECK(line >= 1 && line <= count_lines(buf, len));
+		CHECK(conf.mgmt[0] == '\0' && !conf.daemon);
+		return;
+	}
+	CHECK(why == NULL);
+	for (i = 0; i < OVPN_CRED_COUNT; i++)
+		check_path(conf.cred[i], buf, len);
+	check_path(conf.mgmt, buf, len);
+	check_path(conf.log, buf, len);
+	check_path(conf.pidfile, buf, len);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -128,6 +164,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	fuzz_config(buf, size);
 	fuzz_dev(buf, size);
+	fuzz_ovpn_conf(buf, size);
 	free(buf);
 	return 0;
 }

@@ -9,21 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "client_paths.h"
 #include "commands.h"
 #include "control.h"
 #include "../daemon/pidfile.h"
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
+#include "../lib/clock.h"
 
 static void
 bgp_usage(FILE *f, const char *cmd)

@@ -26,6 +26,8 @@ static const struct command {
 	    "the same daemon; status shows the IPv6 sessions" },
 	{ "decode",	cmd_decode,
 	    "print BGP messages (raw or hex) as JSON, one per line" },
+	{ "openvpn",	cmd_openvpn,
+	    "start, stop or show the tunnels to the muxes" },
 	{ "prefix",	cmd_prefix,
 	    "announce or withdraw a prefix (`peering prefix` for the flags)" },
 	{ "help",	cmd_help,	"show this help" },

@@ -93,6 +93,23 @@ rbuf_skip(struct rbuf *b, size_t n)
 	return 0;
 }
 
+/* Carve the next line, without its '\n', off b (a last line may lack
+ * it); -1 when b is empty. For the readers of text files. */
+static inline int
+rbuf_line(struct rbuf *b, struct rbuf *line)
+{
+	const uint8_t *nl;
+	size_t n;
+
+	if (b->len == 0)
+		return -1;
+	nl = (const uint8_t *)memchr(b->p, '\n', b->len);
+	n = nl != NULL ? (size_t)(nl - b->p) : b->len;
+	(void)rbuf_sub(b, n, line);
+	(void)rbuf_skip(b, nl != NULL ? 1 : 0);
+	return 0;
+}
+
 /* Big-endian loads for views whose length was already checked. */
 static inline uint16_t
 load_u16(const uint8_t *p)

@@ -12,8 +12,8 @@
 
 #include "../lib/rbuf.h"
 #include "../lib/readfile.h"
+#include "ovpn_conf.h"
 
-#define MUX_CONF_DIR	"configs/openvpn"
 #define MUX_CONF_SUFFIX	".conf"
 
 bool
@@ -109,51 +109,6 @@ mux_find_by_tap(const struct mux_table *t, unsigned tap)
 
 /* ---- the dev line of an OpenVPN config ---- */
 
-static bool
-conf_space(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Carve the next line, without its '\n', off b. */
-static int
-conf_next_line(struct rbuf *b, struct rbuf *line)
-{
-	const uint8_t *nl;
-	size_t n;
-
-	if (b->len == 0)
-		return -1;
-	nl = memchr(b->p, '\n', b->len);
-	n = nl != NULL ? (size_t)(nl - b->p) : b->len;
-	(void)rbuf_sub(b, n, line);
-	(void)rbuf_skip(b, nl != NULL ? 1 : 0);
-	return 0;
-}
-
-/* The next word of line; -1 at the end of the line or at a comment. */
-static int
-conf_next_word(struct rbuf *line, struct rbuf *word)
-{
-	size_t n = 0;
-
-	while (line->len > 0 && conf_space(line->p[0]))
-		(void)rbuf_skip(line, 1);
-	if (line->len == 0 || line->p[0] == '#' || line->p[0] == ';') {
-		line->len = 0;
-		return -1;
-	}
-	while (n < line->len && !conf_space(line->p[n]))
-		n++;
-	return rbuf_sub(line, n, word);
-}
-
-static bool
-conf_word_is(struct rbuf w, const char *s)
-{
-	return w.len == strlen(s) && memcmp(w.p, s, w.len) == 0;
-}
-
 /* "tapN", N decimal without leading zeros: the interface is named by the
  * text, so tap05 would be another device than tap5. */
 static int
@@ -182,11 +137,11 @@ conf_dev_args(struct rbuf *line, unsigned *tap, const char **why)
 {
 	struct rbuf w;
 
-	if (conf_next_word(line, &w) == -1 || conf_tap_word(w, tap) == -1) {
+	if (ovpn_conf_word(line, &w) == -1 || conf_tap_word(w, tap) == -1) {
 		*why = "dev must be tapN with N in 1..63";
 		return -1;
 	}
-	if (conf_next_word(line, &w) == 0) {
+	if (ovpn_conf_word(line, &w) == 0) {
 		*why = "dev takes one argument";
 		return -1;
 	}
@@ -197,28 +152,33 @@ int
 mux_conf_parse_dev(const char *buf, size_t len, unsigned *tap,
     unsigned *line, const char **why)
 {
-	struct rbuf b = rbuf_make(buf, len), l, w;
-	unsigned n = 0, found = 0, v = 0;
+	struct ovpn_conf_cursor c;
+	struct ovpn_directive d;
+	unsigned found = 0, v = 0;
+	int rc;
 
 	*tap = 0;
 	*line = 0;
 	*why = NULL;
-	while (conf_next_line(&b, &l) == 0) {
-		n++;
-		if (conf_next_word(&l, &w) == -1 || !conf_word_is(w, "dev"))
+	ovpn_conf_begin(&c, buf, len);
+	while ((rc = ovpn_conf_next(&c, &d, why)) == 1) {
+		if (d.inline_file || !ovpn_conf_word_is(d.name, "dev"))
 			continue;
-		*line = n;
+		*line = c.line;
 		/* OpenVPN would take the last one: never guess. */
 		if (found) {
 			*why = "second dev line";
 			return -1;
 		}
-		if (conf_dev_args(&l, &v, why) == -1)
+		if (conf_dev_args(&d.args, &v, why) == -1)
 			return -1;
-		found = n;
+		found = c.line;
+	}
+	if (rc == -1) {
+		*line = c.line;
+		return -1;
 	}
 	if (!found) {
-		*line = 0;
 		*why = "no dev line";
 		return -1;
 	}

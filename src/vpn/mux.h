@@ -19,6 +19,8 @@
 #define MUX_TAP_MIN		1
 #define MUX_TAP_MAX		63
 #define MUX_MAX			MUX_TAP_MAX
+/* The mux configs, in the client directory. */
+#define MUX_CONF_DIR		"configs/openvpn"
 #define MUX_CONF_MAX_BYTES	(1024 * 1024)	/* an OpenVPN config file */
 #define MUX_PEERID_MAX		65535
 #define MUX_CTXID_MAX		511	/* 8 /24s of /30s per mux */
@@ -56,9 +58,9 @@ const struct mux	*mux_find_by_tap(const struct mux_table *t,
 
 /*
  * The tap of one OpenVPN config, from its `dev tapN` line. buf need not be
- * NUL-terminated. Comments are lines starting with '#' or ';' and words
- * starting with one of them. On error returns -1, *why says what is wrong
- * and *line where (0 when no line is to blame: no dev line at all).
+ * NUL-terminated. The file is read as OpenVPN reads it (ovpn_conf.h). On
+ * error returns -1, *why says what is wrong and *line where (0 when no
+ * line is to blame: no dev line at all).
  */
 int	mux_conf_parse_dev(const char *buf, size_t len, unsigned *tap,
 	    unsigned *line, const char **why);

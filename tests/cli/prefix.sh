@@ -17,32 +17,13 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PEERING_DIR=$T
 
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-}
-
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*"
-}
+. tests/cli/lib.sh
 
 # run ARGS...: `peering prefix ARGS`; sets $out, $err, $rc.
 run() {
 	out=$(${PEERING_WRAP:-} "$PEERING" prefix "$@" 2>"$T/stderr")
 	rc=$?
 	err=$(cat "$T/stderr")
-}
-
-# check_eq DESCRIPTION GOT WANT
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		ok
-	else
-		bad "$1: got '$2', want '$3'"
-	fi
 }
 
 # expect_error RC TEXT ARGS...: exit status RC, stderr exactly TEXT.
@@ -326,5 +307,4 @@ else
 	echo "note: no python3: the request-line checks are skipped"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

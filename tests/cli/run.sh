@@ -13,36 +13,7 @@ PEERING=${PEERING:-./peering}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-}
-
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*"
-}
-
-# check DESCRIPTION JSON JQ-EXPRESSION: the expression must be true.
-check() {
-	if jq -e "$3" <<<"$2" >/dev/null 2>&1; then
-		ok
-	else
-		bad "$1: $3"
-		echo "  got: $2"
-	fi
-}
-
-# check_eq DESCRIPTION GOT WANT
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		ok
-	else
-		bad "$1: got '$2', want '$3'"
-	fi
-}
+. tests/cli/lib.sh
 
 # ---- building blocks (RFC 4271 4.1, 4.3) ----
 MARKER=ffffffffffffffffffffffffffffffff
@@ -341,5 +312,4 @@ check_eq "help lists decode" "$?" 0
 "$PEERING" decode --help | grep -q '^usage: peering decode'
 check_eq "decode --help" "$?" 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
