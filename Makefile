@@ -23,7 +23,8 @@ FUZZ_TIME ?= 20
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
-	test-cli test-tshark interop test-interop-ci test-badpeer
+	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
+	test-daemon
 
 all: peering-bgpd peering
 
@@ -92,6 +93,11 @@ test-interop-ci: all
 # Bad input from a peer, answered by the daemon (network namespaces: root).
 test-badpeer: all
 	bash tests/badpeer/run.sh
+
+# The whole user flow against emulated PEERING muxes: OpenVPN servers and
+# BIRD 1.6 in network namespaces, upstreams behind them (root).
+test-e2e: all
+	bash tests/e2e/run.sh
 
 # The daemon's life: start, status, reload, stop (network namespaces: root).
 test-daemon: all
@@ -165,6 +171,7 @@ check: deps
 	$(MAKE) --no-print-directory test-interop-ci
 	$(MAKE) --no-print-directory test-badpeer
 	$(MAKE) --no-print-directory test-daemon
+	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TIME)
 	@echo "make check: every test layer passed"
 

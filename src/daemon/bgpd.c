@@ -261,11 +261,14 @@ link_cb(void *ctx, const struct linkmon_event *ev)
 		if (strcmp(s->conf.ifname, ev->ifname) != 0)
 			continue;
 		up = link_usable(ev, s->conf.af);
-		if (up == s->link_up)
-			continue;
 		link_wait_reason(s->conf.ifname, ev, s->conf.af, why,
 		    sizeof(why));
-		session_link_event(s, up, why);
+		if (up != s->link_up)
+			session_link_event(s, up, why);
+		else if (!up && s->fsm.state == BGP_STATE_IDLE)
+			/* Still waiting, for a new reason: OpenVPN takes
+			 * the addresses away before the device. */
+			snprintf(s->info, sizeof(s->info), "%s", why);
 	}
 }
 
