@@ -8,19 +8,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client_paths.h"
 #include "commands.h"
+#include "control.h"
 #include "openvpn.h"
 #include "../lib/clock.h"
 #include "../vpn/ovpn_proc.h"
 
 #define DOWN_WAIT_MS	10000
 #define DOWN_POLL_MS	100
+/* Time for the daemon's Cease to cross the tunnel before it closes. */
+#define DOWN_CEASE_MS	200
 
 struct down_job {
-	struct ovpn_mux	om;
-	pid_t		pid;		/* 0: wait for the socket instead */
-	bool		stopping;
+	struct ovpn_mux		om;
+	struct ovpn_probe	probe;
+	pid_t			pid;	/* 0: wait for the socket instead */
+	bool			told;	/* the daemon knows it closes */
+	bool			stopping;
 };
+
+/*
+ * Tells a running peering-bgpd that the tunnel of mux closes (what:
+ * "closing") or stays after all ("open"). Closing, the daemon ends the
+ * mux's sessions with a Cease while the tunnel still carries it; else the
+ * mux would keep the session, and its upstreams our prefixes, until its
+ * hold timer ran out. No daemon, nothing to tell. Returns whether told.
+ */
+static bool
+down_tell_daemon(const char *mux, const char *what)
+{
+	char *argv[] = { (char *)"tunnel", (char *)mux, (char *)what };
+	struct client_paths p;
+
+	if (client_paths_get(&p) == -1 || !control_is_live(p.control))
+		return false;
+	return control_request(p.control, 3, argv) == 0;
+}
 
 /* Asks the openvpn of j to stop: 0, or -1 with the error printed. */
 static int
@@ -86,6 +110,8 @@ down_wait(struct down_job *jobs, unsigned n)
 	}
 	for (i = 0; i < n; i++)
 		if (jobs[i].stopping) {
+			if (jobs[i].told)
+				down_tell_daemon(jobs[i].om.mux->name, "open");
 			fprintf(stderr, "error: %s: openvpn (pid %ld) did not "
 			    "exit in %d s\n", jobs[i].om.mux->name,
 			    (long)jobs[i].pid, DOWN_WAIT_MS / 1000);
@@ -98,17 +124,17 @@ down_wait(struct down_job *jobs, unsigned n)
 static int
 down_one(struct down_job *j, bool named)
 {
-	struct ovpn_probe p;
-
-	ovpn_probe(&j->om, &p);
-	if (!ovpn_probe_running(&p)) {
+	if (!ovpn_probe_running(&j->probe)) {
 		ovpn_clean_stale(&j->om);
 		if (named)
 			printf("note: %s is already down\n", j->om.mux->name);
 		return 0;
 	}
-	if (down_signal(j, &p) == -1)
+	if (down_signal(j, &j->probe) == -1) {
+		if (j->told)
+			down_tell_daemon(j->om.mux->name, "open");
 		return -1;
+	}
 	j->stopping = true;
 	return 1;
 }
@@ -118,7 +144,7 @@ down_run(const struct ovpn_ctx *ctx, const char *target,
     struct down_job *jobs)
 {
 	const struct mux *m = NULL;
-	unsigned i, n = 0, stopping = 0;
+	unsigned i, n = 0, stopping = 0, told = 0;
 	int failed = 0, rc;
 
 	if (strcmp(target, "all") != 0 &&
@@ -127,16 +153,26 @@ down_run(const struct ovpn_ctx *ctx, const char *target,
 		return 1;
 	}
 	for (i = 0; i < ctx->muxes.n; i++) {
+		struct down_job *j = &jobs[n];
+
 		if (m != NULL && &ctx->muxes.mux[i] != m)
 			continue;
-		if (ovpn_mux_load(&ctx->muxes.mux[i], &jobs[n].om) == -1) {
+		if (ovpn_mux_load(&ctx->muxes.mux[i], &j->om) == -1) {
 			failed++;
 			continue;
 		}
-		if ((rc = down_one(&jobs[n], m != NULL)) == -1)
+		ovpn_probe(&j->om, &j->probe);
+		if (ovpn_probe_up(&j->probe))
+			told += j->told = down_tell_daemon(j->om.mux->name,
+			    "closing");
+		n++;
+	}
+	if (told > 0)
+		sleep_ms(DOWN_CEASE_MS);
+	for (i = 0; i < n; i++) {
+		if ((rc = down_one(&jobs[i], m != NULL)) == -1)
 			failed++;
 		stopping += rc == 1;
-		n++;
 	}
 	if (m == NULL && stopping == 0 && failed == 0)
 		printf("note: every mux is already down\n");

@@ -308,6 +308,29 @@ session_bring_up(struct bgpd *d, struct session *s)
 		    s->conf.af, s->info, sizeof(s->info));
 }
 
+int
+bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		struct session *s = d->sessions[i];
+		char why[96];
+
+		if (strcmp(s->conf.name, mux) != 0 || s->conf.ifname[0] == '\0')
+			continue;
+		n++;
+		if (closing && s->link_up) {
+			/* Said now, while the tunnel can still carry it. */
+			snprintf(why, sizeof(why), "waiting for %s: tunnel "
+			    "closing", s->conf.ifname);
+			session_link_event(s, false, why);
+		} else if (!closing && !s->link_up)
+			session_bring_up(d, s);
+	}
+	return n;
+}
+
 #define STALE_SWEEP_TIMEOUT	120.	/* seconds: convergence or not */
 
 void

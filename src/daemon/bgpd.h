@@ -86,6 +86,15 @@ void	bgpd_shutdown(struct bgpd *d, const char *why);
 /* Called as sessions finish their initial table: sweeps the kernel's
  * stale routes once all have. */
 void	bgpd_check_converged(struct bgpd *d);
+/*
+ * `peering openvpn down` tells the daemon before it closes a mux's tunnel
+ * (closing): the mux's sessions stop at once with a Cease the mux still
+ * receives, instead of the mux holding the session (and the upstreams our
+ * routes) until its hold timer runs out. They wait in Idle for the tunnel
+ * to return; `open` brings them back if the tunnel stayed. Returns the
+ * number of sessions of that mux.
+ */
+int	bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing);
 
 /* The control socket's command dispatcher (control_cmds.c). */
 void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply);

@@ -252,6 +252,21 @@ clear_announcements(struct bgpd *d, int argc, char **argv,
 	}
 }
 
+static void
+tunnel(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	bool closing = argc == 2 && strcmp(argv[1], "closing") == 0;
+
+	if (argc != 2 || (!closing && strcmp(argv[1], "open") != 0)) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX
+		    "tunnel MUX closing|open\n");
+		return;
+	}
+	/* A mux the daemon does not know has no session to tell: quiet, as
+	 * `peering openvpn down` asks whatever the daemon's mux list. */
+	bgpd_tunnel_event(d, argv[0], closing);
+}
+
 static void help(struct bgpd *, int, char **, struct strbuf *);
 
 static const struct control_cmd commands[] = {
@@ -276,6 +291,9 @@ static const struct control_cmd commands[] = {
 	{ { "import", NULL, NULL }, cmd_import,
 	    "import NAME all|none|prefix-list PREFIX...: the import policy of "
 	    "a mux or neighbor, until the next reload" },
+	{ { "tunnel", NULL, NULL }, tunnel,
+	    "tunnel MUX closing|open: stop a mux's sessions before its tunnel "
+	    "closes (peering openvpn down), or start them again" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
 	{ { "help", NULL, NULL }, help, "help: this list" },
