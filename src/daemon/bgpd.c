@@ -137,8 +137,16 @@ static int
 config_read(const struct bgpd_paths *paths, uint32_t keep_id,
     struct config *c, struct mux_table *t, char *err, size_t errlen)
 {
-	if (config_load(paths->config, c, err, errlen) == -1 ||
-	    muxes_load(paths, t, err, errlen) == -1 ||
+	if (paths->config_optional && access(paths->config, F_OK) == -1 &&
+	    errno == ENOENT) {
+		/* The shipped file only spells out the defaults. */
+		log_info("%s: none; using the defaults (docs/config.md)",
+		    paths->config);
+		config_init(c);
+		snprintf(c->file, sizeof(c->file), "%s", paths->config);
+	} else if (config_load(paths->config, c, err, errlen) == -1)
+		return -1;
+	if (muxes_load(paths, t, err, errlen) == -1 ||
 	    config_check_muxes(c, t, err, errlen) == -1)
 		return -1;
 	if (c->router_id == 0)

@@ -23,6 +23,8 @@
 struct bgpd_paths {
 	const char	*client_dir;	/* where configs/ and var/ are */
 	const char	*config;
+	bool		 config_optional;	/* the default path: absent
+						 * means the defaults */
 	const char	*control;	/* the control socket */
 	const char	*pidfile;
 	const char	*logfile;

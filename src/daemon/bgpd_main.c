@@ -172,6 +172,7 @@ main(int argc, char **argv)
 	paths.client_dir = o.dir;
 	paths.config = o.config ? o.config :
 	    path_in(o.dir, "configs/peering-bgpd.conf");
+	paths.config_optional = o.config == NULL;
 	paths.control = o.control ? o.control :
 	    path_in(o.dir, "var/peering-bgpd.sock");
 	paths.pidfile = o.pidfile ? o.pidfile :
