@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "../src/announce/ann_json.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -131,16 +132,13 @@ check_refused(const char *err)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Exactly size bytes: malloc(0) may be NULL, so ask for one more
-	 * only then. */
-	char *buf = malloc(size > 0 ? size : 1), err[8192];
+	char *buf = fuzz_input_copy(data, size), err[8192];
 	struct ann_request *r = (struct ann_request *)1;
 	struct ann_policy pol;
 	size_t n = 1;
 
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, data, size);
 	init_policy(&pol);
 	/* The length picks the origin policy, so both are explored. */
 	pol.any_origin = size & 1;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "../src/announce/ann_store.h"
 
 #define CHECK(c) do {							\
@@ -118,14 +119,11 @@ check_round_trip(const struct ann_store *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Exactly size bytes: malloc(0) may be NULL, so ask for one more
-	 * only then. */
-	char *buf = malloc(size > 0 ? size : 1), err[256];
+	char *buf = fuzz_input_copy(data, size), err[256];
 	struct ann_store s;
 
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, data, size);
 	ann_store_init(&s, NULL);
 	err[0] = '\0';
 	if (ann_store_parse(&s, buf, size, err, sizeof(err)) == 0) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "../src/daemon/config.h"
 #include "../src/vpn/mux.h"
 #include "../src/vpn/ovpn_conf.h"
@@ -155,13 +156,10 @@ fuzz_ovpn_conf(const char *buf, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Exactly size bytes: malloc(0) may be NULL, so ask for one more
-	 * only then. */
-	char *buf = malloc(size > 0 ? size : 1);
+	char *buf = fuzz_input_copy(data, size);
 
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, data, size);
 	fuzz_config(buf, size);
 	fuzz_dev(buf, size);
 	fuzz_ovpn_conf(buf, size);

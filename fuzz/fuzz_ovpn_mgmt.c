@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "../src/vpn/ovpn_mgmt.h"
 
 #define CHECK(c) do {							\
@@ -135,13 +136,10 @@ fuzz_sequence(const char *buf, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* Exactly size bytes: malloc(0) may be NULL, so ask for one more
-	 * only then. */
-	char *buf = malloc(size > 0 ? size : 1);
+	char *buf = fuzz_input_copy(data, size);
 
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, data, size);
 	fuzz_lines(buf, size);
 	fuzz_state(buf, size);
 	fuzz_results(buf, size);

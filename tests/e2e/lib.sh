@@ -173,7 +173,7 @@ client_pids() {
 
 E2E_CLEANED=0
 iop_cleanup() {
-	local pid ns left
+	local pid ns
 	[ "$E2E_CLEANED" -eq 0 ] || return 0
 	E2E_CLEANED=1
 	IOP_CLEANED=1
@@ -190,16 +190,7 @@ iop_cleanup() {
 		stop_pid "$pid" 5
 	done
 	for ns in "${E2E_NAMESPACES[@]}"; do
-		ns_exists "$ns" || continue
-		# Only this run's processes can be in its namespaces.
-		left=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
-		if [ -n "$left" ]; then
-			echo "$IOP_NAME: processes left in $ns: $left" >&2
-			for pid in $left; do
-				stop_pid "$pid" 2
-			done
-		fi
-		ip netns del "$ns" 2>/dev/null
+		netns_remove "$ns"
 	done
 	if [ -n "${TMP:-}" ] && [ -d "$TMP" ]; then
 		if [ -n "${IOP_KEEP:-}${E2E_KEEP:-}" ]; then

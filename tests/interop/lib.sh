@@ -119,27 +119,34 @@ iop_init() {
 	iop_log "namespaces $NS_PEER (peer) and $NS_OURS (ours), files in $TMP"
 }
 
+# netns_remove NS: deletes one of this test's namespaces, if it exists,
+# after stopping what still runs in it. Only this test's processes can be
+# there (a peer's child that outlived its parent, say); none should be.
+netns_remove() {
+	local ns=$1 left pid
+	[ -n "$ns" ] || return 0
+	ip netns list | awk '{ print $1 }' | grep -qx "$ns" || return 0
+	left=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
+	if [ -n "$left" ]; then
+		echo "$IOP_NAME: processes left in $ns: $left" >&2
+		for pid in $left; do
+			stop_pid "$pid" 2
+		done
+	fi
+	ip netns del "$ns" 2>/dev/null
+	return 0
+}
+
 IOP_CLEANED=0
 iop_cleanup() {
-	local pid ns left
+	local pid ns
 	[ "$IOP_CLEANED" -eq 0 ] || return 0
 	IOP_CLEANED=1
 	for pid in "${IOP_PIDS[@]}"; do
 		stop_pid "$pid" 5
 	done
 	for ns in "${NS_PEER:-}" "${NS_OURS:-}"; do
-		[ -n "$ns" ] || continue
-		ip netns list | grep -qw "^$ns" || continue
-		# Only this test's processes can be in its namespaces (a peer's
-		# child that outlived its parent, say); none should be.
-		left=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
-		if [ -n "$left" ]; then
-			echo "$IOP_NAME: processes left in $ns: $left" >&2
-			for pid in $left; do
-				stop_pid "$pid" 2
-			done
-		fi
-		ip netns del "$ns" 2>/dev/null
+		netns_remove "$ns"
 	done
 	# The veth pair is made inside the namespaces; should one have been
 	# left in this namespace, remove it too.
