@@ -7,14 +7,18 @@
  * on every run, with the length mix of today's default-free table and one
  * of four next hops each. Phases, each timed until every change is
  * acknowledged:
- *   install   1M kroute_set() into an empty table
+ *   install   1M kroute_changed() on a tree of 1M prefixes (made before
+ *             the clock starts), into an empty table
  *   reopen    kroute_close() and kroute_open() on the full table (the
  *             restart: the table is dumped, every route is stale)
- *   replace   1M kroute_set() with another next hop, confirming them all
- *   delete    1M kroute_delete()
+ *   replace   1M kroute_changed() for another next hop, confirming them
+ *   delete    1M prefixes leaving the tree, kroute_changed() for each
  * `--floor` instead writes the same 1M routes with a minimal raw netlink
- * loop (hand-built RTM_NEWROUTE, 64 per sendmsg(), acks read without
- * waiting): what the kernel itself costs. Numbers only, no verdict.
+ * loop (hand-built RTM_NEWROUTE, 64 per sendmsg(), answers read without
+ * waiting): what the kernel itself costs, the cheapest way it offers
+ * (`floor`: nexthop objects, an ack per sendmsg) and PEERS.md's way
+ * (`floor-gateway`: the gateway in each route, an ack per route), each
+ * in a namespace of its own. Numbers only, no verdict.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -26,11 +30,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/if.h>
 #include <linux/netlink.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
 #include <ev.h>
@@ -195,6 +201,24 @@ setup_netns(void)
 	return ifindex;
 }
 
+static void
+link_down(const char *name)
+{
+	struct nl_sock *sk;
+	struct rtnl_link *l, *chg;
+
+	if ((sk = nl_socket_alloc()) == NULL || nl_connect(sk, NETLINK_ROUTE) ||
+	    rtnl_link_get_kernel(sk, 0, name, &l) < 0 ||
+	    (chg = rtnl_link_alloc()) == NULL)
+		errx(1, "link %s", name);
+	rtnl_link_unset_flags(chg, IFF_UP);
+	if (rtnl_link_change(sk, l, chg, 0) < 0)
+		errx(1, "link %s down", name);
+	rtnl_link_put(chg);
+	rtnl_link_put(l);
+	nl_socket_free(sk);
+}
+
 /* CPU seconds of this process so far: user, or system. */
 static double
 cpu_s(bool sys)
@@ -244,14 +268,29 @@ all_answered(struct kroute *k)
 	struct kroute_stats st;
 
 	kroute_get_stats(k, &st);
-	return st.queued == 0 && st.sent == st.acked + st.errors;
+	return st.queued == 0 && st.inflight == 0;
 }
 
 static void
+on_tick(struct ev_loop *l, ev_timer *w, int revents)
+{
+	(void)l;
+	(void)w;
+	(void)revents;
+}
+
+/* kroute reads the answers as soon as it sends: no event follows its
+ * last batch, so a tick ends each iteration to look again. */
+static void
 run_until_answered(struct kroute *k)
 {
+	ev_timer tick;
+
+	ev_timer_init(&tick, on_tick, 0.01, 0.01);
+	ev_timer_start(loop, &tick);
 	while (!all_answered(k))
 		ev_run(loop, EVRUN_ONCE);
+	ev_timer_stop(loop, &tick);
 }
 
 /* Where a phase started: wall clock, CPU, and kroute's counters. */
@@ -281,12 +320,33 @@ report(const char *phase, size_t n, const struct mark *m, struct kroute *k)
 	sent = st.sent - m->st.sent;
 	printf("bench kroute %-8s routes=%zu s=%.3f routes_per_s=%.0f "
 	    "user_s=%.3f sys_s=%.3f batches=%llu msgs_per_batch=%.1f "
-	    "errors=%llu installed=%zu stale=%zu rss_mib=%.1f\n", phase, n,
-	    secs, n / secs, cpu_s(false) - m->user, cpu_s(true) - m->sys,
-	    (unsigned long long)batches, batches ? (double)sent / batches : 0.0,
+	    "errors=%llu installed=%zu stale=%zu kroute_bytes=%zu "
+	    "rss_mib=%.1f\n", phase, n, secs, n / secs, cpu_s(false) - m->user,
+	    cpu_s(true) - m->sys, (unsigned long long)batches,
+	    batches ? (double)sent / batches : 0.0,
 	    (unsigned long long)(st.errors - m->st.errors), st.installed,
-	    st.stale, rss_mib());
+	    st.stale, st.bytes, rss_mib());
 	fflush(stdout);
+}
+
+/* The tree kroute mirrors: a node per route, its data the route. */
+static struct ptree trees[AF_IDX_COUNT];
+static unsigned nh_shift;		/* the replace phase moves them */
+static int bench_ifindex;
+
+static bool
+bench_want(void *ctx, unsigned af, const struct ptree_node *n,
+    struct kroute_want *w)
+{
+	const struct route *r = ptree_data(n);
+
+	(void)ctx;
+	(void)af;
+	if (r == NULL)
+		return false;
+	w->nexthop = nexthops[(r->nh + nh_shift) % N_NEXTHOPS];
+	w->ifindex = bench_ifindex;
+	return true;
 }
 
 static struct kroute *
@@ -295,25 +355,46 @@ open_or_die(void)
 	struct kroute *k;
 
 	if ((k = kroute_open(loop, KROUTE_TABLE_PEERING,
-	    KROUTE_PROTO_PEERING)) == NULL)
+	    KROUTE_PROTO_PEERING, trees, bench_want, NULL)) == NULL)
 		errx(1, "kroute_open");
 	return k;
+}
+
+static struct ptree_node *
+node_of(const struct route *r)
+{
+	struct ptree_node *n = ptree_get(&trees[AF_IDX_IPV4], &r->p);
+
+	if (n == NULL)
+		errx(1, "out of memory");
+	return n;
 }
 
 static void
 bench_kroute(const struct route *r, size_t n, int ifindex)
 {
+	struct ptree_node **node;
 	struct kroute *k;
 	struct mark m;
 	size_t i;
 
+	bench_ifindex = ifindex;
+	for (i = 0; i < AF_IDX_COUNT; i++)
+		ptree_init(&trees[i], (unsigned)i);
+	/* The tree first, untimed: what is timed is kroute's. */
+	if ((node = calloc(n, sizeof(*node))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < n; i++) {
+		node[i] = node_of(&r[i]);
+		ptree_set_data(&trees[AF_IDX_IPV4], node[i], (void *)&r[i]);
+	}
 	printf("bench kroute start    routes=%zu rss_mib=%.1f (the routes' "
-	    "own array included)\n", n, rss_mib());
+	    "own array and tree included)\n", n, rss_mib());
 	k = open_or_die();
 
 	mark_start(&m, k);
 	for (i = 0; i < n; i++)
-		kroute_set(k, &r[i].p, nexthops[r[i].nh], ifindex);
+		kroute_changed(k, AF_IDX_IPV4, node[i]);
 	run_until_answered(k);
 	report("install", n, &m, k);
 
@@ -324,22 +405,51 @@ bench_kroute(const struct route *r, size_t n, int ifindex)
 	report("reopen", n, &m, k);
 
 	mark_start(&m, k);
+	nh_shift = 1;
 	for (i = 0; i < n; i++)
-		kroute_set(k, &r[i].p, nexthops[(r[i].nh + 1) % N_NEXTHOPS],
-		    ifindex);
+		kroute_changed(k, AF_IDX_IPV4, node[i]);
 	kroute_sweep_stale(k);
 	run_until_answered(k);
 	report("replace", n, &m, k);
 
 	mark_start(&m, k);
-	for (i = 0; i < n; i++)
-		kroute_delete(k, &r[i].p);
+	for (i = 0; i < n; i++) {
+		ptree_set_data(&trees[AF_IDX_IPV4], node[i], NULL);
+		kroute_changed(k, AF_IDX_IPV4, node[i]);
+		ptree_release(&trees[AF_IDX_IPV4], node[i]);
+	}
 	run_until_answered(k);
 	report("delete", n, &m, k);
 	kroute_close(k);
+	free(node);
+	for (i = 0; i < AF_IDX_COUNT; i++)
+		ptree_destroy(&trees[i]);
 }
 
 /* ---- the floor: raw netlink, nothing else ---- */
+
+/*
+ * Two ways to write the routes, each timed in a fresh namespace:
+ * - floor: the cheapest the kernel offers. The four next hops are nexthop
+ *   objects (RTM_NEWNEXTHOP, made before the clock starts) and each route
+ *   names one (RTA_NH_ID): the kernel then shares one fib_info for all
+ *   the routes of a next hop instead of building one per route and
+ *   freeing it again. Only the last message of a sendmsg() asks for an
+ *   ack: the kernel answers every failing one anyway, and it has handled
+ *   the whole batch by the time sendmsg() returns.
+ * - floor-gateway: PEERS.md's loop, for comparison: RTA_GATEWAY and
+ *   RTA_OIF in every route, every message acknowledged.
+ */
+struct floor_way {
+	const char	*name;
+	bool		 nh_objects;
+	bool		 ack_each;
+};
+
+static const struct floor_way floor_ways[] = {
+	{ "floor", true, false },
+	{ "floor-gateway", false, true },
+};
 
 struct rta_u32 {
 	struct rtattr	rta;
@@ -349,37 +459,48 @@ struct rta_u32 {
 struct floor_msg {
 	struct nlmsghdr	h;
 	struct rtmsg	r;
-	struct rta_u32	table, dst, gw, oif;
+	struct rta_u32	table, dst, gw, oif;	/* gw: RTA_NH_ID instead */
 };
 
-static void
-floor_fill(struct floor_msg *m, const struct route *r, uint32_t seq,
-    int ifindex)
+/* The message for r into buf (4-byte aligned); its length. */
+static size_t
+floor_fill(uint8_t *buf, const struct floor_way *w, const struct route *r,
+    uint32_t seq, int ifindex, bool ack)
 {
-	memset(m, 0, sizeof(*m));
-	m->h.nlmsg_len = sizeof(*m);
-	m->h.nlmsg_type = RTM_NEWROUTE;
-	m->h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-	    NLM_F_REPLACE;
-	m->h.nlmsg_seq = seq;
-	m->r.rtm_family = AF_INET;
-	m->r.rtm_dst_len = r->p.len;
-	m->r.rtm_table = RT_TABLE_UNSPEC;
-	m->r.rtm_protocol = KROUTE_PROTO_PEERING;
-	m->r.rtm_scope = RT_SCOPE_UNIVERSE;
-	m->r.rtm_type = RTN_UNICAST;
-	m->r.rtm_flags = RTNH_F_ONLINK;
-	m->table.rta = (struct rtattr){ sizeof(m->table), RTA_TABLE };
-	m->table.v = KROUTE_TABLE_PEERING;
-	m->dst.rta = (struct rtattr){ sizeof(m->dst), RTA_DST };
-	memcpy(&m->dst.v, r->p.addr, 4);
-	m->gw.rta = (struct rtattr){ sizeof(m->gw), RTA_GATEWAY };
-	memcpy(&m->gw.v, nexthops[r->nh], 4);
-	m->oif.rta = (struct rtattr){ sizeof(m->oif), RTA_OIF };
-	m->oif.v = (uint32_t)ifindex;
+	struct floor_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.h.nlmsg_len = sizeof(m);
+	m.h.nlmsg_type = RTM_NEWROUTE;
+	m.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE |
+	    (ack ? NLM_F_ACK : 0);
+	m.h.nlmsg_seq = seq;
+	m.r.rtm_family = AF_INET;
+	m.r.rtm_dst_len = r->p.len;
+	m.r.rtm_table = RT_TABLE_UNSPEC;
+	m.r.rtm_protocol = KROUTE_PROTO_PEERING;
+	m.r.rtm_scope = RT_SCOPE_UNIVERSE;
+	m.r.rtm_type = RTN_UNICAST;
+	m.table.rta = (struct rtattr){ sizeof(m.table), RTA_TABLE };
+	m.table.v = KROUTE_TABLE_PEERING;
+	m.dst.rta = (struct rtattr){ sizeof(m.dst), RTA_DST };
+	memcpy(&m.dst.v, r->p.addr, 4);
+	if (w->nh_objects) {
+		m.gw.rta = (struct rtattr){ sizeof(m.gw), RTA_NH_ID };
+		m.gw.v = 1u + r->nh;
+		m.h.nlmsg_len -= sizeof(m.oif);
+	} else {
+		m.r.rtm_flags = RTNH_F_ONLINK;
+		m.gw.rta = (struct rtattr){ sizeof(m.gw), RTA_GATEWAY };
+		memcpy(&m.gw.v, nexthops[r->nh], 4);
+		m.oif.rta = (struct rtattr){ sizeof(m.oif), RTA_OIF };
+		m.oif.v = (uint32_t)ifindex;
+	}
+	memcpy(buf, &m, m.h.nlmsg_len);
+	return m.h.nlmsg_len;
 }
 
-/* Every ack already queued; the number read, errors counted. */
+/* Every answer already queued; the number read, errors counted. */
 static size_t
 floor_read(int fd, size_t *errors)
 {
@@ -405,14 +526,51 @@ floor_read(int fd, size_t *errors)
 	return n;
 }
 
+/* The four next hops as nexthop objects 1..4, onlink on kb0. */
 static void
-bench_floor(const struct route *r, size_t n, int ifindex)
+floor_nexthops(int fd, int ifindex)
 {
-	struct floor_msg m[FLOOR_BATCH];
+	struct {
+		struct nlmsghdr	h;
+		struct nhmsg	nh;
+		struct rta_u32	id, gw, oif;
+	} m;
+	size_t errors = 0;
+	uint32_t i;
+
+	for (i = 0; i < N_NEXTHOPS; i++) {
+		memset(&m, 0, sizeof(m));
+		m.h.nlmsg_len = sizeof(m);
+		m.h.nlmsg_type = RTM_NEWNEXTHOP;
+		m.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE;
+		m.h.nlmsg_seq = i + 1;
+		m.nh.nh_family = AF_INET;
+		m.nh.nh_protocol = KROUTE_PROTO_PEERING;
+		m.nh.nh_flags = RTNH_F_ONLINK;
+		m.id.rta = (struct rtattr){ sizeof(m.id), NHA_ID };
+		m.id.v = i + 1;
+		m.gw.rta = (struct rtattr){ sizeof(m.gw), NHA_GATEWAY };
+		memcpy(&m.gw.v, nexthops[i], 4);
+		m.oif.rta = (struct rtattr){ sizeof(m.oif), NHA_OIF };
+		m.oif.v = (uint32_t)ifindex;
+		if (send(fd, &m, sizeof(m), 0) == -1)
+			err(1, "send");
+	}
+	for (i = 0; i < N_NEXTHOPS;)
+		i += (uint32_t)floor_read(fd, &errors);
+	if (errors > 0)
+		errx(1, "nexthop objects: %zu errors", errors);
+}
+
+static void
+bench_floor(const struct floor_way *w, const struct route *r, size_t n,
+    int ifindex)
+{
+	uint8_t buf[FLOOR_BATCH * sizeof(struct floor_msg)];
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	size_t i, j, acks = 0, errors = 0, batches = 0;
+	size_t i, j, off, acks = 0, want = 0, errors = 0, batches = 0;
 	int fd, size = 4 << 20;
-	double t, user = cpu_s(false), sys = cpu_s(true);
+	double t, user, sys;
 
 	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 	    NETLINK_ROUTE)) == -1 ||
@@ -421,23 +579,57 @@ bench_floor(const struct route *r, size_t n, int ifindex)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
 	    sizeof(size)) == -1)
 		err(1, "SO_RCVBUFFORCE");
+	if (w->nh_objects)
+		floor_nexthops(fd, ifindex);
+	user = cpu_s(false);
+	sys = cpu_s(true);
 	t = now_s();
 	for (i = 0; i < n; i += FLOOR_BATCH) {
-		for (j = 0; j < FLOOR_BATCH && i + j < n; j++)
-			floor_fill(&m[j], &r[i + j], (uint32_t)(i + j + 1),
-			    ifindex);
-		if (send(fd, m, j * sizeof(m[0]), 0) == -1)
+		for (j = 0, off = 0; j < FLOOR_BATCH && i + j < n; j++)
+			off += floor_fill(buf + off, w, &r[i + j],
+			    (uint32_t)(i + j + 1), ifindex, w->ack_each ||
+			    j + 1 == FLOOR_BATCH || i + j + 1 == n);
+		if (send(fd, buf, off, 0) == -1)
 			err(1, "send");
 		batches++;
+		want += w->ack_each ? j : 1;
 		acks += floor_read(fd, &errors);
 	}
-	while (acks < n)
+	/* Without an ack each, a failing message adds an answer. */
+	while (acks < want + (w->ack_each ? 0 : errors))
 		acks += floor_read(fd, &errors);
 	t = now_s() - t;
-	printf("bench S1 floor kernel_s=%.3f routes=%zu routes_per_s=%.0f "
-	    "user_s=%.3f sys_s=%.3f batches=%zu errors=%zu\n", t, n, n / t,
-	    cpu_s(false) - user, cpu_s(true) - sys, batches, errors);
+	printf("bench S1 %s kernel_s=%.3f routes=%zu routes_per_s=%.0f "
+	    "user_s=%.3f sys_s=%.3f batches=%zu errors=%zu (%s)\n", w->name,
+	    t, n, n / t, cpu_s(false) - user, cpu_s(true) - sys, batches,
+	    errors, w->nh_objects ? "nexthop objects, an ack per sendmsg" :
+	    "gateway in each route, an ack per route");
+	fflush(stdout);
 	close(fd);
+	/* The routes go now, with their link, not in the kernel's cleanup
+	 * of the namespace while the next way is timed. */
+	link_down("kb0");
+}
+
+/* Each way in a child of its own, in a namespace of its own. */
+static void
+floors(const struct route *r, size_t n)
+{
+	size_t i;
+	pid_t pid;
+	int status;
+
+	for (i = 0; i < sizeof(floor_ways) / sizeof(floor_ways[0]); i++) {
+		if ((pid = fork()) == -1)
+			err(1, "fork");
+		if (pid == 0) {
+			bench_floor(&floor_ways[i], r, n, setup_netns());
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			errx(1, "%s: failed", floor_ways[i].name);
+	}
 }
 
 int
@@ -457,11 +649,11 @@ main(int argc, char **argv)
 			errx(2, "usage: bench_kroute [--floor] [--routes N]");
 	}
 	log_open(NULL, LOG_LEVEL_WARN);
-	ifindex = setup_netns();
 	r = make_routes(n);
 	if (floor_mode)
-		bench_floor(r, n, ifindex);
+		floors(r, n);
 	else {
+		ifindex = setup_netns();
 		loop = ev_loop_new(EVFLAG_AUTO);
 		bench_kroute(r, n, ifindex);
 		ev_loop_destroy(loop);

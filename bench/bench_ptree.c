@@ -130,13 +130,13 @@ run_insert(struct ptree *t, const struct prefix *pfx, struct run *r)
 	for (i = 0; i < N_PREFIXES; i++) {
 		if ((n = ptree_get(t, &pfx[i])) == NULL)
 			errx(1, "ptree_get: out of memory");
-		if (n->data == NULL)
-			n->data = (void *)&pfx[i];
+		if (ptree_data(n) == NULL)
+			ptree_set_data(t, n, (void *)&pfx[i]);
 	}
 	r->ns[INSERT] = (now() - t0) * 1e9 / N_PREFIXES;
 	r->prefixes = t->n_data;
 	r->nodes = t->n_nodes;
-	r->bytes = slab_bytes(&t->nodes);
+	r->bytes = ptree_bytes(t);
 }
 
 static void
@@ -170,7 +170,7 @@ run_delete(struct ptree *t, const struct prefix *pfx, struct run *r)
 	for (i = 0; i < N_PREFIXES; i++) {
 		if ((n = ptree_find(t, &pfx[i])) == NULL)
 			continue;	/* a duplicate, already gone */
-		n->data = NULL;
+		ptree_set_data(t, n, NULL);
 		ptree_release(t, n);
 	}
 	r->ns[DELETE] = (now() - t0) * 1e9 / N_PREFIXES;

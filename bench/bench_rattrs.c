@@ -13,7 +13,6 @@
  */
 #include <err.h>
 #include <stddef.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,18 +337,12 @@ max_chain(const struct rattrs_table *t)
 	return max;
 }
 
-/* What malloc really holds for the sets (glibc: usable size plus its
- * 8-byte chunk header). */
+/* What the table holds from the system for the sets: slabs and the
+ * larger ones (buckets apart). */
 static size_t
-malloc_bytes(const struct rattrs_table *t)
+held_bytes(const struct rattrs_table *t)
 {
-	struct rattrs *ra;
-	size_t i, sum = 0;
-
-	for (i = 0; i < t->n_buckets; i++)
-		for (ra = t->buckets[i]; ra != NULL; ra = ra->hnext)
-			sum += malloc_usable_size(ra) + 8;
-	return sum;
+	return rattrs_table_bytes(t) - t->n_buckets * sizeof(*t->buckets);
 }
 
 struct result {
@@ -379,9 +372,9 @@ run(struct result *r, bool report)
 		printf("bytes_per_set %.1f\n", (double)t.bytes /
 		    (double)t.count);
 		printf("bytes_per_route %.1f\n", (double)t.bytes / N_ROUTES);
-		printf("set_malloc_bytes %zu\n", malloc_bytes(&t));
-		printf("malloc_bytes_per_route %.1f\n",
-		    (double)malloc_bytes(&t) / N_ROUTES);
+		printf("set_held_bytes %zu\n", held_bytes(&t));
+		printf("held_bytes_per_route %.1f\n",
+		    (double)held_bytes(&t) / N_ROUTES);
 		printf("bucket_bytes %zu\n", t.n_buckets * sizeof(*t.buckets));
 		printf("bucket_bytes_per_route %.1f\n", (double)(t.n_buckets *
 		    sizeof(*t.buckets)) / N_ROUTES);

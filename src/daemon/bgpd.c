@@ -380,8 +380,7 @@ bgpd_start(struct bgpd *d, char *err, size_t errlen)
 {
 	if (exports_open(d, err, errlen) == -1)
 		return -1;
-	d->kroute = kroute_open(d->loop, KROUTE_TABLE_PEERING,
-	    KROUTE_PROTO_PEERING);
+	d->kroute = routes_kernel_open(d);
 	if (d->kroute == NULL)
 		log_warn("cannot write kernel table %u: routes are kept in "
 		    "the RIB only", KROUTE_TABLE_PEERING);
@@ -542,7 +541,7 @@ kroute_drain(struct bgpd *d)
 	ev_timer_init(&tick, drain_tick_cb, 0.05, 0.);
 	for (;;) {
 		kroute_get_stats(d->kroute, &st);
-		if ((st.queued == 0 && st.sent <= st.acked + st.errors) ||
+		if ((st.queued == 0 && st.inflight == 0) ||
 		    ev_now(d->loop) > end)
 			break;
 		ev_timer_start(d->loop, &tick);

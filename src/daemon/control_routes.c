@@ -53,7 +53,7 @@ path_text(struct show_route *sr, const struct prefix *p,
 		aspath = attr_text(bgp_format_aspath, a.as_path);
 	strbuf_printf(sr->reply, "%-20s via %s on %s [%s path %u]%s%s (%u) "
 	    "[%s%s%s]\n", prefix_format(p, pfx, sizeof(pfx)),
-	    addr_format(ra->af, ra->nexthop, nh, sizeof(nh)),
+	    addr_format(ra->af, rattrs_nexthop(ra), nh, sizeof(nh)),
 	    peer->ifname[0] ? peer->ifname : "-", peer->name, path->path_id,
 	    best ? " *" : "", path->flags & RIB_PATH_STALE ? " stale" : "",
 	    ra->local_pref, aspath && *aspath ? "AS" : "", aspath ? aspath : "",
@@ -110,10 +110,11 @@ path_json(struct show_route *sr, const struct rib_path *path, bool best)
 	cJSON_AddBoolToObject(o, "best", best);
 	cJSON_AddBoolToObject(o, "stale", path->flags & RIB_PATH_STALE);
 	cJSON_AddStringToObject(o, "next_hop", addr_format(ra->af,
-	    ra->nexthop, nh, sizeof(nh)));
-	if (ra->flags & RATTRS_HAS_NEXTHOP_LL)
+	    rattrs_nexthop(ra), nh, sizeof(nh)));
+	if (rattrs_nexthop_ll(ra) != NULL)
 		cJSON_AddStringToObject(o, "next_hop_link_local",
-		    addr_format(AF_IDX_IPV6, ra->nexthop_ll, nh, sizeof(nh)));
+		    addr_format(AF_IDX_IPV6, rattrs_nexthop_ll(ra), nh,
+		    sizeof(nh)));
 	if (rattrs_decode(ra, &a) == 0)
 		cJSON_AddItemToObject(o, "attributes",
 		    decode_json_attrs(&a, &opts));
@@ -124,7 +125,8 @@ static int
 show_node(void *ctx, const struct ptree_node *n)
 {
 	struct show_route *sr = ctx;
-	const struct rib_path *best = n->data, *p;
+	size_t count, i;
+	const struct rib_path *v = rib_node_paths(n, &count);
 	struct prefix pfx;
 	char text[PREFIX_STRLEN];
 	cJSON *r, *paths;
@@ -136,16 +138,16 @@ show_node(void *ctx, const struct ptree_node *n)
 	sr->shown++;
 	ptree_prefix(sr->tree, n, &pfx);
 	if (sr->routes == NULL) {
-		for (p = best; p != NULL; p = p->next)
-			path_text(sr, &pfx, p, p == best);
+		for (i = 0; i < count; i++)
+			path_text(sr, &pfx, &v[i], i == 0);
 		return 0;
 	}
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "prefix", prefix_format(&pfx, text,
 	    sizeof(text)));
 	paths = cJSON_AddArrayToObject(r, "paths");
-	for (p = best; p != NULL; p = p->next)
-		cJSON_AddItemToArray(paths, path_json(sr, p, p == best));
+	for (i = 0; i < count; i++)
+		cJSON_AddItemToArray(paths, path_json(sr, &v[i], i == 0));
 	cJSON_AddItemToArray(sr->routes, r);
 	return 0;
 }
@@ -232,12 +234,16 @@ cmd_show_route(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 void
 cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
+	struct kroute_stats ks;
 	struct rib_mem m;
 	size_t total;
 
 	rib_memory(d->rib, &m);
+	memset(&ks, 0, sizeof(ks));
+	if (d->kroute != NULL)
+		kroute_get_stats(d->kroute, &ks);
 	total = m.node_bytes[0] + m.node_bytes[1] + m.path_bytes +
-	    m.attr_bytes + m.attr_hash_bytes;
+	    m.attr_bytes + m.attr_hash_bytes + ks.bytes;
 	if (argc == 1 && strcmp(argv[0], "json") == 0) {
 		strbuf_printf(reply, "{\"prefixes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
 		    "\"tree_nodes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
@@ -245,11 +251,14 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		    "\"paths\":%zu,\"path_bytes\":%zu,\"attribute_sets\":%zu,"
 		    "\"attribute_bytes\":%zu,\"attribute_hash_bytes\":%zu,"
 		    "\"attribute_lookups\":%llu,\"attribute_hits\":%llu,"
+		    "\"kernel_routes\":%zu,\"kernel_queued\":%zu,"
+		    "\"kernel_bytes\":%zu,"
 		    "\"total_bytes\":%zu}\n", m.prefixes[0], m.prefixes[1],
 		    m.nodes[0], m.nodes[1], m.node_bytes[0], m.node_bytes[1],
 		    m.paths, m.path_bytes, m.attr_sets, m.attr_bytes,
 		    m.attr_hash_bytes, (unsigned long long)m.attr_lookups,
-		    (unsigned long long)m.attr_hits, total);
+		    (unsigned long long)m.attr_hits, ks.installed, ks.queued,
+		    ks.bytes, total);
 		return;
 	}
 	if (argc != 0) {
@@ -271,6 +280,8 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	    m.attr_sets, m.attr_bytes);
 	strbuf_printf(reply, "%-22s %12s %14zu\n", "attribute hash", "",
 	    m.attr_hash_bytes);
+	strbuf_printf(reply, "%-22s %12zu %14zu\n", "kernel table routes",
+	    ks.installed, ks.bytes);
 	strbuf_printf(reply, "%-22s %12s %14zu\n", "total", "", total);
 	if (m.paths > 0)
 		strbuf_printf(reply, "%.1f paths per attribute set, %.1f bytes "

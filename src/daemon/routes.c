@@ -197,26 +197,45 @@ routes_import_changed(struct bgpd *d, struct session *s, bool *refreshed)
 	return gone;
 }
 
-/* The kernel route for a new best path: via its next hop on the peer's
- * interface. Sessions without an interface install nothing. */
+/* A new best path (or none): the kernel sync asks what it is when it
+ * sends (kernel_want). */
 static void
-best_cb(void *ctx, const struct prefix *p, const struct rib_path *best)
+best_cb(void *ctx, const struct prefix *p, struct ptree_node *n,
+    const struct rib_path *best)
 {
 	struct bgpd *d = ctx;
+
+	(void)best;
+	if (d->kroute != NULL)
+		kroute_changed(d->kroute, p->af, n);
+}
+
+/* The kernel route of a prefix: its best path's next hop on the peer's
+ * interface, onlink. Sessions without an interface install nothing, nor
+ * does a next hop of the other family. */
+static bool
+kernel_want(void *ctx, unsigned af, const struct ptree_node *n,
+    struct kroute_want *w)
+{
+	struct bgpd *d = ctx;
+	const struct rib_path *best = ptree_data(n);
 	const struct rib_peer *peer;
 
-	if (d->kroute == NULL)
-		return;
-	if (best == NULL) {
-		kroute_delete(d->kroute, p);
-		return;
-	}
+	if (best == NULL || best->attrs->af != af)
+		return false;
 	peer = &d->rib->peers[best->peer];
-	if (peer->ifindex <= 0) {
-		kroute_delete(d->kroute, p);
-		return;
-	}
-	kroute_set(d->kroute, p, best->attrs->nexthop, peer->ifindex);
+	if (peer->ifindex <= 0)
+		return false;
+	w->nexthop = rattrs_nexthop(best->attrs);
+	w->ifindex = peer->ifindex;
+	return true;
+}
+
+struct kroute *
+routes_kernel_open(struct bgpd *d)
+{
+	return kroute_open(d->loop, KROUTE_TABLE_PEERING,
+	    KROUTE_PROTO_PEERING, d->rib->tree, kernel_want, d);
 }
 
 int

@@ -13,9 +13,12 @@ struct bgpd;
 
 extern const struct session_hooks routes_hooks_template;
 
-/* The RIB and the kernel sync of the daemon; -1 with err on failure. */
+/* The RIB of the daemon; -1 with err on failure. */
 int	routes_open(struct bgpd *d, char *err, size_t errlen);
 void	routes_close(struct bgpd *d);
+/* The kernel sync of the RIB's best routes into table 20000 (NULL on
+ * failure); closed before the RIB. */
+struct kroute *routes_kernel_open(struct bgpd *d);
 /* A session's slot in the RIB; -1 when none is left. */
 int	routes_session_add(struct bgpd *d, struct session *s);
 void	routes_session_remove(struct bgpd *d, struct session *s);

@@ -1,26 +1,32 @@
 /*
- * kroute: our best routes in a kernel table, through netlink.
+ * kroute: the RIB's best routes in a kernel table, through netlink.
  *
- * Three pieces of state:
- * - nodes: per family, an open-addressing hash set of the prefixes that
- *   are ours in the table or on their way there: the key, flags and a
- *   count of messages in flight; 8 bytes a slot for IPv4. It answers
- *   `installed` and `stale`, the sweep and the flush, without asking the
- *   kernel.
- * - the queue: a FIFO of changes not yet sent, with an index by prefix so
- *   that a later change to a queued prefix overwrites the queued one (only
- *   the last is sent), and a short list of failed changes waiting for
- *   their retry.
- * - the window: changes sent and not yet acknowledged, in a ring indexed
- *   by sequence number. The kernel answers a whole batch while sendmsg()
- *   runs, and an ack that does not fit the receive buffer is lost
- *   (ENOBUFS), so the window is what that buffer holds.
+ * State:
+ * - per prefix, the fib byte of its tree node: the kernel has its route
+ *   (INSTALLED), it waits to be sent (QUEUED), for its answer (INFLIGHT)
+ *   or for a retry (RETRY), it is a previous run's (STALE), and how many
+ *   attempts failed. A node with any of it stays in the tree (ptree.h):
+ *   a route the RIB no longer has is still there to be deleted.
+ * - the queue: the nodes to send, in blocks of pointers mapped and
+ *   unmapped as it grows and empties (a full table: 8 MB for a moment).
+ * - the next hops: one per (family, gateway, interface), with the id of
+ *   its kernel nexthop object. Routes name it (RTA_NH_ID), so the kernel
+ *   keeps one fib_info for all of them instead of building and freeing
+ *   one per route: half the kernel's cost (bench/README.md).
+ * - the ring: the messages sent, by sequence number, until answered.
  *
- * libnl builds every route message; many are copied into one buffer and
- * sent with one sendmsg(). The flush runs from an ev_prepare watcher, once
- * per loop iteration, after every callback of the iteration had its say.
- * Acks are read from an ev_io watcher; they are queued by the time
- * sendmsg() returns, so the socket's readiness clocks the next batch.
+ * Sending: a batch is built straight into one buffer (header, rtmsg,
+ * attributes: nothing allocated per route) and sent with one sendmsg().
+ * Only its last message asks for an ack: the kernel answers a failing
+ * message anyway, answers in order, and handles the whole batch inside
+ * sendmsg(), so the answers are read right after it. An answer for
+ * sequence s settles every message before s that got none: they were
+ * taken. What a prefix's route is, is asked (want) when it is sent, so a
+ * prefix changed ten times while queued is sent once, as it is then.
+ *
+ * When: a batch every loop iteration (ev_prepare) and more whenever the
+ * loop has nothing else to do (ev_idle): a busy BGP input keeps most of
+ * the time and the table still fills meanwhile.
  */
 #include "kroute.h"
 
@@ -29,91 +35,117 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
-#include <netlink/route/nexthop.h>
-#include <netlink/route/route.h>
 #include <netlink/socket.h>
 
 #include "../lib/log.h"
 
 #define KR_BATCH_MSGS	256		/* route messages per sendmsg() */
-#define KR_BATCH_BYTES	(32 * 1024)	/* and bytes: below any sndbuf */
-#define KR_MSG_MAX	256		/* more than a route message of ours */
-#define KR_FLUSH_MAX	2048		/* messages per loop iteration */
-#define KR_RING		8192		/* changes in flight, at most; 2^n */
+#define KR_MSG_MAX	128		/* more than a route message of ours */
+#define KR_BATCH_BYTES	(KR_BATCH_MSGS * KR_MSG_MAX)
+#define KR_PREPARE_MSGS	KR_BATCH_MSGS	/* every loop iteration */
+#define KR_IDLE_MSGS	8192		/* each time the loop is idle */
+#define KR_RING		8192		/* messages in flight, at most; 2^n */
 #define KR_RCVBUF	(4 << 20)	/* asked for; the kernel doubles it */
 #define KR_SNDBUF	(256 * 1024)
-#define KR_ACK_COST	1024		/* rcvbuf bytes an ack takes (832
+#define KR_ACK_COST	1024		/* rcvbuf bytes an answer takes (832
 					 * measured on 6.x: skb truesize) */
 #define KR_RECV_VLEN	64		/* datagrams per recvmmsg() */
-#define KR_RECV_SIZE	1024		/* an ack; capped, with its text */
-#define KR_READ_ROUNDS	64		/* recvmmsg() calls per wakeup */
+#define KR_RECV_SIZE	1024		/* an answer; capped, with its text */
+#define KR_READ_ROUNDS	64		/* recvmmsg() calls per drain */
 #define KR_RETRY_MAX	5		/* attempts of a failing change */
 #define KR_RETRY_FIRST	1.0		/* seconds; doubled each time */
 #define KR_SEND_AGAIN	0.05		/* seconds after sendmsg() failed */
 #define KR_LOG_BURST	20		/* error lines a second, at most */
 #define KR_DUMP_TRIES	3		/* dumps cut short by changes */
-#define KR_HASH_MIN	16
-#define KR_KEY_V4	5		/* an address and a length */
-#define KR_KEY_V6	17
-#define KR_KEY_MAX	KR_KEY_V6
-#define KR_POS_WAIT	0x80000000u	/* queue index: in the retry list */
+#define KR_QBLOCK_BYTES	(256 * 1024)	/* a block of the queue */
+#define KR_NH_ID_FIRST	(186u << 20)	/* our nexthop ids, unless taken */
+#define KR_NH_TRIES	8		/* ids tried when one is taken */
+#define KR_SEQ_NH	0x80000000u	/* nexthop messages' sequence bit */
+#define KR_SEQ_MASK	0x7fffffffu
+
+/* A node's fib byte. */
+#define KR_F_INSTALLED	0x01	/* the kernel has its route */
+#define KR_F_QUEUED	0x02
+#define KR_F_INFLIGHT	0x04
+#define KR_F_STALE	0x08	/* found at open, not confirmed since */
+#define KR_F_RETRY	0x10	/* in the retry list */
+#define KR_F_TRIES	0xe0	/* failed attempts */
+#define KR_F_TRY	0x20
 
 enum kr_op { KR_OP_NONE, KR_OP_SET, KR_OP_DEL };
+enum kr_nh_state { KR_NH_NEW, KR_NH_PENDING, KR_NH_OK, KR_NH_FAILED };
 
-/* Node flags; the byte after a node's key, never 0 in a used slot. */
-#define KR_N_USED	0x01
-#define KR_N_KERNEL	0x02	/* in the table, as acks and dumps tell */
-#define KR_N_STALE	0x04	/* found at open, not confirmed since */
-#define KR_N_SEEN	0x08	/* in the table, says the dump going on */
+_Static_assert(AF_IDX_COUNT == 2, "a family fits a pointer's low bit");
 
-struct kr_hash {
-	uint8_t		*slot;
-	size_t		 esize;		/* bytes per slot */
-	size_t		 klen;		/* key bytes, first in a slot; the
-					 * byte after is 0 in a free slot */
-	size_t		 cap;		/* slots: 0 or a power of 2 */
-	size_t		 n;
+/* A node and its family (bit 0): nodes are 8-byte aligned. */
+typedef uintptr_t kr_ref;
+
+struct kr_qblock {
+	struct kr_qblock	*next;
+	size_t			 n;
+	kr_ref			 e[];
 };
 
-struct kr_change {
-	struct prefix	p;
-	uint8_t		op;		/* enum kr_op; NONE: superseded */
-	uint8_t		tries;		/* attempts that failed */
-	uint8_t		nh[16];
+#define KR_QBLOCK_CAP	((KR_QBLOCK_BYTES - sizeof(struct kr_qblock)) / \
+			    sizeof(kr_ref))
+
+struct kr_queue {
+	struct kr_qblock	*head, *tail;
+	size_t			 head_i;	/* the next to pop in head */
+	size_t			 len;
+	size_t			 blocks;
+};
+
+struct kr_nh {
+	uint32_t	id;		/* the kernel's object, 0: none yet */
+	uint32_t	seq;		/* of the message making it */
+	uint32_t	gen;		/* the flush it was made or failed in */
 	int		ifindex;
+	uint8_t		af;
+	uint8_t		state;		/* enum kr_nh_state */
+	bool		ours;		/* id is our object, if it exists */
+	uint8_t		gw[16];
+	char		why[320];	/* FAILED: the kernel's words */
+};
+
+struct kr_nhs {
+	struct kr_nh	*v;
+	size_t		 n, cap;
+	uint32_t	*slot;		/* index + 1; 0: free */
+	size_t		 nslots;	/* 0 or a power of 2 */
+	uint32_t	 last;		/* index + 1 of the last found */
+	uint32_t	 next_id;
+	uint32_t	 seq;
 };
 
 struct kr_sent {
-	struct kr_change c;
+	kr_ref		 node;
 	uint32_t	 seq;
-	bool		 live;		/* its ack has not come */
+	uint32_t	 nh;		/* index + 1 */
+	uint8_t		 op;
+	bool		 live;		/* not answered yet */
 };
 
 struct kr_wait {
-	struct kr_change c;
+	kr_ref		 node;
 	ev_tstamp	 due;
 };
 
-struct kr_build {
-	struct rtnl_route	*set[AF_IDX_COUNT];	/* with one next hop */
-	struct rtnl_route	*del[AF_IDX_COUNT];	/* the prefix only */
-	struct rtnl_nexthop	*nh[AF_IDX_COUNT];	/* set[]'s */
-	struct nl_addr		*dst[AF_IDX_COUNT];	/* in set[], del[] */
-	struct nl_addr		*gw[AF_IDX_COUNT];	/* nh[]'s */
-	struct nl_msg		*msg;
-};
-
-struct kr_fam {
-	struct kr_hash	nodes;
-	struct kr_hash	queued;		/* prefix -> position of its change */
+/* A message of the batch being built. */
+struct kr_pending {
+	kr_ref		 node;
+	uint32_t	 nh;
+	uint8_t		 op;
 };
 
 struct kroute {
@@ -122,26 +154,35 @@ struct kroute {
 	int			 fd;
 	uint32_t		 table;
 	uint8_t			 proto;
+	bool			 nh_objects;	/* else gateway in each route */
 	bool			 swept;		/* no stale routes wanted now */
-	bool			 overrun;	/* acks lost: resync */
-	struct kr_fam		 fam[AF_IDX_COUNT];
+	bool			 flushing;	/* every route goes */
+	bool			 blocked;	/* waiting for answers */
+	bool			 overrun;	/* answers lost */
+	struct ptree		*trees;
+	kroute_want_fn		 want;
+	void			*ctx;
 
-	struct kr_change	*q;		/* ready: q[qhead..qlen) */
-	size_t			 qhead, qlen, qcap;
-	struct kr_wait		*wait;		/* failed, for a retry */
+	struct kr_queue		 q;
+	size_t			 n_queued, n_retry;
+	struct kr_wait		*wait;		/* for a retry */
 	size_t			 nwait, waitcap;
+	struct kr_nhs		 nhs;
+	uint32_t		 gen;		/* flushes so far */
 
 	struct kr_sent		*ring;		/* KR_RING, by sequence */
-	uint32_t		 seq;		/* the next to send */
+	uint32_t		 seq;		/* the next route message's */
+	uint32_t		 ack_next;	/* the oldest in flight */
 	size_t			 inflight, window, ack_cost;
 
-	struct kr_build		 build;
 	uint8_t			*batch;		/* KR_BATCH_BYTES */
-	uint8_t			*rbuf;		/* KR_RECV_VLEN acks */
+	struct kr_pending	 pend[KR_BATCH_MSGS];
+	uint8_t			*rbuf;		/* KR_RECV_VLEN answers */
 	struct mmsghdr		 mm[KR_RECV_VLEN];
 	struct iovec		 iov[KR_RECV_VLEN];
 
-	ev_prepare		 flush_w;
+	ev_prepare		 prepare_w;	/* a batch each iteration */
+	ev_idle			 idle_w;	/* more when idle */
 	ev_io			 io_w;
 	ev_timer		 retry_w;	/* the retry list is due */
 	ev_tstamp		 retry_at;
@@ -153,442 +194,150 @@ struct kroute {
 
 static const char *const op_names[] = { "none", "replace", "delete" };
 
-static int	queue_put(struct kroute *, const struct kr_change *);
-static void	resync(struct kroute *);
+static void	drain(struct kroute *);
+static void	flush_arm(struct kroute *);
 
-/* ---- hash sets keyed by a prefix ---- */
+/* ---- nodes ---- */
 
-/* murmur3's finalizer: every input bit moves every output bit. */
-static uint64_t
-mix64(uint64_t h)
+static kr_ref
+ref_make(unsigned af, struct ptree_node *n)
 {
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 33);
+	return (kr_ref)n | af;
 }
 
-/* Keys are KR_KEY_V4 or KR_KEY_V6 bytes; fixed sizes compile inline. */
-static uint64_t
-key_hash(const uint8_t *key, size_t len)
+static struct ptree_node *
+ref_node(kr_ref r)
 {
-	uint64_t a = 0, b = 0;
-
-	if (len == KR_KEY_V4) {
-		memcpy(&a, key, KR_KEY_V4);
-		return mix64(a);
-	}
-	memcpy(&a, key, 8);
-	memcpy(&b, key + 8, 8);
-	return mix64(a ^ mix64(b ^ ((uint64_t)key[16] << 56)));
+	return (struct ptree_node *)(r & ~(kr_ref)1);
 }
 
-static bool
-key_equal(const uint8_t *a, const uint8_t *b, size_t len)
+static unsigned
+ref_af(kr_ref r)
 {
-	if (len == KR_KEY_V4)
-		return memcmp(a, b, KR_KEY_V4) == 0;
-	return memcmp(a, b, KR_KEY_V6) == 0;
-}
-
-/* The address bytes, then the length: bits past it are zero. */
-static size_t
-key_make(const struct prefix *p, uint8_t *key)
-{
-	size_t n = af_addr_bytes(p->af);
-
-	memcpy(key, p->addr, n);
-	key[n] = p->len;
-	return n + 1;
-}
-
-static void
-hash_init(struct kr_hash *h, size_t klen, size_t esize)
-{
-	memset(h, 0, sizeof(*h));
-	h->klen = klen;
-	h->esize = esize;
-}
-
-static uint8_t *
-hash_at(const struct kr_hash *h, size_t i)
-{
-	return h->slot + i * h->esize;
-}
-
-static bool
-hash_used(const struct kr_hash *h, const uint8_t *s)
-{
-	return s[h->klen] != 0;
-}
-
-static size_t
-hash_home(const struct kr_hash *h, const uint8_t *key)
-{
-	return key_hash(key, h->klen) & (h->cap - 1);
-}
-
-static uint8_t *
-hash_find(const struct kr_hash *h, const uint8_t *key)
-{
-	uint8_t *s;
-	size_t i;
-
-	if (h->n == 0)
-		return NULL;
-	/* The load stays below 3/4: an empty slot ends every probe. */
-	for (i = hash_home(h, key);; i = (i + 1) & (h->cap - 1)) {
-		s = hash_at(h, i);
-		if (!hash_used(h, s))
-			return NULL;
-		if (key_equal(s, key, h->klen))
-			return s;
-	}
-}
-
-/* The free slot where key goes; the table must have one. */
-static uint8_t *
-hash_hole(const struct kr_hash *h, const uint8_t *key)
-{
-	size_t i;
-
-	for (i = hash_home(h, key); hash_used(h, hash_at(h, i));
-	    i = (i + 1) & (h->cap - 1))
-		;
-	return hash_at(h, i);
+	return (unsigned)(r & 1);
 }
 
 static int
-hash_resize(struct kr_hash *h, size_t cap)
+family_of(unsigned af)
 {
-	struct kr_hash old = *h;
-	size_t i;
+	return af == AF_IDX_IPV4 ? AF_INET : AF_INET6;
+}
 
-	if ((h->slot = calloc(cap, h->esize)) == NULL) {
-		h->slot = old.slot;
-		return -1;
+static void
+set_installed(struct kroute *k, struct ptree_node *n, bool in)
+{
+	if (in && !(n->fib & KR_F_INSTALLED)) {
+		n->fib |= KR_F_INSTALLED;
+		k->st.installed++;
+	} else if (!in && (n->fib & KR_F_INSTALLED)) {
+		n->fib &= (uint8_t)~KR_F_INSTALLED;
+		k->st.installed--;
 	}
-	h->cap = cap;
-	for (i = 0; i < old.cap; i++)
-		if (hash_used(&old, hash_at(&old, i)))
-			memcpy(hash_hole(h, hash_at(&old, i)),
-			    hash_at(&old, i), h->esize);
-	free(old.slot);
-	return 0;
-}
-
-/*
- * key's slot; added, zeroed past the key and marked used, if it was not
- * there. One probe does both. NULL: out of memory.
- */
-static uint8_t *
-hash_get(struct kr_hash *h, const uint8_t *key, bool *added)
-{
-	uint8_t *s;
-	size_t i;
-
-	*added = false;
-	if ((h->n + 1) * 4 > h->cap * 3 &&
-	    hash_resize(h, h->cap ? h->cap * 2 : KR_HASH_MIN) == -1)
-		return hash_find(h, key);
-	for (i = hash_home(h, key);; i = (i + 1) & (h->cap - 1)) {
-		s = hash_at(h, i);
-		if (!hash_used(h, s))
-			break;
-		if (key_equal(s, key, h->klen))
-			return s;
-	}
-	memset(s, 0, h->esize);
-	memcpy(s, key, h->klen);
-	s[h->klen] = KR_N_USED;
-	h->n++;
-	*added = true;
-	return s;
-}
-
-/* Is home cyclically in (i, j]? Then the entry at j cannot move to i. */
-static bool
-hash_between(size_t i, size_t home, size_t j)
-{
-	if (i <= j)
-		return i < home && home <= j;
-	return i < home || home <= j;
-}
-
-/*
- * Backward-shift deletion: no tombstones, so probes stay short however
- * many routes come and go. Invalidates every slot pointer into h.
- */
-static void
-hash_del(struct kr_hash *h, uint8_t *s)
-{
-	size_t i = (size_t)(s - h->slot) / h->esize, j = i;
-	uint8_t *t;
-
-	for (;;) {
-		j = (j + 1) & (h->cap - 1);
-		t = hash_at(h, j);
-		if (!hash_used(h, t))
-			break;
-		if (hash_between(i, hash_home(h, t), j))
-			continue;
-		memcpy(hash_at(h, i), t, h->esize);
-		i = j;
-	}
-	memset(hash_at(h, i), 0, h->esize);
-	if (--h->n == 0) {
-		free(h->slot);
-		h->slot = NULL;
-		h->cap = 0;
-	} else if (h->cap > KR_HASH_MIN && h->n * 8 < h->cap)
-		(void)hash_resize(h, h->cap / 4);	/* a flushed table */
-}
-
-/* Start loading key's home slot: many misses in parallel, not in turn. */
-static void
-hash_prefetch(const struct kr_hash *h, const uint8_t *key)
-{
-	if (h->cap > 0)
-		__builtin_prefetch(hash_at(h, hash_home(h, key)));
-}
-
-static void
-hash_free(struct kr_hash *h)
-{
-	free(h->slot);
-	h->slot = NULL;
-	h->cap = h->n = 0;
-}
-
-/* ---- nodes: the prefixes that are ours ---- */
-
-static uint8_t *
-node_find(struct kroute *k, const struct prefix *p)
-{
-	uint8_t key[KR_KEY_MAX];
-
-	key_make(p, key);
-	return hash_find(&k->fam[p->af].nodes, key);
-}
-
-static uint8_t *
-node_get(struct kroute *k, const struct prefix *p)
-{
-	uint8_t key[KR_KEY_MAX];
-	bool added;
-
-	key_make(p, key);
-	return hash_get(&k->fam[p->af].nodes, key, &added);
-}
-
-static uint8_t *
-node_flags(struct kroute *k, uint8_t *n, unsigned af)
-{
-	return n + k->fam[af].nodes.klen;
-}
-
-/* Messages in flight for the prefix: at most KR_RING, so 16 bits. */
-static uint16_t
-node_inflight(struct kroute *k, const uint8_t *n, unsigned af)
-{
-	uint16_t v;
-
-	memcpy(&v, n + k->fam[af].nodes.klen + 1, sizeof(v));
-	return v;
-}
-
-static void
-node_inflight_add(struct kroute *k, uint8_t *n, unsigned af, int d)
-{
-	uint16_t v = (uint16_t)(node_inflight(k, n, af) + d);
-
-	memcpy(n + k->fam[af].nodes.klen + 1, &v, sizeof(v));
-}
-
-static void
-node_unstale(struct kroute *k, uint8_t *n, unsigned af)
-{
-	uint8_t *f = node_flags(k, n, af);
-
-	if (*f & KR_N_STALE) {
-		*f &= ~KR_N_STALE;
+	if (!in && (n->fib & KR_F_STALE)) {
+		n->fib &= (uint8_t)~KR_F_STALE;
 		k->st.stale--;
 	}
 }
 
 static void
-node_kernel(struct kroute *k, uint8_t *n, unsigned af, bool in)
+unstale(struct kroute *k, struct ptree_node *n)
 {
-	uint8_t *f = node_flags(k, n, af);
-
-	if (in && !(*f & KR_N_KERNEL)) {
-		*f |= KR_N_KERNEL;
-		k->st.installed++;
-	} else if (!in && (*f & KR_N_KERNEL)) {
-		*f &= ~KR_N_KERNEL;
-		k->st.installed--;
+	if (n->fib & KR_F_STALE) {
+		n->fib &= (uint8_t)~KR_F_STALE;
+		k->st.stale--;
 	}
 }
 
-static bool
-is_queued(struct kroute *k, const struct prefix *p)
-{
-	uint8_t key[KR_KEY_MAX];
-
-	key_make(p, key);
-	return hash_find(&k->fam[p->af].queued, key) != NULL;
-}
-
-/* A node with nothing left to say (not in the table, nothing in flight
- * or queued) is forgotten. */
-static bool
-node_idle(struct kroute *k, uint8_t *n, unsigned af, const struct prefix *p)
-{
-	return *node_flags(k, n, af) == KR_N_USED &&
-	    node_inflight(k, n, af) == 0 && !is_queued(k, p);
-}
-
+/* A node kroute no longer needs goes, unless its owner has data in it. */
 static void
-node_gc_at(struct kroute *k, uint8_t *n, const struct prefix *p)
+node_done(struct kroute *k, kr_ref r)
 {
-	if (node_idle(k, n, p->af, p))
-		hash_del(&k->fam[p->af].nodes, n);
-}
+	struct ptree_node *n = ref_node(r);
 
-static void
-node_gc(struct kroute *k, const struct prefix *p)
-{
-	uint8_t *n = node_find(k, p);
-
-	if (n != NULL)
-		node_gc_at(k, n, p);
+	if (n->fib == 0 && ptree_data(n) == NULL)
+		ptree_release(&k->trees[ref_af(r)], n);
 }
 
 /* ---- the queue ---- */
 
-static uint32_t
-pos_get(const struct kr_hash *h, const uint8_t *s)
-{
-	uint32_t pos;
-
-	memcpy(&pos, s + h->esize - sizeof(pos), sizeof(pos));
-	return pos;
-}
-
-static void
-pos_set(const struct kr_hash *h, uint8_t *s, uint32_t pos)
-{
-	memcpy(s + h->esize - sizeof(pos), &pos, sizeof(pos));
-}
-
-static size_t
-queued_count(const struct kroute *k)
-{
-	return k->fam[AF_IDX_IPV4].queued.n + k->fam[AF_IDX_IPV6].queued.n;
-}
-
-static void
-flush_arm(struct kroute *k)
-{
-	/* After a failed sendmsg(), the pause timer restarts the flush. */
-	if (!ev_is_active(&k->again_w))
-		ev_prepare_start(k->loop, &k->flush_w);
-}
-
 static int
-q_append(struct kroute *k, const struct kr_change *c)
+q_push(struct kr_queue *q, kr_ref r)
 {
-	struct kr_change *v;
-	size_t cap;
+	struct kr_qblock *b = q->tail;
 
-	if (k->qlen == k->qcap) {
-		cap = k->qcap ? k->qcap * 2 : 1024;
-		if ((v = reallocarray(k->q, cap, sizeof(*v))) == NULL)
+	if (b == NULL || b->n == KR_QBLOCK_CAP) {
+		b = mmap(NULL, KR_QBLOCK_BYTES, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (b == MAP_FAILED)
 			return -1;
-		k->q = v;
-		k->qcap = cap;
+		b->next = NULL;
+		b->n = 0;
+		if (q->tail != NULL)
+			q->tail->next = b;
+		else
+			q->head = b;
+		q->tail = b;
+		q->blocks++;
 	}
-	k->q[k->qlen++] = *c;
+	b->e[b->n++] = r;
+	q->len++;
 	return 0;
 }
 
-/*
- * Queue c, replacing any change of the same prefix not yet sent: what
- * the kernel must end up with is the last one. -1: out of memory.
- */
-static int
-queue_put(struct kroute *k, const struct kr_change *c)
+static void
+q_unmap_head(struct kr_queue *q)
 {
-	struct kr_hash *h = &k->fam[c->p.af].queued;
-	uint8_t key[KR_KEY_MAX], *s;
-	uint32_t pos;
-	bool added;
+	struct kr_qblock *b = q->head;
 
-	key_make(&c->p, key);
-	if ((s = hash_get(h, key, &added)) == NULL)
-		return -1;
-	pos = pos_get(h, s);
-	if (!added && !(pos & KR_POS_WAIT)) {
-		k->q[pos] = *c;
+	q->head = b->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->head_i = 0;
+	q->blocks--;
+	munmap(b, KR_QBLOCK_BYTES);
+}
+
+/* The oldest entry, or 0 when empty. A block read to its end goes. */
+static kr_ref
+q_pop(struct kr_queue *q)
+{
+	kr_ref r;
+
+	if (q->len == 0)
 		return 0;
-	}
-	if (q_append(k, c) == -1) {
-		if (added)
-			hash_del(h, s);
-		return -1;
-	}
-	if (!added)
-		k->wait[pos & ~KR_POS_WAIT].c.op = KR_OP_NONE;
-	pos_set(h, s, (uint32_t)(k->qlen - 1));
-	flush_arm(k);
-	return 0;
+	r = q->head->e[q->head_i++];
+	q->len--;
+	if (q->head_i == q->head->n && (q->head != q->tail || q->len == 0))
+		q_unmap_head(q);
+	return r;
 }
 
 static void
-queue_forget(struct kroute *k, const struct prefix *p)
+q_free(struct kr_queue *q)
 {
-	struct kr_hash *h = &k->fam[p->af].queued;
-	uint8_t key[KR_KEY_MAX], *s;
-
-	key_make(p, key);
-	if ((s = hash_find(h, key)) != NULL)
-		hash_del(h, s);
+	while (q->head != NULL)
+		q_unmap_head(q);
+	q->len = 0;
 }
 
-/* Drop the change queued for p, if any: it will not be sent. */
+/* The node goes to the queue, once. */
 static void
-queue_drop(struct kroute *k, const struct prefix *p)
+enqueue(struct kroute *k, kr_ref r)
 {
-	struct kr_hash *h = &k->fam[p->af].queued;
-	uint8_t key[KR_KEY_MAX], *s;
-	uint32_t pos;
+	struct ptree_node *n = ref_node(r);
 
-	key_make(p, key);
-	if ((s = hash_find(h, key)) == NULL)
+	if (n->fib & KR_F_QUEUED)
 		return;
-	pos = pos_get(h, s);
-	if (pos & KR_POS_WAIT)
-		k->wait[pos & ~KR_POS_WAIT].c.op = KR_OP_NONE;
-	else
-		k->q[pos].op = KR_OP_NONE;
-	hash_del(h, s);
-}
-
-/* The ready queue is empty: start over, and give a burst's memory back. */
-static void
-queue_reset(struct kroute *k)
-{
-	k->qhead = k->qlen = 0;
-	if (k->qcap > 4096) {
-		free(k->q);
-		k->q = NULL;
-		k->qcap = 0;
+	if (q_push(&k->q, r) == -1) {
+		log_warn("kroute: out of memory queueing a route");
+		return;
 	}
+	n->fib |= KR_F_QUEUED;
+	k->n_queued++;
+	flush_arm(k);
 }
 
-static void	change_log(struct kroute *, const struct kr_change *,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
+/* ---- logging ---- */
 
 /* A table going away fails every route on it: a few lines a second
  * say so as well as a million would. */
@@ -613,11 +362,17 @@ log_allowed(struct kroute *k)
 	return true;
 }
 
-/* One line about a change: what, which prefix, then why. */
+static void	change_log(struct kroute *, kr_ref, enum kr_op, uint32_t,
+		    const char *, ...) __attribute__((format(printf, 5, 6)));
+
+/* One line about a change: what, which prefix (and next hop), then why. */
 static void
-change_log(struct kroute *k, const struct kr_change *c, const char *fmt, ...)
+change_log(struct kroute *k, kr_ref r, enum kr_op op, uint32_t nh,
+    const char *fmt, ...)
 {
-	char pfx[PREFIX_STRLEN], nh[ADDR_STRLEN], why[512];
+	char pfx[PREFIX_STRLEN], gw[ADDR_STRLEN], why[512];
+	const struct kr_nh *h = nh ? &k->nhs.v[nh - 1] : NULL;
+	struct prefix p;
 	va_list ap;
 
 	if (!log_allowed(k))
@@ -625,13 +380,269 @@ change_log(struct kroute *k, const struct kr_change *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	prefix_format(&c->p, pfx, sizeof(pfx));
-	if (c->op == KR_OP_SET) {
-		addr_format(c->p.af, c->nh, nh, sizeof(nh));
-		log_warn("kroute: %s %s via %s ifindex %d: %s", op_names[c->op],
-		    pfx, nh, c->ifindex, why);
+	ptree_prefix(&k->trees[ref_af(r)], ref_node(r), &p);
+	prefix_format(&p, pfx, sizeof(pfx));
+	if (op == KR_OP_SET && h != NULL) {
+		addr_format(h->af, h->gw, gw, sizeof(gw));
+		log_warn("kroute: %s %s via %s ifindex %d: %s", op_names[op],
+		    pfx, gw, h->ifindex, why);
 	} else
-		log_warn("kroute: %s %s: %s", op_names[c->op], pfx, why);
+		log_warn("kroute: %s %s: %s", op_names[op], pfx, why);
+}
+
+/* ---- next hops ---- */
+
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+static uint64_t
+nh_hash(unsigned af, const uint8_t *gw, int ifindex)
+{
+	uint64_t a = 0, b = 0;
+
+	memcpy(&a, gw, 8);
+	memcpy(&b, gw + 8, 8);
+	return mix64(a ^ mix64(b ^ ((uint64_t)(uint32_t)ifindex << 8 | af)));
+}
+
+static bool
+nh_is(const struct kr_nh *h, unsigned af, const uint8_t *gw, int ifindex)
+{
+	return h->af == af && h->ifindex == ifindex &&
+	    memcmp(h->gw, gw, sizeof(h->gw)) == 0;
+}
+
+static int
+nh_slots_grow(struct kr_nhs *s)
+{
+	size_t cap = s->nslots ? s->nslots * 2 : 64, i, j;
+	uint32_t *slot;
+	struct kr_nh *h;
+
+	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		h = &s->v[i];
+		for (j = nh_hash(h->af, h->gw, h->ifindex) & (cap - 1);
+		    slot[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		slot[j] = (uint32_t)i + 1;
+	}
+	free(s->slot);
+	s->slot = slot;
+	s->nslots = cap;
+	return 0;
+}
+
+/* The next hop's index + 1, added if new; 0: out of memory. */
+static uint32_t
+nh_get(struct kroute *k, unsigned af, const uint8_t *addr, int ifindex)
+{
+	struct kr_nhs *s = &k->nhs;
+	uint8_t gw[16] = { 0 };
+	struct kr_nh *h, *v;
+	size_t i;
+
+	memcpy(gw, addr, af_addr_bytes(af));
+	if (s->last != 0 && nh_is(&s->v[s->last - 1], af, gw, ifindex))
+		return s->last;
+	if ((s->n + 1) * 2 > s->nslots && nh_slots_grow(s) == -1)
+		return 0;
+	for (i = nh_hash(af, gw, ifindex) & (s->nslots - 1); s->slot[i] != 0;
+	    i = (i + 1) & (s->nslots - 1))
+		if (nh_is(&s->v[s->slot[i] - 1], af, gw, ifindex))
+			return s->last = s->slot[i];
+	if (s->n == s->cap) {
+		if ((v = reallocarray(s->v, s->cap ? s->cap * 2 : 16,
+		    sizeof(*v))) == NULL)
+			return 0;
+		s->v = v;
+		s->cap = s->cap ? s->cap * 2 : 16;
+	}
+	h = &s->v[s->n];
+	memset(h, 0, sizeof(*h));
+	h->af = (uint8_t)af;
+	memcpy(h->gw, gw, sizeof(h->gw));
+	h->ifindex = ifindex;
+	s->slot[i] = (uint32_t)++s->n;
+	return s->last = s->slot[i];
+}
+
+static uint32_t
+nh_next_id(struct kroute *k)
+{
+	if (k->nhs.next_id == 0 || k->nhs.next_id > KR_SEQ_MASK)
+		k->nhs.next_id = KR_NH_ID_FIRST;
+	return k->nhs.next_id++;
+}
+
+static size_t
+put_attr(uint8_t *buf, size_t off, uint16_t type, const void *v, size_t len)
+{
+	struct rtattr *a = (struct rtattr *)(buf + off);
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), v, len);
+	return off + RTA_ALIGN(a->rta_len);
+}
+
+/* Sends the message making h's nexthop object, or deleting it (del);
+ * -1 if sendmsg() failed. */
+static int
+nh_send(struct kroute *k, struct kr_nh *h, bool del)
+{
+	uint8_t buf[128];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nhmsg *nhm = NLMSG_DATA(nlh);
+	uint32_t oif = (uint32_t)h->ifindex;
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nhm));
+
+	memset(buf, 0, off);
+	nlh->nlmsg_type = del ? RTM_DELNEXTHOP : RTM_NEWNEXTHOP;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+	    (del ? 0 : NLM_F_CREATE | NLM_F_EXCL);
+	h->seq = KR_SEQ_NH | (++k->nhs.seq & KR_SEQ_MASK);
+	nlh->nlmsg_seq = h->seq;
+	off = put_attr(buf, off, NHA_ID, &h->id, sizeof(h->id));
+	/* A delete names the id only: the kernel refuses anything else. */
+	if (!del) {
+		nhm->nh_family = (uint8_t)family_of(h->af);
+		nhm->nh_protocol = k->proto;
+		/* The mux's address is not on the tap's subnet; onlink says
+		 * the next hop is there anyway. */
+		nhm->nh_flags = RTNH_F_ONLINK;
+		off = put_attr(buf, off, NHA_GATEWAY, h->gw,
+		    af_addr_bytes(h->af));
+		off = put_attr(buf, off, NHA_OIF, &oif, sizeof(oif));
+	}
+	nlh->nlmsg_len = (uint32_t)off;
+	return send(k->fd, buf, off, 0) == -1 ? -1 : 0;
+}
+
+/* After a flush deleted every route: the nexthop objects go too (their
+ * answers, ENOENT or not, matter to no one). */
+static void
+nh_delete_all(struct kroute *k)
+{
+	struct kr_nh *h;
+	size_t i;
+
+	for (i = 0; i < k->nhs.n; i++) {
+		h = &k->nhs.v[i];
+		if (h->state != KR_NH_OK || !h->ours)
+			continue;
+		(void)nh_send(k, h, true);
+		h->state = KR_NH_NEW;
+		h->ours = false;
+	}
+	drain(k);
+}
+
+/*
+ * Whether route messages may name next hop nh now: its object made if
+ * need be, its answer read at once (the kernel has answered when
+ * sendmsg() returns). In a message of its own, not in a batch: if its id
+ * were someone else's, routes in the same batch would take their next hop.
+ */
+static enum kr_nh_state
+nh_ready(struct kroute *k, uint32_t nh)
+{
+	struct kr_nh *h = &k->nhs.v[nh - 1];
+	int tries;
+
+	if (!k->nh_objects)
+		return KR_NH_OK;
+	if (h->state == KR_NH_FAILED && h->gen != k->gen)
+		h->state = KR_NH_NEW;		/* try it again */
+	for (tries = 0; h->state == KR_NH_NEW && tries < KR_NH_TRIES;
+	    tries++) {
+		if (h->id == 0)
+			h->id = nh_next_id(k);
+		if (nh_send(k, h, false) == -1) {
+			h->state = KR_NH_FAILED;
+			snprintf(h->why, sizeof(h->why), "%s (its next hop)",
+			    strerror(errno));
+			h->gen = k->gen;
+			break;
+		}
+		h->state = KR_NH_PENDING;
+		drain(k);
+		if (!k->nh_objects)
+			return KR_NH_OK;	/* the kernel has none */
+	}
+	if (h->state == KR_NH_NEW) {
+		h->state = KR_NH_FAILED;
+		snprintf(h->why, sizeof(h->why), "every nexthop id tried was "
+		    "taken");
+		h->gen = k->gen;
+	}
+	return (enum kr_nh_state)h->state;
+}
+
+/* The answer to a nexthop message. */
+static void
+nh_answer(struct kroute *k, uint32_t seq, int error, const char *text)
+{
+	struct kr_nh *h = NULL;
+	size_t i;
+
+	for (i = 0; i < k->nhs.n; i++)
+		if (k->nhs.v[i].seq == seq && k->nhs.v[i].state ==
+		    KR_NH_PENDING)
+			h = &k->nhs.v[i];
+	if (h == NULL)
+		return;
+	if (error == 0 || (error == -EEXIST && h->ours)) {
+		h->state = KR_NH_OK;	/* made, or still there */
+		h->ours = true;
+		h->gen = k->gen;
+		k->st.nexthops += error == 0;
+	} else if (error == -EEXIST) {
+		h->id = 0;			/* someone else's: another */
+		h->state = KR_NH_NEW;
+	} else if (error == -EOPNOTSUPP) {
+		log_info("kroute: no nexthop objects in this kernel: the next "
+		    "hop goes in each route");
+		k->nh_objects = false;
+		h->state = KR_NH_NEW;
+	} else {
+		h->state = KR_NH_FAILED;
+		snprintf(h->why, sizeof(h->why), "%s%s (its next hop)",
+		    strerror(-error), text);
+		h->gen = k->gen;
+	}
+	if (h->state != KR_NH_PENDING && k->blocked) {
+		k->blocked = false;
+		flush_arm(k);
+	}
+}
+
+/* The kernel deleted a nexthop object (its link went down, or someone
+ * did): made again when a route needs it. */
+static void
+nh_deleted(struct kroute *k, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[NHA_MAX + 1];
+	uint32_t id;
+	size_t i;
+
+	if (nlmsg_parse(nlh, sizeof(struct nhmsg), tb, NHA_MAX, NULL) < 0 ||
+	    tb[NHA_ID] == NULL)
+		return;
+	id = nla_get_u32(tb[NHA_ID]);
+	for (i = 0; i < k->nhs.n; i++)
+		if (k->nhs.v[i].id == id && k->nhs.v[i].state == KR_NH_OK) {
+			k->nhs.v[i].state = KR_NH_NEW;
+			k->nhs.v[i].ours = false;	/* anyone's now */
+		}
 }
 
 /* ---- retries ---- */
@@ -649,23 +660,27 @@ retry_arm(struct kroute *k, ev_tstamp due)
 	ev_timer_start(k->loop, &k->retry_w);
 }
 
-/* c failed; the kernel still has what it had before it. */
+/* A change failed; the kernel still has what it had before it. */
 static void
-retry_later(struct kroute *k, const struct kr_change *c, const char *why)
+retry_later(struct kroute *k, kr_ref r, enum kr_op op, uint32_t nh,
+    const char *why)
 {
-	struct kr_hash *h = &k->fam[c->p.af].queued;
+	struct ptree_node *n = ref_node(r);
+	unsigned tries = (n->fib & KR_F_TRIES) / KR_F_TRY;
+	ev_tstamp delay = KR_RETRY_FIRST * (1u << tries);
 	struct kr_wait *w;
-	uint8_t key[KR_KEY_MAX], *s;
-	ev_tstamp delay = KR_RETRY_FIRST * (1u << c->tries);
 	size_t cap;
-	bool added;
 
-	if (c->tries + 1 >= KR_RETRY_MAX) {
-		change_log(k, c, "%s; giving up after %d attempts", why,
-		    KR_RETRY_MAX);
+	if (tries + 1 >= KR_RETRY_MAX) {
+		change_log(k, r, op, nh, "%s; giving up after %d attempts",
+		    why, KR_RETRY_MAX);
+		n->fib &= (uint8_t)~KR_F_TRIES;
 		return;
 	}
-	change_log(k, c, "%s; again in %.0f s", why, delay);
+	change_log(k, r, op, nh, "%s; again in %.0f s", why, delay);
+	n->fib = (uint8_t)((n->fib & ~KR_F_TRIES) | (tries + 1) * KR_F_TRY);
+	if (n->fib & KR_F_RETRY)
+		return;			/* already waiting */
 	if (k->nwait == k->waitcap) {
 		cap = k->waitcap ? k->waitcap * 2 : 16;
 		if ((w = reallocarray(k->wait, cap, sizeof(*w))) == NULL)
@@ -673,47 +688,35 @@ retry_later(struct kroute *k, const struct kr_change *c, const char *why)
 		k->wait = w;
 		k->waitcap = cap;
 	}
-	key_make(&c->p, key);
-	if ((s = hash_get(h, key, &added)) == NULL)
-		return;
-	w = &k->wait[k->nwait];
-	w->c = *c;
-	w->c.tries++;
+	w = &k->wait[k->nwait++];
+	w->node = r;
 	w->due = ev_now(k->loop) + delay;
-	pos_set(h, s, KR_POS_WAIT | (uint32_t)k->nwait++);
+	n->fib |= KR_F_RETRY;
+	k->n_retry++;
 	retry_arm(k, w->due);
 }
 
-/* Due changes go back to the ready queue; the rest move up the list. */
+/* Due nodes go back to the queue; the rest move up the list. */
 static void
 on_retry(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct kroute *k = t->data;
-	struct kr_wait *w;
-	struct kr_hash *h;
-	uint8_t key[KR_KEY_MAX], *s;
+	struct ptree_node *n;
 	size_t i, keep = 0;
 
 	(void)loop;
 	(void)revents;
 	for (i = 0; i < k->nwait; i++) {
-		w = &k->wait[i];
-		if (w->c.op == KR_OP_NONE)
-			continue;		/* superseded, index gone */
-		h = &k->fam[w->c.p.af].queued;
-		key_make(&w->c.p, key);
-		s = hash_find(h, key);
-		if (w->due <= ev_now(k->loop) + 0.001) {
-			if (q_append(k, &w->c) == 0) {
-				pos_set(h, s, (uint32_t)(k->qlen - 1));
-				k->st.retries++;
-				flush_arm(k);
-				continue;
-			}
-			w->due = ev_now(k->loop) + KR_RETRY_FIRST;
+		if (k->wait[i].due > ev_now(k->loop) + 0.001) {
+			k->wait[keep++] = k->wait[i];
+			continue;
 		}
-		pos_set(h, s, KR_POS_WAIT | (uint32_t)keep);
-		k->wait[keep++] = *w;
+		n = ref_node(k->wait[i].node);
+		n->fib &= (uint8_t)~KR_F_RETRY;
+		k->n_retry--;
+		k->st.retries++;
+		enqueue(k, k->wait[i].node);
+		node_done(k, k->wait[i].node);
 	}
 	k->nwait = keep;
 	if (keep == 0) {
@@ -725,250 +728,7 @@ on_retry(struct ev_loop *loop, ev_timer *t, int revents)
 		retry_arm(k, k->wait[i].due);
 }
 
-/* ---- building messages (libnl) ---- */
-
-static int
-family_of(unsigned af)
-{
-	return af == AF_IDX_IPV4 ? AF_INET : AF_INET6;
-}
-
-static struct nl_addr *
-addr_make(unsigned af)
-{
-	static const uint8_t zero[16];
-	struct nl_addr *a;
-
-	if ((a = nl_addr_alloc(16)) == NULL)
-		return NULL;
-	nl_addr_set_family(a, family_of(af));
-	(void)nl_addr_set_binary_addr(a, zero, af_addr_bytes(af));
-	return a;
-}
-
-static struct rtnl_route *
-route_make(const struct kroute *k, struct nl_addr *dst)
-{
-	struct rtnl_route *r;
-
-	if ((r = rtnl_route_alloc()) == NULL)
-		return NULL;
-	rtnl_route_set_table(r, k->table);
-	rtnl_route_set_protocol(r, k->proto);
-	(void)rtnl_route_set_type(r, RTN_UNICAST);
-	/* Said, not guessed: libnl guesses "link" for a delete without a
-	 * next hop, and IPv4 would then find no route to delete. */
-	rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
-	(void)rtnl_route_set_dst(r, dst);
-	return r;
-}
-
-/* A replace of af's routes: one next hop, on a device, onlink. */
-static struct rtnl_route *
-route_make_set(const struct kroute *k, struct kr_build *b, unsigned af)
-{
-	struct rtnl_route *r;
-
-	if ((r = route_make(k, b->dst[af])) == NULL ||
-	    (b->nh[af] = rtnl_route_nh_alloc()) == NULL) {
-		rtnl_route_put(r);
-		return NULL;
-	}
-	rtnl_route_nh_set_gateway(b->nh[af], b->gw[af]);
-	/* The mux's address is not on the tap's subnet; onlink says the
-	 * next hop is there anyway. */
-	rtnl_route_nh_set_flags(b->nh[af], RTNH_F_ONLINK);
-	rtnl_route_add_nexthop(r, b->nh[af]);
-	return r;
-}
-
-/*
- * libnl objects made once and changed for each message: one route per
- * family and kind, whose destination and gateway addresses we hold too,
- * and one nl_msg emptied before each use. Building a message allocates
- * nothing (rtnl_route_build_add_request() allocates a page each time).
- */
-static int
-build_init(struct kroute *k)
-{
-	struct kr_build *b = &k->build;
-	unsigned af;
-
-	for (af = 0; af < AF_IDX_COUNT; af++) {
-		if ((b->dst[af] = addr_make(af)) == NULL ||
-		    (b->gw[af] = addr_make(af)) == NULL ||
-		    (b->set[af] = route_make_set(k, b, af)) == NULL ||
-		    (b->del[af] = route_make(k, b->dst[af])) == NULL)
-			return -1;
-	}
-	if ((b->msg = nlmsg_alloc_size(KR_MSG_MAX)) == NULL)
-		return -1;
-	return 0;
-}
-
-static void
-build_free(struct kr_build *b)
-{
-	unsigned af;
-
-	for (af = 0; af < AF_IDX_COUNT; af++) {
-		if (b->set[af] != NULL)
-			rtnl_route_put(b->set[af]);	/* and its nh */
-		if (b->del[af] != NULL)
-			rtnl_route_put(b->del[af]);
-		if (b->dst[af] != NULL)
-			nl_addr_put(b->dst[af]);
-		if (b->gw[af] != NULL)
-			nl_addr_put(b->gw[af]);
-	}
-	if (b->msg != NULL)
-		nlmsg_free(b->msg);
-}
-
-/* The message for c, sequence seq, into buf; its length, or -1. */
-static int
-msg_build(struct kroute *k, const struct kr_change *c, uint32_t seq,
-    uint8_t *buf, size_t room)
-{
-	struct kr_build *b = &k->build;
-	struct nlmsghdr *nlh = nlmsg_hdr(b->msg);
-	unsigned af = c->p.af;
-	bool set = c->op == KR_OP_SET;
-
-	(void)nl_addr_set_binary_addr(b->dst[af], c->p.addr,
-	    af_addr_bytes(af));
-	nl_addr_set_prefixlen(b->dst[af], c->p.len);
-	if (set) {
-		(void)nl_addr_set_binary_addr(b->gw[af], c->nh,
-		    af_addr_bytes(af));
-		rtnl_route_nh_set_ifindex(b->nh[af], c->ifindex);
-	}
-	/* nlmsg_len is where libnl appends: the message is empty again. */
-	memset(nlh, 0, NLMSG_HDRLEN);
-	nlh->nlmsg_len = NLMSG_HDRLEN;
-	nlh->nlmsg_type = set ? RTM_NEWROUTE : RTM_DELROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
-	    (set ? NLM_F_CREATE | NLM_F_REPLACE : 0);
-	nlh->nlmsg_seq = seq;
-	if (rtnl_route_build_msg(b->msg, set ? b->set[af] : b->del[af]) < 0 ||
-	    NLMSG_ALIGN(nlh->nlmsg_len) > room)
-		return -1;
-	memcpy(buf, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
-	return (int)NLMSG_ALIGN(nlh->nlmsg_len);
-}
-
-/* ---- sending ---- */
-
-static void
-ring_put(struct kroute *k, const struct kr_change *c)
-{
-	struct kr_sent *e = &k->ring[k->seq & (KR_RING - 1)];
-	uint8_t *n = node_find(k, &c->p);
-
-	e->c = *c;
-	e->seq = k->seq++;
-	e->live = true;
-	k->inflight++;
-	node_inflight_add(k, n, c->p.af, 1);
-}
-
-/*
- * One batch from the head of the queue in one sendmsg(). The changes
- * leave the queue only once sent: a failed send leaves all as they were.
- * -1 when sendmsg() failed.
- */
-static int
-send_batch(struct kroute *k)
-{
-	struct kr_change *c;
-	struct kr_fam *f;
-	uint8_t key[KR_KEY_MAX];
-	size_t off = 0, n = 0, room = k->window - k->inflight, i, end;
-	int len, err;
-
-	for (end = k->qhead; end < k->qlen && n < KR_BATCH_MSGS && n < room &&
-	    off + KR_MSG_MAX <= KR_BATCH_BYTES; end++) {
-		c = &k->q[end];
-		if (c->op == KR_OP_NONE)
-			continue;
-		/* For the bookkeeping after the send. */
-		f = &k->fam[c->p.af];
-		key_make(&c->p, key);
-		hash_prefetch(&f->nodes, key);
-		hash_prefetch(&f->queued, key);
-		len = msg_build(k, c, k->seq + (uint32_t)n, k->batch + off,
-		    KR_BATCH_BYTES - off);
-		if (len < 0) {
-			if (n > 0)
-				break;
-			/* Nothing else of the batch to lose: drop it. */
-			change_log(k, c, "cannot build the message");
-			queue_drop(k, &c->p);
-			node_gc(k, &c->p);
-			continue;
-		}
-		off += (size_t)len;
-		n++;
-	}
-	if (n > 0 && (err = nl_sendto(k->sk, k->batch, off)) < 0) {
-		if (log_allowed(k))
-			log_warn("kroute: sending %zu route messages: %s", n,
-			    nl_geterror(err));
-		return -1;
-	}
-	for (i = k->qhead; i < end; i++) {
-		c = &k->q[i];
-		if (c->op == KR_OP_NONE)
-			continue;
-		queue_forget(k, &c->p);
-		ring_put(k, c);
-	}
-	k->qhead = end;
-	if (n > 0) {
-		k->st.sent += n;
-		k->st.batches++;
-	}
-	return 0;
-}
-
-static void
-on_flush(struct ev_loop *loop, ev_prepare *w, int revents)
-{
-	struct kroute *k = w->data;
-	uint64_t stop = k->st.sent + KR_FLUSH_MAX;
-	size_t head;
-
-	(void)revents;
-	/* Bounded, so the loop goes on; the acks wake it for more. */
-	while (k->qhead < k->qlen && k->inflight < k->window &&
-	    k->st.sent < stop) {
-		head = k->qhead;
-		if (send_batch(k) == -1) {
-			ev_prepare_stop(loop, w);
-			ev_timer_set(&k->again_w, KR_SEND_AGAIN, 0);
-			ev_timer_start(loop, &k->again_w);
-			return;
-		}
-		if (k->qhead == head)
-			break;
-	}
-	if (k->qhead == k->qlen) {
-		queue_reset(k);
-		ev_prepare_stop(loop, w);
-	}
-}
-
-static void
-on_again(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	struct kroute *k = t->data;
-
-	(void)revents;
-	ev_timer_stop(loop, t);
-	ev_prepare_start(loop, &k->flush_w);
-}
-
-/* ---- acknowledgements ---- */
+/* ---- answers ---- */
 
 /* The kernel's own words on an error (NETLINK_EXT_ACK), or "". */
 static void
@@ -997,56 +757,90 @@ ack_text(struct nlmsghdr *nlh, const struct nlmsgerr *e, char *buf,
 	snprintf(buf, size, " (%s)", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 }
 
+/*
+ * A route message failed. EINVAL naming a next hop not made or found in
+ * this flush: its object may be gone unnoticed (a link going down takes
+ * its nexthop objects along, and says nothing); it is made again (or
+ * found still there) and the route sent again at once.
+ */
 static void
-change_done(struct kroute *k, const struct kr_change *c, int error,
+route_failed(struct kroute *k, const struct kr_sent *e, int error,
     const char *text)
 {
-	uint8_t *n = node_find(k, &c->p);
+	struct kr_nh *h = e->nh ? &k->nhs.v[e->nh - 1] : NULL;
 	char why[320];
 
-	if (n == NULL) {
-		change_log(k, c, "acknowledged, but not known");
+	if (e->op == KR_OP_SET && k->nh_objects && error == -EINVAL &&
+	    h != NULL && (h->state == KR_NH_NEW || (h->state == KR_NH_OK &&
+	    h->gen != k->gen))) {
+		h->state = KR_NH_NEW;
+		enqueue(k, e->node);
 		return;
 	}
-	node_inflight_add(k, n, c->p.af, -1);
+	k->st.errors++;
+	snprintf(why, sizeof(why), "%s%s", strerror(-error), text);
+	retry_later(k, e->node, (enum kr_op)e->op, e->nh, why);
+}
+
+/* Message e answered: error 0 (or none: it was taken) or -errno. */
+static void
+settle(struct kroute *k, struct kr_sent *e, int error, const char *text)
+{
+	struct ptree_node *n = ref_node(e->node);
+
+	e->live = false;
+	k->inflight--;
+	n->fib &= (uint8_t)~KR_F_INFLIGHT;
 	/* Deleting what is not there: it is not, as wanted. */
-	if (error == 0 || (error == -ESRCH && c->op == KR_OP_DEL)) {
+	if (error == 0 || (error == -ESRCH && e->op == KR_OP_DEL)) {
 		k->st.acked++;
-		node_kernel(k, n, c->p.af, c->op == KR_OP_SET);
-	} else {
-		k->st.errors++;
-		snprintf(why, sizeof(why), "%s%s", strerror(-error), text);
-		/* Retried only if nothing newer for the prefix was sent
-		 * (acks come in order) or queued since. */
-		if (node_inflight(k, n, c->p.af) == 0 &&
-		    !is_queued(k, &c->p))
-			retry_later(k, c, why);
-		else
-			change_log(k, c, "%s", why);
+		set_installed(k, n, e->op == KR_OP_SET);
+		n->fib &= (uint8_t)~KR_F_TRIES;
+	} else
+		route_failed(k, e, error, text);
+	node_done(k, e->node);
+}
+
+static uint32_t
+seq_next(uint32_t s)
+{
+	return (s & KR_SEQ_MASK) == KR_SEQ_MASK ? 1 : s + 1;
+}
+
+/* The answer to route message seq; those before it got none. */
+static void
+route_answer(struct kroute *k, uint32_t seq, int error, const char *text)
+{
+	struct kr_sent *e = &k->ring[seq & (KR_RING - 1)];
+
+	if (!e->live || e->seq != seq) {
+		log_debug("kroute: answer for unknown sequence %u", seq);
+		return;
 	}
-	node_gc_at(k, n, &c->p);
+	while (k->ack_next != seq) {
+		settle(k, &k->ring[k->ack_next & (KR_RING - 1)], 0, "");
+		k->ack_next = seq_next(k->ack_next);
+	}
+	settle(k, e, error, text);
+	k->ack_next = seq_next(seq);
 }
 
 static void
-on_ack(struct kroute *k, struct nlmsghdr *nlh)
+on_answer(struct kroute *k, struct nlmsghdr *nlh)
 {
 	struct nlmsgerr *e;
-	struct kr_sent *s;
 	char text[256];
 
 	if (!nlmsg_valid_hdr(nlh, sizeof(*e)))
 		return;
 	e = nlmsg_data(nlh);
-	s = &k->ring[nlh->nlmsg_seq & (KR_RING - 1)];
-	if (!s->live || s->seq != nlh->nlmsg_seq) {
-		log_debug("kroute: ack for unknown sequence %u",
-		    nlh->nlmsg_seq);
-		return;
-	}
-	s->live = false;
-	k->inflight--;
-	ack_text(nlh, e, text, sizeof(text));
-	change_done(k, &s->c, e->error, text);
+	text[0] = '\0';
+	if (e->error != 0)
+		ack_text(nlh, e, text, sizeof(text));
+	if (nlh->nlmsg_seq & KR_SEQ_NH)
+		nh_answer(k, nlh->nlmsg_seq, e->error, text);
+	else
+		route_answer(k, nlh->nlmsg_seq, e->error, text);
 }
 
 static void
@@ -1059,45 +853,58 @@ parse_datagram(struct kroute *k, uint8_t *buf, size_t len, int flags)
 		log_warn("kroute: netlink message truncated");
 		return;
 	}
-	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem))
-		if (nlh->nlmsg_type == NLMSG_ERROR)
-			on_ack(k, nlh);
-}
-
-/* Start loading the nodes a datagram's acks will touch. */
-static void
-prefetch_datagram(struct kroute *k, uint8_t *buf, size_t len)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-	struct kr_sent *e;
-	uint8_t key[KR_KEY_MAX];
-	int rem = (int)len;
-
 	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem)) {
-		e = &k->ring[nlh->nlmsg_seq & (KR_RING - 1)];
-		if (nlh->nlmsg_type != NLMSG_ERROR || !e->live)
-			continue;
-		key_make(&e->c.p, key);
-		hash_prefetch(&k->fam[e->c.p.af].nodes, key);
+		if (nlh->nlmsg_type == NLMSG_ERROR)
+			on_answer(k, nlh);
+		else if (nlh->nlmsg_type == RTM_DELNEXTHOP)
+			nh_deleted(k, nlh);
 	}
 }
 
+/*
+ * Answers were lost (the receive buffer overflowed): the messages still
+ * waiting for one are sent again, which is always right (a replace is
+ * idempotent, a delete of what is gone is fine), with a smaller window.
+ */
 static void
-on_readable(struct ev_loop *loop, ev_io *w, int revents)
+overrun(struct kroute *k)
 {
-	struct kroute *k = w->data;
-	bool drained = false;
+	struct kr_sent *e;
+	size_t n = k->inflight, window, i;
+
+	k->overrun = false;
+	for (i = 0; i < KR_RING && k->inflight > 0; i++) {
+		e = &k->ring[k->ack_next & (KR_RING - 1)];
+		k->ack_next = seq_next(k->ack_next);
+		if (!e->live)
+			continue;
+		e->live = false;
+		k->inflight--;
+		ref_node(e->node)->fib &= (uint8_t)~KR_F_INFLIGHT;
+		enqueue(k, e->node);
+	}
+	k->ack_cost *= 2;
+	window = k->window / 2 > 0 ? k->window / 2 : 1;
+	log_warn("kroute: netlink overrun: answers lost, sending %zu changes "
+	    "again, at most %zu at a time", n, window);
+	k->window = window;
+	k->blocked = false;
+	flush_arm(k);
+}
+
+/* Reads every answer there is. */
+static void
+drain(struct kroute *k)
+{
 	int n, i, round;
 
-	(void)loop;
-	(void)revents;
 	for (round = 0; round < KR_READ_ROUNDS; round++) {
 		n = recvmmsg(k->fd, k->mm, KR_RECV_VLEN, MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOBUFS) {
-				/* The acks still queued came before the
+				/* The answers still queued came before the
 				 * loss: read them first. */
 				k->overrun = true;
 				continue;
@@ -1105,28 +912,249 @@ on_readable(struct ev_loop *loop, ev_io *w, int revents)
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				log_warn("kroute: netlink: %s",
 				    strerror(errno));
-			drained = true;
 			break;
 		}
-		/* All the misses of a read at once, then the work. */
-		for (i = 0; i < n; i++)
-			prefetch_datagram(k, k->rbuf + (size_t)i * KR_RECV_SIZE,
-			    k->mm[i].msg_len);
 		for (i = 0; i < n; i++)
 			parse_datagram(k, k->rbuf + (size_t)i * KR_RECV_SIZE,
 			    k->mm[i].msg_len, k->mm[i].msg_hdr.msg_flags);
 	}
-	if (k->overrun && drained)
-		resync(k);
+	if (k->overrun)
+		overrun(k);
 }
 
-/* ---- reading the table (a dump, on a short-lived socket) ---- */
+static void
+on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct kroute *k = w->data;
 
-struct kr_dump {
-	struct kroute	*k;
-	void		(*found)(struct kroute *, const struct prefix *);
-	size_t		 n;
-};
+	(void)loop;
+	(void)revents;
+	drain(k);
+	if (k->blocked && k->inflight < k->window) {
+		k->blocked = false;
+		flush_arm(k);
+	}
+}
+
+/* ---- sending ---- */
+
+/* What n's route must become: SET (via *nh), DEL or nothing. */
+static enum kr_op
+decide(struct kroute *k, unsigned af, struct ptree_node *n, uint32_t *nh)
+{
+	struct kroute_want w;
+
+	if (!k->flushing && k->want(k->ctx, af, n, &w)) {
+		unstale(k, n);
+		if ((*nh = nh_get(k, af, w.nexthop, w.ifindex)) == 0) {
+			log_warn("kroute: out of memory for a next hop");
+			return KR_OP_NONE;
+		}
+		return KR_OP_SET;
+	}
+	*nh = 0;
+	return (n->fib & KR_F_INSTALLED) ? KR_OP_DEL : KR_OP_NONE;
+}
+
+/* The message into buf: header, rtmsg, attributes. Its length. */
+static size_t
+msg_build(struct kroute *k, uint8_t *buf, unsigned af,
+    const struct ptree_node *n, enum kr_op op, uint32_t nh, uint32_t seq)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct rtmsg *rtm = NLMSG_DATA(nlh);
+	const struct kr_nh *h = nh ? &k->nhs.v[nh - 1] : NULL;
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*rtm));
+	uint32_t oif;
+
+	memset(buf, 0, off);
+	nlh->nlmsg_type = op == KR_OP_SET ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST |
+	    (op == KR_OP_SET ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	nlh->nlmsg_seq = seq;
+	rtm->rtm_family = (uint8_t)family_of(af);
+	rtm->rtm_dst_len = n->len;
+	rtm->rtm_table = RT_TABLE_UNSPEC;	/* RTA_TABLE says */
+	rtm->rtm_protocol = k->proto;
+	/* Said, not guessed: IPv4 finds no route to delete otherwise. */
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	off = put_attr(buf, off, RTA_TABLE, &k->table, sizeof(k->table));
+	off = put_attr(buf, off, RTA_DST, n->key, af_addr_bytes(af));
+	if (op == KR_OP_SET && k->nh_objects)
+		off = put_attr(buf, off, RTA_NH_ID, &h->id, sizeof(h->id));
+	else if (op == KR_OP_SET) {
+		rtm->rtm_flags = RTNH_F_ONLINK;
+		oif = (uint32_t)h->ifindex;
+		off = put_attr(buf, off, RTA_GATEWAY, h->gw,
+		    af_addr_bytes(af));
+		off = put_attr(buf, off, RTA_OIF, &oif, sizeof(oif));
+	}
+	nlh->nlmsg_len = (uint32_t)off;
+	return NLMSG_ALIGN(off);
+}
+
+/*
+ * One batch from the queue in one sendmsg(): at most max nodes taken.
+ * Returns the nodes taken (sent, settled without a message, or failed),
+ * or -1 when sendmsg() failed (then all of the batch is queued again).
+ */
+static long
+batch_send(struct kroute *k, size_t max)
+{
+	kr_ref later[KR_BATCH_MSGS], r;
+	struct ptree_node *n;
+	struct nlmsghdr *last = NULL;
+	size_t off = 0, i, nmsg = 0, nlater = 0, taken = 0;
+	uint32_t nh, seq = k->seq;
+	enum kr_op op;
+
+	while (taken < max && nmsg < KR_BATCH_MSGS && nlater < KR_BATCH_MSGS &&
+	    k->inflight + nmsg < k->window && (r = q_pop(&k->q)) != 0) {
+		n = ref_node(r);
+		n->fib &= (uint8_t)~KR_F_QUEUED;
+		k->n_queued--;
+		if (n->fib & KR_F_INFLIGHT) {
+			later[nlater++] = r;	/* after its answer */
+			continue;
+		}
+		taken++;
+		if ((op = decide(k, ref_af(r), n, &nh)) == KR_OP_NONE) {
+			node_done(k, r);
+			continue;
+		}
+		if (op == KR_OP_SET) {
+			switch (nh_ready(k, nh)) {
+			case KR_NH_OK:
+				break;
+			case KR_NH_PENDING:
+				taken--;
+				later[nlater++] = r;
+				continue;
+			default:
+				k->st.errors++;
+				retry_later(k, r, op, nh, k->nhs.v[nh - 1].why);
+				node_done(k, r);
+				continue;
+			}
+		}
+		last = (struct nlmsghdr *)(k->batch + off);
+		off += msg_build(k, k->batch + off, ref_af(r), n, op, nh, seq);
+		k->pend[nmsg].node = r;
+		k->pend[nmsg].nh = nh;
+		k->pend[nmsg].op = (uint8_t)op;
+		n->fib |= KR_F_INFLIGHT;
+		seq = seq_next(seq);
+		nmsg++;
+	}
+	for (i = 0; i < nlater; i++)
+		enqueue(k, later[i]);
+	if (nlater > 0 && taken == 0)
+		k->blocked = true;	/* only answers can move it on */
+	if (nmsg == 0)
+		return (long)taken;
+	last->nlmsg_flags |= NLM_F_ACK;
+	if (send(k->fd, k->batch, off, 0) == -1) {
+		if (log_allowed(k))
+			log_warn("kroute: sending %zu route messages: %s",
+			    nmsg, strerror(errno));
+		for (i = 0; i < nmsg; i++) {
+			ref_node(k->pend[i].node)->fib &=
+			    (uint8_t)~KR_F_INFLIGHT;
+			enqueue(k, k->pend[i].node);
+		}
+		return -1;
+	}
+	for (i = 0; i < nmsg; i++) {
+		struct kr_sent *e = &k->ring[k->seq & (KR_RING - 1)];
+
+		e->node = k->pend[i].node;
+		e->nh = k->pend[i].nh;
+		e->op = k->pend[i].op;
+		e->seq = k->seq;
+		e->live = true;
+		if (k->inflight++ == 0)
+			k->ack_next = k->seq;
+		k->seq = seq_next(k->seq);
+	}
+	k->st.sent += nmsg;
+	k->st.batches++;
+	drain(k);
+	return (long)taken;
+}
+
+static void
+flush_stop(struct kroute *k)
+{
+	ev_prepare_stop(k->loop, &k->prepare_w);
+	ev_idle_stop(k->loop, &k->idle_w);
+}
+
+static void
+flush_arm(struct kroute *k)
+{
+	/* After a failed sendmsg(), the pause timer restarts the flush. */
+	if (k->q.len == 0 || k->blocked || ev_is_active(&k->again_w))
+		return;
+	ev_prepare_start(k->loop, &k->prepare_w);
+	ev_idle_start(k->loop, &k->idle_w);
+}
+
+/* Sends from the queue, about quota messages. */
+static void
+flush(struct kroute *k, size_t quota)
+{
+	long n;
+
+	k->gen++;
+	while (quota > 0 && k->q.len > 0 && !k->blocked) {
+		if (k->inflight >= k->window) {
+			k->blocked = true;	/* the answers say when */
+			break;
+		}
+		if ((n = batch_send(k, quota)) == -1) {
+			flush_stop(k);
+			ev_timer_set(&k->again_w, KR_SEND_AGAIN, 0);
+			ev_timer_start(k->loop, &k->again_w);
+			return;
+		}
+		quota = (size_t)n < quota ? quota - (size_t)n : 0;
+	}
+	if (k->q.len == 0 || k->blocked)
+		flush_stop(k);
+	if (k->flushing && k->q.len == 0 && k->inflight == 0 &&
+	    k->n_retry == 0)
+		nh_delete_all(k);
+}
+
+static void
+on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	flush(w->data, KR_PREPARE_MSGS);
+}
+
+static void
+on_idle(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	flush(w->data, KR_IDLE_MSGS);
+}
+
+static void
+on_again(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct kroute *k = t->data;
+
+	(void)revents;
+	ev_timer_stop(loop, t);
+	flush_arm(k);
+}
+
+/* ---- reading the table and the next hops (dumps, on a short-lived
+ * socket) ---- */
 
 /* A route message into a prefix of ours; -1 if it is not one. */
 static int
@@ -1166,259 +1194,154 @@ route_prefix(const struct kroute *k, struct nlmsghdr *nlh,
 	return 0;
 }
 
+/* At open: every route of ours is a previous run's, stale until swept. */
 static int
-on_dumped(struct nl_msg *msg, void *arg)
+found_route(struct nl_msg *msg, void *arg)
 {
-	struct kr_dump *d = arg;
+	struct kroute *k = arg;
+	struct ptree_node *n;
 	struct prefix p;
 
-	if (route_prefix(d->k, nlmsg_hdr(msg), &p) == 0) {
-		d->found(d->k, &p);
-		d->n++;
+	if (route_prefix(k, nlmsg_hdr(msg), &p) == -1)
+		return NL_OK;
+	if ((n = ptree_get(&k->trees[p.af], &p)) == NULL) {
+		log_warn("kroute: out of memory reading the table");
+		return NL_OK;
+	}
+	set_installed(k, n, true);
+	/* Once, though a prefix may have more than one route. */
+	if (!(n->fib & KR_F_STALE)) {
+		n->fib |= KR_F_STALE;
+		k->st.stale++;
 	}
 	return NL_OK;
 }
 
+/* At open: our nexthop objects are used again; every id is not ours to
+ * take. */
 static int
-dump_request(struct kroute *k, struct nl_sock *sk)
+found_nexthop(struct nl_msg *msg, void *arg)
 {
-	struct rtmsg rtm;
+	struct kroute *k = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[NHA_MAX + 1];
+	struct nhmsg *nhm;
+	struct kr_nh *h;
+	uint32_t id, nh;
+	unsigned af;
+
+	if (nlh->nlmsg_type != RTM_NEWNEXTHOP ||
+	    nlmsg_parse(nlh, sizeof(*nhm), tb, NHA_MAX, NULL) < 0 ||
+	    tb[NHA_ID] == NULL || nla_len(tb[NHA_ID]) != 4)
+		return NL_OK;
+	id = nla_get_u32(tb[NHA_ID]);
+	if (id >= k->nhs.next_id && id < KR_SEQ_MASK)
+		k->nhs.next_id = id + 1;
+	nhm = nlmsg_data(nlh);
+	af = nhm->nh_family == AF_INET ? AF_IDX_IPV4 : AF_IDX_IPV6;
+	if (nhm->nh_protocol != k->proto || tb[NHA_GATEWAY] == NULL ||
+	    tb[NHA_OIF] == NULL || tb[NHA_GROUP] != NULL ||
+	    (nhm->nh_family != AF_INET && nhm->nh_family != AF_INET6) ||
+	    nla_len(tb[NHA_GATEWAY]) != (int)af_addr_bytes(af) ||
+	    !(nhm->nh_flags & RTNH_F_ONLINK))
+		return NL_OK;
+	if ((nh = nh_get(k, af, nla_data(tb[NHA_GATEWAY]),
+	    (int)nla_get_u32(tb[NHA_OIF]))) == 0)
+		return NL_OK;
+	h = &k->nhs.v[nh - 1];
+	if (h->state != KR_NH_OK) {
+		h->id = id;
+		h->state = KR_NH_OK;
+		h->ours = true;
+	}
+	return NL_OK;
+}
+
+/* Dumps type (RTM_GETROUTE or RTM_GETNEXTHOP) into found. 0, -2 when
+ * the dump was cut short, or a negative libnl error. */
+static int
+dump(struct kroute *k, int type, nl_recvmsg_msg_cb_t found)
+{
+	struct nl_sock *sk;
 	struct nl_msg *msg;
+	struct rtmsg rtm;
+	struct nhmsg nhm;
 	int err, one = 1;
 
+	if ((sk = nl_socket_alloc()) == NULL)
+		return -NLE_NOMEM;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, found, k);
+	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0)
+		goto out;
 	/* Let the kernel send only our table and protocol (4.20+). */
 	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK,
 	    NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	if ((msg = nlmsg_alloc_simple(type, NLM_F_DUMP)) == NULL) {
+		err = -NLE_NOMEM;
+		goto out;
+	}
 	memset(&rtm, 0, sizeof(rtm));
+	memset(&nhm, 0, sizeof(nhm));
 	rtm.rtm_family = AF_UNSPEC;	/* both; no ENOENT for a new table */
 	rtm.rtm_protocol = k->proto;
-	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP)) == NULL)
-		return -NLE_NOMEM;
-	if ((err = nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO)) < 0 ||
-	    (err = nla_put_u32(msg, RTA_TABLE, k->table)) < 0 ||
-	    (err = nl_send_auto(sk, msg)) < 0) {
-		nlmsg_free(msg);
-		return err;
-	}
+	if (type == RTM_GETROUTE)
+		err = nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO);
+	else
+		err = nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO);
+	if (err == 0 && type == RTM_GETROUTE)
+		err = nla_put_u32(msg, RTA_TABLE, k->table);
+	if (err == 0 && (err = nl_send_auto(sk, msg)) >= 0)
+		err = nl_recvmsgs_default(sk);
 	nlmsg_free(msg);
+out:
+	nl_socket_free(sk);
+	if (err == -NLE_DUMP_INTR)
+		return -2;
+	return err < 0 ? err : 0;
+}
+
+/* A dump cut short because the table changed meanwhile is redone; what
+ * it found twice counts once. */
+static int
+dump_retry(struct kroute *k, int type, nl_recvmsg_msg_cb_t found)
+{
+	int i, err = -2;
+
+	for (i = 0; i < KR_DUMP_TRIES && err == -2; i++)
+		err = dump(k, type, found);
+	return err;
+}
+
+static int
+nexthops_read(struct kroute *k)
+{
+	int err;
+
+	k->nhs.next_id = KR_NH_ID_FIRST;
+	if ((err = dump_retry(k, RTM_GETNEXTHOP, found_nexthop)) == 0)
+		return 0;
+	/* Before 5.3, no nexthop objects: the gateway in each route. */
+	k->nh_objects = false;
+	if (err != -NLE_OPNOTSUPP && err != -NLE_INVAL)
+		log_warn("kroute: reading nexthop objects: %s: the next hop "
+		    "goes in each route", err == -2 ? "interrupted" :
+		    nl_geterror(err));
 	return 0;
 }
 
-/* Calls found for every route of ours; the count, or -1 (logged). */
 static long
-table_dump(struct kroute *k, void (*found)(struct kroute *,
-    const struct prefix *))
+table_read(struct kroute *k)
 {
-	struct kr_dump d = { k, found, 0 };
-	struct nl_sock *sk;
 	int err;
 
-	if ((sk = nl_socket_alloc()) == NULL) {
-		log_warn("kroute: dump: out of memory");
-		return -1;
-	}
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_dumped, &d);
-	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0 ||
-	    (err = dump_request(k, sk)) < 0 ||
-	    (err = nl_recvmsgs_default(sk)) < 0) {
-		if (err != -NLE_DUMP_INTR)
-			log_warn("kroute: reading table %u: %s", k->table,
-			    nl_geterror(err));
-		nl_socket_free(sk);
-		return err == -NLE_DUMP_INTR ? -2 : -1;
-	}
-	nl_socket_free(sk);
-	return (long)d.n;
+	if ((err = dump_retry(k, RTM_GETROUTE, found_route)) == 0)
+		return (long)k->st.installed;
+	log_warn("kroute: reading table %u: %s", k->table, err == -2 ?
+	    "interrupted" : nl_geterror(err));
+	return -1;
 }
 
-/* A dump cut short because the table changed meanwhile is redone. */
-static long
-table_read(struct kroute *k, void (*reset)(struct kroute *),
-    void (*found)(struct kroute *, const struct prefix *))
-{
-	long n = -1;
-	int i;
-
-	for (i = 0; i < KR_DUMP_TRIES; i++) {
-		reset(k);
-		if ((n = table_dump(k, found)) != -2)
-			break;
-	}
-	if (n == -2)
-		log_warn("kroute: reading table %u: interrupted %d times",
-		    k->table, KR_DUMP_TRIES);
-	return n < 0 ? -1 : n;
-}
-
-/* At open: every route of ours is a previous run's, stale until swept. */
-static void
-found_at_open(struct kroute *k, const struct prefix *p)
-{
-	uint8_t *n;
-
-	if ((n = node_get(k, p)) == NULL) {
-		log_warn("kroute: out of memory reading the table");
-		return;
-	}
-	node_kernel(k, n, p->af, true);
-	/* Once, though a prefix may have more than one route. */
-	if (!(*node_flags(k, n, p->af) & KR_N_STALE)) {
-		*node_flags(k, n, p->af) |= KR_N_STALE;
-		k->st.stale++;
-	}
-}
-
-static void
-nodes_forget_all(struct kroute *k)
-{
-	unsigned af;
-
-	for (af = 0; af < AF_IDX_COUNT; af++)
-		hash_free(&k->fam[af].nodes);
-	k->st.installed = k->st.stale = 0;
-}
-
-/* ---- resync after lost acks ---- */
-
-/*
- * Changes whose ack was lost go back to the queue, the newest of a
- * prefix only (older ones are superseded). A replace is idempotent and a
- * delete of what is gone is fine, so sending them again is always right.
- */
-static void
-requeue_inflight(struct kroute *k)
-{
-	struct kr_sent *e;
-	uint8_t *n;
-	uint32_t seq;
-	size_t i;
-
-	for (i = 0; i < KR_RING; i++) {
-		seq = k->seq - KR_RING + (uint32_t)i;
-		e = &k->ring[seq & (KR_RING - 1)];
-		if (!e->live || e->seq != seq)
-			continue;
-		e->live = false;
-		k->inflight--;
-		n = node_find(k, &e->c.p);
-		node_inflight_add(k, n, e->c.p.af, -1);
-		if (node_inflight(k, n, e->c.p.af) == 0 &&
-		    !is_queued(k, &e->c.p) && queue_put(k, &e->c) == -1)
-			change_log(k, &e->c, "out of memory: dropped");
-	}
-}
-
-/* Calls fn for every node of af. fn must not add or delete nodes. */
-static void
-nodes_walk(struct kroute *k, unsigned af, void (*fn)(struct kroute *,
-    uint8_t *, unsigned))
-{
-	struct kr_hash *h = &k->fam[af].nodes;
-	size_t i;
-
-	for (i = 0; i < h->cap; i++)
-		if (hash_used(h, hash_at(h, i)))
-			fn(k, hash_at(h, i), af);
-}
-
-static void
-seen_clear(struct kroute *k, uint8_t *n, unsigned af)
-{
-	*node_flags(k, n, af) &= ~KR_N_SEEN;
-}
-
-static void
-seen_reset(struct kroute *k)
-{
-	unsigned af;
-
-	for (af = 0; af < AF_IDX_COUNT; af++)
-		nodes_walk(k, af, seen_clear);
-}
-
-/* After a whole dump: in the table is what the kernel said. */
-static void
-seen_apply(struct kroute *k, uint8_t *n, unsigned af)
-{
-	node_kernel(k, n, af, *node_flags(k, n, af) & KR_N_SEEN);
-	seen_clear(k, n, af);
-}
-
-/* During a resync: what the kernel has is the truth. */
-static void
-found_resync(struct kroute *k, const struct prefix *p)
-{
-	uint8_t *n = node_find(k, p);
-	struct kr_change c;
-
-	if (n == NULL && !k->swept) {
-		found_at_open(k, p);
-		n = node_find(k, p);
-	} else if (n == NULL) {
-		/* Ours, unknown, and no stale route is wanted any more. */
-		memset(&c, 0, sizeof(c));
-		c.p = *p;
-		c.op = KR_OP_DEL;
-		if ((n = node_get(k, p)) == NULL || queue_put(k, &c) == -1) {
-			change_log(k, &c, "out of memory");
-			return;
-		}
-	}
-	if (n != NULL)
-		*node_flags(k, n, p->af) |= KR_N_SEEN;
-}
-
-/* A node's prefix, from its key. */
-static void
-node_prefix(const uint8_t *n, unsigned af, struct prefix *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->af = (uint8_t)af;
-	memcpy(p->addr, n, af_addr_bytes(af));
-	p->len = n[af_addr_bytes(af)];
-}
-
-/*
- * Stale nodes the kernel no longer has lose their mark, and idle nodes
- * go: the kept ones are copied into a new table, as deleting in place
- * while walking would move entries under the walk.
- */
-static void
-nodes_prune(struct kroute *k)
-{
-	struct kr_hash *h, old;
-	struct prefix p;
-	uint8_t *n, *f;
-	unsigned af;
-	size_t i;
-
-	for (af = 0; af < AF_IDX_COUNT; af++) {
-		h = &k->fam[af].nodes;
-		old = *h;
-		if (old.n == 0 ||
-		    (h->slot = calloc(old.cap, h->esize)) == NULL) {
-			h->slot = old.slot;
-			continue;
-		}
-		h->n = 0;
-		for (i = 0; i < old.cap; i++) {
-			n = hash_at(&old, i);
-			if (!hash_used(&old, n))
-				continue;
-			f = node_flags(k, n, af);
-			if ((*f & (KR_N_STALE | KR_N_KERNEL)) == KR_N_STALE)
-				node_unstale(k, n, af);
-			node_prefix(n, af, &p);
-			if (node_idle(k, n, af, &p))
-				continue;
-			memcpy(hash_hole(h, n), n, h->esize);
-			h->n++;
-		}
-		free(old.slot);
-		if (h->n == 0)
-			hash_free(h);
-	}
-}
+/* ---- the socket ---- */
 
 static void
 window_update(struct kroute *k)
@@ -1430,6 +1353,7 @@ window_update(struct kroute *k)
 	if (getsockopt(k->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == -1 ||
 	    rcvbuf <= 0)
 		rcvbuf = 208 * 1024;
+	/* Every message could fail, and each failure is an answer. */
 	k->window = (size_t)rcvbuf / k->ack_cost;
 	if (k->window > KR_RING)
 		k->window = KR_RING;
@@ -1438,35 +1362,11 @@ window_update(struct kroute *k)
 		k->window = 1;
 }
 
-static void
-resync(struct kroute *k)
-{
-	unsigned af;
-	long n;
-
-	log_warn("kroute: netlink overrun: acknowledgements lost, re-reading "
-	    "table %u", k->table);
-	k->overrun = false;
-	requeue_inflight(k);
-	/* The acks were larger than thought, or the buffer smaller. */
-	k->ack_cost *= 2;
-	window_update(k);
-	if ((n = table_read(k, seen_reset, found_resync)) < 0) {
-		seen_reset(k);
-		return;		/* the changes sent again still fix it */
-	}
-	for (af = 0; af < AF_IDX_COUNT; af++)
-		nodes_walk(k, af, seen_apply);
-	nodes_prune(k);
-	log_info("kroute: table %u: %ld routes of ours", k->table, n);
-}
-
-/* ---- the socket ---- */
-
 static int
 socket_open(struct kroute *k)
 {
 	int err, size = KR_RCVBUF, snd = KR_SNDBUF, one = 1;
+	int group = RTNLGRP_NEXTHOP;
 
 	if ((k->sk = nl_socket_alloc()) == NULL) {
 		log_warn("kroute: netlink socket: out of memory");
@@ -1490,6 +1390,9 @@ socket_open(struct kroute *k)
 	    sizeof(one));
 	(void)setsockopt(k->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one,
 	    sizeof(one));
+	/* Nexthop objects the kernel deletes (their link went down). */
+	(void)setsockopt(k->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+	    sizeof(group));
 	return 0;
 }
 
@@ -1513,10 +1416,80 @@ buffers_alloc(struct kroute *k)
 	return 0;
 }
 
+/* ---- walks over the nodes kroute holds ---- */
+
+struct kr_walk {
+	struct kroute		*k;
+	unsigned		 af;
+	uint8_t			 mask;		/* nodes with any of it */
+	struct ptree_node	**dead;		/* close: to release after */
+	size_t			 ndead, deadcap;
+};
+
+/* Sweep and flush: the node's route is decided again. */
+static int
+walk_requeue(void *ctx, struct ptree_node *n)
+{
+	struct kr_walk *w = ctx;
+
+	if (!(n->fib & w->mask))
+		return 0;
+	unstale(w->k, n);
+	enqueue(w->k, ref_make(w->af, n));
+	return 0;
+}
+
+static void
+requeue_where(struct kroute *k, uint8_t mask)
+{
+	struct kr_walk w = { .k = k, .mask = mask };
+
+	for (w.af = 0; w.af < AF_IDX_COUNT; w.af++)
+		ptree_walk_fib(&k->trees[w.af], walk_requeue, &w);
+}
+
+/* Close: the nodes forget kroute; those kept only by it go after. */
+static int
+walk_forget(void *ctx, struct ptree_node *n)
+{
+	struct kr_walk *w = ctx;
+	struct ptree_node **v;
+	size_t cap;
+
+	n->fib = 0;
+	if (ptree_data(n) != NULL)
+		return 0;
+	if (w->ndead == w->deadcap) {
+		cap = w->deadcap ? w->deadcap * 2 : 256;
+		if ((v = reallocarray(w->dead, cap, sizeof(*v))) == NULL)
+			return 0;	/* left in the tree, harmless */
+		w->dead = v;
+		w->deadcap = cap;
+	}
+	w->dead[w->ndead++] = n;
+	return 0;
+}
+
+static void
+nodes_forget(struct kroute *k)
+{
+	struct kr_walk w = { .k = k };
+	size_t i;
+
+	for (w.af = 0; w.af < AF_IDX_COUNT; w.af++) {
+		w.ndead = 0;
+		ptree_walk_fib(&k->trees[w.af], walk_forget, &w);
+		for (i = 0; i < w.ndead; i++)
+			ptree_release(&k->trees[w.af], w.dead[i]);
+	}
+	free(w.dead);
+}
+
 /* ---- the API ---- */
 
 struct kroute *
-kroute_open(struct ev_loop *loop, uint32_t table, uint8_t protocol)
+kroute_open(struct ev_loop *loop, uint32_t table, uint8_t protocol,
+    struct ptree *trees, kroute_want_fn want, void *ctx)
 {
 	struct kroute *k;
 	long n;
@@ -1528,23 +1501,25 @@ kroute_open(struct ev_loop *loop, uint32_t table, uint8_t protocol)
 	k->loop = loop;
 	k->table = table;
 	k->proto = protocol;
+	k->trees = trees;
+	k->want = want;
+	k->ctx = ctx;
+	k->nh_objects = true;
 	k->seq = 1;
 	k->ack_cost = KR_ACK_COST;
-	hash_init(&k->fam[AF_IDX_IPV4].nodes, 5, 8);
-	hash_init(&k->fam[AF_IDX_IPV6].nodes, 17, 20);
-	hash_init(&k->fam[AF_IDX_IPV4].queued, 5, 12);
-	hash_init(&k->fam[AF_IDX_IPV6].queued, 17, 24);
-	ev_prepare_init(&k->flush_w, on_flush);
+	ev_prepare_init(&k->prepare_w, on_prepare);
+	ev_idle_init(&k->idle_w, on_idle);
 	ev_timer_init(&k->retry_w, on_retry, 0, 0);
 	ev_timer_init(&k->again_w, on_again, 0, 0);
-	k->flush_w.data = k->retry_w.data = k->again_w.data = k;
-	if (buffers_alloc(k) == -1 || build_init(k) == -1) {
+	k->prepare_w.data = k->idle_w.data = k->retry_w.data =
+	    k->again_w.data = k;
+	if (buffers_alloc(k) == -1) {
 		log_warn("kroute: out of memory");
 		kroute_close(k);
 		return NULL;
 	}
-	if (socket_open(k) == -1 ||
-	    (n = table_read(k, nodes_forget_all, found_at_open)) < 0) {
+	if (socket_open(k) == -1 || nexthops_read(k) == -1 ||
+	    (n = table_read(k)) < 0) {
 		kroute_close(k);
 		return NULL;
 	}
@@ -1561,128 +1536,51 @@ kroute_open(struct ev_loop *loop, uint32_t table, uint8_t protocol)
 void
 kroute_close(struct kroute *k)
 {
-	unsigned af;
-
 	if (k == NULL)
 		return;
-	if (queued_count(k) > 0 || k->inflight > 0)
+	if (k->n_queued + k->n_retry > 0 || k->inflight > 0)
 		log_info("kroute: closing with %zu changes unsent, %zu "
-		    "unacknowledged", queued_count(k), k->inflight);
-	ev_prepare_stop(k->loop, &k->flush_w);
+		    "unanswered", k->n_queued + k->n_retry, k->inflight);
+	flush_stop(k);
 	ev_io_stop(k->loop, &k->io_w);
 	ev_timer_stop(k->loop, &k->retry_w);
 	ev_timer_stop(k->loop, &k->again_w);
+	nodes_forget(k);
 	if (k->sk != NULL)
 		nl_socket_free(k->sk);
-	build_free(&k->build);
-	for (af = 0; af < AF_IDX_COUNT; af++) {
-		hash_free(&k->fam[af].nodes);
-		hash_free(&k->fam[af].queued);
-	}
-	free(k->q);
+	q_free(&k->q);
 	free(k->wait);
+	free(k->nhs.v);
+	free(k->nhs.slot);
 	free(k->ring);
 	free(k->batch);
 	free(k->rbuf);
 	free(k);
 }
 
-static bool
-prefix_ok(const struct prefix *p)
-{
-	if (p->af < AF_IDX_COUNT && p->len <= af_max_bits(p->af))
-		return true;
-	log_warn("kroute: not a prefix (family %u, length %u)", p->af,
-	    p->len);
-	return false;
-}
-
 void
-kroute_set(struct kroute *k, const struct prefix *p, const uint8_t *nexthop,
-    int ifindex)
+kroute_changed(struct kroute *k, unsigned af, struct ptree_node *n)
 {
-	struct kr_change c;
-	uint8_t *n;
+	struct kroute_want w;
 
-	if (!prefix_ok(p))
-		return;
-	memset(&c, 0, sizeof(c));
-	c.p = *p;
-	prefix_mask(&c.p);
-	c.op = KR_OP_SET;
-	memcpy(c.nh, nexthop, af_addr_bytes(p->af));
-	c.ifindex = ifindex;
-	if ((n = node_get(k, &c.p)) == NULL) {
-		change_log(k, &c, "out of memory");
-		return;
-	}
-	node_unstale(k, n, c.p.af);
-	if (queue_put(k, &c) == -1) {
-		change_log(k, &c, "out of memory");
-		node_gc(k, &c.p);
-	}
-}
-
-void
-kroute_delete(struct kroute *k, const struct prefix *p)
-{
-	struct kr_change c;
-	uint8_t *n;
-
-	if (!prefix_ok(p))
-		return;
-	memset(&c, 0, sizeof(c));
-	c.p = *p;
-	prefix_mask(&c.p);
-	c.op = KR_OP_DEL;
-	if ((n = node_find(k, &c.p)) == NULL)
-		return;			/* nothing of ours there */
-	node_unstale(k, n, c.p.af);
-	if (!(*node_flags(k, n, c.p.af) & KR_N_KERNEL) &&
-	    node_inflight(k, n, c.p.af) == 0) {
-		/* Never sent: the queued replace just goes. */
-		queue_drop(k, &c.p);
-		node_gc(k, &c.p);
-		return;
-	}
-	if (queue_put(k, &c) == -1)
-		change_log(k, &c, "out of memory");
-}
-
-/* Delete every node whose flags have all of mask set. */
-static void
-delete_where(struct kroute *k, uint8_t mask)
-{
-	struct kr_change c;
-	struct kr_hash *h;
-	uint8_t *n;
-	unsigned af;
-	size_t i;
-
-	memset(&c, 0, sizeof(c));
-	c.op = KR_OP_DEL;
-	for (af = 0; af < AF_IDX_COUNT; af++) {
-		h = &k->fam[af].nodes;
-		for (i = 0; i < h->cap; i++) {
-			n = hash_at(h, i);
-			if ((*node_flags(k, n, af) & mask) != mask)
-				continue;
-			node_unstale(k, n, af);
-			node_prefix(n, af, &c.p);
-			if (queue_put(k, &c) == -1)
-				change_log(k, &c, "out of memory");
-		}
-	}
+	if (n->fib & KR_F_QUEUED)
+		return;		/* asked what it wants when sent */
+	if (!k->flushing && k->want(k->ctx, af, n, &w))
+		unstale(k, n);
+	else if (!(n->fib & (KR_F_INSTALLED | KR_F_INFLIGHT)))
+		return;		/* none wanted, none there */
+	enqueue(k, ref_make(af, n));
 }
 
 void
 kroute_sweep_stale(struct kroute *k)
 {
-	if (k->st.stale > 0)
-		log_info("kroute: table %u: deleting %zu stale routes",
-		    k->table, k->st.stale);
 	k->swept = true;
-	delete_where(k, KR_N_USED | KR_N_STALE);
+	if (k->st.stale == 0)
+		return;		/* no walk of a full table for nothing */
+	log_info("kroute: table %u: deleting %zu stale routes", k->table,
+	    k->st.stale);
+	requeue_where(k, KR_F_STALE);
 }
 
 void
@@ -1691,12 +1589,25 @@ kroute_flush(struct kroute *k)
 	log_info("kroute: table %u: deleting all %zu routes of ours",
 	    k->table, k->st.installed);
 	k->swept = true;
-	delete_where(k, KR_N_USED);
+	k->flushing = true;
+	requeue_where(k, KR_F_INSTALLED | KR_F_STALE);
 }
 
 void
 kroute_get_stats(const struct kroute *k, struct kroute_stats *st)
 {
 	*st = k->st;
-	st->queued = queued_count(k);
+	st->queued = k->n_queued + k->n_retry;
+	st->inflight = k->inflight;
+	st->bytes = sizeof(*k) + KR_RING * sizeof(*k->ring) + KR_BATCH_BYTES +
+	    (size_t)KR_RECV_VLEN * KR_RECV_SIZE +
+	    k->q.blocks * KR_QBLOCK_BYTES + k->waitcap * sizeof(*k->wait) +
+	    k->nhs.cap * sizeof(*k->nhs.v) +
+	    k->nhs.nslots * sizeof(*k->nhs.slot);
+}
+
+void
+kroute_use_nexthop_objects(struct kroute *k, bool on)
+{
+	k->nh_objects = on;
 }

@@ -2,8 +2,13 @@
  * rattrs: interned path-attribute sets. Every route with the same
  * attributes and next hop points to one reference-counted rattrs, found
  * through a hash table and freed when its last route goes (hash-consing).
- * The attributes are kept in their canonical wire form (update.h,
- * bgp_attrs_encode_block); what best-path selection reads is decoded once.
+ *
+ * A set is a 32-byte header (what best-path selection reads, decoded
+ * once: ORIGIN, LOCAL_PREF, MED, the AS path's first AS and length), then
+ * the next hop in its family's width (4, 16, or 32 bytes with an IPv6
+ * link-local), then the rest of the attributes in their canonical wire
+ * form (update.h, bgp_attrs_encode_block) without what the header holds.
+ * Sets come from slabs by size, 8 bytes apart: no allocator header.
  */
 #ifndef PEERING_RIB_RATTRS_H
 #define PEERING_RIB_RATTRS_H
@@ -13,41 +18,52 @@
 #include <stdint.h>
 
 #include "../bgp/update.h"
+#include "../lib/slab.h"
 
 #define RATTRS_HAS_MED		0x01
 #define RATTRS_HAS_LOCAL_PREF	0x02
 #define RATTRS_HAS_NEXTHOP_LL	0x04
+#define RATTRS_HAS_ORIGIN	0x08
+#define RATTRS_HAS_NEXT_HOP	0x10	/* the IPv4 NEXT_HOP attribute: the
+					 * next hop, not kept in the block */
 #define RATTRS_DEFAULT_LOCAL_PREF 100
 
 struct rattrs {
 	struct rattrs	*hnext;		/* hash chain */
-	uint32_t	 hash;
 	uint32_t	 refs;
 	uint32_t	 local_pref;	/* 100 when absent */
 	uint32_t	 med;		/* 0 when absent */
 	uint32_t	 neighbor_as;	/* first AS of the path, 0 if none */
 	uint16_t	 path_len;	/* aspath_length() */
+	uint16_t	 len;		/* bytes of the block */
 	uint8_t		 origin;
 	uint8_t		 flags;		/* RATTRS_HAS_* */
 	uint8_t		 af;		/* family of the next hop */
-	uint8_t		 nexthop[16];	/* IPv4 in the first 4 bytes */
-	uint8_t		 nexthop_ll[16];
-	uint16_t	 len;
-	uint8_t		 data[];	/* canonical attribute block */
+	uint8_t		 nh_len;	/* bytes of next hop in data */
+	uint8_t		 data[];	/* next hop(s), then the block */
 };
+
+/* Sets up to this size come from slabs, in steps of 8 bytes. */
+#define RATTRS_SLAB_MAX		512
+#define RATTRS_SLAB_MIN		40
+#define RATTRS_SLABS	((RATTRS_SLAB_MAX - RATTRS_SLAB_MIN) / 8 + 1)
 
 struct rattrs_table {
 	struct rattrs	**buckets;
 	size_t		  n_buckets;	/* a power of two */
 	size_t		  count;	/* distinct sets */
 	size_t		  bytes;	/* held by the sets themselves */
+	size_t		  big_bytes;	/* ... of them past the slabs */
 	uint64_t	  lookups;	/* rattrs_get() calls */
 	uint64_t	  hits;		/* ... that found a set */
+	struct slab	  slabs[RATTRS_SLABS];
 };
 
 int	rattrs_table_init(struct rattrs_table *t);
 /* Frees every set, referenced or not. */
 void	rattrs_table_destroy(struct rattrs_table *t);
+/* Bytes held from the system: slabs, larger sets, buckets. */
+size_t	rattrs_table_bytes(const struct rattrs_table *t);
 /*
  * The interned set of a (its multiprotocol attributes ignored) with this
  * next hop (af's width; nexthop_ll NULL when none); one reference taken.
@@ -61,5 +77,20 @@ void	rattrs_ref(struct rattrs *ra);
 void	rattrs_put(struct rattrs_table *t, struct rattrs *ra);
 /* The attributes back, as views into ra->data. */
 int	rattrs_decode(const struct rattrs *ra, struct bgp_attrs *out);
+/* Bytes of the set (header, next hops, block). */
+size_t	rattrs_size(const struct rattrs *ra);
+
+static inline const uint8_t *
+rattrs_nexthop(const struct rattrs *ra)
+{
+	return ra->data;
+}
+
+/* The IPv6 link-local next hop, or NULL. */
+static inline const uint8_t *
+rattrs_nexthop_ll(const struct rattrs *ra)
+{
+	return (ra->flags & RATTRS_HAS_NEXTHOP_LL) ? ra->data + 16 : NULL;
+}
 
 #endif

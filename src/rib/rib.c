@@ -14,32 +14,74 @@ rib_init(struct rib *r, rib_best_cb cb, void *ctx)
 	memset(r, 0, sizeof(*r));
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++)
 		ptree_init(&r->tree[af], af);
-	slab_init(&r->paths, sizeof(struct rib_path));
+	for (unsigned i = 0; i < RIB_PATH_SLABS; i++)
+		slab_init(&r->paths[i], (i + 1) * sizeof(struct rib_path));
 	r->best_cb = cb;
 	r->best_ctx = ctx;
 	return rattrs_table_init(&r->attrs);
 }
 
+/* ---- path arrays ---- */
+
+/* An array of n paths (n > 0), zeroed; NULL when memory runs out. */
+static struct rib_path *
+paths_alloc(struct rib *r, size_t n)
+{
+	struct rib_path *v;
+
+	if (n <= RIB_PATH_SLABS)
+		return slab_alloc(&r->paths[n - 1]);
+	if ((v = calloc(n, sizeof(*v))) != NULL)
+		r->big_path_bytes += n * sizeof(*v);
+	return v;
+}
+
 static void
-path_free(struct rib *r, struct rib_path *p)
+paths_free(struct rib *r, struct rib_path *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	if (n <= RIB_PATH_SLABS)
+		slab_free(&r->paths[n - 1], v);
+	else {
+		r->big_path_bytes -= n * sizeof(*v);
+		free(v);
+	}
+}
+
+/* n's array becomes v, of count paths (NULL, 0: none). */
+static void
+paths_set(struct rib *r, unsigned af, struct ptree_node *n,
+    struct rib_path *v, size_t count)
+{
+	paths_free(r, ptree_data(n), n->aux);
+	ptree_set_data(&r->tree[af], n, v);
+	n->aux = (uint16_t)count;
+}
+
+/* The path leaves the RIB's counts and its attributes' references. */
+static void
+path_drop(struct rib *r, const struct rib_path *p)
 {
 	if (p->flags & RIB_PATH_STALE)
 		r->peers[p->peer].n_stale--;
 	r->peers[p->peer].n_paths--;
 	r->n_paths--;
 	rattrs_put(&r->attrs, p->attrs);
-	slab_free(&r->paths, p);
 }
 
 static int
 free_node_paths(void *ctx, const struct ptree_node *n)
 {
 	struct rib *r = ctx;
-	struct rib_path *p = n->data, *next;
+	size_t count, i;
+	const struct rib_path *v = rib_node_paths(n, &count);
 
-	for (; p != NULL; p = next) {
-		next = p->next;
-		rattrs_put(&r->attrs, p->attrs);
+	for (i = 0; i < count; i++)
+		rattrs_put(&r->attrs, v[i].attrs);
+	if (count > RIB_PATH_SLABS) {
+		r->big_path_bytes -= count * sizeof(*v);
+		free((void *)v);
 	}
 	return 0;
 }
@@ -51,7 +93,8 @@ rib_destroy(struct rib *r)
 		ptree_walk(&r->tree[af], free_node_paths, r);
 		ptree_destroy(&r->tree[af]);
 	}
-	slab_destroy(&r->paths);
+	for (unsigned i = 0; i < RIB_PATH_SLABS; i++)
+		slab_destroy(&r->paths[i]);
 	rattrs_table_destroy(&r->attrs);
 }
 
@@ -113,75 +156,96 @@ rib_path_cmp(const struct rib *r, const struct rib_path *a,
 
 /* Whether some path from p's neighbour AS beats p on MED. */
 static bool
-med_beaten(const struct rib *r, const struct rib_path *list,
+med_beaten(const struct rib *r, const struct rib_path *v, size_t n,
     const struct rib_path *p)
 {
-	for (const struct rib_path *q = list; q != NULL; q = q->next)
-		if (q != p && same_neighbor_as(q, p) &&
-		    rib_path_cmp(r, q, p) < 0)
+	for (size_t i = 0; i < n; i++)
+		if (&v[i] != p && same_neighbor_as(&v[i], p) &&
+		    rib_path_cmp(r, &v[i], p) < 0)
 			return true;
 	return false;
 }
 
 /*
- * The best path, deterministic whatever the list order: each neighbour
- * AS's best (MED counts within it) competes with the others without MED
- * (RFC 4271 9.1.2.2 c, as "deterministic MED"). When every path has the
- * same MED, that is one linear scan.
+ * The best path's index, deterministic whatever the order: each
+ * neighbour AS's best (MED counts within it) competes with the others
+ * without MED (RFC 4271 9.1.2.2 c, as "deterministic MED"). When every
+ * path has the same MED, that is one linear scan.
  */
-static struct rib_path *
-best_select(const struct rib *r, struct rib_path *list)
+static size_t
+best_select(const struct rib *r, const struct rib_path *v, size_t n)
 {
-	struct rib_path *best = NULL, *p;
+	size_t best = n, i;
 	bool one_med = true;
 
-	for (p = list; p != NULL && one_med; p = p->next)
-		one_med = p->attrs->med == list->attrs->med;
-	for (p = list; p != NULL; p = p->next) {
-		if (!one_med && med_beaten(r, list, p))
+	for (i = 1; i < n && one_med; i++)
+		one_med = v[i].attrs->med == v[0].attrs->med;
+	for (i = 0; i < n; i++) {
+		if (!one_med && med_beaten(r, v, n, &v[i]))
 			continue;
-		if (best == NULL || (one_med ? rib_path_cmp(r, p, best) :
-		    cmp_without_med(r, p, best)) < 0)
-			best = p;
+		if (best == n || (one_med ? rib_path_cmp(r, &v[i], &v[best]) :
+		    cmp_without_med(r, &v[i], &v[best])) < 0)
+			best = i;
 	}
 	return best;
+}
+
+/* Who was best before a change: a path is known by peer and path id. */
+struct best_was {
+	bool		 any;
+	uint16_t	 peer;
+	uint32_t	 path_id;
+	const struct rattrs *attrs;
+};
+
+static void
+best_was_take(struct best_was *b, const struct ptree_node *n)
+{
+	const struct rib_path *v = ptree_data(n);
+
+	b->any = v != NULL;
+	if (v != NULL) {
+		b->peer = v[0].peer;
+		b->path_id = v[0].path_id;
+		b->attrs = v[0].attrs;
+	}
 }
 
 /* Puts the best path first; reports it if it is not the one before. */
 static void
 best_update(struct rib *r, struct ptree_node *n, const struct prefix *pfx,
-    const struct rib_path *old_best, const struct rattrs *old_attrs)
+    const struct best_was *was)
 {
-	struct rib_path **pp, *best = best_select(r, n->data);
+	struct rib_path *v = ptree_data(n), tmp;
+	size_t best = best_select(r, v, n->aux);
 
-	if (best != n->data) {
-		for (pp = (struct rib_path **)&n->data; *pp != best;
-		    pp = &(*pp)->next)
-			;
-		*pp = best->next;
-		best->next = n->data;
-		n->data = best;
+	if (best != 0) {
+		tmp = v[0];
+		v[0] = v[best];
+		v[best] = tmp;
 	}
-	if (best != old_best || best->attrs != old_attrs) {
+	if (!was->any || v[0].peer != was->peer ||
+	    v[0].path_id != was->path_id || v[0].attrs != was->attrs) {
 		r->best_changes++;
 		if (r->best_cb != NULL)
-			r->best_cb(r->best_ctx, pfx, best);
+			r->best_cb(r->best_ctx, pfx, n, &v[0]);
 	}
 }
 
-/* After paths were removed: the node goes if none is left. */
+/* After paths were removed: the node goes if none is left (and the
+ * kernel sync, told first, does not keep it). */
 static void
 node_settle(struct rib *r, struct ptree_node *n, const struct prefix *pfx,
-    const struct rib_path *old_best, const struct rattrs *old_attrs)
+    const struct best_was *was)
 {
-	if (n->data != NULL) {
-		best_update(r, n, pfx, old_best, old_attrs);
+	if (n->aux > 0) {
+		best_update(r, n, pfx, was);
 		return;
 	}
-	ptree_release(&r->tree[pfx->af], n);
 	r->best_changes++;
 	if (r->best_cb != NULL)
-		r->best_cb(r->best_ctx, pfx, NULL);
+		r->best_cb(r->best_ctx, pfx, n, NULL);
+	ptree_release(&r->tree[pfx->af], n);
 }
 
 /* ---- paths ---- */
@@ -191,88 +255,106 @@ rib_update(struct rib *r, int peer, const struct prefix *p, uint32_t path_id,
     struct rattrs *ra)
 {
 	struct ptree_node *n = ptree_get(&r->tree[p->af], p);
-	struct rib_path *path, *old_best;
-	const struct rattrs *old_attrs;
+	struct rib_path *v, *nv;
+	struct best_was was;
+	size_t count, i;
 
 	if (n == NULL)
 		return -1;
-	old_best = n->data;
-	old_attrs = old_best != NULL ? old_best->attrs : NULL;
-	for (path = n->data; path != NULL; path = path->next)
-		if (path->peer == peer && path->path_id == path_id)
+	best_was_take(&was, n);
+	v = ptree_data(n);
+	count = n->aux;
+	for (i = 0; i < count; i++)
+		if (v[i].peer == peer && v[i].path_id == path_id)
 			break;
-	if (path != NULL) {
+	if (i < count) {
 		/* Implicit withdraw (RFC 4271 3.1): the new one replaces it. */
 		rattrs_ref(ra);
-		rattrs_put(&r->attrs, path->attrs);
-		path->attrs = ra;
-		if (path->flags & RIB_PATH_STALE) {
-			path->flags &= (uint8_t)~RIB_PATH_STALE;
+		rattrs_put(&r->attrs, v[i].attrs);
+		v[i].attrs = ra;
+		if (v[i].flags & RIB_PATH_STALE) {
+			v[i].flags &= (uint8_t)~RIB_PATH_STALE;
 			r->peers[peer].n_stale--;
 		}
 	} else {
-		if ((path = slab_alloc(&r->paths)) == NULL) {
-			if (n->data == NULL)
+		if (count == RIB_PATHS_MAX ||
+		    (nv = paths_alloc(r, count + 1)) == NULL) {
+			if (count == 0)
 				ptree_release(&r->tree[p->af], n);
 			return -1;
 		}
+		if (count > 0)
+			memcpy(nv, v, count * sizeof(*v));
 		rattrs_ref(ra);
-		path->attrs = ra;
-		path->path_id = path_id;
-		path->peer = (uint16_t)peer;
-		path->next = n->data;
-		n->data = path;
+		nv[count].attrs = ra;
+		nv[count].path_id = path_id;
+		nv[count].peer = (uint16_t)peer;
+		paths_set(r, p->af, n, nv, count + 1);
 		r->peers[peer].n_paths++;
 		r->n_paths++;
 	}
-	best_update(r, n, p, old_best, old_attrs);
+	best_update(r, n, p, &was);
 	return 0;
 }
 
-/* Removes the paths of peer matching (all_ids or path_id), stale only if
- * asked. Returns how many went. */
-static size_t
-node_remove(struct rib *r, struct ptree_node *n, int peer, bool all_ids,
+static bool
+path_matches(const struct rib_path *p, int peer, bool all_ids,
     uint32_t path_id, bool stale_only)
 {
-	struct rib_path **pp = (struct rib_path **)&n->data, *p;
-	size_t gone = 0;
+	return p->peer == peer && (all_ids || p->path_id == path_id) &&
+	    (!stale_only || (p->flags & RIB_PATH_STALE));
+}
 
-	while ((p = *pp) != NULL) {
-		if (p->peer == peer && (all_ids || p->path_id == path_id) &&
-		    (!stale_only || (p->flags & RIB_PATH_STALE))) {
-			*pp = p->next;
-			path_free(r, p);
-			gone++;
-		} else
-			pp = &p->next;
+/* Removes the paths of peer matching (all_ids or path_id), stale only if
+ * asked. Returns how many went; n's array is a new one then. */
+static size_t
+node_remove(struct rib *r, unsigned af, struct ptree_node *n, int peer,
+    bool all_ids, uint32_t path_id, bool stale_only)
+{
+	struct rib_path *v = ptree_data(n), *nv = NULL;
+	size_t count = n->aux, keep = 0, i, j;
+
+	for (i = 0; i < count; i++)
+		if (!path_matches(&v[i], peer, all_ids, path_id, stale_only))
+			keep++;
+	if (keep == count)
+		return 0;
+	/* Out of memory for the smaller array: the paths stay. */
+	if (keep > 0 && (nv = paths_alloc(r, keep)) == NULL)
+		return 0;
+	for (i = j = 0; i < count; i++) {
+		if (path_matches(&v[i], peer, all_ids, path_id, stale_only))
+			path_drop(r, &v[i]);
+		else
+			nv[j++] = v[i];
 	}
-	return gone;
+	paths_set(r, af, n, nv, keep);
+	return count - keep;
 }
 
 void
 rib_withdraw(struct rib *r, int peer, const struct prefix *p, uint32_t path_id)
 {
 	struct ptree_node *n = ptree_find(&r->tree[p->af], p);
-	struct rib_path *old_best;
-	struct rattrs *old_attrs;
+	struct best_was was;
 
 	if (n == NULL)
 		return;
-	old_best = n->data;
-	old_attrs = old_best->attrs;
-	rattrs_ref(old_attrs);	/* its address must stay unique meanwhile */
-	if (node_remove(r, n, peer, false, path_id, false) > 0)
-		node_settle(r, n, p, old_best, old_attrs);
-	rattrs_put(&r->attrs, old_attrs);
+	best_was_take(&was, n);
+	if (node_remove(r, p->af, n, peer, false, path_id, false) > 0)
+		node_settle(r, n, p, &was);
 }
 
 const struct rib_path *
-rib_lookup(const struct rib *r, const struct prefix *p)
+rib_lookup(const struct rib *r, const struct prefix *p, size_t *count)
 {
 	const struct ptree_node *n = ptree_find(&r->tree[p->af], p);
+	size_t c = 0;
+	const struct rib_path *v = n != NULL ? rib_node_paths(n, &c) : NULL;
 
-	return n != NULL ? n->data : NULL;
+	if (count != NULL)
+		*count = c;
+	return v;
 }
 
 /* ---- peers ---- */
@@ -318,11 +400,12 @@ static int
 gather_peer(void *ctx, const struct ptree_node *n)
 {
 	struct prefix_list *l = ctx;
-	const struct rib_path *p;
+	size_t count, i;
+	const struct rib_path *v = rib_node_paths(n, &count);
 
-	for (p = n->data; p != NULL && p->peer != l->peer; p = p->next)
+	for (i = 0; i < count && v[i].peer != l->peer; i++)
 		;
-	if (p == NULL)
+	if (i == count)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 1024;
@@ -360,26 +443,26 @@ peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 		ptree_walk(&r->tree[af], gather_peer, &l);
 		for (size_t i = 0; i < l.n; i++) {
 			struct ptree_node *n = ptree_find(&r->tree[af], &l.p[i]);
-			struct rib_path *old_best = n->data, *p;
-			struct rattrs *old_attrs = old_best->attrs;
-			size_t gone;
+			struct rib_path *v = ptree_data(n);
+			struct best_was was;
+			size_t gone, k;
 
 			if (pa->mark_stale) {
-				for (p = n->data; p != NULL; p = p->next)
-					if (p->peer == peer &&
-					    !(p->flags & RIB_PATH_STALE)) {
-						p->flags |= RIB_PATH_STALE;
+				for (k = 0; k < n->aux; k++)
+					if (v[k].peer == peer &&
+					    !(v[k].flags & RIB_PATH_STALE)) {
+						v[k].flags |= RIB_PATH_STALE;
 						r->peers[peer].n_stale++;
 					}
 				continue;
 			}
 			if (pa->keep != NULL && pa->keep(pa->keep_ctx, &l.p[i]))
 				continue;
-			rattrs_ref(old_attrs);
-			gone = node_remove(r, n, peer, true, 0, pa->stale_only);
+			best_was_take(&was, n);
+			gone = node_remove(r, af, n, peer, true, 0,
+			    pa->stale_only);
 			if (gone > 0)
-				node_settle(r, n, &l.p[i], old_best, old_attrs);
-			rattrs_put(&r->attrs, old_attrs);
+				node_settle(r, n, &l.p[i], &was);
 			pa->removed += gone;
 		}
 	}
@@ -429,13 +512,15 @@ rib_memory(const struct rib *r, struct rib_mem *m)
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++) {
 		m->nodes[af] = r->tree[af].n_nodes;
 		m->prefixes[af] = r->tree[af].n_data;
-		m->node_bytes[af] = slab_bytes(&r->tree[af].nodes);
+		m->node_bytes[af] = ptree_bytes(&r->tree[af]);
 	}
 	m->paths = r->n_paths;
-	m->path_bytes = slab_bytes(&r->paths);
+	m->path_bytes = r->big_path_bytes;
+	for (unsigned i = 0; i < RIB_PATH_SLABS; i++)
+		m->path_bytes += slab_bytes(&r->paths[i]);
 	m->attr_sets = r->attrs.count;
-	m->attr_bytes = r->attrs.bytes;
 	m->attr_hash_bytes = r->attrs.n_buckets * sizeof(r->attrs.buckets[0]);
+	m->attr_bytes = rattrs_table_bytes(&r->attrs) - m->attr_hash_bytes;
 	m->attr_lookups = r->attrs.lookups;
 	m->attr_hits = r->attrs.hits;
 }

@@ -19,15 +19,28 @@
 
 #define RIB_MAX_PEERS		512
 #define RIB_PATH_STALE		0x01	/* kept through a graceful restart */
+#define RIB_PATHS_MAX		UINT16_MAX	/* per prefix */
+#define RIB_PATH_SLABS		16	/* arrays of up to 16 paths */
 
-/* One path: 24 bytes. The first of a prefix's list is its best. */
+/*
+ * One path: 16 bytes. A prefix's paths are one array (its tree node's
+ * data, as many as the node's aux says), the best first; arrays of up
+ * to RIB_PATH_SLABS paths come from slabs by length.
+ */
 struct rib_path {
-	struct rib_path	*next;
 	struct rattrs	*attrs;
 	uint32_t	 path_id;
 	uint16_t	 peer;
 	uint8_t		 flags;
 };
+
+/* A tree node's paths, best first, and how many (none: NULL, 0). */
+static inline const struct rib_path *
+rib_node_paths(const struct ptree_node *n, size_t *count)
+{
+	*count = n->aux;
+	return ptree_data(n);
+}
 
 struct rib_peer {
 	char		name[32];
@@ -43,13 +56,16 @@ struct rib_peer {
 	size_t		n_stale;	/* of them marked stale */
 };
 
-/* best is NULL when the prefix has no path left. */
+/* best is NULL when the prefix has no path left; n is its tree node,
+ * released (if nothing else keeps it: ptree.h) once the callback
+ * returned. */
 typedef void (*rib_best_cb)(void *ctx, const struct prefix *p,
-	    const struct rib_path *best);
+	    struct ptree_node *n, const struct rib_path *best);
 
 struct rib {
 	struct ptree		 tree[AF_IDX_COUNT];
-	struct slab		 paths;
+	struct slab		 paths[RIB_PATH_SLABS];	/* [n - 1]: n paths */
+	size_t			 big_path_bytes;	/* longer arrays */
 	struct rattrs_table	 attrs;
 	struct rib_peer		 peers[RIB_MAX_PEERS];
 	rib_best_cb		 best_cb;
@@ -79,14 +95,17 @@ size_t	rib_peer_filter(struct rib *r, int peer,
 void	rib_peer_remove(struct rib *r, int peer);
 
 /* Announces p (path id) from peer with ra (the RIB takes its own
- * reference): a new path, or an implicit withdraw of the previous one. */
+ * reference): a new path, or an implicit withdraw of the previous one.
+ * -1 when memory runs out or p has RIB_PATHS_MAX paths already. */
 int	rib_update(struct rib *r, int peer, const struct prefix *p,
 	    uint32_t path_id, struct rattrs *ra);
 void	rib_withdraw(struct rib *r, int peer, const struct prefix *p,
 	    uint32_t path_id);
 
-/* The paths of exactly p, best first; NULL when none. */
-const struct rib_path *rib_lookup(const struct rib *r, const struct prefix *p);
+/* The paths of exactly p, best first, and how many (count may be NULL);
+ * NULL when none. Good until the RIB changes. */
+const struct rib_path *rib_lookup(const struct rib *r, const struct prefix *p,
+	    size_t *count);
 
 /* Best path order (docs/rib.md): < 0 when a is better than b. Total and
  * deterministic; MED only compares paths from the same neighbour AS (see

@@ -60,6 +60,25 @@ child_fail(int line, const char *what)
 		child_fail(__LINE__, #cond);				\
 } while (0)
 
+static struct kroute_stats stats(struct kroute *k);
+
+/* As REQUIRE, with kroute's counters in the message. */
+#define REQUIRE_K(k, cond) do {						\
+	if (!(cond)) {							\
+		struct kroute_stats st_ = stats(k);			\
+		char m_[512];						\
+									\
+		snprintf(m_, sizeof(m_), "%s (sent %llu acked %llu "	\
+		    "errors %llu retries %llu queued %zu installed %zu "\
+		    "stale %zu)", #cond, (unsigned long long)st_.sent,	\
+		    (unsigned long long)st_.acked,			\
+		    (unsigned long long)st_.errors,			\
+		    (unsigned long long)st_.retries, st_.queued,	\
+		    st_.installed, st_.stale);				\
+		child_fail(__LINE__, m_);				\
+	}								\
+} while (0)
+
 static bool timed_out;
 
 static void
@@ -71,18 +90,33 @@ on_timeout(struct ev_loop *l, ev_timer *w, int revents)
 	timed_out = true;
 }
 
-/* Run the loop until pred(k) holds or secs pass; whether it held. */
+static void
+on_tick(struct ev_loop *l, ev_timer *w, int revents)
+{
+	(void)l;
+	(void)w;
+	(void)revents;
+}
+
+/*
+ * Run the loop until pred(k) holds or secs pass; whether it held. kroute
+ * reads the kernel's answers as soon as it has sent (no event follows
+ * its last batch), so a tick ends each iteration to look at pred again.
+ */
 static bool
 run_until(bool (*pred)(struct kroute *), struct kroute *k, double secs)
 {
-	ev_timer t;
+	ev_timer t, tick;
 
 	timed_out = false;
 	ev_timer_init(&t, on_timeout, secs, 0.);
+	ev_timer_init(&tick, on_tick, 0.01, 0.01);
 	ev_timer_start(loop, &t);
+	ev_timer_start(loop, &tick);
 	while (!pred(k) && !timed_out)
 		ev_run(loop, EVRUN_ONCE);
 	ev_timer_stop(loop, &t);
+	ev_timer_stop(loop, &tick);
 	return pred(k);
 }
 
@@ -101,7 +135,29 @@ settled(struct kroute *k)
 {
 	struct kroute_stats st = stats(k);
 
-	return st.queued == 0 && st.sent == st.acked + st.errors;
+	return st.queued == 0 && st.inflight == 0;
+}
+
+/* ---- the trees kroute mirrors, one per family as the RIB's ---- */
+
+static struct ptree trees[AF_IDX_COUNT];
+
+static void
+trees_init(void)
+{
+	unsigned af;
+
+	for (af = 0; af < AF_IDX_COUNT; af++)
+		ptree_init(&trees[af], af);
+}
+
+static void
+trees_destroy(void)
+{
+	unsigned af;
+
+	for (af = 0; af < AF_IDX_COUNT; af++)
+		ptree_destroy(&trees[af]);
 }
 
 /* ---- the namespace: a veth pair, kr0 100.65.128.2/24 ---- */
@@ -142,11 +198,13 @@ setup_links(void)
 	nl_addr_put(local);
 	rtnl_addr_put(a);
 	REQUIRE((loop = ev_loop_new(EVFLAG_AUTO)) != NULL);
+	trees_init();
 }
 
 static void
 teardown(void)
 {
+	trees_destroy();
 	ev_loop_destroy(loop);
 	nl_socket_free(nl);
 }
@@ -192,16 +250,31 @@ gw(unsigned af, uint8_t g)
 	return a;
 }
 
-/* What the table must hold: the next hop's last byte per index, or 0. */
-struct model {
-	uint8_t		v4[N4];
-	uint8_t		v6[N6];
+/*
+ * What the table must hold: per index, the next hop's last byte (0: no
+ * route) and its interface. The tree kroute mirrors (one per family, as
+ * the RIB's) has a node per prefix with a route, its data the entry.
+ */
+struct entry {
+	uint8_t		g;
+	int		ifindex;
 };
+
+struct model {
+	struct entry	v4[N4];
+	struct entry	v6[N6];
+};
+
+static struct entry *
+entry_at(struct model *m, unsigned af, unsigned i)
+{
+	return af == AF_IDX_IPV4 ? &m->v4[i] : &m->v6[i];
+}
 
 static uint8_t *
 model_at(struct model *m, unsigned af, unsigned i)
 {
-	return af == AF_IDX_IPV4 ? &m->v4[i] : &m->v6[i];
+	return &entry_at(m, af, i)->g;
 }
 
 static unsigned
@@ -210,22 +283,54 @@ model_size(unsigned af)
 	return af == AF_IDX_IPV4 ? N4 : N6;
 }
 
+static bool
+want(void *ctx, unsigned af, const struct ptree_node *n,
+    struct kroute_want *w)
+{
+	const struct entry *e = ptree_data(n);
+
+	(void)ctx;
+	if (e == NULL || e->g == 0)
+		return false;
+	w->nexthop = gw(af, e->g);
+	w->ifindex = e->ifindex;
+	return true;
+}
+
+/* As the RIB does: the node's data, then kroute told. */
+static void
+set_if(struct kroute *k, struct model *m, unsigned af, unsigned i,
+    uint8_t g, int ifx)
+{
+	struct prefix p = pfx(af, i);
+	struct ptree_node *n = ptree_get(&trees[af], &p);
+	struct entry *e = entry_at(m, af, i);
+
+	REQUIRE(n != NULL);
+	e->g = g;
+	e->ifindex = ifx;
+	ptree_set_data(&trees[af], n, e);
+	kroute_changed(k, af, n);
+}
+
 static void
 set(struct kroute *k, struct model *m, unsigned af, unsigned i, uint8_t g)
 {
-	struct prefix p = pfx(af, i);
-
-	kroute_set(k, &p, gw(af, g), ifindex);
-	*model_at(m, af, i) = g;
+	set_if(k, m, af, i, g, ifindex);
 }
 
 static void
 del(struct kroute *k, struct model *m, unsigned af, unsigned i)
 {
 	struct prefix p = pfx(af, i);
+	struct ptree_node *n = ptree_find(&trees[af], &p);
 
-	kroute_delete(k, &p);
 	*model_at(m, af, i) = 0;
+	if (n == NULL)
+		return;
+	ptree_set_data(&trees[af], n, NULL);
+	kroute_changed(k, af, n);
+	ptree_release(&trees[af], n);
 }
 
 /* ---- reading the table back through libnl ---- */
@@ -288,7 +393,7 @@ check_route(struct nl_object *obj, void *arg)
 	if (i < 0)
 		return;
 	c->ours[af]++;
-	g = af == AF_IDX_IPV4 ? c->m->v4[i] : c->m->v6[i];
+	g = af == AF_IDX_IPV4 ? c->m->v4[i].g : c->m->v6[i].g;
 	want = pfx(af, (unsigned)i);
 	CHECK(c, g != 0);
 	CHECK(c, nl_addr_get_prefixlen(rtnl_route_get_dst(r)) == want.len);
@@ -312,7 +417,7 @@ model_count(const struct model *m, unsigned af)
 	size_t i, n = 0;
 
 	for (i = 0; i < model_size(af); i++)
-		n += (af == AF_IDX_IPV4 ? m->v4[i] : m->v6[i]) != 0;
+		n += (af == AF_IDX_IPV4 ? m->v4[i].g : m->v6[i].g) != 0;
 	return n;
 }
 
@@ -387,7 +492,7 @@ del_behind(unsigned af, unsigned i)
 static struct kroute *
 open_table(void)
 {
-	struct kroute *k = kroute_open(loop, TABLE, PROTO);
+	struct kroute *k = kroute_open(loop, TABLE, PROTO, trees, want, NULL);
 
 	REQUIRE(k != NULL);
 	return k;
@@ -396,12 +501,22 @@ open_table(void)
 /* ---- scenarios ---- */
 
 static struct model model;	/* large for a stack */
+static bool gateway_mode;	/* next hops in each route, not objects */
+
+static struct kroute *
+open_fresh(void)
+{
+	struct kroute *k = open_table();
+
+	kroute_use_nexthop_objects(k, !gateway_mode);
+	return k;
+}
 
 /* 11,000 routes in, some replaced, some deleted; batched, coalesced. */
 static void
 scenario_install(void)
 {
-	struct kroute *k = open_table();
+	struct kroute *k = open_fresh();
 	struct kroute_stats st;
 	unsigned af, i;
 	uint64_t sent;
@@ -413,16 +528,17 @@ scenario_install(void)
 		for (i = 0; i < model_size(af); i++)
 			set(k, &model, af, i, 1);
 	REQUIRE(stats(k).queued == N4 + N6);
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	st = stats(k);
 	REQUIRE(st.sent == N4 + N6 && st.acked == N4 + N6 && st.errors == 0);
 	REQUIRE(st.installed == N4 + N6);
-	/* Many routes per sendmsg(), not one. */
+	/* Many routes per sendmsg(), not one; one next hop object each. */
 	REQUIRE(st.batches > 0 && st.sent / st.batches >= 64);
+	REQUIRE(st.nexthops == (gateway_mode ? 0 : 2));
 	REQUIRE(check_table(&model) == 0);
 
-	/* One in ten replaced, one in ten deleted; a change queued twice
-	 * goes once, as its last version. */
+	/* One in ten replaced, one in ten deleted; a prefix changed twice
+	 * goes once, as it is last. */
 	sent = st.sent;
 	for (af = 0; af < AF_IDX_COUNT; af++)
 		for (i = 0; i < model_size(af); i++) {
@@ -433,20 +549,32 @@ scenario_install(void)
 				del(k, &model, af, i);
 		}
 	REQUIRE(stats(k).queued == (N4 + N6) / 5);
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	st = stats(k);
 	REQUIRE(st.sent - sent == (N4 + N6) / 5 && st.errors == 0);
 	REQUIRE(st.installed == (N4 + N6) * 9 / 10);
+	REQUIRE(st.nexthops == (gateway_mode ? 0 : 4));	/* and .3 */
 	REQUIRE(check_table(&model) == 0);
 
-	/* Set and deleted before the loop ran: nothing is sent. */
+	/* Set and deleted before the loop ran: nothing is sent, and the
+	 * node kept meanwhile goes. */
 	sent = st.sent;
 	set(k, &model, AF_IDX_IPV4, 5, 1);
 	del(k, &model, AF_IDX_IPV4, 5);
-	REQUIRE(stats(k).queued == 0);
 	ev_run(loop, EVRUN_NOWAIT);
 	REQUIRE(settled(k) && stats(k).sent == sent);
+	REQUIRE(trees[AF_IDX_IPV4].n_data == N4 * 9 / 10);
 	kroute_close(k);
+	/* Closing left the routes, and the nodes with data. */
+	REQUIRE(check_table(&model) == 0);
+	REQUIRE(trees[AF_IDX_IPV4].n_data == N4 * 9 / 10);
+}
+
+static void
+scenario_install_gateway(void)
+{
+	gateway_mode = true;
+	scenario_install();
 }
 
 /* A restarted daemon: the previous run's routes are stale until swept;
@@ -454,7 +582,7 @@ scenario_install(void)
 static void
 scenario_restart(void)
 {
-	struct kroute *k = open_table();
+	struct kroute *k = open_fresh();
 	struct kroute_stats st;
 	unsigned af, i, n[AF_IDX_COUNT] = { 2000, 200 };
 
@@ -464,35 +592,45 @@ scenario_restart(void)
 	for (af = 0; af < AF_IDX_COUNT; af++)
 		for (i = 0; i < n[af]; i++)
 			set(k, &model, af, i, 1);
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	kroute_close(k);
 	REQUIRE(check_table(&model) == 2);	/* closing kept them */
 
+	/* A new process: an empty RIB. */
+	trees_destroy();
+	trees_init();
 	k = open_table();
 	st = stats(k);
 	REQUIRE(st.stale == 2200 && st.installed == 2200 && st.queued == 0);
+	REQUIRE(trees[AF_IDX_IPV4].n_nodes >= 2000);
+	REQUIRE(trees[AF_IDX_IPV4].n_data == 0);
 	/* Confirm half, with a new next hop. */
 	for (af = 0; af < AF_IDX_COUNT; af++)
 		for (i = 0; i < n[af]; i += 2)
 			set(k, &model, af, i, 3);
 	REQUIRE(stats(k).stale == 1100);
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	REQUIRE(check_table(&model) == 2);
+	/* The next hop .1's object from the first run was used again. */
 	kroute_sweep_stale(k);
 	for (af = 0; af < AF_IDX_COUNT; af++)
 		for (i = 1; i < n[af]; i += 2)
 			*model_at(&model, af, i) = 0;
 	REQUIRE(stats(k).stale == 0 && stats(k).queued == 1100);
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	st = stats(k);
 	REQUIRE(st.installed == 1100 && st.errors == 0);
 	REQUIRE(check_table(&model) == 2);
+	/* The swept nodes, kept only by kroute, are gone. */
+	REQUIRE(trees[AF_IDX_IPV4].n_nodes < 2000);
 
 	kroute_flush(k);
 	memset(&model, 0, sizeof(model));
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	REQUIRE(stats(k).installed == 0);
 	REQUIRE(check_table(&model) == 2);
+	/* Nothing of ours is left: no nexthop object either. */
+	REQUIRE(system("test -z \"$(ip nexthop show proto 186)\"") == 0);
 	kroute_close(k);
 }
 
@@ -516,14 +654,19 @@ all_in(struct kroute *k)
 	return settled(k) && stats(k).installed == 100;
 }
 
+static bool
+all_out(struct kroute *k)
+{
+	return settled(k) && stats(k).installed == 0;
+}
+
 /* A bad next hop fails its own route only: counted, logged, retried,
  * and superseded by a good one. */
 static void
 scenario_error(void)
 {
-	struct kroute *k = open_table();
+	struct kroute *k = open_fresh();
 	struct kroute_stats st;
-	struct prefix p = pfx(AF_IDX_IPV4, 50);
 	char *text = NULL;
 	size_t textlen = 0;
 	FILE *logf;
@@ -535,37 +678,48 @@ scenario_error(void)
 	log_open(logf, LOG_LEVEL_INFO);
 	for (i = 0; i < 100; i++) {
 		if (i == 50) {
-			kroute_set(k, &p, gw(AF_IDX_IPV4, 1), 9999);
+			set_if(k, &model, AF_IDX_IPV4, i, 1, 9999);
 			continue;
 		}
 		set(k, &model, AF_IDX_IPV4, i, 1);
 	}
-	REQUIRE(run_until(error_seen, k, WAIT));
+	REQUIRE_K(k, run_until(error_seen, k, WAIT));
 	st = stats(k);
 	REQUIRE(st.batches == 1);		/* the others in the same one */
 	REQUIRE(st.installed == 99 && st.queued == 1);	/* for a retry */
+	model.v4[50].g = 0;		/* wanted, not in the table */
 	REQUIRE(check_table(&model) == 0);
+	model.v4[50].g = 1;
 	fflush(logf);
 	REQUIRE(text != NULL && strstr(text, "10.0.50.0/24") != NULL);
-	REQUIRE(strstr(text, strerror(ENODEV)) != NULL);
-	REQUIRE(run_until(retried, k, 3.0));
+	/* The kernel's words: on the nexthop object, or on the route. */
+	REQUIRE(strstr(text, gateway_mode ? strerror(ENODEV) :
+	    "Invalid device index") != NULL);
+	REQUIRE_K(k, run_until(retried, k, 3.0));
 
 	/* The next hop is fixed before the next retry. */
 	set(k, &model, AF_IDX_IPV4, 50, 1);
-	REQUIRE(run_until(all_in, k, WAIT));
+	REQUIRE_K(k, run_until(all_in, k, WAIT));
 	REQUIRE(check_table(&model) == 0);
 
 	/* Gone already: deleting it is no error. */
 	del_behind(AF_IDX_IPV4, 7);
 	errors = stats(k).errors;
 	del(k, &model, AF_IDX_IPV4, 7);
-	REQUIRE(run_until(settled, k, WAIT));
+	REQUIRE_K(k, run_until(settled, k, WAIT));
 	REQUIRE(stats(k).errors == errors && stats(k).installed == 99);
 	REQUIRE(check_table(&model) == 0);
 	kroute_close(k);
 	log_open(NULL, LOG_LEVEL_WARN);
 	fclose(logf);
 	free(text);
+}
+
+static void
+scenario_error_gateway(void)
+{
+	gateway_mode = true;
+	scenario_error();
 }
 
 static uint64_t rng = 0x853c49e6748fea9bull;
@@ -594,13 +748,13 @@ churn_done(struct kroute *k)
 }
 
 /* Random replaces and deletes of few prefixes, while earlier changes
- * of the same prefixes are still queued or in flight: the table ends up
- * as the last change of each says. */
+ * of the same prefixes are still queued: the table ends up as the last
+ * change of each says, and no node is left behind. */
 static void
 scenario_churn(void)
 {
 	static const uint8_t gws[] = { 1, 3, 4, 5 };	/* .2 is kr0 */
-	struct kroute *k = open_table();
+	struct kroute *k = open_fresh();
 	unsigned round, op, af, i, spins;
 
 	memset(&model, 0, sizeof(model));
@@ -616,9 +770,11 @@ scenario_churn(void)
 		for (spins = rnd(4); spins > 0; spins--)
 			ev_run(loop, EVRUN_NOWAIT);
 	}
-	REQUIRE(run_until(churn_done, k, WAIT));
+	REQUIRE_K(k, run_until(churn_done, k, WAIT));
 	REQUIRE(stats(k).errors == 0);
 	REQUIRE(check_table(&model) == 0);
+	REQUIRE(trees[AF_IDX_IPV4].n_data == model_count(&model,
+	    AF_IDX_IPV4));
 	kroute_close(k);
 }
 
@@ -646,6 +802,72 @@ kroute_socket(void)
 	return found;
 }
 
+static void
+link_set(const char *name, bool up)
+{
+	struct rtnl_link *l, *chg = rtnl_link_alloc();
+
+	REQUIRE(chg != NULL);
+	REQUIRE(rtnl_link_get_kernel(nl, 0, name, &l) == 0);
+	if (up)
+		rtnl_link_set_flags(chg, IFF_UP);
+	else
+		rtnl_link_unset_flags(chg, IFF_UP);
+	REQUIRE(rtnl_link_change(nl, l, chg, 0) == 0);
+	rtnl_link_put(l);
+	rtnl_link_put(chg);
+}
+
+/* 10.0.0.0/24 .. 10.0.99.0/24 via .1 (again), all in the table. */
+static void
+hundred_in(struct kroute *k)
+{
+	unsigned i;
+
+	for (i = 0; i < 100; i++)
+		set(k, &model, AF_IDX_IPV4, i, 1);
+	REQUIRE_K(k, run_until(all_in, k, WAIT));
+}
+
+/* The link goes down: the kernel deletes the next hops' objects and
+ * their routes. When it is back, the objects are made again. */
+static void
+scenario_link_flap(void)
+{
+	struct kroute *k = open_fresh();
+	unsigned i;
+
+	memset(&model, 0, sizeof(model));
+	hundred_in(k);
+	link_set("kr0", false);
+	for (i = 0; i < 100; i++)
+		del(k, &model, AF_IDX_IPV4, i);	/* gone already */
+	REQUIRE_K(k, run_until(all_out, k, WAIT));
+	REQUIRE(stats(k).errors == 0);
+	link_set("kr0", true);
+	hundred_in(k);
+	REQUIRE(stats(k).errors == 0 && stats(k).nexthops == 2);
+	REQUIRE(check_table(&model) == 0);
+	kroute_close(k);
+}
+
+/* Deleted behind kroute's back, with its routes: the first route that
+ * names it fails, the object is made again and the route sent again. */
+static void
+scenario_nexthop_gone(void)
+{
+	struct kroute *k = open_fresh();
+
+	memset(&model, 0, sizeof(model));
+	hundred_in(k);
+	/* The kernel's notice of it is not read before the routes go. */
+	REQUIRE(system("ip nexthop flush proto 186 >/dev/null 2>&1") == 0);
+	hundred_in(k);
+	REQUIRE(check_table(&model) == 0);
+	REQUIRE(stats(k).nexthops == 2);
+	kroute_close(k);
+}
+
 static bool
 overrun_in(struct kroute *k)
 {
@@ -658,38 +880,55 @@ overrun_out(struct kroute *k)
 	return stats(k).queued == 0 && stats(k).installed == 0;
 }
 
-/* A receive buffer far too small for the acks: they are lost (ENOBUFS),
- * the table is read again, and it still ends up right. */
+static char *overrun_text;
+static size_t overrun_len;
+static FILE *overrun_log;
+
+static bool
+overrun_seen(struct kroute *k)
+{
+	(void)k;
+	fflush(overrun_log);
+	return overrun_text != NULL &&
+	    strstr(overrun_text, "netlink overrun") != NULL;
+}
+
+/*
+ * A receive buffer far too small for the answers of a batch that fails
+ * whole (its link is down): they are lost (ENOBUFS), the batch is sent
+ * again, fewer at a time, until the errors are read and retried; the link
+ * back, the table ends up right.
+ */
 static void
 scenario_overrun(void)
 {
-	struct kroute *k = open_table();
-	char *text = NULL;
-	size_t textlen = 0;
-	FILE *logf;
+	struct kroute *k;
 	unsigned i;
 	int tiny = 1;
 
+	gateway_mode = true;	/* each route fails, not its next hop */
+	k = open_fresh();
 	memset(&model, 0, sizeof(model));
-	REQUIRE((logf = open_memstream(&text, &textlen)) != NULL);
-	log_open(logf, LOG_LEVEL_INFO);
+	REQUIRE((overrun_log = open_memstream(&overrun_text,
+	    &overrun_len)) != NULL);
+	log_open(overrun_log, LOG_LEVEL_INFO);
 	REQUIRE(setsockopt(kroute_socket(), SOL_SOCKET, SO_RCVBUF, &tiny,
 	    sizeof(tiny)) == 0);
+	link_set("kr0", false);
 	for (i = 0; i < 3000; i++)
 		set(k, &model, AF_IDX_IPV4, i, 1);
-	REQUIRE(run_until(overrun_in, k, WAIT));
-	fflush(logf);
-	REQUIRE(text != NULL && strstr(text, "netlink overrun") != NULL);
-	REQUIRE(stats(k).errors == 0);
+	REQUIRE_K(k, run_until(overrun_seen, k, WAIT));
+	link_set("kr0", true);
+	REQUIRE_K(k, run_until(overrun_in, k, WAIT));
 	REQUIRE(check_table(&model) == 0);
 	for (i = 0; i < 3000; i++)
 		del(k, &model, AF_IDX_IPV4, i);
-	REQUIRE(run_until(overrun_out, k, WAIT));
+	REQUIRE_K(k, run_until(overrun_out, k, WAIT));
 	REQUIRE(check_table(&model) == 0);
 	kroute_close(k);
 	log_open(NULL, LOG_LEVEL_WARN);
-	fclose(logf);
-	free(text);
+	fclose(overrun_log);
+	free(overrun_text);
 }
 
 /* ---- the parent's side ---- */
@@ -718,6 +957,12 @@ START_TEST(test_kr_install)
 }
 END_TEST
 
+START_TEST(test_kr_install_gateway)
+{
+	in_netns(scenario_install_gateway, "install, gateway in each route");
+}
+END_TEST
+
 START_TEST(test_kr_restart)
 {
 	in_netns(scenario_restart, "restart");
@@ -730,9 +975,27 @@ START_TEST(test_kr_error)
 }
 END_TEST
 
+START_TEST(test_kr_error_gateway)
+{
+	in_netns(scenario_error_gateway, "error, gateway in each route");
+}
+END_TEST
+
 START_TEST(test_kr_churn)
 {
 	in_netns(scenario_churn, "churn");
+}
+END_TEST
+
+START_TEST(test_kr_link_flap)
+{
+	in_netns(scenario_link_flap, "link flap");
+}
+END_TEST
+
+START_TEST(test_kr_nexthop_gone)
+{
+	in_netns(scenario_nexthop_gone, "nexthop object gone");
 }
 END_TEST
 
@@ -750,9 +1013,13 @@ kroute_suite(void)
 
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_kr_install);
+	tcase_add_test(tc, test_kr_install_gateway);
 	tcase_add_test(tc, test_kr_restart);
 	tcase_add_test(tc, test_kr_error);
+	tcase_add_test(tc, test_kr_error_gateway);
 	tcase_add_test(tc, test_kr_churn);
+	tcase_add_test(tc, test_kr_link_flap);
+	tcase_add_test(tc, test_kr_nexthop_gone);
 	tcase_add_test(tc, test_kr_overrun);
 	suite_add_tcase(s, tc);
 	return s;

@@ -75,8 +75,8 @@ put(struct ptree *t, const char *s, uintptr_t tag)
 	struct ptree_node *n = ptree_get(t, &p);
 
 	ck_assert_msg(n != NULL, "get %s", s);
-	ck_assert_msg(n->data == NULL, "%s already has data", s);
-	n->data = (void *)tag;
+	ck_assert_msg(ptree_data(n) == NULL, "%s already has data", s);
+	ptree_set_data(t, n, (void *)tag);
 	return n;
 }
 
@@ -87,7 +87,7 @@ del(struct ptree *t, const char *s)
 	struct ptree_node *n = ptree_find(t, &p);
 
 	ck_assert_msg(n != NULL, "find %s to delete", s);
-	n->data = NULL;
+	ptree_set_data(t, n, NULL);
 	ptree_release(t, n);
 	ck_assert_msg(ptree_find(t, &p) == NULL, "%s still found", s);
 }
@@ -131,10 +131,16 @@ check_find(const struct ptree *t, const char *s, bool want)
 static void
 check_empty(struct ptree *t)
 {
-	ck_assert_ptr_null(t->root);
+	size_t i;
+
+	ck_assert_uint_eq(t->root, 0);
+	for (i = 0; t->index != NULL && i < (1u << PTREE_INDEX_BITS); i++)
+		ck_assert_uint_eq(t->index[i], 0);
+	for (i = 0; t->fine != NULL && i < (1u << PTREE_FINE_BITS); i++)
+		ck_assert_uint_eq(t->fine[i], 0);
 	ck_assert_uint_eq(t->n_nodes, 0);
 	ck_assert_uint_eq(t->n_data, 0);
-	ck_assert_uint_eq(t->nodes.in_use, 0);
+	ck_assert_uint_eq(t->data.in_use + t->glue.in_use, 0);
 }
 
 /* ---- walks ---- */
@@ -151,7 +157,7 @@ walk_collect(void *ctx, const struct ptree_node *n)
 {
 	struct walk_out *w = ctx;
 
-	ck_assert_ptr_nonnull(n->data);
+	ck_assert_ptr_nonnull(ptree_data(n));
 	w->n++;
 	return w->n == w->stop_at ? 7 : 0;
 }
@@ -200,11 +206,68 @@ START_TEST(test_ptree_empty)
 	ck_assert_ptr_null(ptree_match(&t, &p));
 	ck_assert_int_eq(ptree_walk(&t, walk_collect, &w), 0);
 	ck_assert_uint_eq(w.n, 0);
-	ck_assert_uint_eq(t.nodes.obj_size, 32);	/* as ptree.h says */
+	/* as ptree.h says */
+	ck_assert_uint_eq(t.data.size, 24);
+	ck_assert_uint_eq(t.glue.size, 16);
 	check_empty(&t);
 	ptree_destroy(&t);
 	ptree_init(&t, AF_IDX_IPV6);
-	ck_assert_uint_eq(t.nodes.obj_size, 48);
+	ck_assert_uint_eq(t.data.size, 40);
+	ck_assert_uint_eq(t.glue.size, 32);
+	ptree_destroy(&t);
+}
+END_TEST
+
+static int
+walk_fib_count(void *ctx, struct ptree_node *n)
+{
+	ck_assert_uint_ne(n->fib, 0);
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * The kernel sync's byte keeps a node without data; a data node released
+ * while it branches turns into glue, and back into a data node when got
+ * again; a data node stays where it is meanwhile.
+ */
+START_TEST(test_ptree_fib_and_glue)
+{
+	struct ptree t;
+	struct prefix p23 = pfx("10.0.0.0/23");
+	struct ptree_node *n, *a;
+	size_t seen = 0;
+
+	ptree_init(&t, AF_IDX_IPV4);
+	a = put(&t, "10.0.0.0/24", 1);
+	put(&t, "10.0.1.0/24", 2);
+	ck_assert_uint_eq(t.glue.in_use, 1);	/* the /23 */
+	n = put(&t, "10.0.0.0/23", 3);		/* the glue becomes data */
+	ck_assert_uint_eq(t.glue.in_use, 0);
+	ck_assert_uint_eq(t.n_nodes, 3);
+	ck_assert_ptr_eq(ptree_find(&t, &(struct prefix){ AF_IDX_IPV4, 24,
+	    { 10, 0, 0 } }), a);
+	n->fib = 1;
+	ptree_set_data(&t, n, NULL);
+	ptree_release(&t, n);			/* kept: fib */
+	ck_assert_uint_eq(t.n_nodes, 3);
+	check_find(&t, "10.0.0.0/23", false);	/* no data: not found */
+	ck_assert_int_eq(ptree_walk_fib(&t, walk_fib_count, &seen), 0);
+	ck_assert_uint_eq(seen, 1);
+	ck_assert_ptr_eq(ptree_get(&t, &p23), n);	/* the same node */
+	n->fib = 0;
+	ptree_release(&t, n);			/* branches: glue again */
+	ck_assert_uint_eq(t.glue.in_use, 1);
+	ck_assert_uint_eq(t.n_nodes, 3);
+	check_match(&t, "10.0.0.0/23", "none");
+	check_match(&t, "10.0.1.1", "10.0.1.0/24");
+	del(&t, "10.0.1.0/24");
+	ck_assert_uint_eq(t.n_nodes, 1);	/* the glue went with it */
+	ck_assert_uint_eq(t.glue.in_use, 0);
+	ck_assert_ptr_eq(ptree_find(&t, &(struct prefix){ AF_IDX_IPV4, 24,
+	    { 10, 0, 0 } }), a);
+	del(&t, "10.0.0.0/24");
+	check_empty(&t);
 	ptree_destroy(&t);
 }
 END_TEST
@@ -297,10 +360,11 @@ START_TEST(test_ptree_siblings)
 	/* getting it gives the branching node, no new node */
 	glue = ptree_get(&t, &p);
 	ck_assert_ptr_nonnull(glue);
-	ck_assert_ptr_null(glue->data);
+	ck_assert_ptr_null(ptree_data(glue));
 	ck_assert_uint_eq(t.n_nodes, 3);
+	ck_assert_uint_eq(t.n_data, 2);
+	ptree_set_data(&t, glue, (void *)3);
 	ck_assert_uint_eq(t.n_data, 3);
-	glue->data = (void *)3;
 	check_match(&t, "10.0.0.0/23", "10.0.0.0/23");
 	del(&t, "10.0.0.0/24");
 	ck_assert_uint_eq(t.n_nodes, 2);	/* the /23 has data: stays */
@@ -312,7 +376,7 @@ START_TEST(test_ptree_siblings)
 	/* a branching node left with one child goes too */
 	del(&t, "10.0.1.0/24");
 	ck_assert_uint_eq(t.n_nodes, 1);
-	ck_assert_uint_eq(t.root->len, 24);
+	ck_assert_uint_eq(ptree_node_at(&t, t.fine[10 << 12])->len, 24);
 	check_find(&t, "10.0.0.0/24", true);
 	del(&t, "10.0.0.0/24");
 	check_empty(&t);
@@ -340,7 +404,8 @@ START_TEST(test_ptree_get_release)
 
 	ptree_init(&t, AF_IDX_IPV4);
 	n = ptree_get(&t, &q);
-	ck_assert_uint_eq(t.n_data, 1);
+	ck_assert_uint_eq(t.n_data, 0);
+	ck_assert_uint_eq(t.n_nodes, 1);
 	ptree_release(&t, n);
 	check_empty(&t);
 	put(&t, "10.0.0.0/24", 1);
@@ -440,7 +505,7 @@ START_TEST(test_ptree_walk_order)
 	ck_assert_uint_eq(w.n, 5);
 	ptree_destroy(&t);
 	ck_assert_uint_eq(t.n_nodes, 0);
-	ck_assert_uint_eq(slab_bytes(&t.nodes), 0);
+	ck_assert_uint_eq(ptree_bytes(&t), 0);
 }
 END_TEST
 
@@ -465,13 +530,13 @@ START_TEST(test_ptree_deep)
 		p.len = (uint8_t)len;
 		n = ptree_get(&t, &p);
 		ck_assert_ptr_nonnull(n);
-		n->data = (void *)1;
+		ptree_set_data(&t, n, (void *)1);
 		if (len == 0)
 			continue;
 		p.addr[(len - 1) / 8] = (uint8_t)(0x80 >> ((len - 1) % 8));
 		n = ptree_get(&t, &p);
 		ck_assert_ptr_nonnull(n);
-		n->data = (void *)2;
+		ptree_set_data(&t, n, (void *)2);
 	}
 	ck_assert_uint_eq(t.n_data, 257);
 	ck_assert_uint_eq(t.n_nodes, 257);
@@ -626,30 +691,53 @@ tbit(const uint8_t *key, unsigned i)
 	return (key[i / 8] >> (7 - i % 8)) & 1;
 }
 
-/* Shape: lengths grow, children extend their parent on the right side,
- * bits past len are zero, a node without data branches. Counts nodes. */
-static size_t
-check_shape(const struct ptree *t, const struct ptree_node *n,
-    const struct ptree_node *parent, unsigned side)
+/* The first bits of a key, as many as the subtree's index has. */
+static long
+key_first(const uint8_t *key, unsigned bits)
 {
+	uint32_t w = (uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 |
+	    (uint32_t)key[2] << 8 | key[3];
+
+	return (long)(w >> (32 - bits));
+}
+
+/*
+ * Shape: lengths grow, children extend their parent on the right side,
+ * bits past len are zero, a glue node branches and a data node has data;
+ * a subtree of an index has the prefixes of its lengths (at least bits,
+ * less than below) starting with its index (top); root (bits 0) the
+ * shortest. Counts nodes.
+ */
+static size_t
+check_shape(const struct ptree *t, uint32_t ref,
+    const struct ptree_node *parent, unsigned side, unsigned bits_at,
+    unsigned below, long top)
+{
+	const struct ptree_node *n = ptree_node_at(t, ref);
 	unsigned bits = af_max_bits(t->af), i;
 
 	TP_ASSERT(n->len <= bits);
 	for (i = n->len; i < bits; i++)
 		TP_ASSERT_MSG(tbit(n->key, i) == 0, "bit %u past /%u set",
 		    i, n->len);
+	TP_ASSERT(n->len >= bits_at && n->len < below);
+	if (bits_at > 0)
+		TP_ASSERT(key_first(n->key, bits_at) == top);
 	if (parent != NULL) {
 		TP_ASSERT(n->len > parent->len);
 		for (i = 0; i < parent->len; i++)
 			TP_ASSERT(tbit(n->key, i) == tbit(parent->key, i));
 		TP_ASSERT(tbit(n->key, parent->len) == side);
 	}
-	if (n->data == NULL)
-		TP_ASSERT_MSG(n->child[0] != NULL && n->child[1] != NULL,
-		    "a node without data has one child or none");
-	return 1 +
-	    (n->child[0] ? check_shape(t, n->child[0], n, 0) : 0) +
-	    (n->child[1] ? check_shape(t, n->child[1], n, 1) : 0);
+	if (ref & PTREE_GLUE)
+		TP_ASSERT_MSG(n->child[0] != 0 && n->child[1] != 0,
+		    "a glue node with one child or none");
+	else
+		TP_ASSERT_MSG(ptree_data(n) != NULL, "a data node without "
+		    "data");
+	return 1 + (n->child[0] ? check_shape(t, n->child[0], n, 0, bits_at,
+	    below, top) : 0) + (n->child[1] ? check_shape(t, n->child[1], n,
+	    1, bits_at, below, top) : 0);
 }
 
 struct walk_cmp {
@@ -672,7 +760,7 @@ walk_compare(void *ctx, const struct ptree_node *n)
 	    "walk item %zu differs", w->i);
 	i = ref_find(w->r, &p);
 	TP_ASSERT(i >= 0);
-	TP_ASSERT(n->data == (void *)w->r->tags[i]);
+	TP_ASSERT(ptree_data(n) == (void *)w->r->tags[i]);
 	w->i++;
 	return 0;
 }
@@ -682,12 +770,25 @@ check_all(const struct ptree *t, struct ref *r)
 {
 	struct walk_cmp w = { t, r, NULL, 0 };
 	size_t nodes = 0;
+	long top;
 
 	TP_ASSERT(t->n_data == r->n);
-	if (t->root != NULL)
-		nodes = check_shape(t, t->root, NULL, 0);
+	unsigned mid_below = t->af == AF_IDX_IPV4 ? PTREE_FINE_BITS : 129;
+
+	if (t->root != 0)
+		nodes = check_shape(t, t->root, NULL, 0, 0, PTREE_INDEX_BITS,
+		    0);
+	for (top = 0; t->index != NULL && top < (1l << PTREE_INDEX_BITS);
+	    top++)
+		if (t->index[top] != 0)
+			nodes += check_shape(t, t->index[top], NULL, 0,
+			    PTREE_INDEX_BITS, mid_below, top);
+	for (top = 0; t->fine != NULL && top < (1l << PTREE_FINE_BITS); top++)
+		if (t->fine[top] != 0)
+			nodes += check_shape(t, t->fine[top], NULL, 0,
+			    PTREE_FINE_BITS, 33, top);
 	TP_ASSERT(nodes == t->n_nodes);
-	TP_ASSERT(t->nodes.in_use == t->n_nodes);
+	TP_ASSERT(t->data.in_use + t->glue.in_use == t->n_nodes);
 	TP_ASSERT(r->n == 0 ? t->n_nodes == 0 : t->n_nodes < 2 * r->n);
 	w.sorted = malloc((r->n + 1) * sizeof(*w.sorted));
 	TP_ASSERT(w.sorted != NULL);
@@ -816,13 +917,13 @@ op_insert(struct run *x)
 	n = ptree_get(&x->t, &p);
 	TP_ASSERT(n != NULL);
 	if (i >= 0) {
-		TP_ASSERT(n->data == (void *)x->r->tags[i]);
+		TP_ASSERT(ptree_data(n) == (void *)x->r->tags[i]);
 		TP_ASSERT(x->t.n_nodes == nodes);
 		return;
 	}
-	TP_ASSERT(n->data == NULL);
+	TP_ASSERT(ptree_data(n) == NULL);
 	TP_ASSERT(x->t.n_nodes <= nodes + 2);
-	n->data = (void *)++x->tag;
+	ptree_set_data(&x->t, n, (void *)++x->tag);
 	ref_add(x->r, &p, x->tag);
 }
 
@@ -839,8 +940,8 @@ op_delete(struct run *x)
 	p = x->r->items[i];
 	n = ptree_find(&x->t, &p);
 	TP_ASSERT(n != NULL);
-	TP_ASSERT(n->data == (void *)x->r->tags[i]);
-	n->data = NULL;
+	TP_ASSERT(ptree_data(n) == (void *)x->r->tags[i]);
+	ptree_set_data(&x->t, n, NULL);
 	ptree_release(&x->t, n);
 	ref_del(x->r, i);
 	TP_ASSERT(ptree_find(&x->t, &p) == NULL);
@@ -859,7 +960,7 @@ op_get_release(struct run *x)
 		return;
 	n = ptree_get(&x->t, &p);
 	TP_ASSERT(n != NULL);
-	TP_ASSERT(n->data == NULL);
+	TP_ASSERT(ptree_data(n) == NULL);
 	ptree_release(&x->t, n);
 	TP_ASSERT(x->t.n_nodes == nodes);
 	TP_ASSERT(x->t.n_data == x->r->n);
@@ -880,7 +981,7 @@ op_find(struct run *x)
 		return;
 	}
 	TP_ASSERT(n != NULL);
-	TP_ASSERT(n->data == (void *)x->r->tags[i]);
+	TP_ASSERT(ptree_data(n) == (void *)x->r->tags[i]);
 	ptree_prefix(&x->t, n, &q);
 	TP_ASSERT(prefix_equal(&p, &q));
 }
@@ -900,7 +1001,7 @@ op_match(struct run *x)
 		return;
 	}
 	TP_ASSERT(n != NULL);
-	TP_ASSERT(n->data == (void *)x->r->tags[i]);
+	TP_ASSERT(ptree_data(n) == (void *)x->r->tags[i]);
 	ptree_prefix(&x->t, n, &q);
 	TP_ASSERT(prefix_equal(&x->r->items[i], &q));
 }
@@ -974,6 +1075,7 @@ ptree_suite(void)
 	TCase *tr = tcase_create("ptree random");
 
 	tcase_add_test(tc, test_ptree_empty);
+	tcase_add_test(tc, test_ptree_fib_and_glue);
 	tcase_add_test(tc, test_ptree_default);
 	tcase_add_test(tc, test_ptree_nested);
 	tcase_add_test(tc, test_ptree_siblings);

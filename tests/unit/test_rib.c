@@ -17,10 +17,12 @@ static struct rib_path last_best;
 static bool last_gone;
 
 static void
-best_cb(void *ctx, const struct prefix *p, const struct rib_path *best)
+best_cb(void *ctx, const struct prefix *p, struct ptree_node *n,
+    const struct rib_path *best)
 {
 	(void)ctx;
 	(void)p;
+	(void)n;
 	changes++;
 	last_gone = best == NULL;
 	if (best != NULL)
@@ -108,13 +110,13 @@ check_winner(int peer_a, struct rattrs *a, uint32_t id_a, int peer_b,
 			rib_update(&rib, peer_b, &p, id_b, b);
 			rib_update(&rib, peer_a, &p, id_a, a);
 		}
-		best = rib_lookup(&rib, &p);
+		best = rib_lookup(&rib, &p, NULL);
 		ck_assert_ptr_nonnull(best);
 		ck_assert_msg((best->attrs == a && best->peer == peer_a &&
 		    best->path_id == id_a) == a_wins, "order %d", order);
 		rib_withdraw(&rib, peer_a, &p, id_a);
 		rib_withdraw(&rib, peer_b, &p, id_b);
-		ck_assert_ptr_null(rib_lookup(&rib, &p));
+		ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
 	}
 	rattrs_put(&rib.attrs, a);
 	rattrs_put(&rib.attrs, b);
@@ -180,7 +182,6 @@ START_TEST(test_best_med_deterministic)
 {
 	int p[3];
 	struct rattrs *a[3];
-	const struct rib_path *first = NULL;
 	static const int orders[6][3] = { {0,1,2}, {0,2,1}, {1,0,2},
 	    {1,2,0}, {2,0,1}, {2,1,0} };
 	struct prefix x = pfx("8.8.8.0/24");
@@ -197,12 +198,10 @@ START_TEST(test_best_med_deterministic)
 		for (int k = 0; k < 3; k++)
 			rib_update(&rib, p[orders[o][k]], &x, 0,
 			    a[orders[o][k]]);
-		best = rib_lookup(&rib, &x);
+		best = rib_lookup(&rib, &x, NULL);
 		/* 3356's best is a (MED 5); a against c: router id 3 vs 2:
 		 * c wins. */
 		ck_assert_int_eq(best->peer, p[2]);
-		if (first == NULL)
-			first = best;
 		for (int k = 0; k < 3; k++)
 			rib_withdraw(&rib, p[k], &x, 0);
 	}
@@ -246,22 +245,21 @@ START_TEST(test_paths_and_implicit_withdraw)
 	struct rattrs *a = attrs(100, "1 2", 0, -1, 1);
 	struct rattrs *b = attrs(100, "1", 0, -1, 2);
 	const struct rib_path *best;
-	int n = 0;
+	size_t n = 0;
 
 	/* ADD-PATH: three ids from one peer are three paths. */
 	rib_update(&rib, m, &p, 1, a);
 	rib_update(&rib, m, &p, 2, a);
 	rib_update(&rib, m, &p, 3, a);
-	for (best = rib_lookup(&rib, &p); best != NULL; best = best->next)
-		n++;
-	ck_assert_int_eq(n, 3);
+	ck_assert_ptr_nonnull(rib_lookup(&rib, &p, &n));
+	ck_assert_uint_eq(n, 3);
 	ck_assert_uint_eq(rib.n_paths, 3);
 	ck_assert_uint_eq(a->refs, 4);	/* ours + 3 paths */
 	/* Path 2 again with other attributes: replaced, becomes best. */
 	rib_update(&rib, m, &p, 2, b);
 	ck_assert_uint_eq(rib.n_paths, 3);
 	ck_assert_uint_eq(a->refs, 3);
-	best = rib_lookup(&rib, &p);
+	best = rib_lookup(&rib, &p, NULL);
 	ck_assert_uint_eq(best->path_id, 2);
 	ck_assert_ptr_eq(best->attrs, b);
 	ck_assert(!last_gone);
@@ -275,10 +273,50 @@ START_TEST(test_paths_and_implicit_withdraw)
 	rib_withdraw(&rib, m, &p, 1);
 	rib_withdraw(&rib, m, &p, 3);
 	ck_assert(last_gone);
-	ck_assert_ptr_null(rib_lookup(&rib, &p));
+	ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
 	ck_assert_uint_eq(rib.n_paths, 0);
 	rattrs_put(&rib.attrs, a);
 	rattrs_put(&rib.attrs, b);
+	ck_assert_uint_eq(rib.attrs.count, 0);
+}
+END_TEST
+
+/* More paths than the slabs' arrays hold: the array grows and shrinks
+ * through malloc, the best stays right, nothing is left behind. */
+START_TEST(test_many_paths)
+{
+	int m = peer("m1", "100.65.128.1", 47065, true, 1);
+	struct prefix p = pfx("1.1.1.0/24");
+	struct rattrs *a[40];
+	const struct rib_path *v;
+	size_t n, i;
+
+	for (i = 0; i < 40; i++)
+		a[i] = attrs((uint32_t)(100 + i), "1 2", 0, -1, 1);
+	for (i = 0; i < 40; i++) {
+		rib_update(&rib, m, &p, (uint32_t)(i * 7 % 40), a[i * 7 % 40]);
+		v = rib_lookup(&rib, &p, &n);
+		ck_assert_uint_eq(n, i + 1);
+	}
+	ck_assert_uint_gt(rib.big_path_bytes, 0);
+	v = rib_lookup(&rib, &p, &n);
+	ck_assert_uint_eq(v[0].path_id, 39);	/* the highest LOCAL_PREF */
+	for (i = 0; i < n; i++)
+		ck_assert_ptr_eq(v[i].attrs, a[v[i].path_id]);
+	/* The best goes first, then the others in another order. */
+	for (i = 0; i < 40; i++) {
+		rib_withdraw(&rib, m, &p, i == 0 ? 39 : (uint32_t)(i * 7 % 39));
+		v = rib_lookup(&rib, &p, &n);
+		ck_assert_uint_eq(n, 39 - i);
+		if (n > 0)
+			ck_assert_uint_eq(v[0].attrs->local_pref,
+			    100 + v[0].path_id);
+	}
+	ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
+	ck_assert_uint_eq(rib.big_path_bytes, 0);
+	ck_assert_uint_eq(rib.n_paths, 0);
+	for (i = 0; i < 40; i++)
+		rattrs_put(&rib.attrs, a[i]);
 	ck_assert_uint_eq(rib.attrs.count, 0);
 }
 END_TEST
@@ -323,7 +361,7 @@ START_TEST(test_peer_down_and_stale)
 
 	{
 		struct prefix p = pfx("10.0.1.0/24");
-		const struct rib_path *best = rib_lookup(&rib, &p);
+		const struct rib_path *best = rib_lookup(&rib, &p, NULL);
 
 		ck_assert(best->flags & RIB_PATH_STALE);
 	}
@@ -345,8 +383,8 @@ START_TEST(test_peer_down_and_stale)
 	{
 		struct prefix odd = pfx("10.1.1.0/24"), even = pfx("10.1.2.0/24");
 
-		ck_assert_ptr_null(rib_lookup(&rib, &odd));
-		ck_assert_ptr_nonnull(rib_lookup(&rib, &even));
+		ck_assert_ptr_null(rib_lookup(&rib, &odd, NULL));
+		ck_assert_ptr_nonnull(rib_lookup(&rib, &even, NULL));
 	}
 	rib_peer_remove(&rib, m2);
 	rib_peer_remove(&rib, m1);
@@ -402,6 +440,7 @@ rib_suite(void)
 	tcase_add_test(tc, test_best_ebgp_over_ibgp);
 	tcase_add_test(tc, test_best_router_id_then_address_then_path_id);
 	tcase_add_test(tc, test_paths_and_implicit_withdraw);
+	tcase_add_test(tc, test_many_paths);
 	tcase_add_test(tc, test_best_unchanged_not_reported);
 	tcase_add_test(tc, test_peer_down_and_stale);
 	tcase_add_test(tc, test_policy);
