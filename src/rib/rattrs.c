@@ -65,9 +65,10 @@ hash_final(uint64_t h)
 /* A set as rattrs_get() sees it before it is stored: the header's key
  * fields, data (next hops, then the block) and its hash. */
 struct rattrs_key {
-	struct rattrs	 hdr;		/* hnext, refs unused */
 	const uint8_t	*data;
 	uint32_t	 hash;
+	struct rattrs	 hdr;		/* last: it ends in data[]; hnext,
+					 * refs unused */
 };
 
 /* Not kept in the set: computed again when it goes, or the table grows. */
