@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_ann.h"
 #include "fuzz_input.h"
 #include "../src/announce/ann_store.h"
 
@@ -23,40 +24,12 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* json_rule is only kept where it changes the path, so compare the
- * path it gives rather than the flag. */
-static bool
-aspath_same(const struct ann_attrs *a, const struct ann_attrs *b)
-{
-	uint32_t pa[64], pb[64];
-	size_t na = ann_aspath(a, pa, 64), nb = ann_aspath(b, pb, 64);
-
-	return na == nb && memcmp(pa, pb, na * sizeof(pa[0])) == 0;
-}
-
-/* Field by field: ann_attrs_equal compares what goes on the wire, and
- * a round trip must keep what the user gave. */
-static bool
-attrs_same(const struct ann_attrs *a, const struct ann_attrs *b)
-{
-	return a->origin == b->origin && a->prepend == b->prepend &&
-	    a->container_nexthop == b->container_nexthop &&
-	    a->n_poisons == b->n_poisons &&
-	    a->n_communities == b->n_communities && a->n_large == b->n_large &&
-	    memcmp(a->poisons, b->poisons,
-	    a->n_poisons * sizeof(a->poisons[0])) == 0 &&
-	    memcmp(a->communities, b->communities,
-	    a->n_communities * sizeof(a->communities[0])) == 0 &&
-	    memcmp(a->large, b->large, a->n_large * sizeof(a->large[0])) == 0 &&
-	    aspath_same(a, b);
-}
-
 static bool
 entry_equal(const struct ann_entry *a, const struct ann_entry *b)
 {
 	return prefix_equal(&a->prefix, &b->prefix) &&
 	    strcmp(a->mux, b->mux) == 0 &&
-	    attrs_same(&a->attrs, &b->attrs) &&
+	    fuzz_ann_attrs_same(&a->attrs, &b->attrs) &&
 	    a->no_dataplane == b->no_dataplane &&
 	    a->last_change == b->last_change;
 }

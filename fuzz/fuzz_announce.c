@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_ann.h"
 #include "../src/announce/announce.h"
 #include "../src/announce/announce_io.h"
 #include "../src/cli/control.h"
@@ -19,35 +20,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* json_rule is only kept where it changes the path, so compare the
- * path it gives rather than the flag. */
-static bool
-aspath_same(const struct ann_attrs *a, const struct ann_attrs *b)
-{
-	uint32_t pa[64], pb[64];
-	size_t na = ann_aspath(a, pa, 64), nb = ann_aspath(b, pb, 64);
-
-	return na == nb && memcmp(pa, pb, na * sizeof(pa[0])) == 0;
-}
-
 static bool
 req_same(const struct ann_request *a, const struct ann_request *b)
 {
-	const struct ann_attrs *x = &a->attrs, *y = &b->attrs;
-
 	return a->withdraw == b->withdraw &&
 	    prefix_equal(&a->prefix, &b->prefix) &&
 	    strcmp(a->mux, b->mux) == 0 && a->no_dataplane == b->no_dataplane &&
 	    (a->withdraw || a->force == b->force) &&
-	    (a->withdraw || (x->origin == y->origin &&
-	    x->prepend == y->prepend && x->n_poisons == y->n_poisons &&
-	    memcmp(x->poisons, y->poisons, x->n_poisons * 4) == 0 &&
-	    x->n_communities == y->n_communities &&
-	    memcmp(x->communities, y->communities, x->n_communities * 4) == 0 &&
-	    x->n_large == y->n_large &&
-	    memcmp(x->large, y->large, x->n_large * 12) == 0 &&
-	    x->container_nexthop == y->container_nexthop &&
-	    aspath_same(x, y)));
+	    (a->withdraw || fuzz_ann_attrs_same(&a->attrs, &b->attrs));
 }
 
 static void
