@@ -778,30 +778,6 @@ scenario_churn(void)
 	kroute_close(k);
 }
 
-/* kroute's netlink socket: the only other NETLINK_ROUTE socket. */
-static int
-kroute_socket(void)
-{
-	int fd, found = -1, n = 0, v;
-	socklen_t len;
-
-	for (fd = 0; fd < 1024; fd++) {
-		len = sizeof(v);
-		if (fd == nl_socket_get_fd(nl) ||
-		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) == -1 ||
-		    v != AF_NETLINK)
-			continue;
-		len = sizeof(v);
-		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0 &&
-		    v == NETLINK_ROUTE) {
-			found = fd;
-			n++;
-		}
-	}
-	REQUIRE(n == 1);
-	return found;
-}
-
 static void
 link_set(const char *name, bool up)
 {
@@ -912,8 +888,8 @@ scenario_overrun(void)
 	REQUIRE((overrun_log = open_memstream(&overrun_text,
 	    &overrun_len)) != NULL);
 	log_open(overrun_log, LOG_LEVEL_INFO);
-	REQUIRE(setsockopt(kroute_socket(), SOL_SOCKET, SO_RCVBUF, &tiny,
-	    sizeof(tiny)) == 0);
+	REQUIRE(setsockopt(th_other_route_socket(nl_socket_get_fd(nl)),
+	    SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny)) == 0);
 	link_set("kr0", false);
 	for (i = 0; i < 3000; i++)
 		set(k, &model, AF_IDX_IPV4, i, 1);

@@ -581,30 +581,6 @@ scenario_many_addrs(void)
 	stop();
 }
 
-/* linkmon's notification socket: the only other NETLINK_ROUTE socket. */
-static int
-linkmon_socket(void)
-{
-	int fd, found = -1, n = 0, v;
-	socklen_t len;
-
-	for (fd = 0; fd < 1024; fd++) {
-		len = sizeof(v);
-		if (fd == nl_socket_get_fd(nl) ||
-		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) == -1 ||
-		    v != AF_NETLINK)
-			continue;
-		len = sizeof(v);
-		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0 &&
-		    v == NETLINK_ROUTE) {
-			found = fd;
-			n++;
-		}
-	}
-	REQUIRE(n == 1);
-	return found;
-}
-
 struct overrun_want {
 	int	first, deleted, last;
 };
@@ -640,8 +616,8 @@ scenario_overrun(void)
 	start();
 	REQUIRE((logf = open_memstream(&text, &textlen)) != NULL);
 	log_open(logf, LOG_LEVEL_INFO);
-	REQUIRE(setsockopt(linkmon_socket(), SOL_SOCKET, SO_RCVBUF, &tiny,
-	    sizeof(tiny)) == 0);
+	REQUIRE(setsockopt(th_other_route_socket(nl_socket_get_fd(nl)),
+	    SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny)) == 0);
 	for (i = w.first; i <= w.last; i++) {
 		snprintf(name, sizeof(name), "lmo%d", i);
 		snprintf(peer, sizeof(peer), "lmp%d", i);

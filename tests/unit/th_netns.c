@@ -2,10 +2,12 @@
 
 #include <check.h>
 #include <errno.h>
+#include <linux/netlink.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,4 +71,26 @@ th_in_netns(const char *module, const char *what, unsigned alarm_secs,
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "%s %s: %s (child status 0x%x)", module, what,
 	    len ? msg : "no message (see stderr: sanitizer?)", status);
+}
+
+int
+th_other_route_socket(int skip_fd)
+{
+	int fd, found = -1, n = 0, v;
+	socklen_t len;
+
+	for (fd = 0; fd < 1024; fd++) {
+		len = sizeof(v);
+		if (fd == skip_fd ||
+		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) == -1 ||
+		    v != AF_NETLINK)
+			continue;
+		len = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0 &&
+		    v == NETLINK_ROUTE) {
+			found = fd;
+			n++;
+		}
+	}
+	return n == 1 ? found : -1;
 }

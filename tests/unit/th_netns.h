@@ -17,4 +17,11 @@ extern int	th_netns_report_fd;
 void	th_in_netns(const char *module, const char *what, unsigned alarm_secs,
 	    void (*fn)(void));
 
+/*
+ * The one NETLINK_ROUTE socket of this process other than skip_fd (the
+ * test's own): the module under test's, to shrink its buffer and force an
+ * overrun. -1 unless there is exactly one.
+ */
+int	th_other_route_socket(int skip_fd);
+
 #endif
