@@ -49,6 +49,8 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_DEMO=${E2E_DEMO:-0}	# 1: tell the flow as a demo (below)
 # shellcheck source=../interop/lib.sh
 . "$E2E_DIR/../interop/lib.sh"
+# E2E_KEEP=1 keeps the run's files, as IOP_KEEP does for interop tests.
+IOP_KEEP=${IOP_KEEP:-${E2E_KEEP:-}}
 E2E_ROOT=$IOP_ROOT
 
 # ---- the plan ----
@@ -192,18 +194,8 @@ iop_cleanup() {
 	for ns in "${E2E_NAMESPACES[@]}"; do
 		netns_remove "$ns"
 	done
-	if [ -n "${TMP:-}" ] && [ -d "$TMP" ]; then
-		if [ -n "${IOP_KEEP:-}${E2E_KEEP:-}" ]; then
-			echo "$IOP_NAME: files kept in $TMP" >&2
-		else
-			rm -rf "$TMP"
-		fi
-	fi
+	tmp_remove
 	return 0
-}
-
-ns_exists() {
-	[ -n "$1" ] && ip netns list | awk '{ print $1 }' | grep -qx "$1"
 }
 
 # e2e_finish: cleanup, the time taken, "N passed, M failed", exit status.

@@ -119,13 +119,27 @@ iop_init() {
 	iop_log "namespaces $NS_PEER (peer) and $NS_OURS (ours), files in $TMP"
 }
 
+ns_exists() {
+	[ -n "$1" ] && ip netns list | awk '{ print $1 }' | grep -qx "$1"
+}
+
+# tmp_remove: the test's files go, unless IOP_KEEP asks to keep them.
+tmp_remove() {
+	[ -n "${TMP:-}" ] && [ -d "$TMP" ] || return 0
+	if [ -n "${IOP_KEEP:-}" ]; then
+		echo "$IOP_NAME: files kept in $TMP" >&2
+	else
+		rm -rf "$TMP"
+	fi
+}
+
 # netns_remove NS: deletes one of this test's namespaces, if it exists,
 # after stopping what still runs in it. Only this test's processes can be
 # there (a peer's child that outlived its parent, say); none should be.
 netns_remove() {
 	local ns=$1 left pid
 	[ -n "$ns" ] || return 0
-	ip netns list | awk '{ print $1 }' | grep -qx "$ns" || return 0
+	ns_exists "$ns" || return 0
 	left=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
 	if [ -n "$left" ]; then
 		echo "$IOP_NAME: processes left in $ns: $left" >&2
@@ -153,13 +167,7 @@ iop_cleanup() {
 	for ns in "${IF_PEER:-}" "${IF_OURS:-}"; do
 		[ -n "$ns" ] && ip link del "$ns" >/dev/null 2>&1
 	done
-	if [ -n "${TMP:-}" ] && [ -d "$TMP" ]; then
-		if [ -n "${IOP_KEEP:-}" ]; then
-			echo "$IOP_NAME: files kept in $TMP" >&2
-		else
-			rm -rf "$TMP"
-		fi
-	fi
+	tmp_remove
 	return 0
 }
 
