@@ -41,9 +41,9 @@ down_tell_daemon(const char *mux, const char *what)
 	char *argv[] = { (char *)"tunnel", (char *)mux, (char *)what };
 	struct client_paths p;
 
-	if (client_paths_get(&p) == -1 || !control_is_live(p.control))
-		return false;
-	return control_request(p.control, 3, argv) == 0;
+	/* control_request fails (-1) when no daemon answers. */
+	return client_paths_get(&p) == 0 &&
+	    control_request(p.control, 3, argv) == 0;
 }
 
 /* Asks the openvpn of j to stop: 0, or -1 with the error printed. */
