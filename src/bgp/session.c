@@ -519,6 +519,11 @@ handle_update(struct session *s, struct rbuf msg)
 		log_warn("%s/%s: UPDATE: %s (%s)", s->conf.name,
 		    session_af_name(s), err.reason, bgp_action_name(act));
 	if (s->fsm.state == BGP_STATE_ESTABLISHED) {
+		if (bgp_update_keep_family(&u, s->conf.af) > 0 &&
+		    s->stats.foreign_family++ == 0)
+			log_warn("%s/%s: routes of a family this session did "
+			    "not negotiate: ignored (RFC 4760 6), counted in "
+			    "show protocols", s->conf.name, session_af_name(s));
 		update_account(s, &u, act);
 		if (s->hooks != NULL && s->hooks->update != NULL)
 			s->hooks->update(s->hooks->ctx, s, &u, act);
@@ -638,12 +643,18 @@ handle_route_refresh(struct session *s, const struct bgp_route_refresh *rr)
 {
 	switch (rr->subtype) {
 	case BGP_REFRESH_NORMAL:
-		/* We announce nothing yet: an enhanced refresh is just its two
-		 * markers (RFC 7313 4). */
-		if (s->params.enhanced_route_refresh) {
+		/* Our whole export again: with enhanced refresh between BoRR
+		 * and EoRR, the peer then drops what we did not send again
+		 * (RFC 7313 4); without, each route replaces its copy (RFC
+		 * 2918 4). Markers with nothing between would make the peer
+		 * delete every route of ours. */
+		s->stats.refresh_in++;
+		if (s->params.enhanced_route_refresh)
 			send_route_refresh(s, BGP_REFRESH_BORR);
+		if (s->hooks != NULL && s->hooks->export_all != NULL)
+			s->hooks->export_all(s->hooks->ctx, s);
+		if (s->params.enhanced_route_refresh)
 			send_route_refresh(s, BGP_REFRESH_EORR);
-		}
 		break;
 	case BGP_REFRESH_BORR:
 	case BGP_REFRESH_EORR:

@@ -42,6 +42,9 @@ struct session_stats {
 	uint64_t	treat_as_withdraw;
 	uint64_t	attr_discards;
 	uint32_t	eor_seen;	/* End-of-RIB received */
+	uint64_t	foreign_family;	/* UPDATEs with routes of a family
+					 * not negotiated: ignored */
+	uint64_t	refresh_in;	/* requests for our routes */
 	uint32_t	established_count;
 };
 
@@ -62,6 +65,9 @@ struct session_hooks {
 	/* The peer begins (BGP_REFRESH_BORR) or ends (BGP_REFRESH_EORR) an
 	 * enhanced route refresh of its routes (RFC 7313 4). */
 	void	(*refresh)(void *ctx, struct session *s, uint8_t subtype);
+	/* The peer asked for our routes (ROUTE-REFRESH, RFC 2918): queue
+	 * the session's whole export now (session_send). */
+	void	(*export_all)(void *ctx, struct session *s);
 	void	*ctx;
 };
 

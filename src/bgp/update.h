@@ -129,6 +129,16 @@ enum bgp_action bgp_update_decode(struct rbuf msg,
 int	bgp_update_eor(const struct bgp_update *u);
 
 /*
+ * Keeps only the routes of family af (the one the session negotiated):
+ * the IPv4 withdrawn/NLRI fields are emptied on a session of another
+ * family, an MP_REACH/MP_UNREACH of another family is marked not ours
+ * (af -1). RFC 4760 6: a speaker sends only the families both sides
+ * advertised; what comes for another is ignored, not installed. Returns
+ * how many of the three blocks were dropped with routes in them.
+ */
+unsigned bgp_update_keep_family(struct bgp_update *u, unsigned af);
+
+/*
  * Encodes u as one message: withdrawn and NLRI views as they are,
  * attributes in canonical form and order (MP_REACH_NLRI, MP_UNREACH_NLRI,
  * then by type code, unknown ones among them; RFC 7606 5.1). For an old

@@ -355,3 +355,36 @@ bgp_update_eor(const struct bgp_update *u)
 		return a->mp_unreach.af;
 	return -1;
 }
+
+/* A block of another family than af: dropped; true if it held routes. */
+static bool
+mp_keep_family(struct bgp_mp_nlri *m, bool present, unsigned af)
+{
+	bool had;
+
+	if (!present || m->af < 0 || (unsigned)m->af == af)
+		return false;
+	had = m->nlri.len > 0;
+	m->af = -1;
+	m->nlri.len = 0;
+	return had;
+}
+
+unsigned
+bgp_update_keep_family(struct bgp_update *u, unsigned af)
+{
+	struct bgp_attrs *a = &u->attrs;
+	unsigned dropped = 0;
+
+	if (af != AF_IDX_IPV4) {
+		dropped += u->withdrawn.len > 0;
+		dropped += u->nlri.len > 0;
+		u->withdrawn.len = 0;
+		u->nlri.len = 0;
+	}
+	dropped += mp_keep_family(&a->mp_reach,
+	    bgp_attr_has(a, BGP_ATTR_MP_REACH), af);
+	dropped += mp_keep_family(&a->mp_unreach,
+	    bgp_attr_has(a, BGP_ATTR_MP_UNREACH), af);
+	return dropped;
+}

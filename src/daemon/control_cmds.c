@@ -123,6 +123,10 @@ session_json(const struct session *s)
 	cJSON_AddNumberToObject(st, "attribute_discards",
 	    (double)s->stats.attr_discards);
 	cJSON_AddNumberToObject(st, "end_of_rib", s->stats.eor_seen);
+	cJSON_AddNumberToObject(st, "route_refresh_in",
+	    (double)s->stats.refresh_in);
+	cJSON_AddNumberToObject(st, "other_family_ignored",
+	    (double)s->stats.foreign_family);
 	cJSON_AddNumberToObject(st, "established", s->stats.established_count);
 	cJSON_AddItemToObject(o, "stats", st);
 	return o;

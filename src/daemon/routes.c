@@ -118,6 +118,16 @@ hook_up(void *ctx, struct session *s)
 	exports_session_up(d, s);
 }
 
+/* The mux asked for our routes again (birdc reload in, or a changed
+ * import filter): all of them, or it drops ours at the EoRR. */
+static void
+hook_export_all(void *ctx, struct session *s)
+{
+	log_info("%s/%s: route refresh: sending our announcements again",
+	    s->conf.name, session_af_name(s));
+	exports_session_up(ctx, s);
+}
+
 /* The peer did not come back within its restart time. */
 static void
 restart_expired_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
@@ -168,6 +178,7 @@ const struct session_hooks routes_hooks_template = {
 	.up = hook_up,
 	.down = hook_down,
 	.refresh = hook_refresh,
+	.export_all = hook_export_all,
 };
 
 struct import_ctx {

@@ -67,6 +67,12 @@ static const struct scenario scenarios[] = {
 	    "40010100" "400206020100000d1c" "40030464418001" "c06303010203"
 	    "18b8a4e0",
 	    "an UPDATE with an unknown optional transitive attribute" },
+	{ "other-family", true,
+	    MARKER "004102" "0000" "002a"
+	    "40010100" "400206020100000d1c"
+	    "800e1a" "0002" "01" "10" "20010db8000000000000000000000001" "00"
+	    "2020010db8",
+	    "an UPDATE with IPv6 routes (MP_REACH) on an IPv4-only session" },
 	{ "truncated", true, MARKER "002802" "0000",
 	    "an UPDATE cut short, then the connection closed" },
 };

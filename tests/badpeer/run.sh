@@ -165,6 +165,11 @@ run bad-communities "established" \
 run unknown-transitive "established" \
     '.stats.prefixes_in == 1 and .stats.treat_as_withdraw == 0 and
      .reason == "connection closed by peer"'
+# RFC 4760 6: IPv6 was not negotiated on this IPv4 session: ignored,
+# counted, never in the RIB or table 20000.
+run other-family "established" \
+    '.stats.other_family_ignored == 1 and .stats.prefixes_in == 0 and
+     .reason == "connection closed by peer"'
 run truncated "timeout" '.state != "Established"'
 
 if [ "$FAIL" -gt 0 ]; then

@@ -834,6 +834,73 @@ else
 	fail "bgp adv seattle01 --json lists the 3 exported announcements"; echo "  $ADV1"
 fi
 
+# ---- 9b. route refresh: the mux asks for our routes again ----
+log "9b. route refresh from mux 1: birdc reload in, configure with a new import filter"
+# refresh_in: how many ROUTE-REFRESH requests seattle01/ipv4 has received.
+refresh_in() {
+	peering_q bgp cli show protocols json | jq -r '.protocols[] |
+	    select(.name == "seattle01" and .af == "ipv4") | .stats.route_refresh_in'
+}
+refreshed() { [ "$(refresh_in)" -ge "$1" ] 2>/dev/null; }
+# stays DESC SECONDS NAME PREFIX WANT: WANT now and for SECONDS more.
+stays() {
+	local desc=$1 secs=$2 name=$3 pfx=$4 want=$5 i got=
+	for i in $(seq 1 $((secs * 5))); do
+		got=$(route "$name" "$pfx")
+		[ "$got" = "$want" ] || break
+		sleep 0.2
+	done
+	if [ "$got" = "$want" ]; then pass "$desc"; return 0; fi
+	fail "$desc"
+	echo "  $name $pfx: want: $want"
+	echo "  $name $pfx: got:  $got"
+	return 1
+}
+R0=$(refresh_in)
+U0=$(updates_in m1v4)
+bc m1v4 reload in ours >/dev/null
+if wait_for 5 refreshed $((R0 + 1)); then
+	pass "birdc reload in: the daemon received mux 1's ROUTE-REFRESH"
+else
+	fail "birdc reload in: the daemon received mux 1's ROUTE-REFRESH (count $(refresh_in), was $R0)"
+fi
+stays "after reload in: mux 1 still has $P1, same attributes" 2 m1v4 $P1 "$W1_1"
+stays "after reload in: mux 1 still has $P2 (-m seattle01 -P 3)" 1 m1v4 $P2 "$W1_2"
+stays "after reload in: the upstream still has $P1" 1 up $P1 \
+    "$(wantu '47065 1299 47065' 'comm (47065,1001) large (47065, 1, 2)')"
+if [ "$(updates_in m1v4)" -gt "$U0" ] 2>/dev/null; then
+	pass "after reload in: mux 1 received our routes again ($U0 -> $(updates_in m1v4) updates)"
+else
+	fail "after reload in: mux 1 received our routes again (import updates $U0 -> $(updates_in m1v4))"
+fi
+# A configure that changes the session's import filter: BIRD refreshes
+# the routes with a ROUTE-REFRESH instead of restarting the session.
+E0=$(peering_q bgp cli show protocols json | jq -r '.protocols[] |
+    select(.name == "seattle01" and .af == "ipv4") | .stats.established')
+awk 'BEGIN { inours = 0 }
+    /^protocol bgp ours/ { inours = 1 }
+    inours && /import all;/ { sub(/import all;/, "import where net ~ [ 0.0.0.0/0{8,32} ];"); inours = 0 }
+    { print }' "$TMP/m1v4.conf" >"$TMP/m1v4.conf.new" && mv "$TMP/m1v4.conf.new" "$TMP/m1v4.conf"
+R1=$(refresh_in)
+CONF_OUT=$(bc m1v4 configure)
+if wait_for 5 refreshed $((R1 + 1)); then
+	pass "birdc configure (import filter changed): the daemon received a ROUTE-REFRESH"
+else
+	fail "birdc configure (import filter changed): a ROUTE-REFRESH (count $(refresh_in), was $R1)"
+	echo "  $CONF_OUT"
+fi
+stays "after configure: mux 1 still has $P1, same attributes" 2 m1v4 $P1 "$W1_1"
+stays "after configure: mux 1 still has $P2" 1 m1v4 $P2 "$W1_2"
+stays "after configure: the upstream still has $P1" 1 up $P1 \
+    "$(wantu '47065 1299 47065' 'comm (47065,1001) large (47065, 1, 2)')"
+E1=$(peering_q bgp cli show protocols json | jq -r '.protocols[] |
+    select(.name == "seattle01" and .af == "ipv4") | .stats.established')
+if [ "$E0" = "$E1" ] && bird_established m1v4 ours; then
+	pass "the session stayed up through both refreshes (established $E1 times)"
+else
+	fail "the session stayed up through both refreshes (established $E0 -> $E1)"
+fi
+
 # ---- 10. bgp stop ----
 log "10. ./peering bgp stop"
 PID=$(daemon_pid)

@@ -396,6 +396,46 @@ START_TEST(test_decode_mp_reach_other_family)
 }
 END_TEST
 
+/* RFC 4760 6: a session keeps the routes of its own family only. */
+START_TEST(test_keep_family)
+{
+	uint8_t buf[256];
+	struct bgp_codec_opts o = th_opts(true, false);
+	struct bgp_update u;
+	size_t n;
+
+	/* IPv4 NLRI + withdrawn, IPv6 reach and unreach, in one UPDATE */
+	n = th_update(buf, sizeof(buf), "18 c00002",
+	    A_MPREACH_LL A_MPUNREACH A_BASE, "18 c00003");
+	decode_ok(buf, n, &o, &u, NULL);
+	/* on an IPv4 session: the two IPv6 blocks go */
+	ck_assert_uint_eq(bgp_update_keep_family(&u, AF_IDX_IPV4), 2);
+	ck_assert_int_eq(u.attrs.mp_reach.af, -1);
+	ck_assert_int_eq(u.attrs.mp_unreach.af, -1);
+	ck_assert_uint_eq(u.attrs.mp_reach.nlri.len, 0);
+	ck_assert_uint_eq(u.nlri.len, 4);
+	ck_assert_uint_eq(u.withdrawn.len, 4);
+	/* again: nothing left to drop */
+	ck_assert_uint_eq(bgp_update_keep_family(&u, AF_IDX_IPV4), 0);
+
+	/* on an IPv6 session: the two IPv4 blocks go, IPv6 stays */
+	decode_ok(buf, n, &o, &u, NULL);
+	ck_assert_uint_eq(bgp_update_keep_family(&u, AF_IDX_IPV6), 2);
+	ck_assert_uint_eq(u.nlri.len, 0);
+	ck_assert_uint_eq(u.withdrawn.len, 0);
+	ck_assert_int_eq(u.attrs.mp_reach.af, AF_IDX_IPV6);
+	ck_assert_int_eq(u.attrs.mp_unreach.af, AF_IDX_IPV6);
+	ck_assert_uint_gt(u.attrs.mp_reach.nlri.len, 0);
+
+	/* an IPv6 End-of-RIB on an IPv4 session is not one of ours */
+	n = th_update(buf, sizeof(buf), "", "80 0f 03 0002 01", "");
+	decode_ok(buf, n, &o, &u, NULL);
+	ck_assert_int_eq(bgp_update_eor(&u), AF_IDX_IPV6);
+	ck_assert_uint_eq(bgp_update_keep_family(&u, AF_IDX_IPV4), 0);
+	ck_assert_int_eq(bgp_update_eor(&u), -1);
+}
+END_TEST
+
 START_TEST(test_decode_unknown_attrs)
 {
 	uint8_t buf[256];
@@ -1429,6 +1469,7 @@ Suite *update_suite(void)
 	tcase_add_loop_test(tc, test_decode_as_path, 0, (int)N_PATH);
 	tcase_add_test(tc, test_decode_aggregator_6);
 	tcase_add_test(tc, test_decode_mp_reach_link_local);
+	tcase_add_test(tc, test_keep_family);
 	tcase_add_test(tc, test_decode_mp_unreach_only);
 	tcase_add_test(tc, test_decode_mp_reach_other_family);
 	tcase_add_test(tc, test_decode_unknown_attrs);
