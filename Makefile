@@ -103,6 +103,7 @@ test-e2e: all
 test-daemon: all
 	bash tests/daemon/run.sh
 	bash tests/daemon/collision.sh
+	bash tests/daemon/files.sh
 
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \

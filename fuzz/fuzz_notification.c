@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../src/bgp/msg.h"
+#include "../src/lib/escape.h"
 
 #define CHECK(c) do {							\
 	if (!(c)) {							\
@@ -166,8 +167,17 @@ try_notification(struct rbuf msg, bool framed)
 		return;
 	}
 	if (n.has_shutdown_text) {
+		char safe[4 * BGP_SHUTDOWN_MAX + 1];
+		size_t k;
+
 		CHECK(n.code == BGP_ERR_CEASE);
 		CHECK(utf8_valid(n.shutdown_text.p, n.shutdown_text.len));
+		/* As the daemon shows it: printable ASCII only, whole. */
+		k = text_escape(safe, sizeof(safe), n.shutdown_text.p,
+		    n.shutdown_text.len, 0);
+		CHECK(k < sizeof(safe) && k == strlen(safe));
+		for (size_t i = 0; i < k; i++)
+			CHECK(safe[i] >= 0x20 && safe[i] < 0x7f);
 	}
 	if (framed)
 		notification_round_trip(&n);

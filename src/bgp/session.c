@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../lib/escape.h"
 #include "../lib/log.h"
 
 #define BGP_PORT		179
@@ -560,11 +561,16 @@ handle_notification(struct session *s, struct rbuf msg)
 	}
 	s->notified = true;
 	sub = bgp_err_subcode_name(n.code, n.subcode);
-	if (n.has_shutdown_text)
-		session_info(s, "received %s/%s: \"%.*s\"",
-		    bgp_err_code_name(n.code), sub ? sub : "?",
-		    (int)n.shutdown_text.len, (const char *)n.shutdown_text.p);
-	else
+	if (n.has_shutdown_text) {
+		/* RFC 9003 text is the peer's: escaped, it cannot forge a
+		 * log line or drive the terminal of `bgp status`. */
+		char text[4 * 255 + 1];
+
+		text_escape(text, sizeof(text), n.shutdown_text.p,
+		    n.shutdown_text.len, 0);
+		session_info(s, "received %s/%s: \"%s\"",
+		    bgp_err_code_name(n.code), sub ? sub : "?", text);
+	} else
 		session_info(s, "received %s/%s", bgp_err_code_name(n.code),
 		    sub ? sub : "?");
 	log_info("%s/%s: %s", s->conf.name, session_af_name(s), s->info);

@@ -54,8 +54,10 @@ bgp_start(const struct client_paths *p)
 		return 1;
 	for (int i = 0; i < 100; i++) {
 		if (control_is_live(p->control)) {
-			printf("peering-bgpd started (pid %ld)\n",
-			    (long)pidfile_read_live(p->pidfile));
+			struct pidfile_state st;
+
+			pidfile_probe(p->pidfile, &st);
+			printf("peering-bgpd started (pid %ld)\n", (long)st.pid);
 			return 0;
 		}
 		sleep_ms(50);
@@ -69,10 +71,25 @@ static int
 bgp_stop(const struct client_paths *p)
 {
 	char *clear[] = { (char *)"clear", (char *)"announcements" };
-	pid_t pid = pidfile_read_live(p->pidfile);
+	struct pidfile_state st;
+	char stale[512];
+	pid_t pid;
 
+	/* Only a pid file the daemon holds locked names it: a stale one may
+	 * name another program by now, which is never signalled. */
+	pidfile_probe(p->pidfile, &st);
+	pid = st.pid;
+	for (int i = 0; pid == -1 && i < 100; i++) {	/* still starting */
+		sleep_ms(50);
+		pidfile_probe(p->pidfile, &st);
+		pid = st.pid;
+	}
 	if (pid <= 0) {
-		printf("peering-bgpd is not running\n");
+		pidfile_stale_text(p->pidfile, &st, stale, sizeof(stale));
+		if (stale[0] != '\0')
+			printf("peering-bgpd is not running (%s)\n", stale);
+		else
+			printf("peering-bgpd is not running\n");
 		return 0;
 	}
 	/* An explicit stop ends the announcements and their source-routing

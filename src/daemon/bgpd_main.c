@@ -14,6 +14,7 @@
 
 #include "bgpd.h"
 #include "pidfile.h"
+#include "../lib/errmsg.h"
 #include "../lib/log.h"
 #include "../version.h"
 
@@ -129,6 +130,59 @@ signal_cb(struct ev_loop *loop, struct ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/*
+ * var/ holds the control socket, the pid file, the log and the saved
+ * announcements: made 0755 if missing; refused if another user owns it
+ * or anyone else may write in it (they could replace those files).
+ */
+static int
+var_check(const char *var, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (mkdir(var, 0755) == -1 && errno != EEXIST)
+		return errmsg_fail(err, errlen, "%s: cannot create: %s", var,
+		    strerror(errno));
+	if (stat(var, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return errmsg_fail(err, errlen, "%s: not a directory", var);
+	if (sb.st_uid != geteuid() && sb.st_uid != 0)
+		return errmsg_fail(err, errlen, "%s is owned by uid %ld, not "
+		    "by root: refused (run: chown root: %s)", var,
+		    (long)sb.st_uid, var);
+	if (sb.st_mode & (S_IWGRP | S_IWOTH))
+		return errmsg_fail(err, errlen, "%s is writable by %s: "
+		    "refused (run: chmod go-w %s)", var, sb.st_mode & S_IWOTH ?
+		    "others" : "its group", var);
+	return 0;
+}
+
+/* The log: appended to, never through a symlink, mode 0640. */
+static FILE *
+log_file_open(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY, 0640);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+		    errno == ELOOP ? " (a symbolic link: refused)" : "");
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "a")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 /* Into the background; the parent exits once the child is set up. */
 static int
 daemonize(void)
@@ -162,6 +216,7 @@ main(int argc, char **argv)
 	struct ev_signal sig_term, sig_int, sig_hup;
 	char err[1024], var[PATH_MAX];
 	FILE *log = NULL;
+	int pidfd;
 
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("peering-bgpd %s\n", PEERING_VERSION);
@@ -180,21 +235,24 @@ main(int argc, char **argv)
 	paths.logfile = o.logfile ? o.logfile :
 	    path_in(o.dir, "var/peering-bgpd.log");
 	snprintf(var, sizeof(var), "%s/var", o.dir);
-	mkdir(var, 0755);
+	/* Whatever umask we were started with, nothing we create is
+	 * writable by others (each file also gets its own mode). */
+	umask(022);
 	log_open(NULL, o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (pidfile_claim(paths.pidfile, paths.control, err,
-	    sizeof(err)) == -1 ||
+	if (var_check(var, err, sizeof(err)) == -1 ||
+	    (pidfd = pidfile_claim(paths.pidfile, paths.control, err,
+	    sizeof(err))) == -1 ||
 	    bgpd_init(&d, loop, &paths, err, sizeof(err)) == -1) {
 		fprintf(stderr, "peering-bgpd: %s\n", err);
 		return 1;
 	}
 	d.bgp_port = (uint16_t)o.port;
 	if (!o.foreground) {
-		if ((log = fopen(paths.logfile, "ae")) == NULL) {
-			fprintf(stderr, "peering-bgpd: %s: %s\n", paths.logfile,
-			    strerror(errno));
+		if ((log = log_file_open(paths.logfile, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "peering-bgpd: %s\n", err);
 			return 1;
 		}
 		log_open(log, o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
@@ -204,7 +262,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (pidfile_write(paths.pidfile) == -1 ||
+	err[0] = '\0';
+	if (pidfile_write(pidfd) == -1 ||
 	    bgpd_start(&d, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
 			snprintf(err, sizeof(err), "%s: %s", paths.pidfile,
@@ -226,6 +285,7 @@ main(int argc, char **argv)
 	ev_signal_start(loop, &sig_hup);
 	ev_run(loop, 0);
 	unlink(paths.pidfile);
+	close(pidfd);		/* the lock goes last */
 	log_info("peering-bgpd stopped");
 	if (log != NULL)
 		fclose(log);

@@ -1,7 +1,10 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <string.h>
 #include <time.h>
+
+#include "escape.h"
 
 static FILE *log_file;
 static enum log_level log_min = LOG_LEVEL_INFO;
@@ -18,7 +21,8 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	static const char *const names[] = { "debug", "info", "warn" };
 	FILE *f = log_file ? log_file : stderr;
-	char when[32];
+	char when[32], line[2048], safe[4 * 2048];
+	int len;
 	time_t now = time(NULL);
 	struct tm tm;
 	va_list ap;
@@ -27,10 +31,16 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 		return;
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
 	    localtime_r(&now, &tm));
-	fprintf(f, "%s %s: ", when, names[lvl]);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	if (len < 0)
+		return;
+	/* One line per message, whatever a name or a peer's text holds: a
+	 * newline or an escape code in it is written as \xNN. */
+	text_escape(safe, sizeof(safe), line, strlen(line),
+	    ESCAPE_KEEP_UTF8 | ESCAPE_KEEP_BACKSLASH);
+	fprintf(f, "%s %s: %s%s\n", when, names[lvl], safe,
+	    (size_t)len >= sizeof(line) ? " [cut]" : "");
 	fflush(f);
 }

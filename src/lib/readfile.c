@@ -16,7 +16,10 @@ readfile(const char *path, size_t max, char **bufp, size_t *lenp)
 	ssize_t r;
 	int fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: opening a FIFO put in the file's place must not wait
+	 * for a writer (it hung the daemon); it is refused below. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY))
+	    == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;

@@ -73,6 +73,11 @@ static const struct scenario scenarios[] = {
 	    "800e1a" "0002" "01" "10" "20010db8000000000000000000000001" "00"
 	    "2020010db8",
 	    "an UPDATE with IPv6 routes (MP_REACH) on an IPv4-only session" },
+	{ "shutdown-text", true,
+	    MARKER "004303" "06022d" "6279650a323032362d30312d30312030303a3030"
+	    "3a3030207761726e3a20666f72676564206c696e651b5b324a",
+	    "a Cease whose shutdown communication holds a newline, a forged "
+	    "log line and a terminal escape" },
 	{ "truncated", true, MARKER "002802" "0000",
 	    "an UPDATE cut short, then the connection closed" },
 };

@@ -170,6 +170,18 @@ run unknown-transitive "established" \
 run other-family "established" \
     '.stats.other_family_ignored == 1 and .stats.prefixes_in == 0 and
      .reason == "connection closed by peer"'
+# The peer's RFC 9003 text reaches `show protocols` and the log escaped:
+# no forged log line, no escape code.
+run shutdown-text "timeout" \
+    '(.reason | test("forged line")) and (.reason | test("\\\\x0a2026")) and
+     (.reason | test("\\\\x1b")) and (.reason | test("\n|\u001b") | not)'
+if grep -q "^2026-01-01 00:00:00 warn: forged" "$TMP/daemon.log"; then
+	bad "shutdown-text: the peer forged a line in the daemon's log"
+elif grep -q 'forged line\\x1b\[2J' "$TMP/daemon.log"; then
+	ok "shutdown-text: the log holds the text escaped, on one line"
+else
+	bad "shutdown-text: the text is not in the log ($(grep -c forged "$TMP/daemon.log"))"
+fi
 run truncated "timeout" '.state != "Established"'
 
 if [ "$FAIL" -gt 0 ]; then

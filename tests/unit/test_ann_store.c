@@ -5,7 +5,6 @@
  */
 #include <check.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "../../src/announce/ann_store.h"
 #include "testutil.h"
+#include "th_tmpdir.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -540,24 +540,13 @@ static char store_dir[64];
 static void
 dir_setup(void)
 {
-	snprintf(store_dir, sizeof(store_dir), "/tmp/test_ann_store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(store_dir));
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	chmod(path, 0700);
-	return remove(path);
+	th_tmpdir_make(store_dir, sizeof(store_dir), "test_ann_store");
 }
 
 static void
 dir_teardown(void)
 {
-	nftw(store_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	th_tmpdir_remove(store_dir);
 }
 
 static void
@@ -711,16 +700,6 @@ START_TEST(test_ann_store_load_missing)
 }
 END_TEST
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* A file that does not parse: "FILE: message", and an empty store. */
 START_TEST(test_ann_store_load_bad)
 {
@@ -729,7 +708,7 @@ START_TEST(test_ann_store_load_bad)
 	int fd;
 
 	store_path(path, sizeof(path), "announcements.json");
-	write_file(path, E("\"origin\":-5"));
+	th_write_file(path, E("\"origin\":-5"));
 	ann_store_init(&s, path);
 	set_ok(&s, entry("184.164.230.0/24", ANN_MUX_ALL, 47065));
 	ck_assert_int_eq(ann_store_load(&s, err, sizeof(err)), -1);
