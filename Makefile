@@ -11,6 +11,9 @@ WFLAGS   := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
 PKGS     := libcjson libnl-3.0 libnl-route-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
+# Only `peering` speaks HTTP (the REST API): the daemon does not link it.
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 B        := build
@@ -33,14 +36,14 @@ deps:
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(CURL_CFLAGS) -c $< -o $@
 
 $(B)/libpeering.a: $(LIB_OBJS)
 	@mkdir -p $(B)
 	rm -f $@ && ar rcs $@ $^
 
 peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
 
 peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -55,7 +58,7 @@ $(B)/tests/suites.inc: $(TEST_SRCS)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
 
 $(B)/tests/unit/runner.o: $(B)/tests/suites.inc
 $(B)/tests/unit/runner.o: EXTRA_CFLAGS := -I$(B)/tests
@@ -78,6 +81,7 @@ test-cli: all
 	bash tests/cli/run.sh
 	bash tests/cli/prefix.sh
 	bash tests/cli/openvpn.sh
+	bash tests/cli/experiment.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

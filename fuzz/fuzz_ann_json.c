@@ -11,18 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "../src/announce/ann_json.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "fuzz_ann_json: check failed: %s (line %d)\n",\
-		    #c, __LINE__);					\
-		__builtin_trap();					\
-	}								\
-} while (0)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

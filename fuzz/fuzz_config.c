@@ -12,18 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "../src/daemon/config.h"
 #include "../src/vpn/mux.h"
 #include "../src/vpn/ovpn_conf.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "fuzz_config: check failed: %s (line %d)\n", \
-		    #c, __LINE__);					\
-		__builtin_trap();					\
-	}								\
-} while (0)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

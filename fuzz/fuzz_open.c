@@ -9,15 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "../src/bgp/msg.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "fuzz_open: check failed: %s (line %d)\n", \
-		    #c, __LINE__);					\
-		__builtin_trap();					\
-	}								\
-} while (0)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,16 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "../src/vpn/ovpn_mgmt.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "fuzz_ovpn_mgmt: check failed: %s (line "	\
-		    "%d)\n", #c, __LINE__);				\
-		__builtin_trap();					\
-	}								\
-} while (0)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,18 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "../src/bgp/aspath.h"
 #include "../src/bgp/format.h"
 #include "../src/bgp/msg.h"
 #include "../src/bgp/update.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "fuzz_update: check failed: %s (line %d)\n", \
-		    #c, __LINE__);					\
-		__builtin_trap();					\
-	}								\
-} while (0)
 
 #define OUT_LEN		(BGP_EXT_MAX_LEN + 4096)
 

@@ -54,6 +54,9 @@ struct aj_ctx {
 	unsigned		 ann_stamp;
 	size_t			*entry_mux;	/* muxes of one announce entry */
 	size_t			 n_entry_mux;
+	size_t			 min_items;	/* of announce and prepend: 0
+						 * in files, 1 in experiments
+						 * (their schemas differ) */
 };
 
 /* ---- errors and paths ---- */
@@ -604,6 +607,10 @@ aj_ann_prepend(struct aj_ctx *c, const cJSON *arr, struct ann_attrs *a)
 		aj_error(c, "%zu ASNs, at most %d", n, AJ_PREPEND_MAX);
 		return;
 	}
+	if (n < c->min_items) {
+		aj_error(c, "must not be empty (or leave it out)");
+		return;
+	}
 	cJSON_ArrayForEach(v, arr) {
 		size_t mark = path_mark(&c->path);
 
@@ -900,6 +907,8 @@ aj_announce(struct aj_ctx *c, const cJSON *arr, const struct prefix *p,
 	path_key(&c->path, "announce");
 	if (!aj_want(c, arr, cJSON_IsArray(arr), "an array of announcements"))
 		goto out;
+	if ((size_t)cJSON_GetArraySize(arr) < c->min_items)
+		aj_error(c, "must not be empty");
 	c->ann_stamp++;
 	cJSON_ArrayForEach(v, arr) {
 		size_t imark = path_mark(&c->path);
@@ -1055,6 +1064,44 @@ out:
 
 /* ---- the API ---- */
 
+/* A context for one file; -1 (with the error in err) on no memory. */
+static int
+aj_ctx_open(struct aj_ctx *c, const char *const *muxes, size_t n_muxes,
+    const struct ann_policy *pol, char *err, size_t errlen)
+{
+	if (errlen > 0)
+		err[0] = '\0';
+	memset(c, 0, sizeof(*c));
+	c->muxes = muxes;
+	c->n_muxes = n_muxes;
+	c->pol = pol;
+	c->err = err;
+	c->errlen = errlen;
+	c->item = calloc(n_muxes + 1, sizeof(*c->item));
+	c->ann = calloc(n_muxes + 1, sizeof(*c->ann));
+	c->entry_mux = calloc(n_muxes + 1, sizeof(*c->entry_mux));
+	if (c->item != NULL && c->ann != NULL && c->entry_mux != NULL)
+		return 0;
+	aj_error(c, "out of memory");
+	return -1;
+}
+
+/* Whether the file had errors (then its requests are freed). */
+static bool
+aj_ctx_close(struct aj_ctx *c)
+{
+	free(c->item);
+	free(c->ann);
+	free(c->entry_mux);
+	if (c->n_err == 0)
+		return false;
+	aj_error_finish(c);
+	free(c->req);
+	c->req = NULL;
+	c->n_req = 0;
+	return true;
+}
+
 int
 ann_json_parse(const char *buf, size_t len, const char *const *muxes,
     size_t n_muxes, const struct ann_policy *pol, struct ann_request **out,
@@ -1063,31 +1110,14 @@ ann_json_parse(const char *buf, size_t len, const char *const *muxes,
 	struct aj_ctx c;
 	cJSON *root;
 
-	*out = NULL;
-	*n_out = 0;
-	if (errlen > 0)
-		err[0] = '\0';
-	memset(&c, 0, sizeof(c));
-	c.muxes = muxes;
-	c.n_muxes = n_muxes;
-	c.pol = pol;
-	c.err = err;
-	c.errlen = errlen;
-	c.item = calloc(n_muxes + 1, sizeof(*c.item));
-	c.ann = calloc(n_muxes + 1, sizeof(*c.ann));
-	c.entry_mux = calloc(n_muxes + 1, sizeof(*c.entry_mux));
-	if (c.item == NULL || c.ann == NULL || c.entry_mux == NULL)
-		aj_error(&c, "out of memory");
-	else if ((root = aj_parse_text(&c, buf, len)) != NULL) {
+	if (aj_ctx_open(&c, muxes, n_muxes, pol, err, errlen) == 0 &&
+	    (root = aj_parse_text(&c, buf, len)) != NULL) {
 		aj_root(&c, root);
 		cJSON_Delete(root);
 	}
-	free(c.item);
-	free(c.ann);
-	free(c.entry_mux);
-	if (c.n_err > 0) {
-		aj_error_finish(&c);
-		free(c.req);
+	if (aj_ctx_close(&c)) {
+		*out = NULL;
+		*n_out = 0;
 		return -1;
 	}
 	*out = c.req;
@@ -1099,4 +1129,290 @@ void
 ann_json_free(struct ann_request *reqs)
 {
 	free(reqs);
+}
+
+/* ---- experiments: {description, email, rounds: [{PREFIX|A..D: ...}]} ---- */
+
+/* The schema's allocatedPrefix: /24s of three PEERING blocks. */
+static const struct {
+	uint8_t	a, b, c_first, c_last;
+} exp_blocks[] = {
+	{ 184, 164, 224, 254 },
+	{ 204, 9, 168, 171 },
+	{ 138, 185, 228, 231 },
+};
+
+size_t
+ann_exp_allocation(struct prefix *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(exp_blocks) / sizeof(exp_blocks[0]); i++)
+		for (unsigned c = exp_blocks[i].c_first;
+		    c <= exp_blocks[i].c_last && n < max; c++) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].af = AF_IDX_IPV4;
+			out[n].len = 24;
+			out[n].addr[0] = exp_blocks[i].a;
+			out[n].addr[1] = exp_blocks[i].b;
+			out[n].addr[2] = (uint8_t)c;
+			n++;
+		}
+	return n;
+}
+
+static bool
+exp_allocated(const struct prefix *p)
+{
+	struct prefix all[ANN_EXP_ALLOCATION_MAX];
+	size_t n = ann_exp_allocation(all, ANN_EXP_ALLOCATION_MAX);
+
+	for (size_t i = 0; i < n; i++)
+		if (prefix_equal(p, &all[i]))
+			return true;
+	return false;
+}
+
+/* The schema's "format": "email": one @, a local part, a dotted domain. */
+static void
+aj_exp_email(struct aj_ctx *c, const cJSON *v)
+{
+	const char *s, *at;
+
+	if (!aj_want(c, v, cJSON_IsString(v), "a string (an email address)"))
+		return;
+	s = v->valuestring;
+	at = strchr(s, '@');
+	for (const char *q = s; *q != '\0'; q++)
+		if ((unsigned char)*q <= 0x20 || *q == 0x7f) {
+			aj_error(c, "not an email address (a space or "
+			    "control character)");
+			return;
+		}
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    strchr(at + 1, '.') == NULL || at[1] == '.' ||
+	    s[strlen(s) - 1] == '.' || strlen(s) > 254)
+		aj_error(c, "not an email address (want name@domain.tld)");
+}
+
+/* A round's key: a variable A..D (*var 1..4) or an allocated prefix. */
+static int
+aj_exp_key(struct aj_ctx *c, const char *key, struct prefix *p, uint8_t *var)
+{
+	char show[AJ_SHOW_MAX + 8];
+	const char *slash = strchr(key, '/');
+
+	*var = 0;
+	if (key[0] >= 'A' && key[0] <= 'D' && key[1] == '\0') {
+		*var = (uint8_t)(key[0] - 'A' + 1);
+		return 0;
+	}
+	/* The schema's pattern, ^[0-9.]+/[0-9]+$, then a real prefix. */
+	if (slash == NULL || slash == key ||
+	    strspn(key, "0123456789.") != (size_t)(slash - key) ||
+	    slash[1] == '\0' ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1) ||
+	    prefix_parse(key, true, p) == -1 || p->af != AF_IDX_IPV4) {
+		aj_error(c, "not a variable (A, B, C, D) or an IPv4 prefix");
+		return -1;
+	}
+	if (!exp_allocated(p)) {
+		aj_error(c, "%s is not in the experiment allocation "
+		    "(184.164.224.0/24 to 184.164.254.0/24, 204.9.168.0/24 to "
+		    "204.9.171.0/24, 138.185.228.0/24 to 138.185.231.0/24)",
+		    aj_show(key, show, sizeof(show)));
+		return -1;
+	}
+	return 0;
+}
+
+/* One round; var[] gets each new request's variable. */
+static void
+aj_exp_round(struct aj_ctx *c, const cJSON *obj, uint8_t **var,
+    size_t *var_cap)
+{
+	struct prefix seen[ANN_JSON_MAX_PREFIXES], p;
+	const char *keys[ANN_JSON_MAX_PREFIXES];
+	const cJSON *v;
+	size_t n = 0, total;
+
+	if (!aj_want(c, obj, cJSON_IsObject(obj),
+	    "an object keyed by prefix or variable"))
+		return;
+	if ((total = (size_t)cJSON_GetArraySize(obj)) == 0)
+		aj_error(c, "must not be empty (announce or withdraw at least "
+		    "one prefix)");
+	if (total > ANN_JSON_MAX_PREFIXES) {
+		aj_error(c, "%zu prefixes, at most %u", total,
+		    (unsigned)ANN_JSON_MAX_PREFIXES);
+		return;
+	}
+	cJSON_ArrayForEach(v, obj) {
+		size_t mark = path_mark(&c->path), before = c->n_req, i;
+		uint8_t vr = 0;
+		bool ok;
+
+		memset(&p, 0, sizeof(p));
+		path_key(&c->path, v->string);
+		ok = aj_exp_key(c, v->string, &p, &vr) == 0;
+		for (i = 0; ok && i < n; i++)
+			if (strcmp(keys[i], v->string) == 0 ||
+			    (vr == 0 && prefix_equal(&seen[i], &p))) {
+				aj_error(c, "the same key as before in this "
+				    "round");
+				ok = false;
+			}
+		if (ok) {
+			seen[n] = p;
+			keys[n++] = v->string;
+		}
+		/* A variable's attributes pass the gates on a stand-in for
+		 * the prefix it will be bound to. */
+		if (ok && vr != 0 && c->pol->n_allowed > 0)
+			p = c->pol->allowed[0];
+		aj_prefix(c, v, &p, ok && (vr == 0 || c->pol->n_allowed > 0));
+		if (c->n_err == 0 && c->n_req > *var_cap) {
+			size_t cap = c->n_req * 2;
+			uint8_t *nv = realloc(*var, cap);
+
+			if (nv == NULL) {
+				aj_error(c, "out of memory");
+				return;
+			}
+			*var = nv;
+			*var_cap = cap;
+		}
+		for (i = before; c->n_err == 0 && i < c->n_req; i++) {
+			(*var)[i] = vr;
+			if (vr != 0)
+				memset(&c->req[i].prefix, 0,
+				    sizeof(c->req[i].prefix));
+		}
+		path_pop(&c->path, mark);
+	}
+}
+
+static void
+aj_exp_rounds(struct aj_ctx *c, const cJSON *arr, struct ann_exp *e,
+    size_t *var_cap)
+{
+	const cJSON *v;
+	size_t i = 0, n, mark = path_mark(&c->path);
+
+	path_key(&c->path, "rounds");
+	if (!aj_want(c, arr, cJSON_IsArray(arr), "an array of rounds"))
+		goto out;
+	n = (size_t)cJSON_GetArraySize(arr);
+	if (n == 0 || n > ANN_EXP_MAX_ROUNDS) {
+		aj_error(c, "%zu rounds: at least 1, at most %u", n,
+		    (unsigned)ANN_EXP_MAX_ROUNDS);
+		goto out;
+	}
+	if ((e->round_first = calloc(n + 1, sizeof(size_t))) == NULL) {
+		aj_error(c, "out of memory");
+		goto out;
+	}
+	cJSON_ArrayForEach(v, arr) {
+		size_t imark = path_mark(&c->path);
+
+		e->round_first[i] = c->n_req;
+		path_index(&c->path, i);
+		aj_exp_round(c, v, &e->var, var_cap);
+		path_pop(&c->path, imark);
+		i++;
+	}
+	e->round_first[n] = c->n_req;
+	e->n_rounds = n;
+out:
+	path_pop(&c->path, mark);
+}
+
+static void
+aj_exp_root(struct aj_ctx *c, const cJSON *root, struct ann_exp *e,
+    size_t *var_cap)
+{
+	const cJSON *x = root, *v, *desc = NULL, *email = NULL, *rounds = NULL;
+
+	if (cJSON_IsObject(root) && root->child != NULL &&
+	    root->child->next == NULL &&
+	    strcmp(root->child->string, "experiment") == 0)
+		x = root->child;
+	if (!aj_want(c, x, cJSON_IsObject(x), "an experiment object"))
+		return;
+	cJSON_ArrayForEach(v, x) {
+		size_t mark = path_mark(&c->path);
+		const cJSON **slot = NULL;
+
+		path_key(&c->path, v->string);
+		if (strcmp(v->string, "description") == 0)
+			slot = &desc;
+		else if (strcmp(v->string, "email") == 0)
+			slot = &email;
+		else if (strcmp(v->string, "rounds") == 0)
+			slot = &rounds;
+		if (slot == NULL)
+			aj_error(c, "unknown key (allowed: description, email, "
+			    "rounds)");
+		else if (*slot != NULL)
+			aj_error(c, "duplicate key");
+		else
+			*slot = v;
+		path_pop(&c->path, mark);
+	}
+	if (desc == NULL)
+		aj_error(c, "missing required key \"description\"");
+	if (email == NULL)
+		aj_error(c, "missing required key \"email\"");
+	if (rounds == NULL)
+		aj_error(c, "missing required key \"rounds\"");
+	if (desc != NULL) {
+		path_key(&c->path, "description");
+		(void)aj_want(c, desc, cJSON_IsString(desc), "a string");
+		path_pop(&c->path, 0);
+	}
+	if (email != NULL) {
+		path_key(&c->path, "email");
+		aj_exp_email(c, email);
+		path_pop(&c->path, 0);
+	}
+	if (rounds != NULL)
+		aj_exp_rounds(c, rounds, e, var_cap);
+	if (c->n_err == 0 && (e->json = cJSON_PrintUnformatted(x)) == NULL)
+		aj_error(c, "out of memory");
+}
+
+int
+ann_json_parse_experiment(const char *buf, size_t len,
+    const char *const *muxes, size_t n_muxes, const struct ann_policy *pol,
+    struct ann_exp *out, char *err, size_t errlen)
+{
+	struct aj_ctx c;
+	cJSON *root;
+	size_t var_cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (aj_ctx_open(&c, muxes, n_muxes, pol, err, errlen) == 0 &&
+	    (root = aj_parse_text(&c, buf, len)) != NULL) {
+		c.min_items = 1;
+		aj_exp_root(&c, root, out, &var_cap);
+		cJSON_Delete(root);
+	}
+	if (aj_ctx_close(&c)) {
+		ann_exp_free(out);
+		return -1;
+	}
+	out->req = c.req;
+	out->n_req = c.n_req;
+	return 0;
+}
+
+void
+ann_exp_free(struct ann_exp *e)
+{
+	free(e->round_first);
+	free(e->req);
+	free(e->var);
+	if (e->json != NULL)
+		cJSON_free(e->json);
+	memset(e, 0, sizeof(*e));
 }

@@ -26,6 +26,8 @@ static const struct command {
 	    "the same daemon; status shows the IPv6 sessions" },
 	{ "decode",	cmd_decode,
 	    "print BGP messages (raw or hex) as JSON, one per line" },
+	{ "experiment",	cmd_experiment,
+	    "submit experiments to the PEERING API, or list them" },
 	{ "openvpn",	cmd_openvpn,
 	    "start, stop or show the tunnels to the muxes" },
 	{ "prefix",	cmd_prefix,
@@ -43,7 +45,7 @@ usage(FILE *f)
 	fprintf(f, "usage: peering COMMAND [ARGS...]\ncommands:\n");
 	for (i = 0; i < NELEM(commands); i++)
 		if (commands[i].help != NULL)
-			fprintf(f, "  %-10s %s\n", commands[i].name,
+			fprintf(f, "  %-11s %s\n", commands[i].name,
 			    commands[i].help);
 	fprintf(f, "`peering COMMAND --help` describes one command.\n");
 }
