@@ -78,6 +78,7 @@ test-cli: all
 	bash tests/cli/run.sh
 	bash tests/cli/prefix.sh
 	bash tests/cli/openvpn.sh
+	bash tests/cli/app.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

@@ -14,5 +14,6 @@ int	cmd_bgp6(int argc, char **argv);
 int	cmd_prefix(int argc, char **argv);
 int	cmd_announce_json(int argc, char **argv);
 int	cmd_openvpn(int argc, char **argv);
+int	cmd_app(int argc, char **argv);
 
 #endif

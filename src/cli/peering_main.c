@@ -18,6 +18,8 @@ static const struct command {
 	int		(*handler)(int, char **);
 	const char	*help;
 } commands[] = {
+	{ "app",	cmd_app,
+	    "a prefix for applications: a namespace or bridge (docs/app.md)" },
 	{ "announce",	cmd_announce_json,
 	    "apply a JSON announcement file (docs/announce-json.md)" },
 	{ "bgp",	cmd_bgp,

@@ -144,6 +144,43 @@ nlr_link_index(struct nl_sock *sk, const char *name, char *err,
 	return index;
 }
 
+struct link_names {
+	const char	*prefix;
+	char		(*names)[16];
+	size_t		 max, n;
+};
+
+static void
+link_names_one(struct nl_object *obj, void *arg)
+{
+	struct link_names *ln = arg;
+	const char *name = rtnl_link_get_name((struct rtnl_link *)obj);
+
+	if (name == NULL || strncmp(name, ln->prefix, strlen(ln->prefix)) != 0)
+		return;
+	if (ln->n < ln->max)
+		snprintf(ln->names[ln->n], sizeof(ln->names[ln->n]), "%s",
+		    name);
+	ln->n++;
+}
+
+int
+nlr_link_names(struct nl_sock *sk, const char *prefix, char (*names)[16],
+    size_t max, char *err, size_t errlen)
+{
+	struct link_names ln = { prefix, names, max, 0 };
+	struct nl_cache *c;
+	int e;
+
+	if ((e = rtnl_link_alloc_cache(sk, AF_UNSPEC, &c)) < 0) {
+		nlr_err(err, errlen, "reading links: %s", nl_geterror(e));
+		return -1;
+	}
+	nl_cache_foreach(c, link_names_one, &ln);
+	nl_cache_free(c);
+	return (int)ln.n;
+}
+
 int
 nlr_link_up(struct nl_sock *sk, const char *name, char *err, size_t errlen)
 {
@@ -761,7 +798,42 @@ struct route_walk {
 	const struct prefix	*dst;	/* NULL: every route */
 	unsigned		 table;
 	int			 found, err;
+	struct prefix		 gw;	/* of the first found */
+	int			 oif;
 };
+
+/* The first next hop's gateway and device. */
+static void
+route_walk_nh(struct route_walk *w, struct rtnl_route *r)
+{
+	struct rtnl_nexthop *nh;
+	struct nl_addr *gw;
+
+	if (w->found != 1 || rtnl_route_get_nnexthops(r) < 1 ||
+	    (nh = rtnl_route_nexthop_n(r, 0)) == NULL)
+		return;
+	w->oif = rtnl_route_nh_get_ifindex(nh);
+	if ((gw = rtnl_route_nh_get_gateway(nh)) != NULL &&
+	    nlr_prefix_from_nl(gw, &w->gw) == 0)
+		w->gw.len = (uint8_t)af_max_bits(w->gw.af);
+}
+
+/* A route's destination; a default route's has no bytes at all. */
+static int
+route_dst(struct rtnl_route *r, struct prefix *p)
+{
+	struct nl_addr *a = rtnl_route_get_dst(r);
+
+	if (a != NULL && nl_addr_get_len(a) == 0 &&
+	    nl_addr_get_prefixlen(a) == 0) {
+		memset(p, 0, sizeof(*p));
+		p->af = rtnl_route_get_family(r) == AF_INET ? AF_IDX_IPV4 :
+		    AF_IDX_IPV6;
+		return rtnl_route_get_family(r) == AF_INET ||
+		    rtnl_route_get_family(r) == AF_INET6 ? 0 : -1;
+	}
+	return nlr_prefix_from_nl(a, p);
+}
 
 static void
 route_walk_one(struct nl_object *obj, void *arg)
@@ -771,12 +843,13 @@ route_walk_one(struct nl_object *obj, void *arg)
 	struct prefix p;
 	int e;
 
-	if (rtnl_route_get_table(r) != w->table ||
-	    nlr_prefix_from_nl(rtnl_route_get_dst(r), &p) == -1)
+	if (rtnl_route_get_table(r) != w->table || route_dst(r, &p) == -1)
 		return;
 	if (w->dst != NULL) {
-		if (prefix_equal(&p, w->dst))
+		if (prefix_equal(&p, w->dst)) {
 			w->found++;
+			route_walk_nh(w, r);
+		}
 		return;
 	}
 	if ((e = rtnl_route_delete(w->sk, r, 0)) == 0)
@@ -811,17 +884,36 @@ int
 nlr_route_present(struct nl_sock *sk, const struct prefix *dst,
     unsigned table, char *err, size_t errlen)
 {
-	struct route_walk w = { sk, dst, table, 0, 0 };
+	struct route_walk w = { sk, dst, table, 0, 0, { 0, 0, { 0 } }, 0 };
 	int n = route_walk(sk, &w, err, errlen);
 
 	return n < 0 ? -1 : n > 0;
 }
 
 int
+nlr_route_find(struct nl_sock *sk, const struct prefix *dst, unsigned table,
+    struct prefix *gw, char *oif, size_t oiflen, char *err, size_t errlen)
+{
+	struct route_walk w = { sk, dst, table, 0, 0, { 0, 0, { 0 } }, 0 };
+	struct rtnl_link *l;
+	int n = route_walk(sk, &w, err, errlen);
+
+	if (n <= 0)
+		return n;
+	*gw = w.gw;
+	oif[0] = '\0';
+	if (w.oif > 0 && rtnl_link_get_kernel(sk, w.oif, NULL, &l) == 0) {
+		snprintf(oif, oiflen, "%s", rtnl_link_get_name(l));
+		rtnl_link_put(l);
+	}
+	return 1;
+}
+
+int
 nlr_route_flush_table(struct nl_sock *sk, unsigned table, char *err,
     size_t errlen)
 {
-	struct route_walk w = { sk, NULL, table, 0, 0 };
+	struct route_walk w = { sk, NULL, table, 0, 0, { 0, 0, { 0 } }, 0 };
 
 	return route_walk(sk, &w, err, errlen);
 }

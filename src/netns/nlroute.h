@@ -43,6 +43,10 @@ int	nlr_prefix_from_nl(struct nl_addr *a, struct prefix *out);
  * netlink failure. */
 int	nlr_link_index(struct nl_sock *sk, const char *name, char *err,
 	    size_t errlen);
+/* The names of the links starting with prefix, at most max into
+ * names; how many there are, or -1 with err. */
+int	nlr_link_names(struct nl_sock *sk, const char *prefix,
+	    char (*names)[16], size_t max, char *err, size_t errlen);
 /* Sets link name up; -1 with err (also when it does not exist). */
 int	nlr_link_up(struct nl_sock *sk, const char *name, char *err,
 	    size_t errlen);
@@ -137,6 +141,11 @@ int	nlr_route_del(struct nl_sock *sk, const struct nlr_route *rt,
 /* Whether the route to dst in table (any gateway and device) is there. */
 int	nlr_route_present(struct nl_sock *sk, const struct prefix *dst,
 	    unsigned table, char *err, size_t errlen);
+/* The route to dst in table: 1 with its first gateway in *gw (len 0
+ * when it has none) and its device's name in oif, 0 when absent, -1. */
+int	nlr_route_find(struct nl_sock *sk, const struct prefix *dst,
+	    unsigned table, struct prefix *gw, char *oif, size_t oiflen,
+	    char *err, size_t errlen);
 /* Every route of table, both families; the count removed, or -1. */
 int	nlr_route_flush_table(struct nl_sock *sk, unsigned table, char *err,
 	    size_t errlen);
