@@ -79,6 +79,7 @@ test-cli: all
 	bash tests/cli/prefix.sh
 	bash tests/cli/openvpn.sh
 	bash tests/cli/app.sh
+	bash tests/cli/proxy.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

@@ -32,6 +32,8 @@ static const struct command {
 	    "start, stop or show the tunnels to the muxes" },
 	{ "prefix",	cmd_prefix,
 	    "announce or withdraw a prefix (`peering prefix` for the flags)" },
+	{ "proxy",	cmd_proxy,
+	    "TinyProxy for your container at a mux (docs/app.md)" },
 	{ "help",	cmd_help,	"show this help" },
 	{ "--help",	cmd_help,	NULL },
 	{ "--version",	cmd_version,	"print the version" },

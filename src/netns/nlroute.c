@@ -388,6 +388,50 @@ addr_find_one(struct nl_object *obj, void *arg)
 		f->found = true;
 }
 
+struct link_addr {
+	int		 ifindex;
+	unsigned	 af;
+	struct prefix	*out;
+	bool		 found;
+};
+
+static void
+link_addr_one(struct nl_object *obj, void *arg)
+{
+	struct link_addr *la = arg;
+	struct rtnl_addr *a = (struct rtnl_addr *)obj;
+	struct prefix p;
+
+	if (la->found || rtnl_addr_get_ifindex(a) != la->ifindex ||
+	    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+	    nlr_prefix_from_nl(rtnl_addr_get_local(a), &p) == -1 ||
+	    p.af != la->af)
+		return;
+	/* The address itself, not its subnet. */
+	memcpy(p.addr, nl_addr_get_binary_addr(rtnl_addr_get_local(a)),
+	    af_addr_bytes(p.af));
+	p.len = (uint8_t)af_max_bits(p.af);
+	*la->out = p;
+	la->found = true;
+}
+
+int
+nlr_link_addr(struct nl_sock *sk, int ifindex, unsigned af,
+    struct prefix *out, char *err, size_t errlen)
+{
+	struct link_addr la = { ifindex, af, out, false };
+	struct nl_cache *c;
+	int e;
+
+	if ((e = rtnl_addr_alloc_cache(sk, &c)) < 0) {
+		nlr_err(err, errlen, "reading addresses: %s", nl_geterror(e));
+		return -1;
+	}
+	nl_cache_foreach(c, link_addr_one, &la);
+	nl_cache_free(c);
+	return la.found ? 1 : 0;
+}
+
 int
 nlr_addr_present(struct nl_sock *sk, const struct prefix *a, char *err,
     size_t errlen)

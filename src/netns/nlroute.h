@@ -73,6 +73,10 @@ int	nlr_addr_add(struct nl_sock *sk, int ifindex, const char *ifname,
 	    const struct prefix *a, char *err, size_t errlen);
 int	nlr_addr_del(struct nl_sock *sk, int ifindex, const char *ifname,
 	    const struct prefix *a, char *err, size_t errlen);
+/* The first address of family af on link ifindex (a /32 or /128):
+ * 1, or 0 when it has none, or -1 with err. */
+int	nlr_link_addr(struct nl_sock *sk, int ifindex, unsigned af,
+	    struct prefix *out, char *err, size_t errlen);
 /* Whether address a (a->len ignored) is on any link; -1 with err. */
 int	nlr_addr_present(struct nl_sock *sk, const struct prefix *a,
 	    char *err, size_t errlen);

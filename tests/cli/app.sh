@@ -12,15 +12,8 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
-if [ "$(id -u)" != 0 ]; then
-	echo "tests/cli/app.sh: needs root (namespaces)" >&2
-	exit 1
-fi
-PEERING=${PEERING:-./peering}
-PEERING=$(cd "$(dirname "$PEERING")" && pwd)/$(basename "$PEERING")
-T=$(mktemp -d)
-T=$(realpath "$T")
-NS=pap$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+. tests/cli/lib.sh
+ns_test_setup tests/cli/app.sh
 cleanup() {
 	local f
 	for f in "$T"/netns/*; do
@@ -32,11 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$NS" || exit 1
-
-. tests/cli/lib.sh
-
-mkdir -p "$T/client/configs/openvpn" "$T/netns"
-cp configs/openvpn/amsterdam01.conf "$T/client/configs/openvpn/"
+mkdir -p "$T/netns"
 echo 184.164.224.0/24 >"$T/client/prefixes.txt"
 echo 2804:269c:1::/48 >"$T/client/prefixes6.txt"
 

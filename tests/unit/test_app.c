@@ -9,6 +9,8 @@
 
 #include "../../src/cli/app_args.h"
 #include "../../src/netns/app.h"
+#include "../../src/cli/proxy_conf.h"
+#include "../../src/vpn/mux.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXARGS		12
@@ -241,6 +243,90 @@ Suite *app_suite(void)
 	tcase_add_test(tc, test_app_args_values);
 	tcase_add_loop_test(tc, test_app_egress, 0, (int)NELEM(egress_cases));
 	tcase_add_loop_test(tc, test_app_plan, 0, (int)NELEM(plan_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* ---- peering proxy: the formulas and the configuration text ---- */
+
+struct subnet_case {
+	unsigned	 tap, ctxid;
+	const char	*v4, *v6;	/* NULL: refused */
+	unsigned	 port;
+};
+
+static const struct subnet_case subnet_cases[] = {
+	{ 2, 2, "100.125.16.8/30", "2804:269c:ff03:2:2::/80", 8802 },
+	{ 5, 0, "100.125.40.0/30", "2804:269c:ff03:5::/80", 8805 },
+	{ 26, 64, "100.125.209.0/30", "2804:269c:ff03:1a:40::/80", 8826 },
+	{ 31, 511, "100.125.255.252/30", "2804:269c:ff03:1f:1ff::/80", 8831 },
+	{ 63, 1, NULL, "2804:269c:ff03:3f:1::/80", 8863 },
+};
+
+START_TEST(test_proxy_subnets)
+{
+	const struct subnet_case *c = &subnet_cases[_i];
+	struct prefix p;
+	char buf[PREFIX_STRLEN];
+
+	ck_assert_int_eq(mux_container_subnet_v4(c->tap, c->ctxid, &p),
+	    c->v4 != NULL ? 0 : -1);
+	if (c->v4 != NULL)
+		ck_assert_str_eq(prefix_format(&p, buf, sizeof(buf)), c->v4);
+	ck_assert_int_eq(mux_container_subnet_v6(c->tap, c->ctxid, &p), 0);
+	ck_assert_str_eq(prefix_format(&p, buf, sizeof(buf)), c->v6);
+	ck_assert_uint_eq(mux_proxy_port(c->tap), c->port);
+	ck_assert_int_eq(mux_container_subnet_v6(c->tap, MUX_CTXID_MAX + 1,
+	    &p), -1);
+	ck_assert_int_eq(mux_container_subnet_v4(0, c->ctxid, &p), -1);
+}
+END_TEST
+
+START_TEST(test_proxy_conf)
+{
+	struct proxy_conf c;
+	char buf[2048];
+	int n;
+
+	memset(&c, 0, sizeof(c));
+	c.mux = "isi01";
+	ck_assert_int_eq(addr_parse("100.66.128.6", &c.listen), 0);
+	c.port = 8802;
+	ck_assert_int_eq(prefix_parse("100.125.16.8/30", true, &c.subnet4), 0);
+	ck_assert_int_eq(prefix_parse("2804:269c:ff03:2:2::/80", true,
+	    &c.subnet6), 0);
+	c.pidfile = "/c/var/tinyproxy.isi01.pid";
+	c.logfile = "/c/var/tinyproxy.isi01.log";
+	n = proxy_conf_text(&c, buf, sizeof(buf));
+	ck_assert_int_gt(n, 0);
+	ck_assert_uint_eq(strlen(buf), (size_t)n);
+	ck_assert_ptr_nonnull(strstr(buf, "\nListen 100.66.128.6\nPort 8802\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "\nPidFile \"/c/var/tinyproxy.isi01.pid\"\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "\nLogFile \"/c/var/tinyproxy.isi01.log\"\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nAllow 100.125.16.8/30\n"
+	    "Allow 2804:269c:ff03:2:2::/80\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nUser nobody\n"));
+	/* Too small a buffer, paths TinyProxy could not read back. */
+	ck_assert_int_eq(proxy_conf_text(&c, buf, (size_t)n), -1);
+	c.logfile = "/c/a\"b";
+	ck_assert_int_eq(proxy_conf_text(&c, buf, sizeof(buf)), -1);
+	c.logfile = "/c/a\nAllow 0.0.0.0/0";
+	ck_assert_int_eq(proxy_conf_text(&c, buf, sizeof(buf)), -1);
+	c.logfile = "relative.log";
+	ck_assert_int_eq(proxy_conf_text(&c, buf, sizeof(buf)), -1);
+}
+END_TEST
+
+Suite *proxy_suite(void)
+{
+	Suite *s = suite_create("proxy");
+	TCase *tc = tcase_create("proxy");
+
+	tcase_add_loop_test(tc, test_proxy_subnets, 0,
+	    (int)NELEM(subnet_cases));
+	tcase_add_test(tc, test_proxy_conf);
 	suite_add_tcase(s, tc);
 	return s;
 }
