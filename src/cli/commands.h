@@ -15,5 +15,7 @@ int	cmd_prefix(int argc, char **argv);
 int	cmd_announce_json(int argc, char **argv);
 int	cmd_openvpn(int argc, char **argv);
 int	cmd_experiment(int argc, char **argv);
+int	cmd_app(int argc, char **argv);
+int	cmd_proxy(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const struct command {
 	int		(*handler)(int, char **);
 	const char	*help;
 } commands[] = {
+	{ "app",	cmd_app,
+	    "a prefix for applications: a namespace or bridge (docs/app.md)" },
 	{ "announce",	cmd_announce_json,
 	    "apply a JSON announcement file (docs/announce-json.md)" },
 	{ "bgp",	cmd_bgp,
@@ -32,6 +34,8 @@ static const struct command {
 	    "start, stop or show the tunnels to the muxes" },
 	{ "prefix",	cmd_prefix,
 	    "announce or withdraw a prefix (`peering prefix` for the flags)" },
+	{ "proxy",	cmd_proxy,
+	    "TinyProxy for your container at a mux (docs/app.md)" },
 	{ "help",	cmd_help,	"show this help" },
 	{ "--help",	cmd_help,	NULL },
 	{ "--version",	cmd_version,	"print the version" },

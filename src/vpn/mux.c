@@ -409,7 +409,7 @@ mux_upstream_nexthop_v4(unsigned tap, unsigned peerid, struct prefix *out)
 }
 
 int
-mux_container_nexthop_v4(unsigned tap, unsigned ctxid, struct prefix *out)
+mux_container_subnet_v4(unsigned tap, unsigned ctxid, struct prefix *out)
 {
 	unsigned third;
 
@@ -418,7 +418,38 @@ mux_container_nexthop_v4(unsigned tap, unsigned ctxid, struct prefix *out)
 	third = tap * 8 + ctxid * 4 / 256;
 	if (third > 255)
 		return -1;
-	mux_v4(100, 125, (uint8_t)third, (uint8_t)(ctxid * 4 % 256 + 2),
-	    out);
+	mux_v4(100, 125, (uint8_t)third, (uint8_t)(ctxid * 4 % 256), out);
+	out->len = 30;
 	return 0;
+}
+
+int
+mux_container_nexthop_v4(unsigned tap, unsigned ctxid, struct prefix *out)
+{
+	if (mux_container_subnet_v4(tap, ctxid, out) == -1)
+		return -1;
+	/* The third address of the /30. */
+	out->addr[3] += 2;
+	out->len = 32;
+	return 0;
+}
+
+int
+mux_container_subnet_v6(unsigned tap, unsigned ctxid, struct prefix *out)
+{
+	if (mux_neighbor_v6(tap, out) == -1 || ctxid > MUX_CTXID_MAX)
+		return -1;
+	/* 2804:269c:ff03:<N>:<ctxid>::/80 */
+	memset(out->addr + 8, 0, 8);
+	out->addr[5] = 0x03;
+	out->addr[8] = (uint8_t)(ctxid >> 8);
+	out->addr[9] = (uint8_t)ctxid;
+	out->len = 80;
+	return 0;
+}
+
+unsigned
+mux_proxy_port(unsigned tap)
+{
+	return MUX_PROXY_PORT_BASE + tap;
 }

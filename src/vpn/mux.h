@@ -79,4 +79,14 @@ int	mux_upstream_nexthop_v4(unsigned tap, unsigned peerid,
 int	mux_container_nexthop_v4(unsigned tap, unsigned ctxid,
 	    struct prefix *out);
 
+/* The proxy for container ctxid (REFERENCE.md): its subnet
+ * 100.125.(N*8 + ctxid*4/256).(ctxid*4 % 256)/30 (taps 1..31, as above)
+ * and 2804:269c:ff03:<N hex>:<ctxid hex>::/80; TinyProxy's port 88NN. */
+int	mux_container_subnet_v4(unsigned tap, unsigned ctxid,
+	    struct prefix *out);
+int	mux_container_subnet_v6(unsigned tap, unsigned ctxid,
+	    struct prefix *out);
+#define MUX_PROXY_PORT_BASE	8800
+unsigned	mux_proxy_port(unsigned tap);
+
 #endif

@@ -1,99 +1,18 @@
 #include "ovpn_proc.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "../lib/errmsg.h"
-
-/* What execvp would search without PATH (confstr _CS_PATH plus sbin,
- * where Debian puts openvpn). */
-#define DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
-			"/sbin:/bin"
-
-static bool
-is_executable(const char *file)
-{
-	struct stat st;
-
-	return stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
-	    access(file, X_OK) == 0;
-}
+#include "../lib/proc.h"
 
 int
 ovpn_proc_which(const char *prog, const char *path, char *out,
     size_t outlen)
 {
-	const char *p, *colon;
-	size_t n;
-
-	if (path == NULL)
-		path = DEFAULT_PATH;
-	for (p = path; *p != '\0'; p = *colon != '\0' ? colon + 1 : colon) {
-		if ((colon = strchr(p, ':')) == NULL)
-			colon = p + strlen(p);
-		n = (size_t)(colon - p);
-		if (n == 0 || p[0] != '/')
-			continue;
-		if (snprintf(out, outlen, "%.*s/%s", (int)n, p, prog) >=
-		    (int)outlen)
-			continue;
-		if (is_executable(out))
-			return 0;
-	}
-	if (outlen > 0)
-		out[0] = '\0';
-	return -1;
+	return proc_which(prog, path, out, outlen);
 }
 
 bool
 ovpn_proc_is_openvpn(pid_t pid)
 {
-	char path[64], stat[256], *lp, *rp;
-	ssize_t n;
-	int fd;
-
-	if (pid <= 0)
-		return false;
-	/* "PID (COMM) STATE ...": the name and, in one read, whether it is
-	 * a zombie (dead, only not yet reaped). */
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return false;
-	n = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	stat[n] = '\0';
-	if ((lp = strchr(stat, '(')) == NULL ||
-	    (rp = strrchr(stat, ')')) == NULL || rp[1] != ' ')
-		return false;
-	*rp = '\0';
-	return strcmp(lp + 1, OVPN_PROGRAM) == 0 && rp[2] != 'Z' &&
-	    rp[2] != 'X';
-}
-
-/* In the child: never returns. */
-static void
-start_child(const char *program, char *const argv[])
-{
-	int fd;
-
-	if ((fd = open("/dev/null", O_RDONLY)) != -1) {
-		dup2(fd, STDIN_FILENO);
-		if (fd != STDIN_FILENO)
-			close(fd);
-	}
-	/* The management socket, log and pid file: root's alone. */
-	umask(077);
-	execv(program, argv);
-	fprintf(stderr, "error: cannot run %s: %s\n", program,
-	    strerror(errno));
-	_exit(127);
+	return proc_is_named(pid, OVPN_PROGRAM);
 }
 
 int
@@ -105,21 +24,9 @@ ovpn_proc_start(const char *program, const char *dir, const char *conf,
 	    (char *)"--config", (char *)conf,
 	    (char *)"--management-client-user", (char *)"root",
 	    (char *)"--daemon", (char *)daemon_name, NULL };
-	pid_t pid;
-	int status;
 
 	if (daemon_name == NULL)
 		argv[7] = NULL;
-	if ((pid = fork()) == -1)
-		return errmsg_fail(err, errlen, "fork: %s", strerror(errno));
-	if (pid == 0)
-		start_child(program, argv);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return errmsg_fail(err, errlen, "waitpid: %s",
-			    strerror(errno));
-	if (WIFSIGNALED(status))
-		return errmsg_fail(err, errlen, "%s killed by signal %d",
-		    program, WTERMSIG(status));
-	return WEXITSTATUS(status);
+	/* The management socket, log and pid file: root's alone. */
+	return proc_run(program, argv, 077, err, errlen);
 }

@@ -36,3 +36,21 @@ finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# ns_test_setup SCRIPT: root or exit; $PEERING absolute, $T a fresh
+# directory (world-readable: daemons that drop privileges read in it),
+# $NS a namespace name of this test's own ("pap" + random hex), and a
+# client directory $T/client with amsterdam01's OpenVPN config and var/.
+ns_test_setup() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "$1: needs root (namespaces)" >&2
+		exit 1
+	fi
+	PEERING=${PEERING:-./peering}
+	PEERING=$(cd "$(dirname "$PEERING")" && pwd)/$(basename "$PEERING")
+	T=$(realpath "$(mktemp -d)")
+	chmod 755 "$T"
+	NS=pap$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+	mkdir -p "$T/client/configs/openvpn" "$T/client/var"
+	cp configs/openvpn/amsterdam01.conf "$T/client/configs/openvpn/"
+}
