@@ -439,11 +439,17 @@ mux_container_subnet_v6(unsigned tap, unsigned ctxid, struct prefix *out)
 {
 	if (mux_neighbor_v6(tap, out) == -1 || ctxid > MUX_CTXID_MAX)
 		return -1;
-	/* 2804:269c:ff03:<N>:<ctxid>::/80 */
+	unsigned group = 0, shift = 0;
+
+	/* 2804:269c:ff03:<N hex>:<ctxid>::/80, the id written in decimal
+	 * digits as the old client's script did (container 64 is
+	 * ...:64::, not ...:40::). */
+	for (unsigned v = ctxid; v > 0; v /= 10, shift += 4)
+		group |= (v % 10) << shift;
 	memset(out->addr + 8, 0, 8);
 	out->addr[5] = 0x03;
-	out->addr[8] = (uint8_t)(ctxid >> 8);
-	out->addr[9] = (uint8_t)ctxid;
+	out->addr[8] = (uint8_t)(group >> 8);
+	out->addr[9] = (uint8_t)group;
 	out->len = 80;
 	return 0;
 }

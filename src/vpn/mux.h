@@ -81,7 +81,8 @@ int	mux_container_nexthop_v4(unsigned tap, unsigned ctxid,
 
 /* The proxy for container ctxid (REFERENCE.md): its subnet
  * 100.125.(N*8 + ctxid*4/256).(ctxid*4 % 256)/30 (taps 1..31, as above)
- * and 2804:269c:ff03:<N hex>:<ctxid hex>::/80; TinyProxy's port 88NN. */
+ * and 2804:269c:ff03:<N hex>:<ctxid in decimal digits>::/80 (as the old
+ * script wrote it); TinyProxy's port 88NN. */
 int	mux_container_subnet_v4(unsigned tap, unsigned ctxid,
 	    struct prefix *out);
 int	mux_container_subnet_v6(unsigned tap, unsigned ctxid,
