@@ -23,19 +23,6 @@ set -u
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# The bed's cleanup, after unmounting the app namespaces of $TMP/netns.
-eval "e2e_bed_cleanup() $(declare -f iop_cleanup | tail -n +2)"
-iop_cleanup() {
-	local f
-	if [ -n "${TMP:-}" ] && [ -d "$TMP/netns" ]; then
-		for f in "$TMP"/netns/*; do
-			[ -e "$f" ] && umount -l "$f" 2>/dev/null
-		done
-		umount -l "$TMP/netns" 2>/dev/null
-	fi
-	e2e_bed_cleanup
-}
-
 e2e_init app
 A=amsterdam01
 S=seattle01
@@ -43,17 +30,10 @@ NA=$(mux_tap $A)
 NSS=$(mux_tap $S)
 PINGS=20
 
-# app ARGS...: `peering app ARGS` in the client's namespace; $OUT $ERR $RC.
+# app ARGS...: `peering app ARGS` in the client's namespace (lib.sh's
+# peering: PEERING_NETNS_DIR=$TMP/netns); $OUT $ERR $RC.
 app() {
-	timeout 30 nsenter --net="/run/netns/$NS_C" env PEERING_DIR="$CLIENT" \
-	    PEERING_NETNS_DIR="$TMP/netns" "$PEERING" app "$@" \
-	    >"$TMP/cmd.out" 2>"$TMP/cmd.err"
-	RC=$?
-	OUT=$(cat "$TMP/cmd.out")
-	ERR=$(cat "$TMP/cmd.err")
-}
-tx() {	# NS DEV: packets sent
-	ip -n "$1" -j -s link show dev "$2" | jq '.[0].stats64.tx.packets'
+	peering app "$@"
 }
 # ping_from NSFILE: $PINGS pings to the host, all answered.
 ping_from() {
@@ -68,7 +48,7 @@ through() {
 	shift 2
 	local -a before=() args=("$@")
 	for ((i = 0; i < ${#args[@]}; i += 2)); do
-		before+=("$(tx "${args[i]}" "${args[i + 1]}")")
+		before+=("$(tx_packets "${args[i]}" "${args[i + 1]}")")
 	done
 	if ping_from "$nsfile"; then
 		pass "$desc: $PINGS pings to $E2E_HOST answered"
@@ -77,7 +57,7 @@ through() {
 		sed 's/^/  | /' "$TMP/ping.out"
 	fi
 	for ((i = 0; i < ${#args[@]}; i += 2)); do
-		local d=$(($(tx "${args[i]}" "${args[i + 1]}") - before[i / 2]))
+		local d=$(($(tx_packets "${args[i]}" "${args[i + 1]}") - before[i / 2]))
 		if [ "$d" -ge "$PINGS" ]; then
 			pass "$desc: ${args[i + 1]} carried them ($d packets)"
 		else
@@ -88,28 +68,15 @@ through() {
 # not_through DESC NSFILE NS DEV: the ping works and DEV did not carry it.
 not_through() {
 	local before d
-	before=$(tx "$3" "$4")
+	before=$(tx_packets "$3" "$4")
 	ping_from "$2" || fail "$1: ping to $E2E_HOST"
-	d=$(($(tx "$3" "$4") - before))
+	d=$(($(tx_packets "$3" "$4") - before))
 	if [ "$d" -lt "$PINGS" ]; then
 		pass "$1: $4 did not carry them ($d packets)"
 	else
 		fail "$1: $4 sent $d packets"
 	fi
 }
-leftovers() {	# what any app left in the client namespace
-	ip -n "$NS_C" -o link show | awk -F': ' '$2 ~ /^(papp|pbr)/ { print "link " $2 }'
-	ip -n "$NS_C" rule show | awk -F: '$1 >= 10001 && $1 <= 10999 { print "rule" $0 }'
-	ip -n "$NS_C" -6 rule show | awk -F: '$1 >= 10001 && $1 <= 10999 { print "rule" $0 }'
-	ip -n "$NS_C" route show table all | grep -E 'table 10[0-9]{3} ' | sed 's/^/route /'
-	ip -n "$NS_C" -6 route show table all | grep -E 'table 10[0-9]{3} ' | sed 's/^/route /'
-	ip -n "$NS_C" -o addr show | grep -F '184.164.224.' | grep -v ' lo ' | sed 's/^/addr /'
-	ls "$TMP/netns" 2>/dev/null | sed 's/^/namespace /'
-}
-best_tap() {	# the tap of table 20000's route to the host's network
-	ip -n "$NS_C" route show table 20000 "$E2E_HOST_NET" | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1) }'
-}
-
 # ---- the bed, the tunnels, the daemon, the announcement ----
 
 say "Setting up the muxes, the tunnels, the daemon"
@@ -137,7 +104,6 @@ peering prefix announce "$E2E_PREFIX"
 expect_rc "prefix announce $E2E_PREFIX"
 u2_has_prefix() { [ "$(bird_routes u2 "$E2E_PREFIX")" != absent ]; }
 expect_ok "AS 174 has $E2E_PREFIX" 20 u2_has_prefix
-mkdir -p "$TMP/netns"
 BEST=$(best_tap)
 info "the best route to $E2E_HOST_NET leaves by $BEST"
 
@@ -203,6 +169,6 @@ expect_rc "app -i 4 -b -d"
 # ---- 5. nothing left ----
 
 say "Nothing left"
-expect_eq "no link, rule, route, address or namespace of an app" 5 "" leftovers
+expect_eq "no link, rule, route, address or namespace of an app" 5 "" app_leftovers
 peering prefix withdraw "$E2E_PREFIX"
 e2e_finish

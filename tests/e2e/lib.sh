@@ -191,10 +191,23 @@ iop_cleanup() {
 	for pid in "${IOP_PIDS[@]}"; do
 		stop_pid "$pid" 5
 	done
+	app_netns_unmount
 	for ns in "${E2E_NAMESPACES[@]}"; do
 		netns_remove "$ns"
 	done
 	tmp_remove
+	return 0
+}
+
+# app_netns_unmount: the namespaces `peering app` made in $TMP/netns
+# (PEERING_NETNS_DIR) and the directory's own shared mount.
+app_netns_unmount() {
+	local f
+	[ -n "${TMP:-}" ] && [ -d "$TMP/netns" ] || return 0
+	for f in "$TMP"/netns/*; do
+		[ -e "$f" ] && umount -l "$f" 2>/dev/null
+	done
+	umount -l "$TMP/netns" 2>/dev/null
 	return 0
 }
 
@@ -589,9 +602,20 @@ ours_cli() {
 }
 
 # peering ARGS...: `./peering ARGS` in the client namespace (bounded);
-# stdout in $OUT, stderr in $ERR, status in $RC.
+# stdout in $OUT, stderr in $ERR, status in $RC. `peering app` enters the
+# client's network namespace only (nsenter: the host's mount namespace,
+# where the namespace files it mounts must stay visible), with
+# PEERING_NETNS_DIR=$TMP/netns: its papp<ID> never meet /run/netns.
 peering() {
-	timeout 60 "$E2E_CLIENT_WRAP" "$PEERING" "$@" >"$TMP/cmd.out" 2>"$TMP/cmd.err"
+	if [ "${1:-}" = app ]; then
+		mkdir -p "$TMP/netns"
+		timeout 60 nsenter --net="/run/netns/$NS_C" env \
+		    PEERING_DIR="$CLIENT" PEERING_NETNS_DIR="$TMP/netns" \
+		    "$PEERING" "$@" >"$TMP/cmd.out" 2>"$TMP/cmd.err"
+	else
+		timeout 60 "$E2E_CLIENT_WRAP" "$PEERING" "$@" >"$TMP/cmd.out" \
+		    2>"$TMP/cmd.err"
+	fi
 	RC=$?
 	OUT=$(cat "$TMP/cmd.out")
 	ERR=$(cat "$TMP/cmd.err")
@@ -645,6 +669,34 @@ tap_addrs() {
 	ip -j -n "$NS_C" addr show dev "tap$1" 2>/dev/null | jq -r '
 	    [.[0].addr_info[]? | select(.scope == "global") |
 	     select(.tentative != true) | .local] | join(" ")'
+}
+
+# tx_packets NS DEV: the packets DEV of NS has sent.
+tx_packets() {
+	ip -n "$1" -j -s link show dev "$2" | jq '.[0].stats64.tx.packets'
+}
+
+# best_tap: the tap of table 20000's route to the host's network.
+best_tap() {
+	ip -n "$NS_C" route show table 20000 "$E2E_HOST_NET" |
+	    awk '{ for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1) }'
+}
+
+# app_leftovers: what any `peering app` left in the client namespace
+# (links, rules and tables 10001..10999, addresses of the prefix off lo)
+# and in $TMP/netns.
+app_leftovers() {
+	local af
+	ip -n "$NS_C" -o link show | awk -F': ' '$2 ~ /^(papp|pbr)/ { print "link " $2 }'
+	for af in -4 -6; do
+		ip -n "$NS_C" "$af" rule show |
+		    awk -F: '$1 >= 10001 && $1 <= 10999 { print "rule" $0 }'
+		ip -n "$NS_C" "$af" route show table all |
+		    grep -E 'table 10[0-9]{3} ' | sed 's/^/route /'
+	done
+	ip -n "$NS_C" -o addr show | grep -F "${E2E_PREFIX%.0/24}." |
+	    grep -v ' lo ' | sed 's/^/addr /'
+	ls "$TMP/netns" 2>/dev/null | sed 's/^/namespace /'
 }
 
 # rules_20000: the client's ip rules with pref 20000, both families.
