@@ -106,7 +106,8 @@ test-e2e: all
 	bash tests/e2e/run.sh
 
 # `peering app` on the same bed: each egress proven by the taps' counters,
-# the bridge, nothing left after -d (root; about 35 s).
+# the bridge, nothing left after -d; `peering proxy`: a container at a mux
+# fetches a page through it (root; about 40 s).
 test-e2e-app: all
 	timeout -k 15 180 bash tests/e2e/app.sh
 
