@@ -14,13 +14,17 @@
 #      detection), AS 174 has it with 47065 in front; an IPv6 /48 at the
 #      muxes' bird6; the data plane (ip rule, the .1 on lo);
 #   5. ping from 184.164.224.1 to the Internet host behind AS 174;
-#   6. `openvpn down seattle01` (the mux of the best paths): its sessions
+#   6. `peering app -i 1 -n -p 184.164.224.16/28 -u amsterdam01`: a ping
+#      from the app's namespace to the Internet host leaves through
+#      tap5 (the taps' counters), though table 20000 prefers seattle01;
+#      `app -d` leaves nothing;
+#   7. `openvpn down seattle01` (the mux of the best paths): its sessions
 #      go Idle, its paths leave the RIB and table 20000, amsterdam01's take
 #      over; the upstream keeps the prefix through amsterdam01 only once
 #      seattle01's hold time runs out, and the ping works again;
-#   7. `openvpn up seattle01`: sessions, paths and the announcement back;
-#   8. `prefix withdraw`: gone at the muxes and the upstreams, no rule;
-#   9. `bgp stop`, `openvpn down all`: nothing left in the client's
+#   8. `openvpn up seattle01`: sessions, paths and the announcement back;
+#   9. `prefix withdraw`: gone at the muxes and the upstreams, no rule;
+#  10. `bgp stop`, `openvpn down all`: nothing left in the client's
 #      namespace (no tap, rule, route or process).
 #
 # As root, after `make`: bash tests/e2e/flow.sh [--demo]. Ends with "N
@@ -290,7 +294,50 @@ expect_ok "ping $E2E_HOST from $SRC" 15 ping_host
 show client "ping -c 3 -I $SRC $E2E_HOST" \
     ip netns exec "$NS_C" ping -n -c 3 -i 0.2 -W 1 -I "$SRC" "$E2E_HOST"
 
-# ---- 6. one tunnel down ----
+# ---- 6. an app through one mux ----
+
+APP_P=${P4%.0/24}.16/28	# a part of the announced prefix
+APP_PINGS=20
+app_ping() {	# from the app's namespace; the output in $TMP/ping.out
+	nsenter --net="$TMP/netns/papp1" ping -n -q -c "$APP_PINGS" -i 0.05 -W 2 \
+	    "$E2E_HOST" >"$TMP/ping.out" 2>&1 &&
+	    grep -q " $APP_PINGS received" "$TMP/ping.out"
+}
+
+say "An application in $APP_P, out through $A whatever table 20000 prefers"
+note "peering app gives a program a network namespace (papp1) holding a"
+note "part of our prefix; its packets are source-routed out of the client."
+note "Table 20000 sends $E2E_HOST_NET through $(best_tap); -u $A sends the"
+note "app's packets through $A's tunnel (tap$NA) instead."
+user app -i 1 -n -p "$APP_P" -u $A
+expect_rc "app -i 1 -n -p $APP_P -u $A"
+show client "ip rule show pref 10001; ip route show table 10001" eval \
+    'ip -n "$NS_C" rule show pref 10001; ip -n "$NS_C" route show table 10001'
+TX_A=$(tx_packets "$NS_C" "tap$NA")
+TX_S=$(tx_packets "$NS_C" "tap$NS")
+if app_ping; then
+	pass "papp1: $APP_PINGS pings to $E2E_HOST answered"
+else
+	fail "papp1: ping to $E2E_HOST"
+	sed 's/^/  | /' "$TMP/ping.out"
+fi
+TX_A=$(($(tx_packets "$NS_C" "tap$NA") - TX_A))
+TX_S=$(($(tx_packets "$NS_C" "tap$NS") - TX_S))
+show papp1 "ping -q -c $APP_PINGS -i 0.05 $E2E_HOST" cat "$TMP/ping.out"
+if [ "$TX_A" -ge "$APP_PINGS" ] && [ "$TX_S" -lt "$APP_PINGS" ]; then
+	pass "papp1: the pings left through tap$NA ($TX_A packets), not tap$NS ($TX_S)"
+else
+	fail "papp1: tap$NA sent $TX_A packets, tap$NS $TX_S; want >= $APP_PINGS and < $APP_PINGS"
+fi
+note "Packets the client's taps sent meanwhile (ip -s link): tap$NA ($A)"
+note "$TX_A, tap$NS ($S) $TX_S: the pings left through $A (the few"
+note "others are BGP's). The answers come back by the mux AS 174 prefers."
+user app -i 1 -n -d
+expect_rc "app -i 1 -n -d"
+expect_eq "no link, rule, route, address or namespace of the app left" 5 "" \
+    app_leftovers
+
+# ---- 7. one tunnel down ----
 
 say "Close the tunnel to $S: its sessions stop, $A's paths take over"
 user openvpn down $S
@@ -315,7 +362,7 @@ expect_eq "AS 174 has $P4 through $A only, within 5 s" 5 \
 show "AS 174" "birdc show route $P4" bc u2 show route $P4
 expect_ok "ping $E2E_HOST works again, through $A" 15 ping_host
 
-# ---- 7. back up ----
+# ---- 8. back up ----
 
 say "Open the tunnel to $S again: everything comes back"
 user openvpn up $S
@@ -332,7 +379,7 @@ expect_eq "AS 174 has $P4 from both muxes again" 15 \
 user bgp status
 show client "ip route show table 20000" ip -n "$NS_C" route show table 20000
 
-# ---- 8. withdraw ----
+# ---- 9. withdraw ----
 
 say "Withdraw both prefixes"
 user prefix withdraw $P4
@@ -346,7 +393,7 @@ at_muxes "bird6: $P6 gone" absent_at $P6 $A $S
 expect_eq "no ip rule pref 20000 left, nothing on lo" 5 "|" \
     eval 'echo "$(rule_is)|$(lo_addrs)"'
 
-# ---- 9. stop ----
+# ---- 10. stop ----
 
 say "Stop BGP and close the tunnels"
 DAEMON_PID=$(tr -dc 0-9 <"$CLIENT/var/peering-bgpd.pid" 2>/dev/null)
