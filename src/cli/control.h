@@ -3,11 +3,17 @@
  * socket (mode 0600: root only). A request is one line of words; the reply
  * is text (or JSON) until the daemon closes the connection. A reply that
  * starts with "error: " is a failure.
+ *
+ * The reply framing (control_reply.c): a body of text lines followed by
+ * one status line, ".ok" or ".error"; a body line that starts with "."
+ * goes out with one more "." in front, so the status line is the only
+ * line that starts with a single dot.
  */
 #ifndef PEERING_CONTROL_H
 #define PEERING_CONTROL_H
 
 #include <ev.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../lib/strbuf.h"
@@ -15,6 +21,15 @@
 #define CONTROL_MAX_REQUEST	4096
 #define CONTROL_MAX_WORDS	32
 #define CONTROL_ERROR_PREFIX	"error: "
+/* The status line: "." STATUS [" " anything, reserved], at most this. */
+#define CONTROL_MAX_STATUS_LINE	256
+#define CONTROL_STATUS_OK_WORD	"ok"
+#define CONTROL_STATUS_ERROR_WORD "error"
+
+enum control_status {
+	CONTROL_STATUS_OK,
+	CONTROL_STATUS_ERROR,
+};
 
 /*
  * Splits a request line into words (spaces and tabs separate; no quoting).
@@ -23,6 +38,51 @@
  */
 int	control_parse_request(char *buf, size_t len, char **words, int max,
 	    const char **why);
+
+/* ---- Reply framing (control_reply.c), pure ---- */
+
+/* Writes a reply: body bytes in chunks of any size, then the end. */
+struct control_writer {
+	bool	mid_line;	/* the last body byte written was not '\n' */
+};
+
+void	control_writer_init(struct control_writer *w);
+void	control_write_body(struct control_writer *w, struct strbuf *out,
+	    const char *p, size_t len);
+/* Ends the body with '\n' if it does not, then the status line. */
+void	control_write_end(struct control_writer *w, struct strbuf *out,
+	    enum control_status st);
+/* A body that starts with "error: " is a refusal. */
+enum control_status control_body_status(const char *body, size_t len);
+
+/* Where a reader hands the body, un-stuffed, as it arrives. */
+typedef void (*control_sink)(void *ctx, const char *p, size_t len);
+
+/* Reads a reply fed in chunks of any size. */
+struct control_reader {
+	int			 state;
+	enum control_status	 status;	/* once done */
+	size_t			 fed;		/* bytes seen */
+	size_t			 body_len;	/* body bytes handed on */
+	size_t			 line_len;
+	char			 line[CONTROL_MAX_STATUS_LINE];
+	const char		*why;		/* once malformed */
+	control_sink		 sink;
+	void			*ctx;
+};
+
+void	control_reader_init(struct control_reader *r, control_sink sink,
+	    void *ctx);
+/*
+ * Feeds len bytes. Returns 1 when the status line has arrived (the reply
+ * is complete; *used says how many bytes were its own), 0 when more is
+ * needed (all used), -1 when the bytes are not a reply (r->why).
+ */
+int	control_reader_feed(struct control_reader *r, const char *p,
+	    size_t len, size_t *used);
+bool	control_reader_done(const struct control_reader *r);
+/* A sink that appends to the struct strbuf ctx. */
+void	control_sink_strbuf(void *ctx, const char *p, size_t len);
 
 /* Daemon side. */
 typedef void (*control_handler)(void *ctx, int argc, char **argv,
