@@ -77,7 +77,7 @@ bgp_stop(const struct client_paths *p)
 	}
 	/* An explicit stop ends the announcements and their source-routing
 	 * rules, as it always did; a crash or kill keeps them. */
-	if (control_request(p->control, 2, clear) != 0)
+	if (control_request(p->control, 2, clear) != CONTROL_OK)
 		fprintf(stderr, "peering: could not withdraw the "
 		    "announcements first; stopping anyway\n");
 	if (kill(pid, SIGTERM) == -1) {
@@ -100,15 +100,13 @@ bgp_stop(const struct client_paths *p)
 static int
 bgp_request(const struct client_paths *p, int argc, char **argv)
 {
-	int rc = control_request(p->control, argc, argv);
+	enum control_result rc = control_request(p->control, argc, argv);
 
-	if (rc == -1) {
+	if (rc == CONTROL_NOT_SENT)
 		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
 		    "start it with ./peering bgp start\n", p->control,
 		    strerror(errno));
-		return 1;
-	}
-	return rc;
+	return rc == CONTROL_OK ? 0 : 1;
 }
 
 static int

@@ -1,13 +1,14 @@
 /*
  * The control protocol between `peering` and `peering-bgpd`, over a unix
- * socket (mode 0600: root only). A request is one line of words; the reply
- * is text (or JSON) until the daemon closes the connection. A reply that
- * starts with "error: " is a failure.
+ * socket (mode 0600: root only); docs/daemon.md, "Control protocol".
  *
- * The reply framing (control_reply.c): a body of text lines followed by
- * one status line, ".ok" or ".error"; a body line that starts with "."
- * goes out with one more "." in front, so the status line is the only
- * line that starts with a single dot.
+ * A request is one line of words. The reply is a body of text lines (or
+ * JSON) followed by one status line: ".ok" or ".error". A body line that
+ * starts with "." goes out with one more "." in front, so the status line
+ * is the only line that starts with a single dot. Only a reply whose
+ * status line arrived is complete: a connection closed or silent before
+ * it is a failure, never a success. The body of a refusal starts with
+ * "error: ".
  */
 #ifndef PEERING_CONTROL_H
 #define PEERING_CONTROL_H
@@ -25,6 +26,11 @@
 #define CONTROL_MAX_STATUS_LINE	256
 #define CONTROL_STATUS_OK_WORD	"ok"
 #define CONTROL_STATUS_ERROR_WORD "error"
+
+/* Seconds `peering` waits for the daemon's next byte (connecting, sending,
+ * each read), unless $PEERING_CONTROL_TIMEOUT says otherwise. */
+#define CONTROL_CLIENT_TIMEOUT	60
+#define CONTROL_CLIENT_TIMEOUT_ENV "PEERING_CONTROL_TIMEOUT"
 
 enum control_status {
 	CONTROL_STATUS_OK,
@@ -84,7 +90,7 @@ bool	control_reader_done(const struct control_reader *r);
 /* A sink that appends to the struct strbuf ctx. */
 void	control_sink_strbuf(void *ctx, const char *p, size_t len);
 
-/* Daemon side. */
+/* ---- Daemon side ---- */
 typedef void (*control_handler)(void *ctx, int argc, char **argv,
 	    struct strbuf *reply);
 struct control_server;
@@ -92,11 +98,30 @@ struct control_server *control_server_open(struct ev_loop *loop,
 	    const char *path, control_handler handler, void *ctx);
 void	control_server_close(struct control_server *cs);
 
-/* Client side: sends one request, writes the reply to stdout.
- * Returns 0, 1 when the daemon replied with an error, -1 when it could
- * not be reached (errno set). */
-int	control_request(const char *path, int argc, char **argv);
-/* Whether a daemon answers on path. */
+/* ---- Client side ---- */
+
+/* How one request ended. */
+enum control_result {
+	CONTROL_OK = 0,		/* the whole reply came: status ok */
+	CONTROL_REFUSED = 1,	/* the whole reply came: status error */
+	CONTROL_NOT_SENT = -1,	/* no daemon to ask, or request too long
+				 * (errno set) */
+	CONTROL_LOST = -2,	/* a daemon is there, but no whole reply
+				 * came: why says what happened */
+};
+
+/* Sends one request; the reply's body goes to sink as it arrives. */
+enum control_result control_call(const char *path, int argc, char **argv,
+	    control_sink sink, void *ctx, char *why, size_t whylen);
+
+/*
+ * control_call() that prints: the body on stdout (stderr for a refusal);
+ * a lost reply as "peering: WHY" on stderr. When not sent, errno is set
+ * and nothing printed.
+ */
+enum control_result control_request(const char *path, int argc,
+	    char **argv);
+/* Whether a daemon listens on path. */
 int	control_is_live(const char *path);
 
 #endif

@@ -1,11 +1,13 @@
 /*
  * The daemon's end of the control socket: accepts, reads one request line,
- * lets the daemon's handler write the reply, sends it and closes. Every
- * connection is a pair of watchers on the loop; none blocks it.
+ * lets the daemon's handler write the reply, sends it framed (control.h)
+ * and closes. Every connection is a pair of watchers on the loop; none
+ * blocks it.
  */
 #include "control.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,13 +19,19 @@
 
 #define CONTROL_MAX_CONNS	16
 
+/* When even the refusal cannot be built. */
+static const char reply_nomem[] = CONTROL_ERROR_PREFIX "out of memory\n."
+    CONTROL_STATUS_ERROR_WORD "\n";
+
 struct control_conn {
 	struct control_server	*cs;
 	struct ev_io		 io;
 	int			 fd;
 	char			 req[CONTROL_MAX_REQUEST];
 	size_t			 req_len;
-	struct strbuf		 reply;
+	struct strbuf		 wire;		/* the framed reply */
+	const char		*out;		/* wire.s or reply_nomem */
+	size_t			 out_len;
 	size_t			 sent;
 	struct control_conn	*next;
 };
@@ -53,8 +61,30 @@ conn_free(struct control_conn *c)
 	cs->n_conns--;
 	ev_io_stop(cs->loop, &c->io);
 	close(c->fd);
-	strbuf_free(&c->reply);
+	strbuf_free(&c->wire);
 	free(c);
+}
+
+/* The body framed into wire; the canned refusal if memory ran out. */
+static void
+frame_reply(struct strbuf *wire, const struct strbuf *body,
+    const char **out, size_t *out_len)
+{
+	struct control_writer w;
+
+	control_writer_init(&w);
+	if (!body->failed) {
+		control_write_body(&w, wire, body->s, body->len);
+		control_write_end(&w, wire, control_body_status(body->s,
+		    body->len));
+	}
+	if (body->failed || wire->failed) {
+		*out = reply_nomem;
+		*out_len = sizeof(reply_nomem) - 1;
+	} else {
+		*out = wire->s;
+		*out_len = wire->len;
+	}
 }
 
 static void
@@ -64,9 +94,9 @@ conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	while (c->sent < c->reply.len) {
-		ssize_t n = write(c->fd, c->reply.s + c->sent,
-		    c->reply.len - c->sent);
+	while (c->sent < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->sent, c->out_len - c->sent,
+		    MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -79,26 +109,58 @@ conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	conn_free(c);
 }
 
+/* Sends body (framed) and closes; the connection may be freed on return. */
+static void
+conn_send(struct control_conn *c, const struct strbuf *body)
+{
+	struct ev_loop *loop = c->cs->loop;
+
+	frame_reply(&c->wire, body, &c->out, &c->out_len);
+	ev_io_stop(loop, &c->io);
+	ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
+	c->io.data = c;
+	ev_io_start(loop, &c->io);
+	conn_write_cb(loop, &c->io, EV_WRITE);
+}
+
+static void
+conn_fail(struct control_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A refusal the server itself gives: "error: ...", then close. */
+static void
+conn_fail(struct control_conn *c, const char *fmt, ...)
+{
+	struct strbuf body;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strbuf_init(&body);
+	strbuf_printf(&body, CONTROL_ERROR_PREFIX "%s\n", msg);
+	conn_send(c, &body);
+	strbuf_free(&body);
+}
+
 static void
 conn_reply(struct control_conn *c)
 {
 	char *words[CONTROL_MAX_WORDS];
 	const char *why = NULL;
+	struct strbuf body;
 	int n = control_parse_request(c->req, c->req_len, words,
 	    CONTROL_MAX_WORDS, &why);
 
-	if (n < 0)
-		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX "%s\n", why);
-	else
-		c->cs->handler(c->cs->ctx, n, words, &c->reply);
-	if (c->reply.failed) {
-		strbuf_free(&c->reply);
-		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX "out of memory\n");
+	if (n < 0) {
+		conn_fail(c, "%s", why);
+		return;
 	}
-	ev_io_stop(c->cs->loop, &c->io);
-	ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
-	c->io.data = c;
-	ev_io_start(c->cs->loop, &c->io);
+	strbuf_init(&body);
+	c->cs->handler(c->cs->ctx, n, words, &body);
+	conn_send(c, &body);
+	strbuf_free(&body);
 }
 
 static void
@@ -122,15 +184,9 @@ conn_read_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	if (nl != NULL) {
 		c->req_len = (size_t)(nl - c->req) + 1;
 		conn_reply(c);
-	} else if (c->req_len == sizeof(c->req)) {
-		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX
-		    "request longer than %d bytes\n", CONTROL_MAX_REQUEST);
-		c->req_len = 0;
-		ev_io_stop(c->cs->loop, &c->io);
-		ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
-		c->io.data = c;
-		ev_io_start(c->cs->loop, &c->io);
-	}
+	} else if (c->req_len == sizeof(c->req))
+		conn_fail(c, "request longer than %d bytes",
+		    CONTROL_MAX_REQUEST);
 }
 
 static void
@@ -151,7 +207,7 @@ accept_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	}
 	c->cs = cs;
 	c->fd = fd;
-	strbuf_init(&c->reply);
+	strbuf_init(&c->wire);
 	c->next = cs->conns;
 	cs->conns = c;
 	cs->n_conns++;

@@ -1,9 +1,18 @@
 /*
  * The control protocol: the request parser (the daemon's only reader of
- * socket bytes) and the reply framing both ways.
+ * socket bytes), the reply framing both ways, and the client against a
+ * stand-in daemon that answers whole, cut or not at all.
  */
 #include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../src/cli/control.h"
 #include "th_control.h"
@@ -227,6 +236,150 @@ START_TEST(test_reply_body_status)
 }
 END_TEST
 
+/* ---- the client against a stand-in daemon ---- */
+
+struct standin {
+	char	dir[64];
+	char	path[128];
+	pid_t	pid;
+};
+
+/* A child serving one connection, then gone (its socket removed):
+ * reads the request, writes wire (NULL: writes nothing and keeps the
+ * connection open for hold_s seconds). */
+static void
+standin_start(struct standin *s, const char *wire, int hold_s)
+{
+	struct sockaddr_un sun;
+	char req[CONTROL_MAX_REQUEST];
+	int lfd, fd;
+
+	strcpy(s->dir, "/tmp/peering-ctl-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	snprintf(s->path, sizeof(s->path), "%s/sock", s->dir);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, s->path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	s->pid = fork();
+	ck_assert_int_ge(s->pid, 0);
+	if (s->pid > 0) {
+		close(lfd);
+		return;
+	}
+	if ((fd = accept(lfd, NULL, NULL)) < 0)
+		_exit(1);
+	close(lfd);
+	unlink(s->path);
+	(void)!read(fd, req, sizeof(req));
+	if (wire != NULL)
+		(void)!write(fd, wire, strlen(wire));
+	else
+		sleep((unsigned)hold_s);
+	close(fd);
+	_exit(0);
+}
+
+static void
+standin_end(struct standin *s)
+{
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	unlink(s->path);
+	rmdir(s->dir);
+}
+
+static enum control_result
+call(const struct standin *s, struct strbuf *body, char *why, size_t len)
+{
+	char *argv[] = { (char *)"show", (char *)"status" };
+
+	strbuf_init(body);
+	why[0] = '\0';
+	return control_call(s->path, 2, argv, control_sink_strbuf, body, why,
+	    len);
+}
+
+/* What a stand-in daemon sends, what the client makes of it: the body
+ * of a whole reply, or the start of why it is lost. */
+static const struct {
+	const char		*wire;
+	enum control_result	 rc;
+	const char		*text;
+} answers[] = {
+	{ "up\n.ok\n", CONTROL_OK, "up\n" },
+	{ "error: no\n.error\n", CONTROL_REFUSED, "error: no\n" },
+	{ "", CONTROL_LOST, "peering-bgpd closed the connection before "
+	    "replying" },
+	{ "up\n", CONTROL_LOST, "peering-bgpd closed the connection in the "
+	    "middle of its reply" },
+	{ "up\n.what\n", CONTROL_LOST, "peering-bgpd sent a malformed reply "
+	    "(unknown status)" },
+};
+
+START_TEST(test_client_answers)
+{
+	struct standin s;
+	struct strbuf body;
+	char why[512];
+	const char *text = answers[_i].text;
+
+	standin_start(&s, answers[_i].wire, 0);
+	ck_assert_int_eq(call(&s, &body, why, sizeof(why)), answers[_i].rc);
+	if (answers[_i].rc == CONTROL_LOST)
+		ck_assert_msg(strncmp(why, text, strlen(text)) == 0,
+		    "got '%s'", why);
+	else
+		ck_assert_str_eq(body.s, text);
+	strbuf_free(&body);
+	standin_end(&s);
+}
+END_TEST
+
+/* A daemon gone after closing is named; one that says nothing is timed
+ * out, not waited for. */
+START_TEST(test_client_gone_and_silent)
+{
+	struct standin s;
+	struct strbuf body;
+	char why[512];
+
+	standin_start(&s, "", 0);
+	ck_assert_int_eq(call(&s, &body, why, sizeof(why)), CONTROL_LOST);
+	ck_assert_msg(strstr(why, "; peering-bgpd is no longer running") !=
+	    NULL, "got '%s'", why);
+	strbuf_free(&body);
+	standin_end(&s);
+
+	setenv(CONTROL_CLIENT_TIMEOUT_ENV, "1", 1);
+	standin_start(&s, NULL, 5);
+	ck_assert_int_eq(call(&s, &body, why, sizeof(why)), CONTROL_LOST);
+	unsetenv(CONTROL_CLIENT_TIMEOUT_ENV);
+	ck_assert_str_eq(why, "peering-bgpd sent nothing for 1 seconds "
+	    "instead of replying; is it stuck?");
+	strbuf_free(&body);
+	standin_end(&s);
+}
+END_TEST
+
+START_TEST(test_client_not_sent)
+{
+	char *argv[] = { (char *)"show" };
+	struct strbuf body;
+	char why[64];
+
+	strbuf_init(&body);
+	errno = 0;
+	ck_assert_int_eq(control_call("/nonexistent/peering.sock", 1, argv,
+	    control_sink_strbuf, &body, why, sizeof(why)), CONTROL_NOT_SENT);
+	ck_assert_int_eq(errno, ENOENT);
+	strbuf_free(&body);
+}
+END_TEST
+
 #define NELEM(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -234,6 +387,7 @@ control_suite(void)
 {
 	Suite *s = suite_create("control");
 	TCase *tc = tcase_create("control");
+	TCase *client = tcase_create("client");
 
 	tcase_add_test(tc, test_control_words);
 	tcase_add_test(tc, test_control_rejects);
@@ -245,5 +399,10 @@ control_suite(void)
 	tcase_add_loop_test(tc, test_reply_roundtrip, 0, NELEM(bodies));
 	tcase_add_test(tc, test_reply_body_status);
 	suite_add_tcase(s, tc);
+	tcase_add_loop_test(client, test_client_answers, 0, NELEM(answers));
+	tcase_add_test(client, test_client_gone_and_silent);
+	tcase_add_test(client, test_client_not_sent);
+	tcase_set_timeout(client, 10);
+	suite_add_tcase(s, client);
 	return s;
 }
