@@ -42,6 +42,7 @@ bgp_start(const struct client_paths *p)
 		return 1;
 	}
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
 		execv(p->bgpd, argv);
 		fprintf(stderr, "peering: cannot run %s: %s\n", p->bgpd,
 		    strerror(errno));

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +91,7 @@ start_child(const char *program, char *const argv[])
 	}
 	/* The management socket, log and pid file: root's alone. */
 	umask(077);
+	signal(SIGPIPE, SIG_DFL);	/* `peering` ignores it */
 	execv(program, argv);
 	fprintf(stderr, "error: cannot run %s: %s\n", program,
 	    strerror(errno));
