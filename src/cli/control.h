@@ -27,6 +27,12 @@
 #define CONTROL_STATUS_OK_WORD	"ok"
 #define CONTROL_STATUS_ERROR_WORD "error"
 
+/* The daemon serves this many connections at once; one more is told so. */
+#define CONTROL_MAX_CONNS	16
+/* Seconds a client has, from connecting, to send its whole request. */
+#define CONTROL_IDLE_TIMEOUT	5
+/* Seconds a client may take no byte of its reply before it is dropped. */
+#define CONTROL_SEND_TIMEOUT	60
 /* Seconds `peering` waits for the daemon's next byte (connecting, sending,
  * each read), unless $PEERING_CONTROL_TIMEOUT says otherwise. */
 #define CONTROL_CLIENT_TIMEOUT	60
