@@ -99,10 +99,17 @@ test-badpeer: all
 test-e2e: all
 	bash tests/e2e/run.sh
 
-# The daemon's life: start, status, reload, stop (network namespaces: root).
-test-daemon: all
+# The daemon's life: start, status, reload, stop; the control socket when
+# clients or the daemon misbehave (network namespaces: root).
+test-daemon: all $(B)/tests/ctl_peer
 	bash tests/daemon/run.sh
 	bash tests/daemon/collision.sh
+	bash tests/daemon/control.sh
+
+# tests/daemon/control.sh's odd clients and stand-in daemon.
+$(B)/tests/ctl_peer: tests/daemon/ctl_peer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -o $@ $<
 
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
