@@ -111,11 +111,18 @@ test-e2e: all
 test-e2e-app: all
 	timeout -k 15 180 bash tests/e2e/app.sh
 
-# The daemon's life: start, status, reload, stop (network namespaces: root).
-test-daemon: all
+# The daemon's life: start, status, reload, stop; its files; the control
+# socket when clients or the daemon misbehave (network namespaces: root).
+test-daemon: all $(B)/tests/ctl_peer
 	bash tests/daemon/run.sh
 	bash tests/daemon/collision.sh
 	bash tests/daemon/files.sh
+	bash tests/daemon/control.sh
+
+# tests/daemon/control.sh's odd clients and stand-in daemon.
+$(B)/tests/ctl_peer: tests/daemon/ctl_peer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -o $@ $<
 
 # ---- fuzzing (clang libFuzzer) ----
 FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \

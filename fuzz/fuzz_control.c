@@ -1,14 +1,21 @@
-/* libFuzzer: the control socket's request parser over arbitrary bytes. */
+/*
+ * libFuzzer: both parsers of the control socket over arbitrary bytes: the
+ * daemon's request parser, and the client's reply reader (the same bytes
+ * as a reply). The reader must give the same verdict and body fed at once
+ * and byte by byte (and, unless malformed, stop at the same byte); a whole
+ * reply's body, framed again, must read back the same.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../src/cli/control.h"
+#include "../tests/unit/th_control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+fuzz_request(const uint8_t *data, size_t size)
 {
 	char *words[CONTROL_MAX_WORDS];
 	const char *why;
@@ -16,10 +23,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	if (size > CONTROL_MAX_REQUEST)
-		return 0;
+		return;
 	/* Exactly size bytes, so a read past the end is caught. */
 	if ((buf = malloc(size ? size : 1)) == NULL)
-		return 0;
+		return;
 	memcpy(buf, data, size);
 	n = control_parse_request(buf, size, words, CONTROL_MAX_WORDS, &why);
 	for (int i = 0; i < n; i++) {
@@ -29,5 +36,52 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	free(buf);
+}
+
+static bool
+same_body(const struct th_reply *a, const struct th_reply *b)
+{
+	return a->body.len == b->body.len && (a->body.len == 0 ||
+	    memcmp(a->body.s, b->body.s, a->body.len) == 0);
+}
+
+static void
+fuzz_reply(const uint8_t *data, size_t size)
+{
+	struct th_reply whole, bytes, again;
+	struct control_writer w;
+	struct strbuf wire;
+
+	th_read_reply((const char *)data, size, 0, &whole);
+	th_read_reply((const char *)data, size, 1, &bytes);
+	/* Where a malformed reply stops being read may differ. */
+	if (!whole.sane || !bytes.sane || whole.rc != bytes.rc ||
+	    (whole.rc != -1 && whole.used != bytes.used) ||
+	    !same_body(&whole, &bytes) ||
+	    (whole.rc == 1 && whole.status != bytes.status))
+		__builtin_trap();
+	if (whole.rc == 1) {
+		/* A body that came whole ends with '\n': the writer adds
+		 * none, so the round trip is exact. */
+		strbuf_init(&wire);
+		control_writer_init(&w);
+		control_write_body(&w, &wire, whole.body.s, whole.body.len);
+		control_write_end(&w, &wire, whole.status);
+		th_read_reply(wire.s, wire.len, 0, &again);
+		if (!again.sane || again.rc != 1 || again.used != wire.len ||
+		    again.status != whole.status || !same_body(&whole, &again))
+			__builtin_trap();
+		strbuf_free(&again.body);
+		strbuf_free(&wire);
+	}
+	strbuf_free(&whole.body);
+	strbuf_free(&bytes.body);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_request(data, size);
+	fuzz_reply(data, size);
 	return 0;
 }

@@ -225,62 +225,90 @@ announce_print_lines(const struct announce_cmd *c)
 			printf("%s\n", line);
 }
 
-/* Request i (from 0) refused or lost half-way: say what was applied. */
+/*
+ * Request i (from 0) refused, or lost (sent, no reply: whether the daemon
+ * applied it is unknown): say what was applied and what not sent.
+ */
 static void
-announce_partial(const struct announce_cmd *c, size_t i)
+announce_partial(const struct announce_cmd *c, size_t i, bool lost)
 {
-	char applied[64], rest[64];
+	char applied[64] = "", rest[64] = "";
+	const char *sep;
 
-	if (i == 0)
-		snprintf(applied, sizeof(applied), "nothing was applied");
+	if (i == 0 && !lost)
+		snprintf(applied, sizeof(applied), ": nothing was applied");
 	else if (i == 1)
-		snprintf(applied, sizeof(applied), "request 1 was applied");
-	else
-		snprintf(applied, sizeof(applied), "requests 1..%zu were "
+		snprintf(applied, sizeof(applied), ": request 1 was applied");
+	else if (i > 1)
+		snprintf(applied, sizeof(applied), ": requests 1..%zu were "
 		    "applied", i);
-	rest[0] = '\0';
+	sep = applied[0] != '\0' ? "," : ":";
 	if (i + 2 == c->n_reqs)
-		snprintf(rest, sizeof(rest), ", %zu not sent", i + 2);
+		snprintf(rest, sizeof(rest), "%s %zu not sent", sep, i + 2);
 	else if (i + 2 < c->n_reqs)
-		snprintf(rest, sizeof(rest), ", %zu..%zu not sent", i + 2,
-		    c->n_reqs);
-	fprintf(stderr, PROG ": %s: request %zu of %zu failed: %s%s\n",
-	    c->file, i + 1, c->n_reqs, applied, rest);
+		snprintf(rest, sizeof(rest), "%s %zu..%zu not sent", sep,
+		    i + 2, c->n_reqs);
+	fprintf(stderr, PROG ": %s: request %zu of %zu %s%s%s\n", c->file,
+	    i + 1, c->n_reqs, lost ? "got no reply, so it may or may not be "
+	    "applied" : "failed", applied, rest);
+}
+
+/* Request i, as the daemon answered it (printed). */
+static enum control_result
+announce_one(struct announce_cmd *c, size_t i, bool check)
+{
+	char line[CONTROL_MAX_REQUEST + 1], *words[CONTROL_MAX_WORDS];
+	enum control_result rc;
+	const char *why;
+	int n;
+
+	c->reqs[i].check = check;
+	n = announce_words(&c->reqs[i], line, words, &why);
+	c->reqs[i].check = false;
+	/* Checked by announce_check_lines: cannot fail here. */
+	if (n < 0) {
+		fprintf(stderr, PROG ": request %zu: %s\n", i + 1, why);
+		return CONTROL_REFUSED;
+	}
+	rc = control_request(c->paths.control, n, words);
+	if (rc == CONTROL_NOT_SENT)
+		fprintf(stderr, PROG ": request %zu: cannot reach "
+		    "peering-bgpd: %s\n", i + 1, strerror(errno));
+	return rc;
 }
 
 /*
  * All or nothing: the daemon first runs its gates on every request as a
  * dry run (`check`, which applies nothing); only when all pass is any
- * request sent for real.
+ * request sent for real. A daemon that does not answer ends it.
  */
 static int
 announce_dry_run(struct announce_cmd *c)
 {
-	char line[CONTROL_MAX_REQUEST + 1], *words[CONTROL_MAX_WORDS];
-	const char *why;
-	int n, failed = 0;
+	enum control_result rc = CONTROL_OK;
+	int failed = 0;
 
 	for (size_t i = 0; i < c->n_reqs; i++) {
-		c->reqs[i].check = true;
-		n = announce_words(&c->reqs[i], line, words, &why);
-		c->reqs[i].check = false;
-		if (n < 0 || control_request(c->paths.control, n, words) != 0)
+		rc = announce_one(c, i, true);
+		if (rc == CONTROL_REFUSED)
 			failed++;
+		else if (rc != CONTROL_OK)
+			break;
 	}
-	if (failed > 0)
+	if (rc == CONTROL_LOST || rc == CONTROL_NOT_SENT)
+		fprintf(stderr, PROG ": %s: peering-bgpd did not answer the "
+		    "check of every request: nothing was applied\n", c->file);
+	else if (failed > 0)
 		fprintf(stderr, PROG ": %s: the daemon refused %d request%s: "
 		    "nothing was applied\n", c->file, failed,
 		    failed == 1 ? "" : "s");
-	return failed > 0 ? -1 : 0;
+	return failed > 0 || rc != CONTROL_OK ? -1 : 0;
 }
 
 static int
 announce_send(struct announce_cmd *c)
 {
-	char line[CONTROL_MAX_REQUEST + 1], *words[CONTROL_MAX_WORDS];
-	const char *why;
-	size_t i;
-	int n, rc;
+	enum control_result rc;
 
 	if (!control_is_live(c->paths.control)) {
 		fprintf(stderr, PROG ": peering-bgpd is not running (%s): "
@@ -290,18 +318,10 @@ announce_send(struct announce_cmd *c)
 	}
 	if (announce_dry_run(c) == -1)
 		return 1;
-	for (i = 0; i < c->n_reqs; i++) {
-		/* Checked by announce_check_lines: cannot fail here. */
-		if ((n = announce_words(&c->reqs[i], line, words, &why)) < 0)
-			rc = 1;
-		else
-			rc = control_request(c->paths.control, n, words);
-		if (rc == 0)
+	for (size_t i = 0; i < c->n_reqs; i++) {
+		if ((rc = announce_one(c, i, false)) == CONTROL_OK)
 			continue;
-		if (rc == -1)
-			fprintf(stderr, PROG ": request %zu: cannot reach "
-			    "peering-bgpd: %s\n", i + 1, strerror(errno));
-		announce_partial(c, i);
+		announce_partial(c, i, rc == CONTROL_LOST);
 		return 1;
 	}
 	printf("%s: %zu request%s applied\n", c->file, c->n_reqs,

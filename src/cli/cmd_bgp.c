@@ -42,6 +42,7 @@ bgp_start(const struct client_paths *p)
 		return 1;
 	}
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
 		execv(p->bgpd, argv);
 		fprintf(stderr, "peering: cannot run %s: %s\n", p->bgpd,
 		    strerror(errno));
@@ -67,10 +68,37 @@ bgp_start(const struct client_paths *p)
 	return 1;
 }
 
+/*
+ * The withdrawals before the stop, confirmed; else the daemon is left
+ * running: stopped, it would keep the announcements and make them again
+ * at the next start. Returns 0, or 1 with the failure printed.
+ */
+static int
+bgp_stop_withdraw(const struct client_paths *p, pid_t pid)
+{
+	char *clear[] = { (char *)"clear", (char *)"announcements" };
+	enum control_result rc = control_request(p->control, 2, clear);
+
+	if (rc == CONTROL_OK)
+		return 0;
+	if (rc == CONTROL_NOT_SENT)
+		fprintf(stderr, "peering: cannot reach peering-bgpd (%s: %s)\n",
+		    p->control, strerror(errno));
+	if (kill(pid, 0) == 0)
+		fprintf(stderr, "peering: peering-bgpd did not confirm "
+		    "withdrawing the announcements, so it was not stopped: "
+		    "try again (kill %ld stops it and keeps them for the next "
+		    "start)\n", (long)pid);
+	else
+		fprintf(stderr, "peering: peering-bgpd ended without "
+		    "confirming the withdrawals: the next bgp start announces "
+		    "what it kept (then bgp stop withdraws it)\n");
+	return 1;
+}
+
 static int
 bgp_stop(const struct client_paths *p)
 {
-	char *clear[] = { (char *)"clear", (char *)"announcements" };
 	struct pidfile_state st;
 	char stale[512];
 	pid_t pid;
@@ -94,9 +122,8 @@ bgp_stop(const struct client_paths *p)
 	}
 	/* An explicit stop ends the announcements and their source-routing
 	 * rules, as it always did; a crash or kill keeps them. */
-	if (control_request(p->control, 2, clear) != 0)
-		fprintf(stderr, "peering: could not withdraw the "
-		    "announcements first; stopping anyway\n");
+	if (bgp_stop_withdraw(p, pid) != 0)
+		return 1;
 	if (kill(pid, SIGTERM) == -1) {
 		fprintf(stderr, "peering: cannot stop pid %ld: %s\n", (long)pid,
 		    strerror(errno));
@@ -117,15 +144,13 @@ bgp_stop(const struct client_paths *p)
 static int
 bgp_request(const struct client_paths *p, int argc, char **argv)
 {
-	int rc = control_request(p->control, argc, argv);
+	enum control_result rc = control_request(p->control, argc, argv);
 
-	if (rc == -1) {
+	if (rc == CONTROL_NOT_SENT)
 		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
 		    "start it with ./peering bgp start\n", p->control,
 		    strerror(errno));
-		return 1;
-	}
-	return rc;
+	return rc == CONTROL_OK ? 0 : 1;
 }
 
 static int

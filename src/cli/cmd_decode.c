@@ -112,16 +112,18 @@ static int
 decode_print(cJSON *obj)
 {
 	char *s;
+	int rc;
 
 	if (obj == NULL || (s = cJSON_PrintUnformatted(obj)) == NULL) {
 		cJSON_Delete(obj);
 		fprintf(stderr, "peering decode: out of memory\n");
 		return -1;
 	}
-	puts(s);
+	/* A reader gone (`| head`): stop; `peering` ignores SIGPIPE. */
+	rc = puts(s) == EOF ? -1 : 0;
 	cJSON_free(s);
 	cJSON_Delete(obj);
-	return 0;
+	return rc;
 }
 
 /* Every frame of the input, printed. 0: all framed, 1: some input bad. */
@@ -176,8 +178,9 @@ cmd_decode(int argc, char **argv)
 	status = decode_run(buf, len, &a);
 	free(buf);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "peering decode: stdout: %s\n",
-		    strerror(errno));
+		if (errno != EPIPE)	/* a reader that left knows */
+			fprintf(stderr, "peering decode: stdout: %s\n",
+			    strerror(errno));
 		return 1;
 	}
 	return status;

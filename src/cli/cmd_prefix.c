@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "client_paths.h"
 #include "commands.h"
@@ -401,51 +399,6 @@ prefix_check(struct prefix_cmd *c)
 
 /* ---- the request ---- */
 
-static void
-fd_restore(int saved, int fd)
-{
-	if (saved == -1)
-		return;
-	dup2(saved, fd);
-	close(saved);
-}
-
-/*
- * control_request() writes the daemon's reply to stdout (stderr for an
- * error). We want it as text, for --json and for one-line errors, so for
- * the call both point at an in-memory file.
- */
-static int
-request_capture(const char *path, int argc, char **argv, struct strbuf *reply)
-{
-	int mem, out, err, rc, saved;
-	char buf[4096];
-	ssize_t n;
-
-	if ((mem = memfd_create("peering-reply", MFD_CLOEXEC)) == -1)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	out = dup(STDOUT_FILENO);
-	err = dup(STDERR_FILENO);
-	if (out == -1 || err == -1 || dup2(mem, STDOUT_FILENO) == -1 ||
-	    dup2(mem, STDERR_FILENO) == -1)
-		rc = -1;
-	else
-		rc = control_request(path, argc, argv);
-	saved = errno;
-	fflush(stdout);
-	fflush(stderr);
-	fd_restore(out, STDOUT_FILENO);
-	fd_restore(err, STDERR_FILENO);
-	lseek(mem, 0, SEEK_SET);
-	while ((n = read(mem, buf, sizeof(buf))) > 0)
-		strbuf_append(reply, buf, (size_t)n);
-	close(mem);
-	errno = saved;
-	return rc;
-}
-
 static int
 unreachable(const struct prefix_cmd *c)
 {
@@ -473,7 +426,8 @@ reply_error(struct strbuf *reply)
 		s += pre;
 	if ((nl = strchr(s, '\n')) != NULL)
 		*nl = '\0';
-	return s;
+	return *s != '\0' ? s : "peering-bgpd refused the request without "
+	    "saying why";
 }
 
 static void
@@ -502,6 +456,7 @@ prefix_send(struct prefix_cmd *c)
 	char *words[CONTROL_MAX_WORDS];
 	const char *why;
 	struct strbuf reply;
+	char lost[512];
 	int n, rc;
 
 	if ((n = ann_request_to_line(&c->req, line, CONTROL_MAX_REQUEST)) < 0)
@@ -512,10 +467,13 @@ prefix_send(struct prefix_cmd *c)
 	    CONTROL_MAX_WORDS, &why)) < 0)
 		return fail(c, "cannot make the request: %s", why);
 	strbuf_init(&reply);
-	rc = request_capture(c->paths.control, n, words, &reply);
-	if (rc == -1)
+	rc = control_call(c->paths.control, n, words, control_sink_strbuf,
+	    &reply, lost, sizeof(lost));
+	if (rc == CONTROL_NOT_SENT)
 		rc = unreachable(c);
-	else if (rc == 1)
+	else if (rc == CONTROL_LOST)
+		rc = fail(c, "%s", lost);
+	else if (rc == CONTROL_REFUSED)
 		rc = fail(c, "%s", reply_error(&reply));
 	else if (c->json)
 		reply_json(c, line, reply.s != NULL ? reply.s : "");

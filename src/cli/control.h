@@ -1,13 +1,20 @@
 /*
  * The control protocol between `peering` and `peering-bgpd`, over a unix
- * socket (mode 0600: root only). A request is one line of words; the reply
- * is text (or JSON) until the daemon closes the connection. A reply that
- * starts with "error: " is a failure.
+ * socket (mode 0600: root only); docs/daemon.md, "Control protocol".
+ *
+ * A request is one line of words. The reply is a body of text lines (or
+ * JSON) followed by one status line: ".ok" or ".error". A body line that
+ * starts with "." goes out with one more "." in front, so the status line
+ * is the only line that starts with a single dot. Only a reply whose
+ * status line arrived is complete: a connection closed or silent before
+ * it is a failure, never a success. The body of a refusal starts with
+ * "error: ".
  */
 #ifndef PEERING_CONTROL_H
 #define PEERING_CONTROL_H
 
 #include <ev.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../lib/strbuf.h"
@@ -15,6 +22,26 @@
 #define CONTROL_MAX_REQUEST	4096
 #define CONTROL_MAX_WORDS	32
 #define CONTROL_ERROR_PREFIX	"error: "
+/* The status line: "." STATUS [" " anything, reserved], at most this. */
+#define CONTROL_MAX_STATUS_LINE	256
+#define CONTROL_STATUS_OK_WORD	"ok"
+#define CONTROL_STATUS_ERROR_WORD "error"
+
+/* The daemon serves this many connections at once; one more is told so. */
+#define CONTROL_MAX_CONNS	16
+/* Seconds a client has, from connecting, to send its whole request. */
+#define CONTROL_IDLE_TIMEOUT	5
+/* Seconds a client may take no byte of its reply before it is dropped. */
+#define CONTROL_SEND_TIMEOUT	60
+/* Seconds `peering` waits for the daemon's next byte (connecting, sending,
+ * each read), unless $PEERING_CONTROL_TIMEOUT says otherwise. */
+#define CONTROL_CLIENT_TIMEOUT	60
+#define CONTROL_CLIENT_TIMEOUT_ENV "PEERING_CONTROL_TIMEOUT"
+
+enum control_status {
+	CONTROL_STATUS_OK,
+	CONTROL_STATUS_ERROR,
+};
 
 /*
  * Splits a request line into words (spaces and tabs separate; no quoting).
@@ -24,7 +51,52 @@
 int	control_parse_request(char *buf, size_t len, char **words, int max,
 	    const char **why);
 
-/* Daemon side. */
+/* ---- Reply framing (control_reply.c), pure ---- */
+
+/* Writes a reply: body bytes in chunks of any size, then the end. */
+struct control_writer {
+	bool	mid_line;	/* the last body byte written was not '\n' */
+};
+
+void	control_writer_init(struct control_writer *w);
+void	control_write_body(struct control_writer *w, struct strbuf *out,
+	    const char *p, size_t len);
+/* Ends the body with '\n' if it does not, then the status line. */
+void	control_write_end(struct control_writer *w, struct strbuf *out,
+	    enum control_status st);
+/* A body that starts with "error: " is a refusal. */
+enum control_status control_body_status(const char *body, size_t len);
+
+/* Where a reader hands the body, un-stuffed, as it arrives. */
+typedef void (*control_sink)(void *ctx, const char *p, size_t len);
+
+/* Reads a reply fed in chunks of any size. */
+struct control_reader {
+	int			 state;
+	enum control_status	 status;	/* once done */
+	size_t			 fed;		/* bytes seen */
+	size_t			 body_len;	/* body bytes handed on */
+	size_t			 line_len;
+	char			 line[CONTROL_MAX_STATUS_LINE];
+	const char		*why;		/* once malformed */
+	control_sink		 sink;
+	void			*ctx;
+};
+
+void	control_reader_init(struct control_reader *r, control_sink sink,
+	    void *ctx);
+/*
+ * Feeds len bytes. Returns 1 when the status line has arrived (the reply
+ * is complete; *used says how many bytes were its own), 0 when more is
+ * needed (all used), -1 when the bytes are not a reply (r->why).
+ */
+int	control_reader_feed(struct control_reader *r, const char *p,
+	    size_t len, size_t *used);
+bool	control_reader_done(const struct control_reader *r);
+/* A sink that appends to the struct strbuf ctx. */
+void	control_sink_strbuf(void *ctx, const char *p, size_t len);
+
+/* ---- Daemon side ---- */
 typedef void (*control_handler)(void *ctx, int argc, char **argv,
 	    struct strbuf *reply);
 struct control_server;
@@ -32,11 +104,30 @@ struct control_server *control_server_open(struct ev_loop *loop,
 	    const char *path, control_handler handler, void *ctx);
 void	control_server_close(struct control_server *cs);
 
-/* Client side: sends one request, writes the reply to stdout.
- * Returns 0, 1 when the daemon replied with an error, -1 when it could
- * not be reached (errno set). */
-int	control_request(const char *path, int argc, char **argv);
-/* Whether a daemon answers on path. */
+/* ---- Client side ---- */
+
+/* How one request ended. */
+enum control_result {
+	CONTROL_OK = 0,		/* the whole reply came: status ok */
+	CONTROL_REFUSED = 1,	/* the whole reply came: status error */
+	CONTROL_NOT_SENT = -1,	/* no daemon to ask, or request too long
+				 * (errno set) */
+	CONTROL_LOST = -2,	/* a daemon is there, but no whole reply
+				 * came: why says what happened */
+};
+
+/* Sends one request; the reply's body goes to sink as it arrives. */
+enum control_result control_call(const char *path, int argc, char **argv,
+	    control_sink sink, void *ctx, char *why, size_t whylen);
+
+/*
+ * control_call() that prints: the body on stdout (stderr for a refusal);
+ * a lost reply as "peering: WHY" on stderr. When not sent, errno is set
+ * and nothing printed.
+ */
+enum control_result control_request(const char *path, int argc,
+	    char **argv);
+/* Whether a daemon listens on path. */
 int	control_is_live(const char *path);
 
 #endif

@@ -1,16 +1,45 @@
-/* The `peering` end of the control socket. */
+/*
+ * The `peering` end of the control socket. A request succeeds only on a
+ * whole reply (its status line seen): a daemon that closes, resets or
+ * goes silent before that is a failure with its reason, never a success.
+ * Every wait is bounded by the client timeout, so a stuck daemon cannot
+ * hang `peering`; no write raises SIGPIPE.
+ */
 #include "control.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#define PREFIX_LEN	(sizeof(CONTROL_ERROR_PREFIX) - 1)
+
+/* Seconds: CONTROL_CLIENT_TIMEOUT, or $PEERING_CONTROL_TIMEOUT (1..3600). */
+static int
+client_timeout(void)
+{
+	const char *s = getenv(CONTROL_CLIENT_TIMEOUT_ENV);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return CONTROL_CLIENT_TIMEOUT;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 3600)
+		return CONTROL_CLIENT_TIMEOUT;
+	return (int)v;
+}
+
+/* Connecting, sending and each read wait at most the client timeout. */
 static int
 control_connect(const char *path)
 {
+	struct timeval tv = { client_timeout(), 0 };
 	struct sockaddr_un sun;
 	int fd;
 
@@ -23,7 +52,9 @@ control_connect(const char *path)
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		int e = errno;
 
 		close(fd);
@@ -39,16 +70,17 @@ control_is_live(const char *path)
 	int fd = control_connect(path);
 
 	if (fd < 0)
-		return 0;
+		/* A full backlog: somebody listens, busy. */
+		return errno == EAGAIN;
 	close(fd);
 	return 1;
 }
 
 static int
-write_all(int fd, const char *s, size_t len)
+send_all(int fd, const char *s, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = write(fd, s, len);
+		ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -60,42 +92,189 @@ write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-int
+/* The request line into req: 0, or -1 with errno set (nothing kept). */
+static int
+request_line(struct strbuf *req, int argc, char **argv)
+{
+	int e;
+
+	strbuf_init(req);
+	for (int i = 0; i < argc; i++)
+		strbuf_printf(req, "%s%s", i ? " " : "", argv[i]);
+	strbuf_append(req, "\n", 1);
+	if (req->failed || req->len > CONTROL_MAX_REQUEST) {
+		e = req->failed ? ENOMEM : EMSGSIZE;
+		strbuf_free(req);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* How reading a reply ended. */
+enum read_end {
+	READ_WHOLE,
+	READ_CLOSED,	/* closed or reset: the daemon may be gone */
+	READ_SILENT,	/* the client timeout passed */
+	READ_MALFORMED,
+};
+
+/* Reads until the reply is whole; else says why. */
+static enum read_end
+read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
+{
+	char buf[8192];
+	const char *part;
+	size_t used;
+	ssize_t n;
+	int rc = 0;
+
+	while (rc == 0) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0) {
+			rc = control_reader_feed(r, buf, (size_t)n, &used);
+			continue;
+		}
+		part = r->fed == 0 ? "before replying" :
+		    "in the middle of its reply (what came is incomplete)";
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			snprintf(why, whylen, "peering-bgpd sent nothing for "
+			    "%d seconds %s; is it stuck?", client_timeout(),
+			    r->fed == 0 ? "instead of replying" :
+			    "in the middle of its reply");
+			return READ_SILENT;
+		}
+		if (n == 0)
+			snprintf(why, whylen, "peering-bgpd closed the "
+			    "connection %s", part);
+		else
+			snprintf(why, whylen, "peering-bgpd closed the "
+			    "connection %s (%s)", part, strerror(errno));
+		return READ_CLOSED;
+	}
+	if (rc == -1) {
+		snprintf(why, whylen, "peering-bgpd sent a malformed reply "
+		    "(%s)", r->why);
+		return READ_MALFORMED;
+	}
+	return READ_WHOLE;
+}
+
+/* What else is known of a lost reply: the request not sent; the
+ * daemon gone (asked only after a close: a silent one may hang). */
+static void
+lost_reason(const char *path, enum read_end end, int send_err, char *why,
+    size_t whylen)
+{
+	size_t n = strlen(why);
+
+	if (send_err != 0 && n < whylen)
+		n += (size_t)snprintf(why + n, whylen - n, "; the request "
+		    "could not be sent (%s)", strerror(send_err));
+	if (end == READ_CLOSED && n < whylen && !control_is_live(path))
+		snprintf(why + n, whylen - n, "; peering-bgpd is no longer "
+		    "running");
+}
+
+enum control_result
+control_call(const char *path, int argc, char **argv, control_sink sink,
+    void *ctx, char *why, size_t whylen)
+{
+	struct control_reader r;
+	struct strbuf req;
+	enum read_end end;
+	int fd, send_err = 0;
+
+	if (request_line(&req, argc, argv) == -1)
+		return CONTROL_NOT_SENT;
+	if ((fd = control_connect(path)) < 0) {
+		int e = errno;
+
+		strbuf_free(&req);
+		errno = e;
+		if (e != EAGAIN)
+			return CONTROL_NOT_SENT;
+		/* There, but its queue stayed full for the whole timeout. */
+		snprintf(why, whylen, "peering-bgpd took no connection for %d "
+		    "seconds; is it stuck?", client_timeout());
+		return CONTROL_LOST;
+	}
+	/* Sent or not, what the daemon answered is read: a refusal (too
+	 * many connections) may be waiting. */
+	if (send_all(fd, req.s, req.len) == -1)
+		send_err = errno;
+	strbuf_free(&req);
+	control_reader_init(&r, sink, ctx);
+	end = read_reply(fd, &r, why, whylen);
+	close(fd);
+	if (end != READ_WHOLE) {
+		lost_reason(path, end, send_err, why, whylen);
+		return CONTROL_LOST;
+	}
+	return r.status == CONTROL_STATUS_OK ? CONTROL_OK : CONTROL_REFUSED;
+}
+
+/*
+ * The body on stdout, or on stderr when it is a refusal ("error: ..."):
+ * the first bytes are held until they tell which.
+ */
+struct printer {
+	char	 head[PREFIX_LEN];
+	size_t	 n;
+	FILE	*to;
+	size_t	 total;
+	char	 last;
+};
+
+static void
+printer_choose(struct printer *pr, FILE *to)
+{
+	pr->to = to;
+	fwrite(pr->head, 1, pr->n, to);
+}
+
+static void
+printer_sink(void *ctx, const char *p, size_t len)
+{
+	struct printer *pr = ctx;
+
+	pr->total += len;
+	if (len > 0)
+		pr->last = p[len - 1];
+	while (pr->to == NULL && len > 0) {
+		char c = *p++;
+
+		len--;
+		pr->head[pr->n++] = c;
+		if (c != CONTROL_ERROR_PREFIX[pr->n - 1])
+			printer_choose(pr, stdout);
+		else if (pr->n == PREFIX_LEN)
+			printer_choose(pr, stderr);
+	}
+	if (len > 0)
+		fwrite(p, 1, len, pr->to);
+}
+
+enum control_result
 control_request(const char *path, int argc, char **argv)
 {
-	struct strbuf req;
-	char buf[4096];
-	bool first = true, error = false;
-	int fd = control_connect(path), rc = 0;
-	ssize_t n;
+	struct printer pr = { .n = 0, .to = NULL, .total = 0, .last = 0 };
+	char why[512];
+	enum control_result rc;
 
-	if (fd < 0)
-		return -1;
-	strbuf_init(&req);
-	for (int i = 0; i < argc; i++)
-		strbuf_printf(&req, "%s%s", i ? " " : "", argv[i]);
-	strbuf_append(&req, "\n", 1);
-	if (req.failed || req.len > CONTROL_MAX_REQUEST ||
-	    write_all(fd, req.s, req.len) == -1) {
-		strbuf_free(&req);
-		close(fd);
-		errno = EMSGSIZE;
-		return -1;
-	}
-	strbuf_free(&req);
-	while ((n = read(fd, buf, sizeof(buf))) > 0 ||
-	    (n < 0 && errno == EINTR)) {
-		if (n < 0)
-			continue;
-		if (first && (size_t)n >= strlen(CONTROL_ERROR_PREFIX) &&
-		    memcmp(buf, CONTROL_ERROR_PREFIX,
-		    strlen(CONTROL_ERROR_PREFIX)) == 0)
-			error = true;
-		first = false;
-		fwrite(buf, 1, (size_t)n, error ? stderr : stdout);
-	}
-	close(fd);
-	if (error)
-		rc = 1;
+	rc = control_call(path, argc, argv, printer_sink, &pr, why,
+	    sizeof(why));
+	if (pr.to == NULL)
+		printer_choose(&pr, rc == CONTROL_OK ? stdout : stderr);
+	if (rc == CONTROL_LOST && pr.total > 0 && pr.last != '\n')
+		fputc('\n', pr.to);	/* the message on a line of its own */
+	fflush(stdout);
+	if (rc == CONTROL_LOST)
+		fprintf(stderr, "peering: %s\n", why);
+	else if (rc == CONTROL_REFUSED && pr.total == 0)
+		fprintf(stderr, "peering: peering-bgpd refused the request "
+		    "without saying why\n");
 	return rc;
 }

@@ -1,11 +1,15 @@
 /*
  * The daemon's end of the control socket: accepts, reads one request line,
- * lets the daemon's handler write the reply, sends it and closes. Every
- * connection is a pair of watchers on the loop; none blocks it.
+ * lets the daemon's handler write the reply, sends it framed (control.h)
+ * and closes. Every request gets a reply with a status: a client over the
+ * connection limit, one too slow to send its request and one whose request
+ * is too long are told why before the connection closes. Every connection
+ * is watchers on the loop (socket and timer); none blocks it.
  */
 #include "control.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,15 +19,21 @@
 
 #include "../lib/log.h"
 
-#define CONTROL_MAX_CONNS	16
+/* When even the refusal cannot be built. */
+static const char reply_nomem[] = CONTROL_ERROR_PREFIX "out of memory\n."
+    CONTROL_STATUS_ERROR_WORD "\n";
 
 struct control_conn {
 	struct control_server	*cs;
 	struct ev_io		 io;
+	struct ev_timer		 timer;
 	int			 fd;
+	bool			 replying;
 	char			 req[CONTROL_MAX_REQUEST];
 	size_t			 req_len;
-	struct strbuf		 reply;
+	struct strbuf		 wire;		/* the framed reply */
+	const char		*out;		/* wire.s or reply_nomem */
+	size_t			 out_len;
 	size_t			 sent;
 	struct control_conn	*next;
 };
@@ -37,6 +47,7 @@ struct control_server {
 	void			*ctx;
 	struct control_conn	*conns;
 	unsigned		 n_conns;
+	bool			 full_logged;	/* since the last free slot */
 };
 
 static void
@@ -51,27 +62,55 @@ conn_free(struct control_conn *c)
 			break;
 		}
 	cs->n_conns--;
+	cs->full_logged = false;
 	ev_io_stop(cs->loop, &c->io);
+	ev_timer_stop(cs->loop, &c->timer);
 	close(c->fd);
-	strbuf_free(&c->reply);
+	strbuf_free(&c->wire);
 	free(c);
+}
+
+/* The body framed into wire; the canned refusal if memory ran out. */
+static void
+frame_reply(struct strbuf *wire, const struct strbuf *body,
+    const char **out, size_t *out_len)
+{
+	struct control_writer w;
+
+	control_writer_init(&w);
+	if (!body->failed) {
+		control_write_body(&w, wire, body->s, body->len);
+		control_write_end(&w, wire, control_body_status(body->s,
+		    body->len));
+	}
+	if (body->failed || wire->failed) {
+		*out = reply_nomem;
+		*out_len = sizeof(reply_nomem) - 1;
+	} else {
+		*out = wire->s;
+		*out_len = wire->len;
+	}
 }
 
 static void
 conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 {
 	struct control_conn *c = w->data;
+	size_t before = c->sent;
 
-	(void)loop;
 	(void)revents;
-	while (c->sent < c->reply.len) {
-		ssize_t n = write(c->fd, c->reply.s + c->sent,
-		    c->reply.len - c->sent);
+	while (c->sent < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->sent, c->out_len - c->sent,
+		    MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* The stall timeout counts from the last progress. */
+			if (c->sent != before)
+				ev_timer_again(loop, &c->timer);
 			return;
+		}
 		if (n <= 0)
 			break;
 		c->sent += (size_t)n;
@@ -79,26 +118,62 @@ conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	conn_free(c);
 }
 
+/* Sends body (framed) and closes; the connection may be freed on return. */
+static void
+conn_send(struct control_conn *c, const struct strbuf *body)
+{
+	struct ev_loop *loop = c->cs->loop;
+
+	frame_reply(&c->wire, body, &c->out, &c->out_len);
+	c->replying = true;
+	ev_io_stop(loop, &c->io);
+	ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
+	c->io.data = c;
+	ev_io_start(loop, &c->io);
+	ev_timer_stop(loop, &c->timer);
+	c->timer.repeat = CONTROL_SEND_TIMEOUT;
+	ev_timer_again(loop, &c->timer);
+	conn_write_cb(loop, &c->io, EV_WRITE);
+}
+
+static void
+conn_fail(struct control_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A refusal the server itself gives: "error: ...", then close. */
+static void
+conn_fail(struct control_conn *c, const char *fmt, ...)
+{
+	struct strbuf body;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strbuf_init(&body);
+	strbuf_printf(&body, CONTROL_ERROR_PREFIX "%s\n", msg);
+	conn_send(c, &body);
+	strbuf_free(&body);
+}
+
 static void
 conn_reply(struct control_conn *c)
 {
 	char *words[CONTROL_MAX_WORDS];
 	const char *why = NULL;
+	struct strbuf body;
 	int n = control_parse_request(c->req, c->req_len, words,
 	    CONTROL_MAX_WORDS, &why);
 
-	if (n < 0)
-		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX "%s\n", why);
-	else
-		c->cs->handler(c->cs->ctx, n, words, &c->reply);
-	if (c->reply.failed) {
-		strbuf_free(&c->reply);
-		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX "out of memory\n");
+	if (n < 0) {
+		conn_fail(c, "%s", why);
+		return;
 	}
-	ev_io_stop(c->cs->loop, &c->io);
-	ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
-	c->io.data = c;
-	ev_io_start(c->cs->loop, &c->io);
+	strbuf_init(&body);
+	c->cs->handler(c->cs->ctx, n, words, &body);
+	conn_send(c, &body);
+	strbuf_free(&body);
 }
 
 static void
@@ -122,15 +197,57 @@ conn_read_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	if (nl != NULL) {
 		c->req_len = (size_t)(nl - c->req) + 1;
 		conn_reply(c);
-	} else if (c->req_len == sizeof(c->req)) {
-		strbuf_printf(&c->reply, CONTROL_ERROR_PREFIX
-		    "request longer than %d bytes\n", CONTROL_MAX_REQUEST);
-		c->req_len = 0;
-		ev_io_stop(c->cs->loop, &c->io);
-		ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
-		c->io.data = c;
-		ev_io_start(c->cs->loop, &c->io);
+	} else if (c->req_len == sizeof(c->req))
+		conn_fail(c, "request longer than %d bytes",
+		    CONTROL_MAX_REQUEST);
+}
+
+/* No whole request in time, or a reply nobody reads. */
+static void
+conn_timer_cb(struct ev_loop *loop, struct ev_timer *w, int revents)
+{
+	struct control_conn *c = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (c->replying) {
+		log_debug("control: a client read nothing of its reply for "
+		    "%d s: dropped", CONTROL_SEND_TIMEOUT);
+		conn_free(c);
+		return;
 	}
+	log_debug("control: no request within %d s: closing",
+	    CONTROL_IDLE_TIMEOUT);
+	conn_fail(c, "no request within %d seconds (idle timeout)",
+	    CONTROL_IDLE_TIMEOUT);
+}
+
+/*
+ * Over the limit: the refusal is one small write to a socket that has not
+ * been written to yet, so it does not wait. What the client sent is read
+ * first, so closing does not reset the connection under its reply.
+ */
+static void
+refuse_conn(int fd, unsigned n)
+{
+	const char *out;
+	size_t out_len;
+	char drain[CONTROL_MAX_REQUEST];
+	struct strbuf body, wire;
+
+	strbuf_init(&body);
+	strbuf_init(&wire);
+	strbuf_printf(&body, CONTROL_ERROR_PREFIX "too many control "
+	    "connections (%u); try again in a few seconds\n", n);
+	frame_reply(&wire, &body, &out, &out_len);
+	for (int i = 0; i < 4 && recv(fd, drain, sizeof(drain),
+	    MSG_DONTWAIT) > 0; i++)
+		;
+	if (send(fd, out, out_len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("control: refusal not sent: %s", strerror(errno));
+	close(fd);
+	strbuf_free(&wire);
+	strbuf_free(&body);
 }
 
 static void
@@ -144,20 +261,30 @@ accept_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	fd = accept4(cs->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (cs->n_conns >= CONTROL_MAX_CONNS ||
-	    (c = calloc(1, sizeof(*c))) == NULL) {
+	if (cs->n_conns >= CONTROL_MAX_CONNS) {
+		if (!cs->full_logged)
+			log_warn("control: %u connections open: refusing "
+			    "more until one closes", cs->n_conns);
+		cs->full_logged = true;
+		refuse_conn(fd, cs->n_conns);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
 	}
 	c->cs = cs;
 	c->fd = fd;
-	strbuf_init(&c->reply);
+	strbuf_init(&c->wire);
 	c->next = cs->conns;
 	cs->conns = c;
 	cs->n_conns++;
 	ev_io_init(&c->io, conn_read_cb, fd, EV_READ);
 	c->io.data = c;
 	ev_io_start(loop, &c->io);
+	ev_timer_init(&c->timer, conn_timer_cb, CONTROL_IDLE_TIMEOUT, 0.);
+	c->timer.data = c;
+	ev_timer_start(loop, &c->timer);
 }
 
 struct control_server *
@@ -182,7 +309,7 @@ control_server_open(struct ev_loop *loop, const char *path,
 	/* Created 0600 from the start: no window where others may connect. */
 	old = umask(0177);
 	if (cs->fd < 0 || bind(cs->fd, (struct sockaddr *)&sun,
-	    sizeof(sun)) == -1 || listen(cs->fd, 16) == -1) {
+	    sizeof(sun)) == -1 || listen(cs->fd, CONTROL_MAX_CONNS) == -1) {
 		int e = errno;
 
 		umask(old);

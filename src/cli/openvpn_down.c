@@ -41,9 +41,9 @@ down_tell_daemon(const char *mux, const char *what)
 	char *argv[] = { (char *)"tunnel", (char *)mux, (char *)what };
 	struct client_paths p;
 
-	/* control_request fails (-1) when no daemon answers. */
+	/* Not sent when no daemon runs; a lost reply is said. */
 	return client_paths_get(&p) == 0 &&
-	    control_request(p.control, 3, argv) == 0;
+	    control_request(p.control, 3, argv) == CONTROL_OK;
 }
 
 /* Asks the openvpn of j to stop: 0, or -1 with the error printed. */

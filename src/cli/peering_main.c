@@ -2,6 +2,7 @@
  * peering: the command users type. Subcommands come from one table; adding
  * one is a handler in commands.h and a row here.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +89,9 @@ main(int argc, char **argv)
 {
 	const struct command *c;
 
+	/* A daemon or a reader that goes away is an error to report, not a
+	 * silent death (exit 141); programs we start get the default back. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		fprintf(stderr, "peering: no command given\n");
 		usage(stderr);

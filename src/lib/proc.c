@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,6 +94,7 @@ run_child(const char *program, char *const argv[], mode_t mask)
 			close(fd);
 	}
 	umask(mask);
+	signal(SIGPIPE, SIG_DFL);	/* `peering` ignores it */
 	execv(program, argv);
 	fprintf(stderr, "error: cannot run %s: %s\n", program,
 	    strerror(errno));

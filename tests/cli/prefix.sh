@@ -200,14 +200,21 @@ python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[
 rm -f "$T/var/peering-bgpd.sock"
 
 # ---- a stand-in daemon: the request line and the reply ----
-# fake REPLY: serves one request on the control socket, saving its line
-# in $T/request and answering REPLY (with \n escapes).
+# fake BODY [raw]: serves one request on the control socket, saving its
+# line in $T/request and answering BODY (with \n escapes) framed as the
+# daemon does (docs/daemon.md, "Control protocol"); raw: BODY as is.
 fake() {
 	rm -f "$T/request" "$T/ready"
 	python3 - "$T/var/peering-bgpd.sock" "$T/request" "$T/ready" "$1" \
-	    <<'EOF' &
+	    "${2:-framed}" <<'EOF' &
 import os, socket, sys
-path, out, ready, reply = sys.argv[1:5]
+path, out, ready, reply, how = sys.argv[1:6]
+reply = reply.encode().decode("unicode_escape")
+if how == "framed":
+    lines = reply.splitlines(keepends=True)
+    reply = "".join("." + l if l.startswith(".") else l for l in lines)
+    reply += ".error\n" if reply.startswith("error: ") else ".ok\n"
+
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(path)
 s.listen(1)
@@ -222,7 +229,7 @@ try:
             break
         data += chunk
     open(out, "wb").write(data)
-    c.sendall(reply.encode().decode("unicode_escape").encode())
+    c.sendall(reply.encode())
     c.close()
 finally:
     s.close()
@@ -303,6 +310,38 @@ if command -v python3 >/dev/null 2>&1; then
 	check_eq "--json refusal (status)" "$rc" 1
 	check_eq "--json refusal" "$out" \
 	    '{"ok":false,"error":"184.164.236.0/24 was changed less than 10 minutes ago"}'
+
+	# No whole reply is never a success: closed at once, cut in the
+	# middle, or without its status line (as before the framing).
+	for cut in '' 'announced\n' 'announced\n.o' '184.164.236.0/24: ann'; do
+		fake "$cut" raw
+		run announce "$P"
+		wait "$fake_pid"
+		check_eq "cut reply '$cut' (status)" "$rc" 1
+		check_eq "cut reply '$cut' (stdout)" "$out" ""
+		case $err in
+		"error [peering-bgpd closed the connection "*) ok ;;
+		*) bad "cut reply '$cut' (stderr): $err" ;;
+		esac
+	done
+	fake '' raw
+	run announce --json "$P"
+	wait "$fake_pid"
+	check_eq "--json cut reply (status)" "$rc" 1
+	check "--json cut reply" "$out" \
+	    '.ok == false and (.error | startswith("peering-bgpd closed the connection before replying"))'
+	fake 'announced\n.bogus\n' raw
+	run announce "$P"
+	wait "$fake_pid"
+	check_eq "malformed reply (status)" "$rc" 1
+	check_eq "malformed reply (stderr)" "$err" \
+	    "error [peering-bgpd sent a malformed reply (unknown status)]"
+	# Dots at the start of a line come back as the daemon wrote them.
+	fake '.dot\n..two\nend\n'
+	run announce "$P"
+	wait "$fake_pid"
+	check_eq "dotted reply (status)" "$rc" 0
+	check_eq "dotted reply" "$out" "$(printf '.dot\n..two\nend')"
 else
 	echo "note: no python3: the request-line checks are skipped"
 fi

@@ -1,0 +1,201 @@
+/*
+ * Reply framing of the control protocol (control.h): the body with its
+ * lines' leading dots doubled, then one status line. Both ends are pure:
+ * the writer appends to a buffer, the reader is fed what the socket gave,
+ * in pieces of any size, and hands the body on as it comes, so neither
+ * needs the whole reply in memory.
+ */
+#include "control.h"
+
+#include <string.h>
+
+#include "../lib/rbuf.h"
+
+#define PREFIX_LEN	(sizeof(CONTROL_ERROR_PREFIX) - 1)
+
+void
+control_writer_init(struct control_writer *w)
+{
+	w->mid_line = false;
+}
+
+void
+control_write_body(struct control_writer *w, struct strbuf *out,
+    const char *p, size_t len)
+{
+	while (len > 0) {
+		const char *nl = memchr(p, '\n', len);
+		size_t n = nl != NULL ? (size_t)(nl - p) + 1 : len;
+
+		if (!w->mid_line && p[0] == '.')
+			strbuf_append(out, ".", 1);
+		strbuf_append(out, p, n);
+		w->mid_line = nl == NULL;
+		p += n;
+		len -= n;
+	}
+}
+
+void
+control_write_end(struct control_writer *w, struct strbuf *out,
+    enum control_status st)
+{
+	if (w->mid_line)
+		strbuf_append(out, "\n", 1);
+	w->mid_line = false;
+	strbuf_printf(out, ".%s\n", st == CONTROL_STATUS_OK ?
+	    CONTROL_STATUS_OK_WORD : CONTROL_STATUS_ERROR_WORD);
+}
+
+enum control_status
+control_body_status(const char *body, size_t len)
+{
+	return len >= PREFIX_LEN && memcmp(body, CONTROL_ERROR_PREFIX,
+	    PREFIX_LEN) == 0 ? CONTROL_STATUS_ERROR : CONTROL_STATUS_OK;
+}
+
+/* ---- the reader ---- */
+
+enum {
+	R_LINE_START,	/* at the first byte of a line */
+	R_DOT,		/* after a line's first '.' */
+	R_LINE,		/* inside a body line */
+	R_STATUS,	/* inside the status line */
+	R_DONE,
+	R_BAD,
+};
+
+void
+control_reader_init(struct control_reader *r, control_sink sink, void *ctx)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = R_LINE_START;
+	r->sink = sink;
+	r->ctx = ctx;
+}
+
+bool
+control_reader_done(const struct control_reader *r)
+{
+	return r->state == R_DONE;
+}
+
+void
+control_sink_strbuf(void *ctx, const char *p, size_t len)
+{
+	strbuf_append(ctx, p, len);
+}
+
+static void
+reader_emit(struct control_reader *r, const uint8_t *p, size_t len)
+{
+	r->body_len += len;
+	if (r->sink != NULL && len > 0)
+		r->sink(r->ctx, (const char *)p, len);
+}
+
+static void
+reader_bad(struct control_reader *r, const char *why)
+{
+	r->state = R_BAD;
+	r->why = why;
+}
+
+/* The status line, without its '.' and '\n': "ok" or "error", and after
+ * a space what a later version may add (ignored). */
+static void
+reader_status(struct control_reader *r)
+{
+	static const struct {
+		const char		*word;
+		enum control_status	 st;
+	} words[] = {
+		{ CONTROL_STATUS_OK_WORD, CONTROL_STATUS_OK },
+		{ CONTROL_STATUS_ERROR_WORD, CONTROL_STATUS_ERROR },
+	};
+	const char *sp = memchr(r->line, ' ', r->line_len);
+	size_t n = sp != NULL ? (size_t)(sp - r->line) : r->line_len;
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (n == strlen(words[i].word) &&
+		    memcmp(r->line, words[i].word, n) == 0) {
+			r->status = words[i].st;
+			r->state = R_DONE;
+			return;
+		}
+	reader_bad(r, n == 0 ? "empty status line" : "unknown status");
+}
+
+/* The bytes of b up to and including the next '\n' (or all of them):
+ * carved off b into sub; whether the '\n' was among them. */
+static bool
+reader_take_line(struct rbuf *b, struct rbuf *sub)
+{
+	const uint8_t *nl = memchr(b->p, '\n', b->len);
+	size_t n = nl != NULL ? (size_t)(nl - b->p) + 1 : b->len;
+
+	*sub = rbuf_make(b->p, 0);
+	(void)rbuf_sub(b, n, sub);	/* n <= b->len: cannot fail */
+	return nl != NULL;
+}
+
+static void
+reader_step(struct control_reader *r, struct rbuf *b)
+{
+	struct rbuf line;
+	uint8_t c = b->p[0];
+	bool ended;
+
+	switch (r->state) {
+	case R_LINE_START:
+		if (c == '.')
+			(void)rbuf_get_u8(b, &c);
+		r->state = c == '.' ? R_DOT : R_LINE;
+		return;
+	case R_DOT:
+		if (c != '.') {
+			r->state = R_STATUS;
+			return;
+		}
+		(void)rbuf_get_u8(b, &c);
+		reader_emit(r, &c, 1);
+		r->state = R_LINE;
+		return;
+	case R_LINE:
+		ended = reader_take_line(b, &line);
+		reader_emit(r, line.p, line.len);
+		r->state = ended ? R_LINE_START : R_LINE;
+		return;
+	case R_STATUS:
+		ended = reader_take_line(b, &line);
+		if (r->line_len + line.len > sizeof(r->line)) {
+			reader_bad(r, "status line too long");
+			return;
+		}
+		memcpy(r->line + r->line_len, line.p, line.len);
+		r->line_len += line.len;
+		if (ended) {
+			r->line_len--;	/* the '\n' */
+			reader_status(r);
+		}
+		return;
+	default:
+		reader_bad(r, "reader used after its end");
+		return;
+	}
+}
+
+int
+control_reader_feed(struct control_reader *r, const char *p, size_t len,
+    size_t *used)
+{
+	struct rbuf b = rbuf_make(p, len);
+
+	while (b.len > 0 && r->state != R_DONE && r->state != R_BAD)
+		reader_step(r, &b);
+	*used = len - b.len;
+	r->fed += *used;
+	if (r->state == R_BAD)
+		return -1;
+	return r->state == R_DONE ? 1 : 0;
+}
