@@ -165,8 +165,8 @@ FSOCK=$FAKE/var/peering-bgpd.sock
 FPID=
 fake() {	# MODE: the stand-in, its pid in the pid file as the daemon's
 	[ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
-	"$PEER" fake "$FSOCK" "$1" > "$TMP/fake.out" & FPID=$!; BG=("$FPID")
-	echo "$FPID" > "$FAKE/var/peering-bgpd.pid"
+	"$PEER" fake "$FSOCK" "$1" "$FAKE/var/peering-bgpd.pid" \
+	    > "$TMP/fake.out" & FPID=$!; BG=("$FPID")
 	wait_for 5 grep -q ready "$TMP/fake.out"
 }
 

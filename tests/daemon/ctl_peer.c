@@ -7,8 +7,9 @@
  *	"connected N", then one line per connection as the daemon closes it:
  *	"closed: BYTES" (what it sent, \n written as \\n). Exits 0 once all
  *	are closed, 1 if some are still open after 30 s.
- *   ctl_peer fake SOCKET MODE
- *	a stand-in daemon until killed; prints "ready" once it listens.
+ *   ctl_peer fake SOCKET MODE PIDFILE
+ *	a stand-in daemon until killed, holding PIDFILE locked with its pid
+ *	in it as the daemon does; prints "ready" once it listens.
  *	MODE close: closes each connection at once, reading nothing;
  *	read-close: reads the request line, closes without a reply;
  *	cut: reads it, sends part of a reply (no status line), closes;
@@ -16,10 +17,12 @@
  *	reply, closes the others without a reply.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -140,13 +143,23 @@ serve(int fd, const char *mode)
 }
 
 static int
-fake(const char *path, const char *mode)
+fake(const char *path, const char *mode, const char *pidfile)
 {
 	struct sockaddr_un sun;
-	int lfd, fd;
+	char pid[32];
+	int lfd, fd, pfd;
 
 	if (sock_addr(path, &sun) == -1)
 		return 2;
+	/* The daemon's pid file as the daemon keeps it: locked, so that
+	 * `peering bgp stop` takes this process for the daemon. */
+	if ((pfd = open(pidfile, O_RDWR | O_CREAT | O_TRUNC, 0644)) < 0 ||
+	    flock(pfd, LOCK_EX | LOCK_NB) == -1 ||
+	    write(pfd, pid, (size_t)snprintf(pid, sizeof(pid), "%ld\n",
+	    (long)getpid())) <= 0) {
+		fprintf(stderr, "ctl_peer: %s: %s\n", pidfile, strerror(errno));
+		return 2;
+	}
 	unlink(path);
 	if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
 	    bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
@@ -172,9 +185,9 @@ main(int argc, char **argv)
 {
 	if (argc >= 4 && argc <= 5 && strcmp(argv[1], "hold") == 0)
 		return hold(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
-	if (argc == 4 && strcmp(argv[1], "fake") == 0)
-		return fake(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "fake") == 0)
+		return fake(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: ctl_peer hold SOCKET N [TEXT] | "
-	    "fake SOCKET close|read-close|cut|check-ok\n");
+	    "fake SOCKET close|read-close|cut|check-ok PIDFILE\n");
 	return 2;
 }
