@@ -14,6 +14,10 @@
 #include "announce.h"
 
 #define ANN_STORE_MAX	100000	/* entries; a file with more is refused */
+#define ANN_STORE_MUX_ALL "all"	/* ANN_MUX_ALL as the file writes it */
+/* The end of the year 9999, the latest time the file holds (cJSON prints
+ * 15 digits exactly, not more). */
+#define ANN_STORE_TIME_MAX 253402300799.0
 
 struct ann_entry {
 	struct prefix	 prefix;
@@ -52,6 +56,10 @@ bool	ann_store_remove(struct ann_store *s, const struct prefix *p,
 	    const char *mux);
 /* Whether any entry announces p (to any mux). */
 bool	ann_store_has_prefix(const struct ann_store *s, const struct prefix *p);
+/* The order of the store and of its file: family, address, length, mux
+ * (ANN_MUX_ALL first). */
+int	ann_store_key_cmp(const struct prefix *pa, const char *ma,
+	    const struct prefix *pb, const char *mb);
 /* The entry that applies to (p, mux): the mux's own, else the "all" one. */
 const struct ann_entry *ann_store_effective(const struct ann_store *s,
 	    const struct prefix *p, const char *mux);

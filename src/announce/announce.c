@@ -16,7 +16,6 @@
 #include "../vpn/mux.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define ANN_PREPEND_MAX	4	/* REFERENCE.md: -P 1..4 */
 
 /* A word of the request as it can go into a one-line error: at most
  * QUOTE_MAX characters, bytes that cannot be printed as '?'. */
@@ -413,7 +412,7 @@ ann_check(const struct ann_request *r, const struct ann_policy *pol,
 		errmsg_set(err, errlen, "-M can only be used with -m");
 		return -1;
 	}
-	if (a->prepend > ANN_PREPEND_MAX) {
+	if (a->prepend > ANN_MAX_PREPEND) {
 		errmsg_set(err, errlen, "can prepend only 1, 2, 3, or 4 times");
 		return -1;
 	}

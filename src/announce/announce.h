@@ -19,6 +19,7 @@
 #define ANN_MAX_POISONS		16
 #define ANN_MAX_COMMUNITIES	64	/* the gate allows 20 (REFERENCE.md) */
 #define ANN_MAX_LARGE		64
+#define ANN_MAX_PREPEND		4	/* -P 1..4 (REFERENCE.md) */
 #define ANN_MAX_PATH		64	/* AS numbers of the built path */
 #define ANN_GATE_PATH_HOPS	5	/* guidelines: at most 5 AS hops */
 #define ANN_GATE_SET_SIZE	5	/* at most 5 AS numbers in an AS_SET */
