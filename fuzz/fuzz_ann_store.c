@@ -57,7 +57,8 @@ check_accepted(struct ann_store *s)
 		const struct ann_entry *e = &s->e[i];
 
 		CHECK(ann_store_find(s, &e->prefix, e->mux) == e);
-		CHECK(ann_store_effective(s, &e->prefix, e->mux) == e);
+		CHECK(ann_store_effective(s, &e->prefix, e->mux, true) == e);
+		CHECK(ann_store_effective(s, &e->prefix, e->mux, false) == e);
 		CHECK(ann_store_has_prefix(s, &e->prefix));
 		CHECK(ann_store_set(&u, e) == 0);
 	}

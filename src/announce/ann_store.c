@@ -78,13 +78,13 @@ ann_store_find(struct ann_store *s, const struct prefix *p, const char *mux)
 
 const struct ann_entry *
 ann_store_effective(const struct ann_store *s, const struct prefix *p,
-    const char *mux)
+    const char *mux, bool hears_all)
 {
 	size_t pos;
 
 	if (store_search(s, p, mux, &pos))
 		return &s->e[pos];
-	if (store_search(s, p, ANN_MUX_ALL, &pos))
+	if (hears_all && store_search(s, p, ANN_MUX_ALL, &pos))
 		return &s->e[pos];
 	return NULL;
 }

@@ -60,8 +60,10 @@ bool	ann_store_has_prefix(const struct ann_store *s, const struct prefix *p);
  * (ANN_MUX_ALL first). */
 int	ann_store_key_cmp(const struct prefix *pa, const char *ma,
 	    const struct prefix *pb, const char *mb);
-/* The entry that applies to (p, mux): the mux's own, else the "all" one. */
+/* The entry that applies to (p, mux): the mux's own, else the "all" one
+ * when the mux hears_all (every PEERING mux does; a configured neighbour
+ * hears only what names it). */
 const struct ann_entry *ann_store_effective(const struct ann_store *s,
-	    const struct prefix *p, const char *mux);
+	    const struct prefix *p, const char *mux, bool hears_all);
 
 #endif

@@ -25,6 +25,7 @@
 #include "../announce/ann_text.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"
+#include "../daemon/config.h"
 #include "../vpn/mux.h"
 
 struct prefix_cmd {
@@ -287,19 +288,51 @@ prefix_parse_args(struct prefix_cmd *c, int argc, char **argv)
 
 /* ---- the checks that need the client directory ---- */
 
+/* A `neighbor` of configs/peering-bgpd.conf named name (no file: none). */
+static int
+neighbor_named(struct prefix_cmd *c, const char *name, bool *found)
+{
+	char path[sizeof(c->paths.dir) + 32], err[512];
+	struct config *conf;
+
+	*found = false;
+	snprintf(path, sizeof(path), "%s/configs/peering-bgpd.conf",
+	    c->paths.dir);
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	if ((conf = malloc(sizeof(*conf))) == NULL)
+		return fail(c, "out of memory");
+	if (config_load(path, conf, err, sizeof(err)) == -1) {
+		free(conf);
+		return fail(c, "%s", err);
+	}
+	*found = config_find_neighbor(conf, name) != NULL;
+	free(conf);
+	return 0;
+}
+
+/* -m: a mux of configs/openvpn/ (*m), or a configured neighbour (*m NULL:
+ * it hears announcements only when named; docs/announce.md). */
 static int
 check_mux(struct prefix_cmd *c, struct mux_table *t, const struct mux **m)
 {
 	char err[512];
+	bool neighbor = false;
+	int rc;
 
 	*m = NULL;
 	if (c->mux_arg == NULL || strcmp(c->mux_arg, "all") == 0)
 		return 0;
 	if (mux_table_load(c->paths.dir, t, err, sizeof(err)) == -1)
 		return fail(c, "%s", err);
-	if (!mux_name_valid(c->mux_arg) ||
-	    (*m = mux_find(t, c->mux_arg)) == NULL)
+	if (!mux_name_valid(c->mux_arg))
 		return fail(c, "mux unknown: %s", c->mux_arg);
+	if ((*m = mux_find(t, c->mux_arg)) == NULL) {
+		if ((rc = neighbor_named(c, c->mux_arg, &neighbor)) != 0)
+			return rc;
+		if (!neighbor)
+			return fail(c, "mux unknown: %s", c->mux_arg);
+	}
 	snprintf(c->req.mux, sizeof(c->req.mux), "%s", c->mux_arg);
 	return 0;
 }
@@ -368,8 +401,8 @@ check_container(struct prefix_cmd *c, const struct mux *m)
 		return 0;
 	if (announce_read_container(c->paths.dir, &ctxid, err,
 	    sizeof(err)) == -1 ||
-	    ann_container_nexthop(m->name, m->tap, ctxid, &nh, err,
-	    sizeof(err)) == -1)
+	    ann_container_nexthop(c->req.mux, m != NULL ? m->tap : 0, ctxid,
+	    &nh, err, sizeof(err)) == -1)
 		return fail(c, "%s", err);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bgpd.h"
+#include "export_attrs.h"
 #include "../announce/ann_store.h"
 #include "../announce/announce_io.h"
 #include "../bgp/aspath.h"
@@ -43,22 +44,21 @@ export_nexthop(struct bgpd *d, const struct session *s,
 	return ann_nexthop(&e->attrs, &in, nh, err, errlen);
 }
 
-/* One UPDATE announcing e on s (iBGP to the mux: LOCAL_PREF, no own AS
- * prepended), or withdrawing e->prefix when e is NULL. */
+/* One UPDATE announcing e on s (export_attrs: what iBGP and eBGP hear),
+ * or withdrawing e->prefix when e is NULL. */
 static void
 export_send(struct bgpd *d, struct session *s, const struct prefix *p,
     const struct ann_entry *e)
 {
 	static uint8_t msg[BGP_EXT_MAX_LEN];
-	uint8_t path[4 * ANN_MAX_PATH + 8], comm[4 * ANN_MAX_COMMUNITIES];
-	uint8_t large[12 * ANN_MAX_LARGE];
-	uint32_t as[ANN_MAX_PATH];
+	static struct export_bufs bufs;
+	struct export_peer peer = { s->conf.af, s->params.ibgp,
+	    s->conf.local_as };
 	struct bgp_packer pk;
 	struct bgp_attrs a;
 	struct prefix nh;
-	struct wbuf w, pw;
+	struct wbuf w;
 	char why[256];
-	size_t n;
 
 	/* A session that is not up gets its whole export when it comes up
 	 * (exports_session_up); it has no next hop before. */
@@ -80,58 +80,30 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		    prefix_format(p, pfx, sizeof(pfx)), why);
 		return;
 	}
-	bgp_attrs_init(&a);
-	a.origin = BGP_ORIGIN_IGP;
-	bgp_attr_set(&a, BGP_ATTR_ORIGIN);
-	n = ann_aspath(&e->attrs, as, ANN_MAX_PATH);
-	wbuf_init(&pw, path, sizeof(path));
-	aspath_encode_seq(&pw, as, n);
-	a.as_path = rbuf_make(path, pw.len);
-	bgp_attr_set(&a, BGP_ATTR_AS_PATH);
-	if (s->params.ibgp) {
-		a.local_pref = 100;
-		bgp_attr_set(&a, BGP_ATTR_LOCAL_PREF);
-	}
-	for (size_t i = 0; i < e->attrs.n_communities; i++) {
-		uint32_t c = e->attrs.communities[i];
-
-		comm[4 * i] = (uint8_t)(c >> 24);
-		comm[4 * i + 1] = (uint8_t)(c >> 16);
-		comm[4 * i + 2] = (uint8_t)(c >> 8);
-		comm[4 * i + 3] = (uint8_t)c;
-	}
-	if (e->attrs.n_communities > 0) {
-		a.communities = rbuf_make(comm, 4u * e->attrs.n_communities);
-		bgp_attr_set(&a, BGP_ATTR_COMMUNITIES);
-	}
-	for (size_t i = 0; i < e->attrs.n_large; i++)
-		for (size_t k = 0; k < 3; k++) {
-			uint32_t v = e->attrs.large[i][k];
-			uint8_t *q = large + 12 * i + 4 * k;
-
-			q[0] = (uint8_t)(v >> 24);
-			q[1] = (uint8_t)(v >> 16);
-			q[2] = (uint8_t)(v >> 8);
-			q[3] = (uint8_t)v;
-		}
-	if (e->attrs.n_large > 0) {
-		a.large_communities = rbuf_make(large, 12u * e->attrs.n_large);
-		bgp_attr_set(&a, BGP_ATTR_LARGE_COMMUNITIES);
-	}
-	if (s->conf.af == AF_IDX_IPV4) {
-		memcpy(a.next_hop, nh.addr, 4);
-		bgp_attr_set(&a, BGP_ATTR_NEXT_HOP);
-	} else {
-		a.mp_reach.afi = BGP_AFI_IPV6;
-		a.mp_reach.safi = BGP_SAFI_UNICAST;
-		a.mp_reach.af = AF_IDX_IPV6;
-		a.mp_reach.nh_len = 16;
-		memcpy(a.mp_reach.nexthop, nh.addr, 16);
-	}
+	export_attrs(&e->attrs, &peer, &nh, &bufs, &a);
 	bgp_packer_init(&pk, &s->params.tx, s->conf.af, &a);
 	bgp_packer_add(&pk, p, 0, &w);
 	bgp_packer_flush(&pk, &w);
 	session_send(s, &w);
+}
+
+/*
+ * "All muxes" means every PEERING mux (configs/openvpn/): a configured
+ * `neighbor` hears an announcement only when it is named (docs/announce.md).
+ */
+static bool
+session_hears_all(const struct bgpd *d, const struct session *s)
+{
+	return mux_find(&d->muxes, s->conf.name) != NULL;
+}
+
+/* The entry s exports for p, or NULL. */
+static const struct ann_entry *
+session_effective(const struct bgpd *d, const struct session *s,
+    const struct prefix *p)
+{
+	return ann_store_effective(&d->ann, p, s->conf.name,
+	    session_hears_all(d, s));
 }
 
 void
@@ -141,7 +113,7 @@ exports_session_up(struct bgpd *d, struct session *s)
 		const struct ann_entry *e = &d->ann.e[i];
 
 		if (e->prefix.af != s->conf.af ||
-		    ann_store_effective(&d->ann, &e->prefix, s->conf.name) != e)
+		    session_effective(d, s, &e->prefix) != e)
 			continue;
 		export_send(d, s, &e->prefix, e);
 	}
@@ -159,7 +131,7 @@ export_changes(struct bgpd *d, const struct prefix *p,
 
 		if (s->conf.af != p->af)
 			continue;
-		now = ann_store_effective(&d->ann, p, s->conf.name);
+		now = session_effective(d, s, p);
 		if (before[i] == NULL && now == NULL)
 			continue;
 		if (before[i] != NULL && now != NULL &&
@@ -206,8 +178,8 @@ static void
 snapshot_take(struct bgpd *d, const struct prefix *p, struct snapshot *sn)
 {
 	for (unsigned i = 0; i < d->n_sessions; i++) {
-		const struct ann_entry *e = ann_store_effective(&d->ann, p,
-		    d->sessions[i]->conf.name);
+		const struct ann_entry *e = session_effective(d,
+		    d->sessions[i], p);
 
 		sn->effective[i] = e;
 		if (e != NULL)
@@ -268,7 +240,8 @@ rate_gate(struct bgpd *d, const struct ann_request *r, time_t now,
 	    r->mux);
 	time_t last;
 
-	if (cur == NULL && r->mux[0] != '\0')
+	if (cur == NULL && r->mux[0] != '\0' &&
+	    mux_find(&d->muxes, r->mux) != NULL)
 		cur = ann_store_find(&d->ann, &r->prefix, ANN_MUX_ALL);
 	if (cur != NULL)
 		return ann_rate_check(&cur->attrs, cur->last_change, &r->attrs,
@@ -367,7 +340,8 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 	} else if (ann_store_find(&d->ann, &r->prefix, r->mux) != NULL) {
 		ann_store_remove(&d->ann, &r->prefix, r->mux);
 		gone = true;
-	} else if (ann_store_find(&d->ann, &r->prefix, ANN_MUX_ALL) != NULL) {
+	} else if (mux_find(&d->muxes, r->mux) != NULL &&
+	    ann_store_find(&d->ann, &r->prefix, ANN_MUX_ALL) != NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s is announced to "
 		    "all muxes: withdraw it from all, then announce it to the "
 		    "muxes you want\n", pfx);
@@ -575,7 +549,8 @@ exports_show(struct bgpd *d, const char *name, bool json, struct strbuf *reply)
 	for (size_t i = 0; i < d->ann.n; i++) {
 		const struct ann_entry *e = &d->ann.e[i];
 
-		if (ann_store_effective(&d->ann, &e->prefix, name) != e)
+		if (ann_store_effective(&d->ann, &e->prefix, name,
+		    mux_find(&d->muxes, name) != NULL) != e)
 			continue;
 		if (arr != NULL)
 			cJSON_AddItemToArray(arr, entry_json(e));

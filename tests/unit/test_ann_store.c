@@ -169,16 +169,21 @@ START_TEST(test_ann_store_effective)
 	set_ok(&s, entry("184.164.225.0/24", "seattle01", 263842));
 
 	/* A mux's own entry overrides "all". */
-	f = ann_store_effective(&s, &p, "amsterdam01");
+	f = ann_store_effective(&s, &p, "amsterdam01", true);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->attrs.origin, 61574);
-	f = ann_store_effective(&s, &p, "seattle01");
+	f = ann_store_effective(&s, &p, "seattle01", true);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->mux, ANN_MUX_ALL);
 	ck_assert_uint_eq(f->attrs.origin, 47065);
+	/* A configured neighbour hears only what names it. */
+	ck_assert_ptr_null(ann_store_effective(&s, &p, "n1", false));
+	f = ann_store_effective(&s, &p, "amsterdam01", false);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->attrs.origin, 61574);
 	/* Without an "all" entry, other muxes hear nothing. */
-	ck_assert_ptr_null(ann_store_effective(&s, &q, "amsterdam01"));
-	f = ann_store_effective(&s, &q, "seattle01");
+	ck_assert_ptr_null(ann_store_effective(&s, &q, "amsterdam01", true));
+	f = ann_store_effective(&s, &q, "seattle01", false);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->attrs.origin, 263842);
 
