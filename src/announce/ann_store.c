@@ -3,6 +3,7 @@
  * one array (ann_store.h). The file it is kept in is ann_store_file.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,106 @@
 #include "../vpn/mux.h"
 #include "ann_store.h"
 
-/* ---- the sorted array ---- */
+/* ---- the sorted arrays ---- */
+
+/*
+ * Both tables, the entries and the change records, are arrays of
+ * elements that begin with their key (a prefix, then somewhere a mux
+ * name), kept sorted by it: one binary search, insert and remove serve
+ * both.
+ */
+_Static_assert(offsetof(struct ann_entry, prefix) == 0, "key first");
+_Static_assert(offsetof(struct ann_change, prefix) == 0, "key first");
+
+struct keyed {
+	size_t	size;		/* of an element */
+	size_t	mux_off;	/* where its mux name is */
+};
+
+static const struct keyed entries_k = { sizeof(struct ann_entry),
+	offsetof(struct ann_entry, mux) };
+static const struct keyed changes_k = { sizeof(struct ann_change),
+	offsetof(struct ann_change, mux) };
+
+static int
+keyed_cmp(const struct keyed *k, const void *base, size_t i,
+    const struct prefix *p, const char *mux)
+{
+	const char *el = (const char *)base + i * k->size;
+
+	return ann_store_key_cmp((const struct prefix *)(const void *)el,
+	    el + k->mux_off, p, mux);
+}
+
+/* The position of (p, mux), or where it would go; true when found. */
+static bool
+keyed_search(const struct keyed *k, const void *base, size_t n,
+    const struct prefix *p, const char *mux, size_t *pos)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = keyed_cmp(k, base, mid, p, mux);
+		if (c == 0) {
+			*pos = mid;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return false;
+}
+
+/* Room for one element more, up to ANN_STORE_MAX: the array (moved,
+ * perhaps), or NULL (errno ENOSPC when full) leaving it as it was. */
+static void *
+keyed_room(const struct keyed *k, void *base, size_t n, size_t *cap)
+{
+	void *nb;
+	size_t ncap;
+
+	if (n < *cap)
+		return base;
+	if (n >= ANN_STORE_MAX) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > ANN_STORE_MAX)
+		ncap = ANN_STORE_MAX;
+	if ((nb = realloc(base, ncap * k->size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return nb;
+}
+
+/* Puts el at pos of an array with room for it. */
+static void
+keyed_insert(const struct keyed *k, void *base, size_t *n, size_t pos,
+    const void *el)
+{
+	char *b = base;
+
+	memmove(b + (pos + 1) * k->size, b + pos * k->size,
+	    (*n - pos) * k->size);
+	memcpy(b + pos * k->size, el, k->size);
+	(*n)++;
+}
+
+static void
+keyed_remove(const struct keyed *k, void *base, size_t *n, size_t pos)
+{
+	char *b = base;
+
+	memmove(b + pos * k->size, b + (pos + 1) * k->size,
+	    (*n - pos - 1) * k->size);
+	(*n)--;
+}
 
 void
 ann_store_init(struct ann_store *s, const char *path)
@@ -24,8 +124,10 @@ void
 ann_store_free(struct ann_store *s)
 {
 	free(s->e);
+	free(s->c);
 	s->e = NULL;
-	s->n = s->cap = 0;
+	s->c = NULL;
+	s->n = s->cap = s->nc = s->ccap = 0;
 }
 
 int
@@ -44,28 +146,11 @@ ann_store_key_cmp(const struct prefix *pa, const char *ma,
 	return strcmp(ma, mb);
 }
 
-/* The position of (p, mux), or where it would go; true when found. */
 static bool
 store_search(const struct ann_store *s, const struct prefix *p,
     const char *mux, size_t *pos)
 {
-	size_t lo = 0, hi = s->n, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = ann_store_key_cmp(&s->e[mid].prefix, s->e[mid].mux, p, mux);
-		if (c == 0) {
-			*pos = mid;
-			return true;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*pos = lo;
-	return false;
+	return keyed_search(&entries_k, s->e, s->n, p, mux, pos);
 }
 
 struct ann_entry *
@@ -130,31 +215,10 @@ entry_storable(const struct ann_entry *e)
 	    (double)e->last_change <= ANN_STORE_TIME_MAX;
 }
 
-static int
-store_grow(struct ann_store *s)
-{
-	struct ann_entry *ne;
-	size_t cap;
-
-	if (s->n < s->cap)
-		return 0;
-	if (s->n >= ANN_STORE_MAX) {
-		errno = ENOSPC;
-		return -1;
-	}
-	cap = s->cap ? s->cap * 2 : 16;
-	if (cap > ANN_STORE_MAX)
-		cap = ANN_STORE_MAX;
-	if ((ne = realloc(s->e, cap * sizeof(*ne))) == NULL)
-		return -1;
-	s->e = ne;
-	s->cap = cap;
-	return 0;
-}
-
 int
 ann_store_set(struct ann_store *s, const struct ann_entry *e)
 {
+	void *room;
 	size_t pos;
 
 	if (!entry_storable(e)) {
@@ -165,11 +229,10 @@ ann_store_set(struct ann_store *s, const struct ann_entry *e)
 		s->e[pos] = *e;
 		return 0;
 	}
-	if (store_grow(s) == -1)
+	if ((room = keyed_room(&entries_k, s->e, s->n, &s->cap)) == NULL)
 		return -1;
-	memmove(&s->e[pos + 1], &s->e[pos], (s->n - pos) * sizeof(*s->e));
-	s->e[pos] = *e;
-	s->n++;
+	s->e = room;
+	keyed_insert(&entries_k, s->e, &s->n, pos, e);
 	return 0;
 }
 
@@ -180,7 +243,89 @@ ann_store_remove(struct ann_store *s, const struct prefix *p, const char *mux)
 
 	if (!store_search(s, p, mux, &pos))
 		return false;
-	memmove(&s->e[pos], &s->e[pos + 1], (s->n - pos - 1) * sizeof(*s->e));
-	s->n--;
+	keyed_remove(&entries_k, s->e, &s->n, pos);
 	return true;
+}
+
+/* ---- the change records ---- */
+
+static bool
+change_search(const struct ann_store *s, const struct prefix *p,
+    const char *mux, size_t *pos)
+{
+	return keyed_search(&changes_k, s->c, s->nc, p, mux, pos);
+}
+
+time_t
+ann_store_change_at(const struct ann_store *s, const struct prefix *p,
+    const char *mux)
+{
+	size_t pos;
+
+	return change_search(s, p, mux, &pos) ? s->c[pos].at : 0;
+}
+
+static bool
+change_storable(const struct ann_change *c)
+{
+	struct prefix masked = c->prefix;
+
+	if (c->prefix.af >= AF_IDX_COUNT ||
+	    c->prefix.len > af_max_bits(c->prefix.af))
+		return false;
+	prefix_mask(&masked);
+	return memcmp(&masked, &c->prefix, sizeof(masked)) == 0 &&
+	    memchr(c->mux, '\0', sizeof(c->mux)) != NULL &&
+	    mux_name_valid(c->mux) && strcmp(c->mux, ANN_STORE_MUX_ALL) != 0 &&
+	    c->at > 0 &&
+	    (double)c->at <= ANN_STORE_TIME_MAX;
+}
+
+int
+ann_store_change_note(struct ann_store *s, const struct prefix *p,
+    const char *mux, time_t at, time_t *prev)
+{
+	struct ann_change c;
+	void *room;
+	size_t pos;
+	bool found = change_search(s, p, mux, &pos);
+
+	if (prev != NULL)
+		*prev = found ? s->c[pos].at : 0;
+	if (at == 0) {
+		if (found)
+			keyed_remove(&changes_k, s->c, &s->nc, pos);
+		return 0;
+	}
+	memset(&c, 0, sizeof(c));
+	c.prefix = *p;
+	if (snprintf(c.mux, sizeof(c.mux), "%s", mux) >= (int)sizeof(c.mux))
+		c.mux[0] = '\0';
+	c.at = at;
+	if (!change_storable(&c)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (found) {
+		s->c[pos] = c;
+		return 0;
+	}
+	if ((room = keyed_room(&changes_k, s->c, s->nc, &s->ccap)) == NULL)
+		return -1;
+	s->c = room;
+	keyed_insert(&changes_k, s->c, &s->nc, pos, &c);
+	return 0;
+}
+
+/* A record ANN_CHANGE_INTERVAL old can refuse nothing more (a clock set
+ * back keeps the records "from the future" until it passes them). */
+void
+ann_store_changes_prune(struct ann_store *s, time_t now)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->nc; i++)
+		if (now < s->c[i].at || now - s->c[i].at < ANN_CHANGE_INTERVAL)
+			s->c[k++] = s->c[i];
+	s->nc = k;
 }

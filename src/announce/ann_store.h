@@ -27,10 +27,25 @@ struct ann_entry {
 	time_t		 last_change;
 };
 
+/*
+ * When the session of (prefix, mux) last heard a change on the wire: an
+ * announcement, other attributes, a withdrawal, whichever entry ("all" or
+ * the mux's own) made it. The change-rate rule reads these (ann_plan.h);
+ * they are kept with the announcements, so a restart remembers them.
+ */
+struct ann_change {
+	struct prefix	 prefix;
+	char		 mux[32];	/* a session's name, never ANN_MUX_ALL */
+	time_t		 at;
+};
+
 struct ann_store {
 	struct ann_entry	*e;
 	size_t			 n;
 	size_t			 cap;
+	struct ann_change	*c;	/* sorted as e, at most ANN_STORE_MAX */
+	size_t			 nc;
+	size_t			 ccap;
 	char			 path[4096];	/* "" : not persisted */
 };
 
@@ -65,5 +80,21 @@ int	ann_store_key_cmp(const struct prefix *pa, const char *ma,
  * hears only what names it). */
 const struct ann_entry *ann_store_effective(const struct ann_store *s,
 	    const struct prefix *p, const char *mux, bool hears_all);
+
+/* The last change (prefix, mux) heard; 0 when none is recorded. */
+time_t	ann_store_change_at(const struct ann_store *s, const struct prefix *p,
+	    const char *mux);
+/*
+ * Records that (p, mux) heard a change at `at` (0 forgets the record);
+ * *prev, if not NULL, gets the time replaced (0: none), to undo with.
+ * -1 (errno EINVAL) for a record the file cannot hold (mux not a session
+ * name, host bits, a time out of range), (ENOSPC) past ANN_STORE_MAX
+ * records, or when memory runs out.
+ */
+int	ann_store_change_note(struct ann_store *s, const struct prefix *p,
+	    const char *mux, time_t at, time_t *prev);
+/* Forgets the records ANN_CHANGE_INTERVAL or more before now: they can
+ * refuse nothing. This bounds them by what changed in that interval. */
+void	ann_store_changes_prune(struct ann_store *s, time_t now);
 
 #endif

@@ -2,12 +2,16 @@
  * var/announcements.json: the announcement store (ann_store.c) written
  * atomically and read back strictly.
  *
- * The file (docs/announce-store.md), one announcement per line:
+ * The file (docs/announce-store.md), one announcement or change record
+ * per line:
  *
- *	{"version":1,"announcements":[
+ *	{"version":2,"announcements":[
  *	{"prefix":"184.164.224.0/24","mux":"all","origin":47065,"prepend":0,
  *	 "poisons":[],"communities":[[47065,1]],"large_communities":[],
  *	 "container_nexthop":false,"dataplane":true,"last_change":1700000000},
+ *	...
+ *	],"changes":[
+ *	{"prefix":"184.164.224.0/24","mux":"amsterdam01","at":1700000000},
  *	...
  *	]}
  *
@@ -16,23 +20,26 @@
  * numbers; "large_communities" [a, b, c] triples of 32-bit numbers;
  * "prepend" 0..4; "last_change" whole seconds since 1970 (up to the end of
  * the year 9999); "json_rule" true for the AS path rule of JSON files.
- * Only "prefix" is
- * required in an entry; the others default as ann_attrs_init() and a
- * dataplane, never changed. The writer always writes every key but
- * "json_rule", which it writes only when true (so files from before it
- * stay byte for byte), entries sorted by (family, address, length, mux),
- * so the same store always makes the same bytes.
+ * Only "prefix" is required in an entry; the others default as
+ * ann_attrs_init() and a dataplane, never changed. A change record (when
+ * a session last heard a change of the prefix) needs all three keys, a
+ * session's name (never "all") and a time after 0. Version 1 files (no
+ * "changes") still read. The writer always writes version 2, every key
+ * but "json_rule", which it writes only when true, and both arrays sorted
+ * by (family, address, length, mux), so the same store always makes the
+ * same bytes.
  *
  * Reading is strict and all or nothing: an unknown or repeated key, a
  * wrong type, a number out of range or not whole, a prefix with host bits,
- * a (prefix, mux) given twice or more than ANN_STORE_MAX entries refuse the
- * whole file with one line naming the place ("announcements[3].origin:
+ * a (prefix, mux) given twice or more than ANN_STORE_MAX elements in an
+ * array refuse the whole file with one line naming the place ("announcements[3].origin:
  * not a 32-bit AS number"). A daemon that half-read its desired state
  * would withdraw what the user asked for.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,23 +55,20 @@
 #include "ann_store.h"
 
 #define ANN_STORE_MAX_BYTES	(64 * 1024 * 1024)	/* the whole file */
-#define ANN_STORE_VERSION	1
+#define ANN_STORE_VERSION	2	/* written; 1 had no change records */
+#define ANN_STORE_VERSION_OLDEST 1
 
 /* ---- reading ---- */
 
-static int
-entry_cmp(const struct ann_entry *a, const struct ann_entry *b)
-{
-	return ann_store_key_cmp(&a->prefix, a->mux, &b->prefix, b->mux);
-}
 
 struct pctx {
-	char	*err;
-	size_t	 errlen;
-	size_t	 idx;		/* the entry being read */
+	char		*err;
+	size_t		 errlen;
+	const char	*array;		/* "announcements" or "changes" */
+	size_t		 idx;		/* the element being read */
 };
 
-/* "announcements[3].origin: ..."; key NULL names the entry itself. */
+/* "announcements[3].origin: ..."; key NULL names the element itself. */
 static int
 entry_err(struct pctx *c, const char *key, const char *fmt, ...)
 {
@@ -74,7 +78,7 @@ entry_err(struct pctx *c, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return errmsg_fail(c->err, c->errlen, "announcements[%zu]%s%s: %s",
+	return errmsg_fail(c->err, c->errlen, "%s[%zu]%s%s: %s", c->array,
 	    c->idx, key != NULL ? "." : "", key != NULL ? key : "", msg);
 }
 
@@ -164,19 +168,19 @@ json_tuple(struct pctx *c, const char *key, const cJSON *v, unsigned bits,
 	return 0;
 }
 
-typedef int	entry_key_fn(struct pctx *, const char *, const cJSON *,
-		    struct ann_entry *);
+/* Reads one key's value into the element being read. */
+typedef int	elem_key_fn(struct pctx *, const char *, const cJSON *, void *);
 
 static int
-key_prefix(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+read_prefix(struct pctx *c, const char *key, const cJSON *v,
+    struct prefix *out)
 {
 	struct prefix p;
 	char buf[PREFIX_STRLEN];
 
 	if (!cJSON_IsString(v))
 		return entry_err(c, key, "not a string");
-	if (prefix_parse(v->valuestring, true, &e->prefix) == 0)
+	if (prefix_parse(v->valuestring, true, out) == 0)
 		return 0;
 	if (prefix_parse(v->valuestring, false, &p) == 0)
 		return entry_err(c, key, "host bits set (the prefix is %s)",
@@ -184,34 +188,67 @@ key_prefix(struct pctx *c, const char *key, const cJSON *v,
 	return entry_err(c, key, "not a prefix");
 }
 
+/* A mux name into out[32]; "all" is ANN_MUX_ALL where all_ok. */
 static int
-key_mux(struct pctx *c, const char *key, const cJSON *v, struct ann_entry *e)
+read_mux(struct pctx *c, const char *key, const cJSON *v, char *out,
+    bool all_ok)
 {
 	const char *m;
 
 	if (!cJSON_IsString(v))
 		return entry_err(c, key, "not a string");
 	m = v->valuestring;
-	if (strcmp(m, ANN_STORE_MUX_ALL) == 0)
+	if (all_ok && strcmp(m, ANN_STORE_MUX_ALL) == 0)
 		m = ANN_MUX_ALL;
-	else if (!mux_name_valid(m))
-		return entry_err(c, key, "not \"all\" or a mux name "
-		    "([a-z0-9_-], at most %d characters)", MUX_NAME_MAX);
-	snprintf(e->mux, sizeof(e->mux), "%s", m);
+	else if (!mux_name_valid(m) || strcmp(m, ANN_STORE_MUX_ALL) == 0)
+		return entry_err(c, key, "not %sa mux name ([a-z0-9_-], at "
+		    "most %d characters)", all_ok ? "\"all\" or " : "",
+		    MUX_NAME_MAX);
+	snprintf(out, 32, "%s", m);
+	return 0;
+}
+
+/* Whole seconds since 1970, before the year 10000. */
+static int
+read_time(struct pctx *c, const char *key, const cJSON *v, time_t *out)
+{
+	uint64_t u;
+
+	if (json_uint(v, ANN_STORE_TIME_MAX, &u) == -1)
+		return entry_err(c, key, "not a time (whole seconds since "
+		    "1970, before the year 10000)");
+	*out = (time_t)u;
 	return 0;
 }
 
 static int
-key_origin(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+key_prefix(struct pctx *c, const char *key, const cJSON *v,
+    void *e)
 {
+	return read_prefix(c, key, v, &((struct ann_entry *)e)->prefix);
+}
+
+static int
+key_mux(struct pctx *c, const char *key, const cJSON *v,
+    void *e)
+{
+	return read_mux(c, key, v, ((struct ann_entry *)e)->mux, true);
+}
+
+static int
+key_origin(struct pctx *c, const char *key, const cJSON *v,
+    void *obj)
+{
+	struct ann_entry *e = obj;
+
 	return json_asn(c, key, v, &e->attrs.origin);
 }
 
 static int
 key_prepend(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
 	uint64_t u;
 
 	if (json_uint(v, ANN_MAX_PREPEND, &u) == -1)
@@ -223,8 +260,9 @@ key_prepend(struct pctx *c, const char *key, const cJSON *v,
 
 static int
 key_poisons(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
 	const cJSON *x;
 	char k[64];
 	size_t n, i = 0;
@@ -242,8 +280,9 @@ key_poisons(struct pctx *c, const char *key, const cJSON *v,
 
 static int
 key_communities(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
 	const cJSON *x;
 	uint32_t pair[2];
 	char k[64];
@@ -264,8 +303,9 @@ key_communities(struct pctx *c, const char *key, const cJSON *v,
 
 static int
 key_large(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
 	const cJSON *x;
 	char k[64];
 	size_t n, i = 0;
@@ -284,22 +324,27 @@ key_large(struct pctx *c, const char *key, const cJSON *v,
 
 static int
 key_container(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
+
 	return json_bool(c, key, v, &e->attrs.container_nexthop);
 }
 
 static int
 key_json_rule(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
+
 	return json_bool(c, key, v, &e->attrs.json_rule);
 }
 
 static int
 key_dataplane(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
+	struct ann_entry *e = obj;
 	bool dp = true;
 
 	if (json_bool(c, key, v, &dp) == -1)
@@ -310,22 +355,42 @@ key_dataplane(struct pctx *c, const char *key, const cJSON *v,
 
 static int
 key_last_change(struct pctx *c, const char *key, const cJSON *v,
-    struct ann_entry *e)
+    void *obj)
 {
-	uint64_t u;
+	return read_time(c, key, v, &((struct ann_entry *)obj)->last_change);
+}
 
-	if (json_uint(v, ANN_STORE_TIME_MAX, &u) == -1)
-		return entry_err(c, key, "not a time (whole seconds since "
-		    "1970, before the year 10000)");
-	e->last_change = (time_t)u;
+static int
+chg_prefix(struct pctx *c, const char *key, const cJSON *v, void *obj)
+{
+	return read_prefix(c, key, v, &((struct ann_change *)obj)->prefix);
+}
+
+static int
+chg_mux(struct pctx *c, const char *key, const cJSON *v, void *obj)
+{
+	return read_mux(c, key, v, ((struct ann_change *)obj)->mux, false);
+}
+
+static int
+chg_at(struct pctx *c, const char *key, const cJSON *v, void *obj)
+{
+	struct ann_change *ch = obj;
+
+	if (read_time(c, key, v, &ch->at) == -1)
+		return -1;
+	if (ch->at == 0)
+		return entry_err(c, key, "0 is no time (leave the record out)");
 	return 0;
 }
 
-/* The keys of an entry, in the order they are written. */
-static const struct {
+struct elem_key {
 	const char	*name;
-	entry_key_fn	*read;
-} entry_keys[] = {
+	elem_key_fn	*read;
+};
+
+/* The keys of an entry, in the order they are written. */
+static const struct elem_key entry_keys[] = {
 	{ "prefix",		key_prefix },
 	{ "mux",		key_mux },
 	{ "origin",		key_origin },
@@ -338,154 +403,218 @@ static const struct {
 	{ "dataplane",		key_dataplane },
 	{ "last_change",	key_last_change },
 };
-#define N_ENTRY_KEYS	(sizeof(entry_keys) / sizeof(entry_keys[0]))
+
+/* The keys of a change record, every one required. */
+static const struct elem_key change_keys[] = {
+	{ "prefix",		chg_prefix },
+	{ "mux",		chg_mux },
+	{ "at",			chg_at },
+};
+
+static void
+entry_init(void *obj)
+{
+	ann_attrs_init(&((struct ann_entry *)obj)->attrs);
+}
+
+/* One kind of array element of the file: entries or change records. Each
+ * begins with its prefix and has its mux name at mux_off. */
+struct elem_kind {
+	const char		*array;		/* its key in the file */
+	size_t			 size;
+	size_t			 mux_off;
+	const struct elem_key	*keys;
+	size_t			 n_keys;
+	unsigned		 required;	/* bits of keys[] */
+	void			(*init)(void *);
+};
+
+static const struct elem_kind entry_kind = {
+	"announcements", sizeof(struct ann_entry),
+	offsetof(struct ann_entry, mux), entry_keys,
+	sizeof(entry_keys) / sizeof(entry_keys[0]), 1u, entry_init,
+};
+
+static const struct elem_kind change_kind = {
+	"changes", sizeof(struct ann_change),
+	offsetof(struct ann_change, mux), change_keys,
+	sizeof(change_keys) / sizeof(change_keys[0]), 7u, NULL,
+};
 
 static int
-entry_read_key(struct pctx *c, const cJSON *v, struct ann_entry *e,
-    unsigned *seen)
+elem_read_key(struct pctx *c, const struct elem_kind *k, const cJSON *v,
+    void *el, unsigned *seen)
 {
 	size_t i;
 
-	for (i = 0; i < N_ENTRY_KEYS; i++)
-		if (strcmp(v->string, entry_keys[i].name) == 0)
+	for (i = 0; i < k->n_keys; i++)
+		if (strcmp(v->string, k->keys[i].name) == 0)
 			break;
-	if (i == N_ENTRY_KEYS)
+	if (i == k->n_keys)
 		return entry_err(c, key_name(v->string), "unknown key");
 	if (*seen & 1u << i)
-		return entry_err(c, entry_keys[i].name, "given twice");
+		return entry_err(c, k->keys[i].name, "given twice");
 	*seen |= 1u << i;
-	return entry_keys[i].read(c, entry_keys[i].name, v, e);
+	return k->keys[i].read(c, k->keys[i].name, v, el);
 }
 
 static int
-entry_read(struct pctx *c, const cJSON *obj, struct ann_entry *e)
+elem_read(struct pctx *c, const struct elem_kind *k, const cJSON *obj,
+    void *el)
 {
 	const cJSON *v;
 	unsigned seen = 0;
+	size_t i;
 
-	memset(e, 0, sizeof(*e));
-	ann_attrs_init(&e->attrs);
+	memset(el, 0, k->size);
+	if (k->init != NULL)
+		k->init(el);
 	if (!cJSON_IsObject(obj))
 		return entry_err(c, NULL, "not an object");
 	cJSON_ArrayForEach(v, obj)
-		if (entry_read_key(c, v, e, &seen) == -1)
+		if (elem_read_key(c, k, v, el, &seen) == -1)
 			return -1;
-	if (!(seen & 1u))		/* entry_keys[0] */
-		return entry_err(c, "prefix", "missing");
+	for (i = 0; i < k->n_keys; i++)
+		if ((k->required & ~seen) & 1u << i)
+			return entry_err(c, k->keys[i].name, "missing");
 	return 0;
 }
 
 static int
-ptr_cmp(const void *a, const void *b)
+elem_cmp(const struct elem_kind *k, const char *a, const char *b)
 {
-	const struct ann_entry *ea = *(const struct ann_entry *const *)a;
-	const struct ann_entry *eb = *(const struct ann_entry *const *)b;
+	return ann_store_key_cmp((const struct prefix *)(const void *)a,
+	    a + k->mux_off, (const struct prefix *)(const void *)b,
+	    b + k->mux_off);
+}
+
+static int
+ptr_cmp(const void *a, const void *b, void *kind)
+{
+	const char *ea = *(const char *const *)a;
+	const char *eb = *(const char *const *)b;
 	int c;
 
-	if ((c = entry_cmp(ea, eb)) != 0)
+	if ((c = elem_cmp(kind, ea, eb)) != 0)
 		return c;
 	/* File order among equals, so the later one is named. */
 	return ea < eb ? -1 : ea > eb;
 }
 
-/* Moves e[i] to where order[i] points, following each cycle once. */
+/* Moves element i to where order[i] points, following each cycle once;
+ * saved holds one element. */
 static void
-store_permute(struct ann_entry *e, struct ann_entry **order, size_t n)
+elem_permute(const struct elem_kind *k, char *base, char **order, size_t n,
+    char *saved)
 {
-	struct ann_entry saved;
-	size_t i, j, k;
+	size_t i, j, m, sz = k->size;
 
 	for (i = 0; i < n; i++) {
 		if (order[i] == NULL)
 			continue;
-		saved = e[i];
-		for (j = i;; j = k) {
-			k = (size_t)(order[j] - e);
+		memcpy(saved, base + i * sz, sz);
+		for (j = i;; j = m) {
+			m = (size_t)(order[j] - base) / sz;
 			order[j] = NULL;
-			if (k == i) {
-				e[j] = saved;
+			if (m == i) {
+				memcpy(base + j * sz, saved, sz);
 				break;
 			}
-			e[j] = e[k];
+			memcpy(base + j * sz, base + m * sz, sz);
 		}
 	}
 }
 
-/* Sorts the entries read in file order; a (prefix, mux) twice is an
- * error naming the first entry that repeats an earlier one. */
+/* Sorts the elements read in file order; a (prefix, mux) twice is an
+ * error naming the first element that repeats an earlier one. */
 static int
-store_sort(struct ann_entry *e, size_t n, char *err, size_t errlen)
+elem_sort(const struct elem_kind *k, char *base, size_t n, char *err,
+    size_t errlen)
 {
-	struct ann_entry **order;
-	char buf[PREFIX_STRLEN];
+	char **order, *saved, buf[PREFIX_STRLEN];
+	const char *mux;
 	size_t i, dup = n, later;
 
 	if (n < 2)
 		return 0;
-	if ((order = malloc(n * sizeof(*order))) == NULL)
+	order = malloc(n * sizeof(*order));
+	saved = malloc(k->size);
+	if (order == NULL || saved == NULL) {
+		free(order);
+		free(saved);
 		return errmsg_fail(err, errlen, "out of memory");
+	}
 	for (i = 0; i < n; i++)
-		order[i] = &e[i];
-	qsort(order, n, sizeof(*order), ptr_cmp);
+		order[i] = base + i * k->size;
+	qsort_r(order, n, sizeof(*order), ptr_cmp, (void *)k);
 	for (i = 1; i < n; i++) {
-		later = (size_t)(order[i] - e);
-		if (entry_cmp(order[i - 1], order[i]) == 0 && later < dup)
+		later = (size_t)(order[i] - base) / k->size;
+		if (elem_cmp(k, order[i - 1], order[i]) == 0 && later < dup)
 			dup = later;
 	}
 	if (dup < n) {
-		free(order);
-		return errmsg_fail(err, errlen, "announcements[%zu]: %s mux %s "
-		    "given twice", dup, prefix_format(&e[dup].prefix, buf,
-		    sizeof(buf)), e[dup].mux[0] != '\0' ? e[dup].mux :
-		    ANN_STORE_MUX_ALL);
-	}
-	store_permute(e, order, n);
+		mux = base + dup * k->size + k->mux_off;
+		errmsg_fail(err, errlen, "%s[%zu]: %s mux %s given twice",
+		    k->array, dup, prefix_format((const struct prefix *)
+		    (const void *)(base + dup * k->size), buf, sizeof(buf)),
+		    mux[0] != '\0' ? mux : ANN_STORE_MUX_ALL);
+	} else
+		elem_permute(k, base, order, n, saved);
+	free(saved);
 	free(order);
-	return 0;
+	return dup < n ? -1 : 0;
 }
 
+/* The array of k in the file, read and sorted into a new array (*n
+ * elements; NULL when empty). On error *base may hold what was read. */
 static int
-entries_read(const cJSON *arr, struct ann_store *tmp, char *err,
-    size_t errlen)
+elems_read(const cJSON *arr, const struct elem_kind *k, void **base,
+    size_t *n, char *err, size_t errlen)
 {
-	struct pctx c = { err, errlen, 0 };
+	struct pctx c = { err, errlen, k->array, 0 };
 	const cJSON *v;
-	size_t n = 0;
+	size_t count = 0;
 
+	*base = NULL;
+	*n = 0;
 	if (!cJSON_IsArray(arr))
-		return errmsg_fail(err, errlen, "announcements: not an array");
+		return errmsg_fail(err, errlen, "%s: not an array", k->array);
 	cJSON_ArrayForEach(v, arr)
-		if (++n > ANN_STORE_MAX)
-			return errmsg_fail(err, errlen, "announcements: more "
-			    "than %d entries", ANN_STORE_MAX);
-	if (n > 0 && (tmp->e = calloc(n, sizeof(*tmp->e))) == NULL)
+		if (++count > ANN_STORE_MAX)
+			return errmsg_fail(err, errlen, "%s: more than %d "
+			    "entries", k->array, ANN_STORE_MAX);
+	if (count > 0 && (*base = calloc(count, k->size)) == NULL)
 		return errmsg_fail(err, errlen, "out of memory");
-	tmp->cap = n;
 	cJSON_ArrayForEach(v, arr) {
-		if (entry_read(&c, v, &tmp->e[c.idx]) == -1)
+		if (elem_read(&c, k, v, (char *)*base + c.idx * k->size) == -1)
 			return -1;
 		c.idx++;
 	}
-	tmp->n = n;
-	return store_sort(tmp->e, n, err, errlen);
+	*n = count;
+	return elem_sort(k, *base, count, err, errlen);
 }
 
-static int
-root_read(const cJSON *root, struct ann_store *tmp, char *err, size_t errlen)
-{
-	const cJSON *v, *version = NULL, *arr = NULL;
-	uint64_t u;
+/* The root's three keys; any other is refused. */
+struct root_keys {
+	const cJSON	*version, *announcements, *changes;
+};
 
-	if (!cJSON_IsObject(root))
-		return errmsg_fail(err, errlen, "not a JSON object (want "
-		    "{\"version\": 1, \"announcements\": [...]})");
+static int
+root_keys_read(const cJSON *root, struct root_keys *rk, char *err,
+    size_t errlen)
+{
+	const cJSON *v;
+
+	memset(rk, 0, sizeof(*rk));
 	cJSON_ArrayForEach(v, root) {
 		const cJSON **slot;
 
 		if (strcmp(v->string, "version") == 0)
-			slot = &version;
+			slot = &rk->version;
 		else if (strcmp(v->string, "announcements") == 0)
-			slot = &arr;
+			slot = &rk->announcements;
+		else if (strcmp(v->string, "changes") == 0)
+			slot = &rk->changes;
 		else
 			return errmsg_fail(err, errlen, "%s: unknown key",
 			    key_name(v->string));
@@ -494,15 +623,46 @@ root_read(const cJSON *root, struct ann_store *tmp, char *err, size_t errlen)
 			    v->string);
 		*slot = v;
 	}
-	if (version == NULL)
+	return 0;
+}
+
+static int
+root_read(const cJSON *root, struct ann_store *tmp, char *err, size_t errlen)
+{
+	struct root_keys rk;
+	uint64_t u;
+	void *base;
+	int rc;
+
+	if (!cJSON_IsObject(root))
+		return errmsg_fail(err, errlen, "not a JSON object (want "
+		    "{\"version\": %d, \"announcements\": [...], "
+		    "\"changes\": [...]})", ANN_STORE_VERSION);
+	if (root_keys_read(root, &rk, err, errlen) == -1)
+		return -1;
+	if (rk.version == NULL)
 		return errmsg_fail(err, errlen, "version: missing");
-	if (json_uint(version, UINT32_MAX, &u) == -1 ||
-	    u != ANN_STORE_VERSION)
-		return errmsg_fail(err, errlen, "version: not %d (the only "
-		    "version this daemon reads)", ANN_STORE_VERSION);
-	if (arr == NULL)
+	if (json_uint(rk.version, UINT32_MAX, &u) == -1 ||
+	    u < ANN_STORE_VERSION_OLDEST || u > ANN_STORE_VERSION)
+		return errmsg_fail(err, errlen, "version: not %d or %d (the "
+		    "versions this daemon reads)", ANN_STORE_VERSION_OLDEST,
+		    ANN_STORE_VERSION);
+	if (rk.changes != NULL && u < 2)
+		return errmsg_fail(err, errlen, "changes: not in version %d "
+		    "(they came with version 2)", (int)u);
+	if (rk.announcements == NULL)
 		return errmsg_fail(err, errlen, "announcements: missing");
-	return entries_read(arr, tmp, err, errlen);
+	rc = elems_read(rk.announcements, &entry_kind, &base, &tmp->n, err,
+	    errlen);
+	tmp->e = base;
+	tmp->cap = tmp->n;
+	if (rc == -1 || rk.changes == NULL)
+		return rc;
+	rc = elems_read(rk.changes, &change_kind, &base, &tmp->nc, err,
+	    errlen);
+	tmp->c = base;
+	tmp->ccap = tmp->nc;
+	return rc;
 }
 
 static unsigned
@@ -565,12 +725,17 @@ ann_store_parse(struct ann_store *s, const char *buf, size_t len, char *err,
 	cJSON_Delete(root);
 	if (rc == -1) {
 		free(tmp.e);
+		free(tmp.c);
 		return -1;
 	}
 	free(s->e);
+	free(s->c);
 	s->e = tmp.e;
 	s->n = tmp.n;
 	s->cap = tmp.cap;
+	s->c = tmp.c;
+	s->nc = tmp.nc;
+	s->ccap = tmp.ccap;
 	return 0;
 }
 
@@ -693,29 +858,58 @@ entry_json(const struct ann_entry *e)
 }
 
 /* One entry per line, so the file reads and diffs well. */
-char *
-ann_store_format(const struct ann_store *s)
+static int
+format_entries(struct strbuf *b, const struct ann_store *s)
 {
-	struct strbuf b;
 	cJSON *o;
 	char *line;
 	size_t i;
 
-	strbuf_init(&b);
-	strbuf_printf(&b, "{\"version\":%d,\"announcements\":[",
-	    ANN_STORE_VERSION);
-	for (i = 0; i < s->n && !b.failed; i++) {
+	strbuf_printf(b, "\"announcements\":[");
+	for (i = 0; i < s->n && !b->failed; i++) {
 		if ((o = entry_json(&s->e[i])) == NULL ||
 		    (line = cJSON_PrintUnformatted(o)) == NULL) {
 			cJSON_Delete(o);
-			strbuf_free(&b);
-			return NULL;
+			return -1;
 		}
-		strbuf_printf(&b, "%s\n%s", i > 0 ? "," : "", line);
+		strbuf_printf(b, "%s\n%s", i > 0 ? "," : "", line);
 		cJSON_free(line);
 		cJSON_Delete(o);
 	}
-	strbuf_printf(&b, "%s]}\n", s->n > 0 ? "\n" : "");
+	strbuf_printf(b, "%s]", s->n > 0 ? "\n" : "");
+	return 0;
+}
+
+/* A record's mux is a session name ([a-z0-9_-]): nothing to escape. */
+static void
+format_changes(struct strbuf *b, const struct ann_store *s)
+{
+	char pfx[PREFIX_STRLEN];
+	size_t i;
+
+	strbuf_printf(b, "\"changes\":[");
+	for (i = 0; i < s->nc && !b->failed; i++)
+		strbuf_printf(b, "%s\n{\"prefix\":\"%s\",\"mux\":\"%s\","
+		    "\"at\":%lld}", i > 0 ? "," : "", prefix_format(
+		    &s->c[i].prefix, pfx, sizeof(pfx)), s->c[i].mux,
+		    (long long)s->c[i].at);
+	strbuf_printf(b, "%s]", s->nc > 0 ? "\n" : "");
+}
+
+char *
+ann_store_format(const struct ann_store *s)
+{
+	struct strbuf b;
+
+	strbuf_init(&b);
+	strbuf_printf(&b, "{\"version\":%d,", ANN_STORE_VERSION);
+	if (format_entries(&b, s) == -1) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	strbuf_printf(&b, ",");
+	format_changes(&b, s);
+	strbuf_printf(&b, "}\n");
 	if (b.failed) {
 		strbuf_free(&b);
 		return NULL;

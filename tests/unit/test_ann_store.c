@@ -4,6 +4,7 @@
  * save that fails; the file is 0600; a missing file is an empty store).
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -101,12 +102,25 @@ assert_stores_equal(const struct ann_store *a, const struct ann_store *b)
 	for (i = 0; i < a->n; i++)
 		ck_assert_msg(entry_equal(&a->e[i], &b->e[i]),
 		    "entry %zu differs", i);
+	ck_assert_uint_eq(a->nc, b->nc);
+	for (i = 0; i < a->nc; i++)
+		ck_assert_msg(prefix_equal(&a->c[i].prefix, &b->c[i].prefix) &&
+		    strcmp(a->c[i].mux, b->c[i].mux) == 0 &&
+		    a->c[i].at == b->c[i].at, "change %zu differs", i);
 }
 
 static void
 set_ok(struct ann_store *s, struct ann_entry e)
 {
 	ck_assert_int_eq(ann_store_set(s, &e), 0);
+}
+
+static void
+note_ok(struct ann_store *s, const char *prefix, const char *mux, time_t at)
+{
+	struct prefix p = pfx(prefix);
+
+	ck_assert_int_eq(ann_store_change_note(s, &p, mux, at, NULL), 0);
 }
 
 static int
@@ -261,6 +275,148 @@ START_TEST(test_ann_store_set_refuses)
 }
 END_TEST
 
+/* ---- the change records ---- */
+
+START_TEST(test_ann_store_changes)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24"), q = pfx("2804:269c::/42");
+	time_t prev = 99;
+
+	ann_store_init(&s, NULL);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 0);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 1000, &prev),
+	    0);
+	ck_assert_int_eq(prev, 0);
+	note_ok(&s, "2804:269c::/42", "isi01", 1500);
+	note_ok(&s, "184.164.224.0/24", "amsterdam01", 2000);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 1000);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "amsterdam01"), 2000);
+	ck_assert_int_eq(ann_store_change_at(&s, &q, "isi01"), 1500);
+	ck_assert_int_eq(ann_store_change_at(&s, &q, "amsterdam01"), 0);
+	/* Sorted as the entries: family, address, length, then mux. */
+	ck_assert_uint_eq(s.nc, 3);
+	ck_assert_str_eq(s.c[0].mux, "amsterdam01");
+	ck_assert_str_eq(s.c[1].mux, "isi01");
+	ck_assert(prefix_equal(&s.c[2].prefix, &q));
+	/* A new time replaces the old one and says what it was. */
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 1200, &prev),
+	    0);
+	ck_assert_int_eq(prev, 1000);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 1200);
+	/* 0 forgets the record (undoing a first change). */
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 0, &prev), 0);
+	ck_assert_int_eq(prev, 1200);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 0);
+	ck_assert_uint_eq(s.nc, 2);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 0, NULL), 0);
+	ck_assert_uint_eq(s.nc, 2);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* Only what the file holds: a session's name, no host bits, a time. */
+START_TEST(test_ann_store_changes_refused)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24"), host = p;
+
+	host.addr[3] = 1;
+	ann_store_init(&s, NULL);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, ANN_MUX_ALL, 1, NULL),
+	    -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "all", 1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "Isi01", 1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &host, "isi01", 1, NULL),
+	    -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", -1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01",
+	    (time_t)253402300800LL, NULL), -1);
+	ck_assert_uint_eq(s.nc, 0);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* At most ANN_STORE_MAX records, as the file reads. */
+START_TEST(test_ann_store_changes_full)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24");
+	char mux[16];
+	size_t i;
+
+	ann_store_init(&s, NULL);
+	for (i = 0; i < ANN_STORE_MAX; i++) {
+		snprintf(mux, sizeof(mux), "m%06zu", i);
+		ck_assert_int_eq(ann_store_change_note(&s, &p, mux, 1, NULL),
+		    0);
+	}
+	errno = 0;
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "n", 1, NULL), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	/* Replacing one is no growth. */
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "m000007", 2, NULL), 0);
+	ck_assert_uint_eq(s.nc, ANN_STORE_MAX);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* Records older than the interval go; newer ones, and ones from the
+ * future (a clock set back), stay. */
+START_TEST(test_ann_store_changes_prune)
+{
+	struct ann_store s;
+	time_t now = 1700000000;
+
+	ann_store_init(&s, NULL);
+	note_ok(&s, "184.164.224.0/24", "a", now - ANN_CHANGE_INTERVAL);
+	note_ok(&s, "184.164.224.0/24", "b", now - ANN_CHANGE_INTERVAL + 1);
+	note_ok(&s, "184.164.224.0/24", "c", now);
+	note_ok(&s, "184.164.224.0/24", "d", now + 3600);
+	note_ok(&s, "184.164.225.0/24", "a", 1);
+	ann_store_changes_prune(&s, now);
+	ck_assert_uint_eq(s.nc, 3);
+	ck_assert_str_eq(s.c[0].mux, "b");
+	ck_assert_str_eq(s.c[1].mux, "c");
+	ck_assert_str_eq(s.c[2].mux, "d");
+	ann_store_changes_prune(&s, now + 7200);
+	ck_assert_uint_eq(s.nc, 0);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* A version 1 file (before change records) still reads, and is written
+ * back as version 2. */
+START_TEST(test_ann_store_parse_version1)
+{
+	static const char v1[] = "{\"version\":1,\"announcements\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"all\","
+	    "\"origin\":47065,\"prepend\":0,\"poisons\":[],"
+	    "\"communities\":[],\"large_communities\":[],"
+	    "\"container_nexthop\":false,\"dataplane\":true,"
+	    "\"last_change\":1700000000}\n]}\n";
+	struct ann_store s;
+	char err[256], *text;
+
+	ann_store_init(&s, NULL);
+	ck_assert_msg(parse_str(&s, v1, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(s.nc, 0);
+	ck_assert_int_eq(s.e[0].last_change, 1700000000);
+	text = ann_store_format(&s);
+	ck_assert_str_eq(text, "{\"version\":2,\"announcements\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"all\","
+	    "\"origin\":47065,\"prepend\":0,\"poisons\":[],"
+	    "\"communities\":[],\"large_communities\":[],"
+	    "\"container_nexthop\":false,\"dataplane\":true,"
+	    "\"last_change\":1700000000}\n],\"changes\":[]}\n");
+	free(text);
+	ann_store_free(&s);
+}
+END_TEST
+
 /* ---- the format ---- */
 
 START_TEST(test_ann_store_format_text)
@@ -271,7 +427,8 @@ START_TEST(test_ann_store_format_text)
 
 	ann_store_init(&s, NULL);
 	text = ann_store_format(&s);
-	ck_assert_str_eq(text, "{\"version\":1,\"announcements\":[]}\n");
+	ck_assert_str_eq(text,
+	    "{\"version\":2,\"announcements\":[],\"changes\":[]}\n");
 	free(text);
 
 	e.attrs.prepend = 2;
@@ -287,8 +444,10 @@ START_TEST(test_ann_store_format_text)
 	e.last_change = 1700000000;
 	set_ok(&s, e);
 	set_ok(&s, entry("2804:269c::/42", ANN_MUX_ALL, 47065));
+	note_ok(&s, "2804:269c::/42", "seattle01", 1700000600);
+	note_ok(&s, "184.164.224.0/24", "amsterdam01", 1700000000);
 	text = ann_store_format(&s);
-	ck_assert_str_eq(text, "{\"version\":1,\"announcements\":[\n"
+	ck_assert_str_eq(text, "{\"version\":2,\"announcements\":[\n"
 	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"amsterdam01\","
 	    "\"origin\":61574,\"prepend\":2,\"poisons\":[3356],"
 	    "\"communities\":[[47065,1]],\"large_communities\":[[47065,1,2]],"
@@ -298,6 +457,11 @@ START_TEST(test_ann_store_format_text)
 	    "\"prepend\":0,\"poisons\":[],\"communities\":[],"
 	    "\"large_communities\":[],\"container_nexthop\":false,"
 	    "\"dataplane\":true,\"last_change\":0}\n"
+	    "],\"changes\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"amsterdam01\","
+	    "\"at\":1700000000},\n"
+	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"seattle01\","
+	    "\"at\":1700000600}\n"
 	    "]}\n");
 	free(text);
 	ann_store_free(&s);
@@ -316,6 +480,9 @@ START_TEST(test_ann_store_round_trip)
 	set_ok(&s, entry_full("2804:269c:ff00::/40", "seattle01"));
 	set_ok(&s, entry("0.0.0.0/0", "a-b_9", 0));
 	set_ok(&s, entry("::/0", "x", 1));
+	note_ok(&s, "184.164.224.0/24", "amsterdam01", 1);
+	note_ok(&s, "184.164.224.0/24", "seattle01", 253402300799LL);
+	note_ok(&s, "::/0", "x", 1700000000);
 	text = ann_store_format(&s);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(parse_str(&t, text, err, sizeof(err)) == 0, "%s", err);
@@ -362,6 +529,9 @@ END_TEST
 
 #define HEAD	"{\"version\":1,\"announcements\":["
 #define E(x)	HEAD "{\"prefix\":\"184.164.224.0/24\"," x "}]}"
+#define CH(x)	"{\"version\":2,\"announcements\":[],\"changes\":[" x "]}"
+#define C1(mux, at) \
+	"{\"prefix\":\"184.164.224.0/24\",\"mux\":\"" #mux "\",\"at\":" #at "}"
 
 struct bad_case {
 	const char	*text;
@@ -374,14 +544,23 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"version\":1,\n\"announcements\":[}", "line 2: not valid JSON" },
 	{ "{\"version\":1,\"announcements\":[]} x",
 	    "line 1: more after the JSON object" },
-	{ "[]", "not a JSON object (want {\"version\": 1, "
-	    "\"announcements\": [...]})" },
+	{ "[]", "not a JSON object (want {\"version\": 2, "
+	    "\"announcements\": [...], \"changes\": [...]})" },
 	/* The top level. */
 	{ "{\"announcements\":[]}", "version: missing" },
-	{ "{\"version\":2,\"announcements\":[]}",
-	    "version: not 1 (the only version this daemon reads)" },
+	{ "{\"version\":3,\"announcements\":[]}",
+	    "version: not 1 or 2 (the versions this daemon reads)" },
+	{ "{\"version\":0,\"announcements\":[]}",
+	    "version: not 1 or 2 (the versions this daemon reads)" },
 	{ "{\"version\":\"1\",\"announcements\":[]}",
-	    "version: not 1 (the only version this daemon reads)" },
+	    "version: not 1 or 2 (the versions this daemon reads)" },
+	{ "{\"version\":1,\"announcements\":[],\"changes\":[]}",
+	    "changes: not in version 1 (they came with version 2)" },
+	{ "{\"version\":2,\"changes\":[]}", "announcements: missing" },
+	{ "{\"version\":2,\"announcements\":[],\"changes\":{}}",
+	    "changes: not an array" },
+	{ "{\"version\":2,\"announcements\":[],\"changes\":[],"
+	    "\"changes\":[]}", "changes: given twice" },
 	{ "{\"version\":1}", "announcements: missing" },
 	{ "{\"version\":1,\"announcements\":{}}",
 	    "announcements: not an array" },
@@ -475,6 +654,34 @@ static const struct bad_case bad_cases[] = {
 	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"},"
 	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"}]}",
 	    "announcements[1]: 2804:269c::/42 mux ufmg01 given twice" },
+	/* Change records: all three keys, a session's name, a time. */
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"mux\":\"isi01\"}"),
+	    "changes[0].at: missing" },
+	{ CH("{\"mux\":\"isi01\",\"at\":1}"), "changes[0].prefix: missing" },
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"at\":1}"),
+	    "changes[0].mux: missing" },
+	{ CH(C1(isi01, 1) ",[]"), "changes[1]: not an object" },
+	{ CH(C1(all, 1)), "changes[0].mux: not a mux name ([a-z0-9_-], at "
+	    "most 31 characters)" },
+	{ CH(C1(Isi01, 1)), "changes[0].mux: not a mux name ([a-z0-9_-], at "
+	    "most 31 characters)" },
+	{ CH(C1(isi01, 0)), "changes[0].at: 0 is no time (leave the record "
+	    "out)" },
+	{ CH(C1(isi01, -5)), "changes[0].at: not a time (whole seconds "
+	    "since 1970, before the year 10000)" },
+	{ CH(C1(isi01, 253402300800)), "changes[0].at: not a time (whole "
+	    "seconds since 1970, before the year 10000)" },
+	{ CH(C1(isi01, 1.5)), "changes[0].at: not a time (whole seconds "
+	    "since 1970, before the year 10000)" },
+	{ CH("{\"prefix\":\"184.164.224.1/24\",\"mux\":\"isi01\","
+	    "\"at\":1}"), "changes[0].prefix: host bits set (the prefix is "
+	    "184.164.224.0/24)" },
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"mux\":\"isi01\","
+	    "\"at\":1,\"when\":1}"), "changes[0].when: unknown key" },
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"mux\":\"isi01\","
+	    "\"at\":1,\"at\":2}"), "changes[0].at: given twice" },
+	{ CH(C1(isi01, 5) "," C1(ufmg01, 1) "," C1(isi01, 7)),
+	    "changes[2]: 184.164.224.0/24 mux isi01 given twice" },
 	/* A later entry's error, after good ones. */
 	{ HEAD "{\"prefix\":\"184.164.224.0/24\"},"
 	    "{\"prefix\":\"184.164.225.0/24\"},"
@@ -777,6 +984,11 @@ ann_store_suite(void)
 	tcase_add_loop_test(tc, test_ann_store_parse_bad, 0,
 	    (int)NELEM(bad_cases));
 	tcase_add_test(tc, test_ann_store_parse_nul);
+	tcase_add_test(tc, test_ann_store_changes);
+	tcase_add_test(tc, test_ann_store_changes_refused);
+	tcase_add_test(tc, test_ann_store_changes_prune);
+	tcase_add_test(tc, test_ann_store_changes_full);
+	tcase_add_test(tc, test_ann_store_parse_version1);
 	tcase_add_test(tc, test_ann_store_parse_too_many);
 	suite_add_tcase(s, tc);
 
