@@ -174,15 +174,21 @@ ann_store_effective(const struct ann_store *s, const struct prefix *p,
 	return NULL;
 }
 
-bool
-ann_store_has_prefix(const struct ann_store *s, const struct prefix *p)
+const struct ann_entry *
+ann_store_first(const struct ann_store *s, const struct prefix *p)
 {
 	size_t pos;
 
 	/* "" sorts before every mux name: the first entry of p, if any. */
-	if (store_search(s, p, ANN_MUX_ALL, &pos))
-		return true;
-	return pos < s->n && prefix_equal(&s->e[pos].prefix, p);
+	store_search(s, p, ANN_MUX_ALL, &pos);
+	return pos < s->n && prefix_equal(&s->e[pos].prefix, p) ? &s->e[pos] :
+	    NULL;
+}
+
+bool
+ann_store_has_prefix(const struct ann_store *s, const struct prefix *p)
+{
+	return ann_store_first(s, p) != NULL;
 }
 
 static bool

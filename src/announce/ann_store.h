@@ -69,6 +69,9 @@ int	ann_store_set(struct ann_store *s, const struct ann_entry *e);
 /* Removes (prefix, mux); mux ANN_MUX_ALL removes only the "all" entry. */
 bool	ann_store_remove(struct ann_store *s, const struct prefix *p,
 	    const char *mux);
+/* The first entry of p (its "all" one if any), or NULL. */
+const struct ann_entry *ann_store_first(const struct ann_store *s,
+	    const struct prefix *p);
 /* Whether any entry announces p (to any mux). */
 bool	ann_store_has_prefix(const struct ann_store *s, const struct prefix *p);
 /* The order of the store and of its file: family, address, length, mux

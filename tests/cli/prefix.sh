@@ -291,8 +291,10 @@ if command -v python3 >/dev/null 2>&1; then
 	sent withdraw -m isi01 -R "$P" -- "withdraw $P mux isi01 nodp"
 	sent announce -m n1 -p 3356 "$P" -- "announce $P mux n1 poison 3356"
 	sent withdraw -m n1 "$P" -- "withdraw $P mux n1"
-	# A withdraw sends no attributes and no --force.
-	sent withdraw -o 61574 -P 2 -c 1,2 --force "$P" -- "withdraw $P"
+	# A withdraw sends no attributes; --force it does (from one mux, it
+	# may make the mux hear the "all" announcement again: a change).
+	sent withdraw -o 61574 -P 2 -c 1,2 "$P" -- "withdraw $P"
+	sent withdraw -m isi01 --force "$P" -- "withdraw $P mux isi01 force"
 
 	# The reply as the daemon wrote it.
 	fake '184.164.236.0/24: announced to all muxes\n'

@@ -6,7 +6,6 @@
  * encoded into an UPDATE by the packer and decoded back.
  */
 #include <check.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../../src/bgp/bgp.h"
@@ -14,6 +13,7 @@
 #include "../../src/bgp/nlri.h"
 #include "../../src/daemon/export_attrs.h"
 #include "testutil.h"
+#include "th_ann.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -49,23 +49,6 @@ static const struct export_case {
 	    47065, "2804:269c:ff00:1:1::2", "", "", "" },
 };
 
-static struct ann_request
-request(const char *line)
-{
-	char buf[512], *words[32], *save = NULL, *w;
-	struct ann_request r;
-	char err[256];
-	int n = 0;
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (w = strtok_r(buf, " ", &save); w != NULL && n < 32;
-	    w = strtok_r(NULL, " ", &save))
-		words[n++] = w;
-	ck_assert_msg(ann_request_from_words(n, words, &r, err,
-	    sizeof(err)) == 0, "%s: %s", line, err);
-	return r;
-}
-
 /* Encoded by the packer as the session would send it, decoded back. */
 static void
 round_trip(const struct bgp_attrs *a, const struct export_case *c,
@@ -74,7 +57,7 @@ round_trip(const struct bgp_attrs *a, const struct export_case *c,
 	static uint8_t msg[BGP_MAX_LEN];
 	struct bgp_codec_opts o = { .as4 = true, .ibgp = c->ibgp,
 	    .max_len = BGP_MAX_LEN };
-	struct ann_request r = request(c->request);
+	struct ann_request r = th_ann_request(c->request);
 	struct bgp_packer pk;
 	struct bgp_err e;
 	struct wbuf w;
@@ -92,7 +75,7 @@ START_TEST(test_export_attrs)
 {
 	const struct export_case *c = &cases[_i];
 	struct export_peer peer = { c->af, c->ibgp, c->local_as };
-	struct ann_request r = request(c->request);
+	struct ann_request r = th_ann_request(c->request);
 	static struct export_bufs bufs;
 	struct bgp_update u;
 	struct bgp_attrs a;
@@ -135,7 +118,7 @@ END_TEST
 /* The path never runs past the room it is given. */
 START_TEST(test_export_aspath_bounded)
 {
-	struct ann_request r = request("announce 184.164.224.0/24 prepend 3");
+	struct ann_request r = th_ann_request("announce 184.164.224.0/24 prepend 3");
 	struct export_peer ebgp = { AF_IDX_IPV4, false, 65001 };
 	struct export_peer ibgp = { AF_IDX_IPV4, true, 47065 };
 	uint32_t as[4] = { 0, 0, 0, 7 };
