@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "exports.h"
 #include "../announce/ann_store.h"
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
@@ -45,6 +46,7 @@ struct bgpd {
 	struct kroute		*kroute;
 	struct session_hooks	 hooks;
 	struct ann_store	 ann;		/* our announcements */
+	struct exports_state	 exp;		/* their saves, their load */
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;

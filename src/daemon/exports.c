@@ -211,6 +211,7 @@ exports_open(struct bgpd *d, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/var/announcements.json",
 	    d->paths.client_dir);
 	ann_store_init(&d->ann, path);
+	exports_save_init(d);
 	if (ann_store_load(&d->ann, err, errlen) == -1)
 		return -1;
 	/* As `bgp start` always did: no rule from an earlier life stays;
@@ -229,6 +230,7 @@ exports_open(struct bgpd *d, char *err, size_t errlen)
 void
 exports_close(struct bgpd *d)
 {
+	exports_save_close(d);
 	ann_store_free(&d->ann);
 }
 

@@ -44,4 +44,13 @@ void	exports_diff_undo(struct bgpd *d, const struct prefix *p,
 void	exports_diff_send(struct bgpd *d, const struct prefix *p,
 	    const struct exports_diff *df);
 
+/* Saves (exports_save.c): the store with its old change records pruned;
+ * a success ends an unsaved state. -1 with err. */
+void	exports_save_init(struct bgpd *d);
+int	exports_save(struct bgpd *d, char *err, size_t errlen);
+/* A save failed with memory ahead of the file: logged, retried. */
+void	exports_save_failed(struct bgpd *d, const char *err);
+/* At exit: a last try if unsaved. */
+void	exports_save_close(struct bgpd *d);
+
 #endif

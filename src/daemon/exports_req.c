@@ -113,19 +113,6 @@ dataplane_kept(struct bgpd *d, const struct prefix *p)
 	return false;
 }
 
-/* Records 10 minutes old go first: they refuse nothing more. */
-static int
-store_commit(struct bgpd *d, struct strbuf *reply)
-{
-	char err[512];
-
-	ann_store_changes_prune(&d->ann, time(NULL));
-	if (ann_store_save(&d->ann, err, sizeof(err)) == 0)
-		return 0;
-	strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-	return -1;
-}
-
 /* The store as it was before request_announce changed it. */
 static void
 announce_undo(struct bgpd *d, const struct ann_request *r,
@@ -188,8 +175,15 @@ request_announce(struct bgpd *d, const struct ann_request *r,
 		    "withdraw\n", pfx, ANN_STORE_MAX);
 		return;
 	}
-	if (store_commit(d, reply) == -1) {
+	/* Saved before anything is sent: a store the file does not hold
+	 * would be lost at a restart, with the mux still hearing it. */
+	if (exports_save(d, err, sizeof(err)) == -1) {
 		announce_undo(d, r, had_old ? &old : NULL, &df, dp_added);
+		log_warn("%s not announced: cannot save %s (%s)", pfx,
+		    d->ann.path, err);
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s not announced, "
+		    "nothing sent: cannot save the announcements (%s)\n", pfx,
+		    err);
 		return;
 	}
 	exports_diff_send(d, &r->prefix, &df);
@@ -204,6 +198,7 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 	static struct exports_diff df;
 	const struct ann_entry *e;
 	char err[512], pfx[PREFIX_STRLEN];
+	bool saved;
 
 	prefix_format(&r->prefix, pfx, sizeof(pfx));
 	exports_diff_begin(d, &r->prefix, &df);
@@ -216,8 +211,12 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 	if (exports_diff_note(d, &r->prefix, &df, time(NULL)) == -1)
 		log_warn("%s: withdrawn, but the change-rate records are full: "
 		    "not every mux's withdrawal is remembered", pfx);
-	if (store_commit(d, reply) == -1)
-		return;
+	/* A withdrawal goes out whatever the save says: stopping is never
+	 * the risk, and a mux kept hearing what memory forgot would be an
+	 * orphan no withdraw could reach. */
+	saved = exports_save(d, err, sizeof(err)) == 0;
+	if (!saved)
+		exports_save_failed(d, err);
 	exports_diff_send(d, &r->prefix, &df);
 	/* -R on a withdraw leaves the data plane alone, as it always did. */
 	if (!r->no_dataplane && !ann_store_has_prefix(&d->ann, &r->prefix) &&
@@ -225,6 +224,10 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 		log_warn("data plane of %s: %s", pfx, err);
 	strbuf_printf(reply, "%s: withdrawn from %s\n", pfx,
 	    r->mux[0] ? r->mux : "all muxes");
+	if (!saved)
+		strbuf_printf(reply, "warning: not saved to %s (%s): a restart "
+		    "now would announce it again; the daemon tries the save "
+		    "again (bgp status)\n", d->ann.path, d->exp.save_err);
 }
 
 void
@@ -287,9 +290,8 @@ exports_clear(struct bgpd *d, struct strbuf *reply)
 		    dataplane_remove(&e.prefix, err, sizeof(err)) == -1)
 			log_warn("data plane: %s", err);
 	}
-	ann_store_changes_prune(&d->ann, now);
-	if (ann_store_save(&d->ann, err, sizeof(err)) == -1)
-		log_warn("%s", err);
+	if (exports_save(d, err, sizeof(err)) == -1)
+		exports_save_failed(d, err);
 	rules = dataplane_flush_rules(err, sizeof(err));
 	strbuf_printf(reply, "%zu announcements withdrawn, %d source-routing "
 	    "rules removed\n", n, rules < 0 ? 0 : rules);
