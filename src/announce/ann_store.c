@@ -335,3 +335,29 @@ ann_store_changes_prune(struct ann_store *s, time_t now)
 			s->c[k++] = s->c[i];
 	s->nc = k;
 }
+
+/* ---- the gates, on what was kept ---- */
+
+int
+ann_store_check_entry(const struct ann_entry *e, const struct ann_policy *pol,
+    const char *const *names, size_t n_names, char *err, size_t errlen)
+{
+	struct ann_request r;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.prefix = e->prefix;
+	memcpy(r.mux, e->mux, sizeof(r.mux));
+	r.attrs = e->attrs;
+	r.no_dataplane = e->no_dataplane;
+	if (ann_check(&r, pol, err, errlen) == -1)
+		return -1;
+	if (names == NULL || e->mux[0] == '\0')
+		return 0;
+	for (i = 0; i < n_names; i++)
+		if (strcmp(names[i], e->mux) == 0)
+			return 0;
+	snprintf(err, errlen, "mux unknown: %s (not in configs/openvpn/ nor a "
+	    "neighbor of configs/peering-bgpd.conf)", e->mux);
+	return -1;
+}

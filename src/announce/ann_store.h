@@ -84,6 +84,17 @@ int	ann_store_key_cmp(const struct prefix *pa, const char *ma,
 const struct ann_entry *ann_store_effective(const struct ann_store *s,
 	    const struct prefix *p, const char *mux, bool hears_all);
 
+/*
+ * The gates of an announce request (ann_check: the prefix lists, the
+ * PEERING space, ASNs, AS hops, communities, -M only with one mux) on an
+ * entry kept in the file, and its mux one of names[] (the daemon's
+ * sessions; NULL: not checked). 0, or -1 with a one-line err. The file
+ * may be old, or edited by hand: what it holds passes today's gates or is
+ * not announced.
+ */
+int	ann_store_check_entry(const struct ann_entry *e,
+	    const struct ann_policy *pol, const char *const *names,
+	    size_t n_names, char *err, size_t errlen);
 /* The last change (prefix, mux) heard; 0 when none is recorded. */
 time_t	ann_store_change_at(const struct ann_store *s, const struct prefix *p,
 	    const char *mux);

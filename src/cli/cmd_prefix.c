@@ -34,6 +34,12 @@ struct prefix_cmd {
 	const char		*mux_arg;	/* NULL or "all": every mux */
 	bool			 json;
 	struct client_paths	 paths;
+	/* A withdraw of a prefix not in the lists: the daemon may still
+	 * hold it (the lists changed since); the lists are kept to show if
+	 * it does not. */
+	bool			 unlisted;
+	struct prefix		*list;
+	size_t			 n_list;
 };
 
 static void
@@ -384,9 +390,18 @@ check_prefix(struct prefix_cmd *c, struct ann_policy *pol,
 	pol->allowed = *list;
 	pol->n_allowed = n;
 	pol->any_origin = false;
-	if (prefix_parse(c->prefix_arg, true, &c->req.prefix) == -1 ||
-	    !prefix_listed(&c->req.prefix, *list, n))
+	if (prefix_parse(c->prefix_arg, true, &c->req.prefix) == -1)
 		return invalid_prefix(c, *list, n);
+	if (prefix_listed(&c->req.prefix, *list, n))
+		return 0;
+	if (!c->req.withdraw)
+		return invalid_prefix(c, *list, n);
+	/* Withdrawing what the daemon holds always works (docs/announce.md):
+	 * it answers, with today's error if it holds nothing of it. */
+	c->unlisted = true;
+	c->list = *list;
+	c->n_list = n;
+	*list = NULL;
 	return 0;
 }
 
@@ -424,7 +439,7 @@ prefix_check(struct prefix_cmd *c)
 		return fail(c, "out of memory");
 	if ((rc = check_mux(c, t, &m)) == 0 &&
 	    (rc = check_prefix(c, &pol, &list)) == 0 &&
-	    (rc = check_container(c, m)) == 0 &&
+	    (rc = check_container(c, m)) == 0 && !c->unlisted &&
 	    ann_check(&c->req, &pol, err, sizeof(err)) == -1)
 		rc = fail(c, "%s", err);
 	free(list);
@@ -546,7 +561,11 @@ prefix_send(struct prefix_cmd *c)
 		return fail(c, "cannot make the request: %s", why);
 	strbuf_init(&reply);
 	rc = request_capture(c->paths.control, n, words, &reply);
-	if (rc == -1)
+	if (c->unlisted && (rc == -1 || (rc == 1 && strncmp(reply_error(&reply),
+	    "invalid prefix", 14) == 0)))
+		/* Nothing of it held (or no daemon): the old client's error. */
+		rc = invalid_prefix(c, c->list, c->n_list);
+	else if (rc == -1)
 		rc = unreachable(c);
 	else if (rc == 1)
 		rc = fail(c, "%s", reply_error(&reply));
@@ -583,7 +602,8 @@ cmd_prefix(int argc, char **argv)
 	c.req.withdraw = argv[1][0] == 'w';
 	if ((rc = prefix_parse_args(&c, argc - 1, argv + 1)) != 0)
 		return rc == -1 ? 0 : rc;
-	if ((rc = prefix_check(&c)) != 0)
-		return rc;
-	return prefix_send(&c);
+	if ((rc = prefix_check(&c)) == 0)
+		rc = prefix_send(&c);
+	free(c.list);
+	return rc;
 }

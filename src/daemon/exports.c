@@ -203,37 +203,6 @@ exports_diff_send(struct bgpd *d, const struct prefix *p,
 	}
 }
 
-int
-exports_open(struct bgpd *d, char *err, size_t errlen)
-{
-	char path[4200], e[512];
-
-	snprintf(path, sizeof(path), "%s/var/announcements.json",
-	    d->paths.client_dir);
-	ann_store_init(&d->ann, path);
-	exports_save_init(d);
-	if (ann_store_load(&d->ann, err, errlen) == -1)
-		return -1;
-	/* As `bgp start` always did: no rule from an earlier life stays;
-	 * the announcements kept get theirs back. */
-	dataplane_flush_rules(e, sizeof(e));
-	for (size_t i = 0; i < d->ann.n; i++)
-		if (!d->ann.e[i].no_dataplane &&
-		    dataplane_add(&d->ann.e[i].prefix, e, sizeof(e)) == -1)
-			log_warn("data plane: %s", e);
-	if (d->ann.n > 0)
-		log_info("%zu announcements kept from before: announcing "
-		    "them again", d->ann.n);
-	return 0;
-}
-
-void
-exports_close(struct bgpd *d)
-{
-	exports_save_close(d);
-	ann_store_free(&d->ann);
-}
-
 static void
 show_entry_text(struct strbuf *reply, const struct ann_entry *e)
 {

@@ -1,6 +1,7 @@
 /*
  * Between the files of the exports (exports.c: what each session hears
- * and sends; exports_req.c: the requests; exports_save.c: the saves).
+ * and sends; exports_req.c: the requests; exports_store.c: the store's
+ * load, its gates and its saves).
  */
 #ifndef PEERING_DAEMON_EXPORTS_INT_H
 #define PEERING_DAEMON_EXPORTS_INT_H
@@ -44,13 +45,16 @@ void	exports_diff_undo(struct bgpd *d, const struct prefix *p,
 void	exports_diff_send(struct bgpd *d, const struct prefix *p,
 	    const struct exports_diff *df);
 
-/* Saves (exports_save.c): the store with its old change records pruned;
+/* The policy of the gates: the user's prefix lists, read afresh
+ * (*owned to free). -1 with err. */
+int	exports_policy_load(struct bgpd *d, struct ann_policy *pol,
+	    struct prefix **owned, char *err, size_t errlen);
+
+/* Saves (exports_store.c): the store with its old change records pruned;
  * a success ends an unsaved state. -1 with err. */
 void	exports_save_init(struct bgpd *d);
 int	exports_save(struct bgpd *d, char *err, size_t errlen);
 /* A save failed with memory ahead of the file: logged, retried. */
 void	exports_save_failed(struct bgpd *d, const char *err);
-/* At exit: a last try if unsaved. */
-void	exports_save_close(struct bgpd *d);
 
 #endif

@@ -16,23 +16,6 @@
 #include "../lib/log.h"
 #include "../netns/dataplane.h"
 
-/* The policy of the gates: the user's prefix lists, read afresh. */
-static int
-policy_load(struct bgpd *d, struct ann_policy *pol, struct prefix **owned,
-    char *err, size_t errlen)
-{
-	size_t n = 0;
-
-	*owned = NULL;
-	if (announce_read_prefixes(d->paths.client_dir, owned, &n, err,
-	    errlen) == -1)
-		return -1;
-	pol->allowed = *owned;
-	pol->n_allowed = n;
-	pol->any_origin = false;
-	return 0;
-}
-
 /* The sessions of p's family, as the plan sees them. */
 static size_t
 plan_targets(const struct bgpd *d, const struct prefix *p,
@@ -230,33 +213,59 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 		    "again (bgp status)\n", d->ann.path, d->exp.save_err);
 }
 
+/*
+ * Withdrawing what is kept always works, even when the gates would now
+ * refuse it: a prefix taken out of prefixes.txt, a mux no longer
+ * configured. Stopping is never the risk.
+ */
+static bool
+withdraw_of_kept(struct bgpd *d, const struct ann_request *r)
+{
+	if (!r->withdraw)
+		return false;
+	if (r->mux[0] == '\0')
+		return ann_store_has_prefix(&d->ann, &r->prefix);
+	return ann_store_find(&d->ann, &r->prefix, r->mux) != NULL;
+}
+
+static int
+request_gates(struct bgpd *d, const struct ann_request *r,
+    struct strbuf *reply)
+{
+	struct ann_policy pol;
+	struct prefix *owned;
+	char err[512];
+	int rc;
+
+	if (exports_policy_load(d, &pol, &owned, err, sizeof(err)) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
+		return -1;
+	}
+	rc = ann_check(r, &pol, err, sizeof(err));
+	free(owned);
+	if (rc == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
+		return -1;
+	}
+	if (r->mux[0] != '\0' && !exports_session_named(d, r->mux)) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
+		    r->mux);
+		return -1;
+	}
+	return 0;
+}
+
 void
 exports_request(struct bgpd *d, const struct ann_request *r,
     struct strbuf *reply)
 {
 	static struct ann_target t[BGPD_MAX_SESSIONS];
-	struct ann_policy pol;
 	struct ann_plan pl;
-	struct prefix *owned;
-	char err[512];
 	size_t nt;
 
 	/* The gates run here, whoever sent the request (DESIGN.md). */
-	if (policy_load(d, &pol, &owned, err, sizeof(err)) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
+	if (!withdraw_of_kept(d, r) && request_gates(d, r, reply) == -1)
 		return;
-	}
-	if (ann_check(r, &pol, err, sizeof(err)) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		free(owned);
-		return;
-	}
-	free(owned);
-	if (r->mux[0] != '\0' && !exports_session_named(d, r->mux)) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
-		    r->mux);
-		return;
-	}
 	nt = plan_targets(d, &r->prefix, t);
 	ann_plan_make(&d->ann, r, t, nt, time(NULL), &pl);
 	/* A dry run (JSON files check every request first) stops here; a

@@ -315,6 +315,23 @@ if command -v python3 >/dev/null 2>&1; then
 	wait "$fake_pid"
 	check_eq "--json ok (status)" "$rc" 0
 	check_eq "--json ok" "$out" "{\"ok\":true,\"request\":\"announce $P origin 61574 prepend 2 poison 3356\",\"as_path\":[61574,3356,61574,61574],\"reply\":\"announced\\n\"}"
+	# A prefix no longer listed: the daemon may still hold it, and
+	# withdrawing it always works; if it holds nothing, today's error.
+	fake '184.164.237.0/24: withdrawn from all muxes\n'
+	run withdraw 184.164.237.0/24
+	wait "$fake_pid"
+	check_eq "withdraw unlisted, held (request)" "$(cat "$T/request")" \
+	    "withdraw 184.164.237.0/24"
+	check_eq "withdraw unlisted, held (status)" "$rc" 0
+	check_eq "withdraw unlisted, held (stdout)" "$out" \
+	    "184.164.237.0/24: withdrawn from all muxes"
+	fake 'error: invalid prefix: 184.164.237.0/24: not in prefixes.txt or prefixes6.txt\n'
+	run withdraw 184.164.237.0/24
+	wait "$fake_pid"
+	check_eq "withdraw unlisted, not held (status)" "$rc" 1
+	check_eq "withdraw unlisted, not held (list)" "$out" "$LIST"
+	check_eq "withdraw unlisted, not held (error)" "$err" \
+	    "error [invalid prefix: 184.164.237.0/24]"
 	fake 'withdrawn\n'
 	run withdraw --json "$P"
 	wait "$fake_pid"

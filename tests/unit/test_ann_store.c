@@ -15,6 +15,7 @@
 
 #include "../../src/announce/ann_store.h"
 #include "testutil.h"
+#include "th_ann.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -272,6 +273,76 @@ START_TEST(test_ann_store_set_refuses)
 	ck_assert_int_eq(ann_store_set(&s, &e), -1);
 	ck_assert_uint_eq(s.n, 0);
 	ann_store_free(&s);
+}
+END_TEST
+
+/* ---- the gates again, on what was kept ---- */
+
+#define C8	"47065:1,47065:2,47065:3,47065:4,47065:5,47065:6,47065:7,47065:8"
+#define P16	"64512,64513,64514,64515,64516,64517,64518,64519,64520,64521," \
+		"64522,64523,64524,64525,64526,64527"
+
+/* Entries of a file, as requests would have made them, and what today's
+ * gates say of them (NULL: they pass). */
+static const struct {
+	const char	*line;
+	const char	*err;
+} check_cases[] = {
+	{ "announce 184.164.224.0/24", NULL },
+	{ "announce 2804:269c:1::/48 mux n1 origin 61574", NULL },
+	/* Taken out of prefixes.txt since it was kept. */
+	{ "announce 184.164.225.0/24", "invalid prefix: 184.164.225.0/24: not "
+	    "in prefixes.txt or prefixes6.txt (announce only the prefixes "
+	    "listed there)" },
+	/* A store edited by hand: 8.8.8.0/24, 21 AS numbers, 64
+	 * communities; each gate in turn. */
+	{ "announce 8.8.8.0/24 origin 61574 prepend 4 poison " P16
+	    " community " C8 "," C8 "," C8 "," C8 "," C8 "," C8 "," C8 "," C8,
+	    "prefix 8.8.8.0/24 is outside the PEERING address space: announce "
+	    "only PEERING prefixes" },
+	{ "announce 184.164.224.0/24 origin 61574 prepend 4 poison " P16,
+	    "the AS path would have 21 AS numbers: at most 5 (guidelines); "
+	    "poison fewer ASes or prepend less" },
+	{ "announce 184.164.224.0/24 community " C8 "," C8 "," C8 "," C8 ","
+	    C8 "," C8 "," C8 "," C8, "64 communities: the muxes drop all of "
+	    "them past 20; remove 44" },
+	{ "announce 184.164.224.0/24 origin 3356", "origin AS 3356 is not a "
+	    "PEERING ASN: use 47065, 33207, 61574, 61575, 61576, 263842, "
+	    "263843 or 263844" },
+	{ "announce 184.164.224.0/24 container", "-M can only be used with "
+	    "-m" },
+	/* A mux or neighbour no longer configured. */
+	{ "announce 184.164.224.0/24 mux ghost01", "mux unknown: ghost01 (not "
+	    "in configs/openvpn/ nor a neighbor of configs/peering-bgpd.conf)" },
+};
+
+START_TEST(test_ann_store_check_entry)
+{
+	static const char *const names[] = { "amsterdam01", "seattle01", "n1" };
+	struct prefix allowed[] = { pfx("184.164.224.0/24"), pfx("8.8.8.0/24"),
+	    pfx("2804:269c:1::/48") };
+	struct ann_policy pol = { allowed, NELEM(allowed), false };
+	struct ann_request r = th_ann_request(check_cases[_i].line);
+	struct ann_entry e;
+	char err[256];
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	e.prefix = r.prefix;
+	memcpy(e.mux, r.mux, sizeof(e.mux));
+	e.attrs = r.attrs;
+	rc = ann_store_check_entry(&e, &pol, names, NELEM(names), err,
+	    sizeof(err));
+	if (check_cases[_i].err == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", check_cases[_i].line, err);
+		return;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_str_eq(err, check_cases[_i].err);
+	/* Without names the mux is not checked. */
+	if (strstr(err, "mux unknown") != NULL)
+		ck_assert_int_eq(ann_store_check_entry(&e, &pol, NULL, 0, err,
+		    sizeof(err)), 0);
 }
 END_TEST
 
@@ -984,6 +1055,8 @@ ann_store_suite(void)
 	tcase_add_loop_test(tc, test_ann_store_parse_bad, 0,
 	    (int)NELEM(bad_cases));
 	tcase_add_test(tc, test_ann_store_parse_nul);
+	tcase_add_loop_test(tc, test_ann_store_check_entry, 0,
+	    (int)NELEM(check_cases));
 	tcase_add_test(tc, test_ann_store_changes);
 	tcase_add_test(tc, test_ann_store_changes_refused);
 	tcase_add_test(tc, test_ann_store_changes_prune);

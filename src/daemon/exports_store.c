@@ -1,21 +1,25 @@
 /*
- * Saving var/announcements.json, and what happens when it fails
- * (docs/announce-store.md, "When a save fails"). An announcement is saved
- * before anything is sent, and refused when the save fails: nothing goes
- * out. A withdrawal always goes out and leaves memory; when its save
- * fails the store is ahead of its file ("unsaved"): a restart then would
- * announce again what was withdrawn. So the save is tried again, 1 s
- * later, doubling to one try a minute, and with every change, until it
- * works; `bgp status` and the log say so meanwhile. Also here: what
- * `bgp status` says of the announcements.
+ * var/announcements.json for the daemon: loaded at start, every entry
+ * through today's gates again (docs/announce-store.md, "At start"), and
+ * saved at every change, with what happens when a save fails ("When a
+ * save fails"). An announcement is saved before anything is sent, and
+ * refused when the save fails: nothing goes out. A withdrawal always goes
+ * out and leaves memory; when its save fails the store is ahead of its
+ * file ("unsaved"): a restart then would announce again what was
+ * withdrawn. So the save is tried again, 1 s later, doubling to one try a
+ * minute, and with every change, until it works; `bgp status` and the log
+ * say so meanwhile. Also here: what `bgp status` says of the
+ * announcements.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "exports_int.h"
+#include "../announce/announce_io.h"
 #include "../lib/log.h"
-
+#include "../netns/dataplane.h"
 #define SAVE_RETRY_FIRST	1.	/* seconds */
 #define SAVE_RETRY_MAX		60.
 
@@ -93,7 +97,7 @@ exports_save_failed(struct bgpd *d, const char *err)
 }
 
 /* At exit: one last try, and a loud word if it fails. */
-void
+static void
 exports_save_close(struct bgpd *d)
 {
 	char err[512];
@@ -104,6 +108,127 @@ exports_save_close(struct bgpd *d)
 	log_warn("%s was not saved (%s): the next start announces again "
 	    "what was withdrawn since this run's first failed save", d->ann.path,
 	    err);
+}
+
+/* ---- the load, and the gates on what it holds ---- */
+
+int
+exports_policy_load(struct bgpd *d, struct ann_policy *pol,
+    struct prefix **owned, char *err, size_t errlen)
+{
+	size_t n = 0;
+
+	*owned = NULL;
+	if (announce_read_prefixes(d->paths.client_dir, owned, &n, err,
+	    errlen) == -1)
+		return -1;
+	pol->allowed = *owned;
+	pol->n_allowed = n;
+	pol->any_origin = false;
+	return 0;
+}
+
+/* An entry the gates refused: logged, kept for bgp status, and taken out
+ * as a withdrawal would (a previous run may have announced it: it counts
+ * as a change at every mux that heard it). */
+static void
+load_drop(struct bgpd *d, size_t i, const char *why, time_t now)
+{
+	static struct exports_diff df;
+	struct ann_entry e = d->ann.e[i];
+	struct exports_state *x = &d->exp;
+	char pfx[PREFIX_STRLEN], err[512];
+
+	prefix_format(&e.prefix, pfx, sizeof(pfx));
+	log_warn("%s: %s mux %s: not announced, dropped: %s", d->ann.path, pfx,
+	    e.mux[0] ? e.mux : "all", why);
+	if (x->n_dropped < EXPORTS_DROPPED_SHOWN) {
+		struct exports_dropped *dr = &x->dropped[x->n_dropped];
+
+		dr->prefix = e.prefix;
+		memcpy(dr->mux, e.mux, sizeof(dr->mux));
+		snprintf(dr->why, sizeof(dr->why), "%.*s",
+		    (int)sizeof(dr->why) - 1, why);
+	}
+	x->n_dropped++;
+	exports_diff_begin(d, &e.prefix, &df);
+	ann_store_remove(&d->ann, &e.prefix, e.mux);
+	exports_diff_note(d, &e.prefix, &df, now);
+	/* What an earlier run set up for it goes, unless kept for another
+	 * entry of the prefix. */
+	if (!e.no_dataplane && !ann_store_has_prefix(&d->ann, &e.prefix) &&
+	    dataplane_remove(&e.prefix, err, sizeof(err)) == -1)
+		log_warn("data plane of %s: %s", pfx, err);
+}
+
+/*
+ * Every entry passes today's gates, or is dropped: a prefix taken out of
+ * prefixes.txt, a store edited by hand, a mux no longer configured. A
+ * prefix list that cannot be read stops the start (-1): nothing could be
+ * checked.
+ */
+static int
+load_gate(struct bgpd *d, char *err, size_t errlen)
+{
+	static const char *names[BGPD_MAX_SESSIONS];
+	struct ann_policy pol;
+	struct prefix *owned;
+	char why[512];
+	time_t now = time(NULL);
+	size_t i = 0;
+
+	if (d->ann.n == 0)
+		return 0;
+	if (exports_policy_load(d, &pol, &owned, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s (the announcements kept in %s are "
+		    "checked against it)", why, d->ann.path);
+		return -1;
+	}
+	for (unsigned k = 0; k < d->n_sessions; k++)
+		names[k] = d->sessions[k]->conf.name;
+	while (i < d->ann.n)
+		if (ann_store_check_entry(&d->ann.e[i], &pol, names,
+		    d->n_sessions, why, sizeof(why)) == -1)
+			load_drop(d, i, why, now);
+		else
+			i++;
+	free(owned);
+	return 0;
+}
+
+int
+exports_open(struct bgpd *d, char *err, size_t errlen)
+{
+	char path[4200], e[512];
+
+	snprintf(path, sizeof(path), "%s/var/announcements.json",
+	    d->paths.client_dir);
+	ann_store_init(&d->ann, path);
+	exports_save_init(d);
+	if (ann_store_load(&d->ann, err, errlen) == -1 ||
+	    load_gate(d, err, errlen) == -1)
+		return -1;
+	/* As `bgp start` always did: no rule from an earlier life stays;
+	 * the announcements kept get theirs back. */
+	dataplane_flush_rules(e, sizeof(e));
+	for (size_t i = 0; i < d->ann.n; i++)
+		if (!d->ann.e[i].no_dataplane &&
+		    dataplane_add(&d->ann.e[i].prefix, e, sizeof(e)) == -1)
+			log_warn("data plane: %s", e);
+	if (d->ann.n > 0)
+		log_info("%zu announcements kept from before: announcing "
+		    "them again", d->ann.n);
+	/* The file says what memory holds, the dropped ones gone. */
+	if (d->exp.n_dropped > 0 && exports_save(d, e, sizeof(e)) == -1)
+		exports_save_failed(d, e);
+	return 0;
+}
+
+void
+exports_close(struct bgpd *d)
+{
+	exports_save_close(d);
+	ann_store_free(&d->ann);
 }
 
 /* ---- what bgp status says of them ---- */
