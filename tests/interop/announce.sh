@@ -38,6 +38,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PEERING=${PEERING:-$ROOT/peering}
 NAME=announce
+. "$HERE/bird16_mux.sh"
 
 PASS=0
 FAIL=0
@@ -220,24 +221,8 @@ mux_conf() {
 	else
 		me=2804:269c:ff00:$tap:1::1 peer=2804:269c:ff00:$tap:1::2
 	fi
-	cat <<EOF
-router id 100.$((64 + tap)).128.1;
-log "$TMP/mux$n.bird$af.log" all;
-protocol device { scan time 10; }
-protocol bgp ours {
-	local $me as 47065;
-	neighbor $peer as 47065;
-	direct;
-	gateway direct;
-	import all;
-	export none;
-	allow local as;
-	debug { states, routes };
-	connect delay time 1;
-	connect retry time 2;
-	error wait time 1, 5;
-}
-EOF
+	bird16_mux_conf "100.$((64 + tap)).128.1" "$me" "$peer" \
+	    "$TMP/mux$n.bird$af.log"
 	if [ "$n" = 1 ] && [ "$af" = 4 ]; then
 		cat <<EOF
 protocol bgp upstream {
