@@ -3,24 +3,17 @@
  * the parser does not crash or read past the input (copied into a buffer
  * of exactly its size); a refused file leaves the store as it was and says
  * why on one line; an accepted one is sorted with no (prefix, mux) twice,
- * every entry can be set again, and format then parse gives the same
- * entries and the same text again.
+ * every entry and change record can be set again, and format then parse
+ * gives the same entries, the same records and the same text again.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "fuzz_ann.h"
 #include "fuzz_input.h"
 #include "../src/announce/ann_store.h"
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "fuzz_ann_store: check failed: %s "	\
-		    "(line %d)\n", #c, __LINE__);			\
-		__builtin_trap();					\
-	}								\
-} while (0)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,6 +35,11 @@ check_same(const struct ann_store *a, const struct ann_store *b)
 	CHECK(a->n == b->n);
 	for (i = 0; i < a->n; i++)
 		CHECK(entry_equal(&a->e[i], &b->e[i]));
+	CHECK(a->nc == b->nc);
+	for (i = 0; i < a->nc; i++)
+		CHECK(prefix_equal(&a->c[i].prefix, &b->c[i].prefix) &&
+		    strcmp(a->c[i].mux, b->c[i].mux) == 0 &&
+		    a->c[i].at == b->c[i].at);
 }
 
 /* Sorted, each found where it is, each accepted by set. */
@@ -57,14 +55,27 @@ check_accepted(struct ann_store *s)
 		const struct ann_entry *e = &s->e[i];
 
 		CHECK(ann_store_find(s, &e->prefix, e->mux) == e);
-		CHECK(ann_store_effective(s, &e->prefix, e->mux) == e);
+		CHECK(ann_store_effective(s, &e->prefix, e->mux, true) == e);
+		CHECK(ann_store_effective(s, &e->prefix, e->mux, false) == e);
 		CHECK(ann_store_has_prefix(s, &e->prefix));
 		CHECK(ann_store_set(&u, e) == 0);
+	}
+	for (i = s->nc; i-- > 0;) {
+		const struct ann_change *c = &s->c[i];
+
+		CHECK(c->at > 0);
+		CHECK(ann_store_change_at(s, &c->prefix, c->mux) == c->at);
+		CHECK(ann_store_change_note(&u, &c->prefix, c->mux, c->at,
+		    NULL) == 0);
 	}
 	check_same(s, &u);
 	for (i = 0; i < s->n; i++)
 		CHECK(ann_store_remove(&u, &s->e[i].prefix, s->e[i].mux));
 	CHECK(u.n == 0);
+	for (i = 0; i < s->nc; i++)
+		CHECK(ann_store_change_note(&u, &s->c[i].prefix, s->c[i].mux,
+		    0, NULL) == 0);
+	CHECK(u.nc == 0);
 	ann_store_free(&u);
 }
 
@@ -104,7 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_round_trip(&s);
 	} else {
 		CHECK(err[0] != '\0' && strchr(err, '\n') == NULL);
-		CHECK(s.n == 0 && s.e == NULL);
+		CHECK(s.n == 0 && s.e == NULL && s.nc == 0 && s.c == NULL);
 	}
 	ann_store_free(&s);
 	free(buf);

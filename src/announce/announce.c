@@ -1,6 +1,7 @@
 /*
- * Announcements: the AS path rule of the old client, the safety gates, the
- * change-rate gate and the control request line (announce.h). Pure.
+ * Announcements: the AS path rule of the old client, the safety gates and
+ * the control request line (announce.h; the change-rate rule is
+ * ann_plan.c). Pure.
  */
 #include "../bgp/bgp.h"
 #include "../lib/errmsg.h"
@@ -16,7 +17,6 @@
 #include "../vpn/mux.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define ANN_PREPEND_MAX	4	/* REFERENCE.md: -P 1..4 */
 
 /* A word of the request as it can go into a one-line error: at most
  * QUOTE_MAX characters, bytes that cannot be printed as '?'. */
@@ -413,7 +413,7 @@ ann_check(const struct ann_request *r, const struct ann_policy *pol,
 		errmsg_set(err, errlen, "-M can only be used with -m");
 		return -1;
 	}
-	if (a->prepend > ANN_PREPEND_MAX) {
+	if (a->prepend > ANN_MAX_PREPEND) {
 		errmsg_set(err, errlen, "can prepend only 1, 2, 3, or 4 times");
 		return -1;
 	}
@@ -479,41 +479,6 @@ ann_nexthop(const struct ann_attrs *a, const struct ann_nh_input *in,
 		return ann_container_nexthop(in->mux, in->tap, in->ctxid, nh,
 		    err, errlen);
 	return nexthop_self(in, nh, err, errlen);
-}
-
-/* ---- the change rate ---- */
-
-/* time_t is signed; a corrupt stored time must not overflow the sum. */
-#define ANN_TIME_MAX \
-	((time_t)((UINT64_C(1) << (sizeof(time_t) * 8 - 1)) - 1))
-
-static time_t
-change_allowed_at(time_t last)
-{
-	if (last > ANN_TIME_MAX - ANN_CHANGE_INTERVAL)
-		return ANN_TIME_MAX;
-	return last + ANN_CHANGE_INTERVAL;
-}
-
-/*
- * current NULL: nothing announced now. With last_change 0 it never was
- * (allowed); otherwise it was withdrawn at last_change, and announcing it
- * again is a change like any other (a withdraw and re-announce is a flap).
- */
-int
-ann_rate_check(const struct ann_attrs *current, time_t last_change,
-    const struct ann_attrs *wanted, time_t now, bool force,
-    time_t *allowed_at)
-{
-	if (current != NULL && ann_attrs_equal(current, wanted))
-		return 1;
-	if (current == NULL && last_change == 0)
-		return 0;
-	if (force || now >= change_allowed_at(last_change))
-		return 0;
-	if (allowed_at != NULL)
-		*allowed_at = change_allowed_at(last_change);
-	return -1;
 }
 
 /* ---- the control request line ---- */
@@ -594,7 +559,7 @@ ann_request_to_line(const struct ann_request *r, char *buf, size_t size)
 	}
 	if (r->no_dataplane)
 		line_add(&l, " nodp");
-	if (!r->withdraw && r->force)
+	if (r->force)
 		line_add(&l, " force");
 	if (r->check)
 		line_add(&l, " check");
@@ -832,7 +797,7 @@ static const struct word_key word_keys[] = {
 	{ "large",	word_large,	true,	true,	true },
 	{ "container",	word_container,	false,	false,	true },
 	{ "nodp",	word_nodp,	false,	false,	false },
-	{ "force",	word_force,	false,	false,	true },
+	{ "force",	word_force,	false,	false,	false },
 	{ "check",	word_check,	false,	false,	false },
 };
 

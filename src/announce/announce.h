@@ -19,6 +19,7 @@
 #define ANN_MAX_POISONS		16
 #define ANN_MAX_COMMUNITIES	64	/* the gate allows 20 (REFERENCE.md) */
 #define ANN_MAX_LARGE		64
+#define ANN_MAX_PREPEND		4	/* -P 1..4 (REFERENCE.md) */
 #define ANN_MAX_PATH		64	/* AS numbers of the built path */
 #define ANN_GATE_PATH_HOPS	5	/* guidelines: at most 5 AS hops */
 #define ANN_GATE_SET_SIZE	5	/* at most 5 AS numbers in an AS_SET */
@@ -119,16 +120,6 @@ int	ann_container_nexthop(const char *mux, unsigned tap, long ctxid,
 	    struct prefix *nh, char *err, size_t errlen);
 
 /*
- * The change-rate gate: a (prefix, mux) announced with other attributes
- * less than ANN_CHANGE_INTERVAL after its last change is refused unless
- * forced. Returns 0 (allowed), 1 (same attributes: nothing to do) or -1
- * with *allowed_at set.
- */
-int	ann_rate_check(const struct ann_attrs *current, time_t last_change,
-	    const struct ann_attrs *wanted, time_t now, bool force,
-	    time_t *allowed_at);
-
-/*
  * The control request carrying an announcement: words
  * "announce|withdraw PREFIX [mux NAME] [origin N] [prepend N] [jsonrule]
  * [poison N]... [community A:B]... [large A:B:C]... [container] [nodp]
@@ -136,8 +127,8 @@ int	ann_rate_check(const struct ann_attrs *current, time_t last_change,
  * comma-separated list ("community 47065:1,47065:2"), which is what
  * to_line writes: one word per list, so 20 communities fit the control
  * socket's CONTROL_MAX_WORDS. jsonrule is json_rule; to_line writes it
- * only where it changes the path. A withdraw carries only mux and nodp.
- * to_line writes the line (no newline) and returns its length, or -1
+ * only where it changes the path. A withdraw carries only mux, nodp and
+ * force. to_line writes the line (no newline) and returns its length, or -1
  * when it does not fit size; from_words reads it back strictly (-1 with
  * err): unknown word, missing value, bad number, a single-valued key
  * given twice, an announce-only key on a withdraw.

@@ -23,6 +23,7 @@
 #include "../announce/ann_text.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"
+#include "../daemon/config.h"
 #include "../vpn/mux.h"
 
 struct prefix_cmd {
@@ -31,6 +32,12 @@ struct prefix_cmd {
 	const char		*mux_arg;	/* NULL or "all": every mux */
 	bool			 json;
 	struct client_paths	 paths;
+	/* A withdraw of a prefix not in the lists: the daemon may still
+	 * hold it (the lists changed since); the lists are kept to show if
+	 * it does not. */
+	bool			 unlisted;
+	struct prefix		*list;
+	size_t			 n_list;
 };
 
 static void
@@ -285,19 +292,51 @@ prefix_parse_args(struct prefix_cmd *c, int argc, char **argv)
 
 /* ---- the checks that need the client directory ---- */
 
+/* A `neighbor` of configs/peering-bgpd.conf named name (no file: none). */
+static int
+neighbor_named(struct prefix_cmd *c, const char *name, bool *found)
+{
+	char path[sizeof(c->paths.dir) + 32], err[512];
+	struct config *conf;
+
+	*found = false;
+	snprintf(path, sizeof(path), "%s/configs/peering-bgpd.conf",
+	    c->paths.dir);
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	if ((conf = malloc(sizeof(*conf))) == NULL)
+		return fail(c, "out of memory");
+	if (config_load(path, conf, err, sizeof(err)) == -1) {
+		free(conf);
+		return fail(c, "%s", err);
+	}
+	*found = config_find_neighbor(conf, name) != NULL;
+	free(conf);
+	return 0;
+}
+
+/* -m: a mux of configs/openvpn/ (*m), or a configured neighbour (*m NULL:
+ * it hears announcements only when named; docs/announce.md). */
 static int
 check_mux(struct prefix_cmd *c, struct mux_table *t, const struct mux **m)
 {
 	char err[512];
+	bool neighbor = false;
+	int rc;
 
 	*m = NULL;
 	if (c->mux_arg == NULL || strcmp(c->mux_arg, "all") == 0)
 		return 0;
 	if (mux_table_load(c->paths.dir, t, err, sizeof(err)) == -1)
 		return fail(c, "%s", err);
-	if (!mux_name_valid(c->mux_arg) ||
-	    (*m = mux_find(t, c->mux_arg)) == NULL)
+	if (!mux_name_valid(c->mux_arg))
 		return fail(c, "mux unknown: %s", c->mux_arg);
+	if ((*m = mux_find(t, c->mux_arg)) == NULL) {
+		if ((rc = neighbor_named(c, c->mux_arg, &neighbor)) != 0)
+			return rc;
+		if (!neighbor)
+			return fail(c, "mux unknown: %s", c->mux_arg);
+	}
 	snprintf(c->req.mux, sizeof(c->req.mux), "%s", c->mux_arg);
 	return 0;
 }
@@ -349,9 +388,18 @@ check_prefix(struct prefix_cmd *c, struct ann_policy *pol,
 	pol->allowed = *list;
 	pol->n_allowed = n;
 	pol->any_origin = false;
-	if (prefix_parse(c->prefix_arg, true, &c->req.prefix) == -1 ||
-	    !prefix_listed(&c->req.prefix, *list, n))
+	if (prefix_parse(c->prefix_arg, true, &c->req.prefix) == -1)
 		return invalid_prefix(c, *list, n);
+	if (prefix_listed(&c->req.prefix, *list, n))
+		return 0;
+	if (!c->req.withdraw)
+		return invalid_prefix(c, *list, n);
+	/* Withdrawing what the daemon holds always works (docs/announce.md):
+	 * it answers, with today's error if it holds nothing of it. */
+	c->unlisted = true;
+	c->list = *list;
+	c->n_list = n;
+	*list = NULL;
 	return 0;
 }
 
@@ -366,8 +414,8 @@ check_container(struct prefix_cmd *c, const struct mux *m)
 		return 0;
 	if (announce_read_container(c->paths.dir, &ctxid, err,
 	    sizeof(err)) == -1 ||
-	    ann_container_nexthop(m->name, m->tap, ctxid, &nh, err,
-	    sizeof(err)) == -1)
+	    ann_container_nexthop(c->req.mux, m != NULL ? m->tap : 0, ctxid,
+	    &nh, err, sizeof(err)) == -1)
 		return fail(c, "%s", err);
 	return 0;
 }
@@ -389,7 +437,7 @@ prefix_check(struct prefix_cmd *c)
 		return fail(c, "out of memory");
 	if ((rc = check_mux(c, t, &m)) == 0 &&
 	    (rc = check_prefix(c, &pol, &list)) == 0 &&
-	    (rc = check_container(c, m)) == 0 &&
+	    (rc = check_container(c, m)) == 0 && !c->unlisted &&
 	    ann_check(&c->req, &pol, err, sizeof(err)) == -1)
 		rc = fail(c, "%s", err);
 	free(list);
@@ -469,7 +517,12 @@ prefix_send(struct prefix_cmd *c)
 	strbuf_init(&reply);
 	rc = control_call(c->paths.control, n, words, control_sink_strbuf,
 	    &reply, lost, sizeof(lost));
-	if (rc == CONTROL_NOT_SENT)
+	if (c->unlisted && (rc == CONTROL_NOT_SENT ||
+	    (rc == CONTROL_REFUSED && strncmp(reply_error(&reply),
+	    "invalid prefix", 14) == 0)))
+		/* Nothing of it held (or no daemon): the old client's error. */
+		rc = invalid_prefix(c, c->list, c->n_list);
+	else if (rc == CONTROL_NOT_SENT)
 		rc = unreachable(c);
 	else if (rc == CONTROL_LOST)
 		rc = fail(c, "%s", lost);
@@ -508,7 +561,8 @@ cmd_prefix(int argc, char **argv)
 	c.req.withdraw = argv[1][0] == 'w';
 	if ((rc = prefix_parse_args(&c, argc - 1, argv + 1)) != 0)
 		return rc == -1 ? 0 : rc;
-	if ((rc = prefix_check(&c)) != 0)
-		return rc;
-	return prefix_send(&c);
+	if ((rc = prefix_check(&c)) == 0)
+		rc = prefix_send(&c);
+	free(c.list);
+	return rc;
 }

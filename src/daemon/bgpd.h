@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "exports.h"
 #include "../announce/ann_store.h"
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
@@ -45,14 +46,7 @@ struct bgpd {
 	struct kroute		*kroute;
 	struct session_hooks	 hooks;
 	struct ann_store	 ann;		/* our announcements */
-	/* When (prefix, mux) pairs were last withdrawn: a withdraw does not
-	 * restart the change-rate clock (route-flap dampening). */
-	struct ann_recent {
-		struct prefix	prefix;
-		char		mux[32];
-		time_t		when;
-	}			 ann_recent[128];
-	unsigned		 ann_recent_next;
+	struct exports_state	 exp;		/* their saves, their load */
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;

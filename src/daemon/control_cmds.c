@@ -148,6 +148,7 @@ show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 			if (o.af < 0 || (int)d->sessions[i]->conf.af == o.af)
 				cJSON_AddItemToArray(arr,
 				    session_json(d->sessions[i]));
+		exports_status(d, reply, root);
 		text = cJSON_PrintUnformatted(root);
 		if (text != NULL)
 			strbuf_printf(reply, "%s\n", text);
@@ -169,6 +170,7 @@ show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		    s->conf.name, session_af_name(s),
 		    bgp_state_name(s->fsm.state), since, status);
 	}
+	exports_status(d, reply, NULL);
 }
 
 static void

@@ -8,11 +8,40 @@
 #ifndef PEERING_DAEMON_EXPORTS_H
 #define PEERING_DAEMON_EXPORTS_H
 
+#include <cjson/cJSON.h>
+#include <ev.h>
+#include <stdbool.h>
+#include <time.h>
+
 #include "../announce/announce.h"
 #include "../bgp/session.h"
 #include "../lib/strbuf.h"
 
 struct bgpd;
+
+#define EXPORTS_DROPPED_SHOWN	16	/* listed in bgp status; all logged */
+
+/* An entry of var/announcements.json the gates refused at start. */
+struct exports_dropped {
+	struct prefix	prefix;
+	char		mux[32];	/* ANN_MUX_ALL: every mux */
+	char		why[200];
+};
+
+/*
+ * What `bgp status` says of the announcements besides the sessions: a
+ * store ahead of its file (a save failed: retried on a timer and with the
+ * next change), and the entries dropped at start.
+ */
+struct exports_state {
+	struct ev_timer		t_save;		/* the save again */
+	double			save_backoff;	/* seconds to the next try */
+	bool			unsaved;
+	time_t			unsaved_since;	/* the first failure */
+	char			save_err[256];
+	size_t			n_dropped;
+	struct exports_dropped	dropped[EXPORTS_DROPPED_SHOWN];
+};
 
 /* Reads var/announcements.json and restores the data plane of what it
  * holds (after a crash or restart); -1 with err on a corrupt file. */
@@ -27,6 +56,9 @@ void	exports_request(struct bgpd *d, const struct ann_request *r,
 /* `peering bgp stop`: every announcement withdrawn and forgotten, every
  * pref-20000 rule removed. */
 void	exports_clear(struct bgpd *d, struct strbuf *reply);
+/* The lines `bgp status` adds after the sessions (nothing when all is
+ * well), or, with json, an "announcements" object added to it. */
+void	exports_status(struct bgpd *d, struct strbuf *reply, cJSON *json);
 /* `adv NAME [json]`: what is exported to a mux. */
 void	exports_show(struct bgpd *d, const char *name, bool json,
 	    struct strbuf *reply);

@@ -127,6 +127,19 @@ expect_error 1 "error [can prepend only 1, 2, 3, or 4 times]" \
 expect_error 1 "error [mux unknown: nope]" announce -m nope "$P"
 expect_error 1 "error [mux unknown: Amsterdam01]" announce -m Amsterdam01 "$P"
 expect_error 1 "error [mux unknown: nope]" withdraw -m nope "$P"
+# A configured neighbour is named like a mux (it hears only what names it).
+printf 'neighbor 10.9.0.2 {\n\tname n1\n\tremote-as 65001\n}\n' \
+    >"$T/configs/peering-bgpd.conf"
+expect_error 1 "error [mux unknown: n2]" announce -m n2 "$P"
+printf 'neighbor 10.9.0.2 {\n' >"$T/configs/peering-bgpd.conf"
+run announce -m n1 "$P"
+check_eq "-m n1, a broken configs/peering-bgpd.conf (status)" "$rc" 1
+case $err in
+"error [$T/configs/peering-bgpd.conf:1: "*) ok ;;
+*) bad "-m n1, a broken configs/peering-bgpd.conf: $err" ;;
+esac
+printf 'neighbor 10.9.0.2 {\n\tname n1\n\tremote-as 65001\n}\n' \
+    >"$T/configs/peering-bgpd.conf"
 
 # ---- the prefix lists ----
 for p in 184.164.237.0/24 184.164.236.0/25 184.164.236.1/24 x 2804:269c:2::/48; do
@@ -182,6 +195,11 @@ mv "$T/configs/openvpn" "$T/configs/openvpn.away"
 expect_error 1 "error [configs/openvpn: No such file or directory]" \
     announce -m amsterdam01 "$P"
 mv "$T/configs/openvpn.away" "$T/configs/openvpn"
+cp "$T/container.txt" "$T/container.good"
+echo 1 >"$T/container.txt"
+expect_error 1 "error [-M: n1 is not a mux of configs/openvpn/: no container there]" \
+    announce -m n1 -M "$P"
+mv "$T/container.good" "$T/container.txt"
 
 # ---- no daemon ----
 expect_error 1 "$NOT_RUNNING" announce "$P"
@@ -278,8 +296,12 @@ if command -v python3 >/dev/null 2>&1; then
 	    -l 1,2,3 -R --force "$P" -- "announce $P mux amsterdam01 origin 61574 prepend 2 poison 3356 community 47065:1 large 1:2:3 container nodp force"
 	sent withdraw "$P" -- "withdraw $P"
 	sent withdraw -m isi01 -R "$P" -- "withdraw $P mux isi01 nodp"
-	# A withdraw sends no attributes and no --force.
-	sent withdraw -o 61574 -P 2 -c 1,2 --force "$P" -- "withdraw $P"
+	sent announce -m n1 -p 3356 "$P" -- "announce $P mux n1 poison 3356"
+	sent withdraw -m n1 "$P" -- "withdraw $P mux n1"
+	# A withdraw sends no attributes; --force it does (from one mux, it
+	# may make the mux hear the "all" announcement again: a change).
+	sent withdraw -o 61574 -P 2 -c 1,2 "$P" -- "withdraw $P"
+	sent withdraw -m isi01 --force "$P" -- "withdraw $P mux isi01 force"
 
 	# The reply as the daemon wrote it.
 	fake '184.164.236.0/24: announced to all muxes\n'
@@ -300,6 +322,23 @@ if command -v python3 >/dev/null 2>&1; then
 	wait "$fake_pid"
 	check_eq "--json ok (status)" "$rc" 0
 	check_eq "--json ok" "$out" "{\"ok\":true,\"request\":\"announce $P origin 61574 prepend 2 poison 3356\",\"as_path\":[61574,3356,61574,61574],\"reply\":\"announced\\n\"}"
+	# A prefix no longer listed: the daemon may still hold it, and
+	# withdrawing it always works; if it holds nothing, today's error.
+	fake '184.164.237.0/24: withdrawn from all muxes\n'
+	run withdraw 184.164.237.0/24
+	wait "$fake_pid"
+	check_eq "withdraw unlisted, held (request)" "$(cat "$T/request")" \
+	    "withdraw 184.164.237.0/24"
+	check_eq "withdraw unlisted, held (status)" "$rc" 0
+	check_eq "withdraw unlisted, held (stdout)" "$out" \
+	    "184.164.237.0/24: withdrawn from all muxes"
+	fake 'error: invalid prefix: 184.164.237.0/24: not in prefixes.txt or prefixes6.txt\n'
+	run withdraw 184.164.237.0/24
+	wait "$fake_pid"
+	check_eq "withdraw unlisted, not held (status)" "$rc" 1
+	check_eq "withdraw unlisted, not held (list)" "$out" "$LIST"
+	check_eq "withdraw unlisted, not held (error)" "$err" \
+	    "error [invalid prefix: 184.164.237.0/24]"
 	fake 'withdrawn\n'
 	run withdraw --json "$P"
 	wait "$fake_pid"

@@ -35,6 +35,7 @@ IOP_FAIL=0
 IOP_SKIP=0
 IOP_NAME=
 IOP_PIDS=()		# every process this test started, to stop at the end
+IOP_EXTRA_NS=()		# namespaces a test adds to the two, removed at the end
 OURS_PID=
 OURS_DIR=
 TMP=
@@ -159,7 +160,7 @@ iop_cleanup() {
 	for pid in "${IOP_PIDS[@]}"; do
 		stop_pid "$pid" 5
 	done
-	for ns in "${NS_PEER:-}" "${NS_OURS:-}"; do
+	for ns in "${NS_PEER:-}" "${NS_OURS:-}" "${IOP_EXTRA_NS[@]}"; do
 		netns_remove "$ns"
 	done
 	# The veth pair is made inside the namespaces; should one have been

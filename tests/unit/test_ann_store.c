@@ -4,6 +4,7 @@
  * save that fails; the file is 0600; a missing file is an empty store).
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "../../src/announce/ann_store.h"
 #include "testutil.h"
+#include "th_ann.h"
 #include "th_tmpdir.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -101,12 +103,25 @@ assert_stores_equal(const struct ann_store *a, const struct ann_store *b)
 	for (i = 0; i < a->n; i++)
 		ck_assert_msg(entry_equal(&a->e[i], &b->e[i]),
 		    "entry %zu differs", i);
+	ck_assert_uint_eq(a->nc, b->nc);
+	for (i = 0; i < a->nc; i++)
+		ck_assert_msg(prefix_equal(&a->c[i].prefix, &b->c[i].prefix) &&
+		    strcmp(a->c[i].mux, b->c[i].mux) == 0 &&
+		    a->c[i].at == b->c[i].at, "change %zu differs", i);
 }
 
 static void
 set_ok(struct ann_store *s, struct ann_entry e)
 {
 	ck_assert_int_eq(ann_store_set(s, &e), 0);
+}
+
+static void
+note_ok(struct ann_store *s, const char *prefix, const char *mux, time_t at)
+{
+	struct prefix p = pfx(prefix);
+
+	ck_assert_int_eq(ann_store_change_note(s, &p, mux, at, NULL), 0);
 }
 
 static int
@@ -169,16 +184,21 @@ START_TEST(test_ann_store_effective)
 	set_ok(&s, entry("184.164.225.0/24", "seattle01", 263842));
 
 	/* A mux's own entry overrides "all". */
-	f = ann_store_effective(&s, &p, "amsterdam01");
+	f = ann_store_effective(&s, &p, "amsterdam01", true);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->attrs.origin, 61574);
-	f = ann_store_effective(&s, &p, "seattle01");
+	f = ann_store_effective(&s, &p, "seattle01", true);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->mux, ANN_MUX_ALL);
 	ck_assert_uint_eq(f->attrs.origin, 47065);
+	/* A configured neighbour hears only what names it. */
+	ck_assert_ptr_null(ann_store_effective(&s, &p, "n1", false));
+	f = ann_store_effective(&s, &p, "amsterdam01", false);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->attrs.origin, 61574);
 	/* Without an "all" entry, other muxes hear nothing. */
-	ck_assert_ptr_null(ann_store_effective(&s, &q, "amsterdam01"));
-	f = ann_store_effective(&s, &q, "seattle01");
+	ck_assert_ptr_null(ann_store_effective(&s, &q, "amsterdam01", true));
+	f = ann_store_effective(&s, &q, "seattle01", false);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->attrs.origin, 263842);
 
@@ -256,6 +276,218 @@ START_TEST(test_ann_store_set_refuses)
 }
 END_TEST
 
+/* ---- the gates again, on what was kept ---- */
+
+#define C8	"47065:1,47065:2,47065:3,47065:4,47065:5,47065:6,47065:7,47065:8"
+#define P16	"64512,64513,64514,64515,64516,64517,64518,64519,64520,64521," \
+		"64522,64523,64524,64525,64526,64527"
+
+/* Entries of a file, as requests would have made them, and what today's
+ * gates say of them (NULL: they pass). */
+static const struct {
+	const char	*line;
+	const char	*err;
+} check_cases[] = {
+	{ "announce 184.164.224.0/24", NULL },
+	{ "announce 2804:269c:1::/48 mux n1 origin 61574", NULL },
+	/* Taken out of prefixes.txt since it was kept. */
+	{ "announce 184.164.225.0/24", "invalid prefix: 184.164.225.0/24: not "
+	    "in prefixes.txt or prefixes6.txt (announce only the prefixes "
+	    "listed there)" },
+	/* A store edited by hand: 8.8.8.0/24, 21 AS numbers, 64
+	 * communities; each gate in turn. */
+	{ "announce 8.8.8.0/24 origin 61574 prepend 4 poison " P16
+	    " community " C8 "," C8 "," C8 "," C8 "," C8 "," C8 "," C8 "," C8,
+	    "prefix 8.8.8.0/24 is outside the PEERING address space: announce "
+	    "only PEERING prefixes" },
+	{ "announce 184.164.224.0/24 origin 61574 prepend 4 poison " P16,
+	    "the AS path would have 21 AS numbers: at most 5 (guidelines); "
+	    "poison fewer ASes or prepend less" },
+	{ "announce 184.164.224.0/24 community " C8 "," C8 "," C8 "," C8 ","
+	    C8 "," C8 "," C8 "," C8, "64 communities: the muxes drop all of "
+	    "them past 20; remove 44" },
+	{ "announce 184.164.224.0/24 origin 3356", "origin AS 3356 is not a "
+	    "PEERING ASN: use 47065, 33207, 61574, 61575, 61576, 263842, "
+	    "263843 or 263844" },
+	{ "announce 184.164.224.0/24 container", "-M can only be used with "
+	    "-m" },
+	/* A mux or neighbour no longer configured. */
+	{ "announce 184.164.224.0/24 mux ghost01", "mux unknown: ghost01 (not "
+	    "in configs/openvpn/ nor a neighbor of configs/peering-bgpd.conf)" },
+};
+
+START_TEST(test_ann_store_check_entry)
+{
+	static const char *const names[] = { "amsterdam01", "seattle01", "n1" };
+	struct prefix allowed[] = { pfx("184.164.224.0/24"), pfx("8.8.8.0/24"),
+	    pfx("2804:269c:1::/48") };
+	struct ann_policy pol = { allowed, NELEM(allowed), false };
+	struct ann_request r = th_ann_request(check_cases[_i].line);
+	struct ann_entry e;
+	char err[256];
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	e.prefix = r.prefix;
+	memcpy(e.mux, r.mux, sizeof(e.mux));
+	e.attrs = r.attrs;
+	rc = ann_store_check_entry(&e, &pol, names, NELEM(names), err,
+	    sizeof(err));
+	if (check_cases[_i].err == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", check_cases[_i].line, err);
+		return;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_str_eq(err, check_cases[_i].err);
+	/* Without names the mux is not checked. */
+	if (strstr(err, "mux unknown") != NULL)
+		ck_assert_int_eq(ann_store_check_entry(&e, &pol, NULL, 0, err,
+		    sizeof(err)), 0);
+}
+END_TEST
+
+/* ---- the change records ---- */
+
+START_TEST(test_ann_store_changes)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24"), q = pfx("2804:269c::/42");
+	time_t prev = 99;
+
+	ann_store_init(&s, NULL);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 0);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 1000, &prev),
+	    0);
+	ck_assert_int_eq(prev, 0);
+	note_ok(&s, "2804:269c::/42", "isi01", 1500);
+	note_ok(&s, "184.164.224.0/24", "amsterdam01", 2000);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 1000);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "amsterdam01"), 2000);
+	ck_assert_int_eq(ann_store_change_at(&s, &q, "isi01"), 1500);
+	ck_assert_int_eq(ann_store_change_at(&s, &q, "amsterdam01"), 0);
+	/* Sorted as the entries: family, address, length, then mux. */
+	ck_assert_uint_eq(s.nc, 3);
+	ck_assert_str_eq(s.c[0].mux, "amsterdam01");
+	ck_assert_str_eq(s.c[1].mux, "isi01");
+	ck_assert(prefix_equal(&s.c[2].prefix, &q));
+	/* A new time replaces the old one and says what it was. */
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 1200, &prev),
+	    0);
+	ck_assert_int_eq(prev, 1000);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 1200);
+	/* 0 forgets the record (undoing a first change). */
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 0, &prev), 0);
+	ck_assert_int_eq(prev, 1200);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "isi01"), 0);
+	ck_assert_uint_eq(s.nc, 2);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", 0, NULL), 0);
+	ck_assert_uint_eq(s.nc, 2);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* Only what the file holds: a session's name, no host bits, a time. */
+START_TEST(test_ann_store_changes_refused)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24"), host = p;
+
+	host.addr[3] = 1;
+	ann_store_init(&s, NULL);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, ANN_MUX_ALL, 1, NULL),
+	    -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "all", 1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "Isi01", 1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &host, "isi01", 1, NULL),
+	    -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01", -1, NULL), -1);
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "isi01",
+	    (time_t)253402300800LL, NULL), -1);
+	ck_assert_uint_eq(s.nc, 0);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* At most ANN_STORE_MAX records, as the file reads. */
+START_TEST(test_ann_store_changes_full)
+{
+	struct ann_store s;
+	struct prefix p = pfx("184.164.224.0/24");
+	char mux[16];
+	size_t i;
+
+	ann_store_init(&s, NULL);
+	for (i = 0; i < ANN_STORE_MAX; i++) {
+		snprintf(mux, sizeof(mux), "m%06zu", i);
+		ck_assert_int_eq(ann_store_change_note(&s, &p, mux, 1, NULL),
+		    0);
+	}
+	errno = 0;
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "n", 1, NULL), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	/* Replacing one is no growth. */
+	ck_assert_int_eq(ann_store_change_note(&s, &p, "m000007", 2, NULL), 0);
+	ck_assert_uint_eq(s.nc, ANN_STORE_MAX);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* Records older than the interval go; newer ones, and ones from the
+ * future (a clock set back), stay. */
+START_TEST(test_ann_store_changes_prune)
+{
+	struct ann_store s;
+	time_t now = 1700000000;
+
+	ann_store_init(&s, NULL);
+	note_ok(&s, "184.164.224.0/24", "a", now - ANN_CHANGE_INTERVAL);
+	note_ok(&s, "184.164.224.0/24", "b", now - ANN_CHANGE_INTERVAL + 1);
+	note_ok(&s, "184.164.224.0/24", "c", now);
+	note_ok(&s, "184.164.224.0/24", "d", now + 3600);
+	note_ok(&s, "184.164.225.0/24", "a", 1);
+	ann_store_changes_prune(&s, now);
+	ck_assert_uint_eq(s.nc, 3);
+	ck_assert_str_eq(s.c[0].mux, "b");
+	ck_assert_str_eq(s.c[1].mux, "c");
+	ck_assert_str_eq(s.c[2].mux, "d");
+	ann_store_changes_prune(&s, now + 7200);
+	ck_assert_uint_eq(s.nc, 0);
+	ann_store_free(&s);
+}
+END_TEST
+
+/* A version 1 file (before change records) still reads, and is written
+ * back as version 2. */
+START_TEST(test_ann_store_parse_version1)
+{
+	static const char v1[] = "{\"version\":1,\"announcements\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"all\","
+	    "\"origin\":47065,\"prepend\":0,\"poisons\":[],"
+	    "\"communities\":[],\"large_communities\":[],"
+	    "\"container_nexthop\":false,\"dataplane\":true,"
+	    "\"last_change\":1700000000}\n]}\n";
+	struct ann_store s;
+	char err[256], *text;
+
+	ann_store_init(&s, NULL);
+	ck_assert_msg(parse_str(&s, v1, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(s.nc, 0);
+	ck_assert_int_eq(s.e[0].last_change, 1700000000);
+	text = ann_store_format(&s);
+	ck_assert_str_eq(text, "{\"version\":2,\"announcements\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"all\","
+	    "\"origin\":47065,\"prepend\":0,\"poisons\":[],"
+	    "\"communities\":[],\"large_communities\":[],"
+	    "\"container_nexthop\":false,\"dataplane\":true,"
+	    "\"last_change\":1700000000}\n],\"changes\":[]}\n");
+	free(text);
+	ann_store_free(&s);
+}
+END_TEST
+
 /* ---- the format ---- */
 
 START_TEST(test_ann_store_format_text)
@@ -266,7 +498,8 @@ START_TEST(test_ann_store_format_text)
 
 	ann_store_init(&s, NULL);
 	text = ann_store_format(&s);
-	ck_assert_str_eq(text, "{\"version\":1,\"announcements\":[]}\n");
+	ck_assert_str_eq(text,
+	    "{\"version\":2,\"announcements\":[],\"changes\":[]}\n");
 	free(text);
 
 	e.attrs.prepend = 2;
@@ -282,8 +515,10 @@ START_TEST(test_ann_store_format_text)
 	e.last_change = 1700000000;
 	set_ok(&s, e);
 	set_ok(&s, entry("2804:269c::/42", ANN_MUX_ALL, 47065));
+	note_ok(&s, "2804:269c::/42", "seattle01", 1700000600);
+	note_ok(&s, "184.164.224.0/24", "amsterdam01", 1700000000);
 	text = ann_store_format(&s);
-	ck_assert_str_eq(text, "{\"version\":1,\"announcements\":[\n"
+	ck_assert_str_eq(text, "{\"version\":2,\"announcements\":[\n"
 	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"amsterdam01\","
 	    "\"origin\":61574,\"prepend\":2,\"poisons\":[3356],"
 	    "\"communities\":[[47065,1]],\"large_communities\":[[47065,1,2]],"
@@ -293,6 +528,11 @@ START_TEST(test_ann_store_format_text)
 	    "\"prepend\":0,\"poisons\":[],\"communities\":[],"
 	    "\"large_communities\":[],\"container_nexthop\":false,"
 	    "\"dataplane\":true,\"last_change\":0}\n"
+	    "],\"changes\":[\n"
+	    "{\"prefix\":\"184.164.224.0/24\",\"mux\":\"amsterdam01\","
+	    "\"at\":1700000000},\n"
+	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"seattle01\","
+	    "\"at\":1700000600}\n"
 	    "]}\n");
 	free(text);
 	ann_store_free(&s);
@@ -311,6 +551,9 @@ START_TEST(test_ann_store_round_trip)
 	set_ok(&s, entry_full("2804:269c:ff00::/40", "seattle01"));
 	set_ok(&s, entry("0.0.0.0/0", "a-b_9", 0));
 	set_ok(&s, entry("::/0", "x", 1));
+	note_ok(&s, "184.164.224.0/24", "amsterdam01", 1);
+	note_ok(&s, "184.164.224.0/24", "seattle01", 253402300799LL);
+	note_ok(&s, "::/0", "x", 1700000000);
 	text = ann_store_format(&s);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(parse_str(&t, text, err, sizeof(err)) == 0, "%s", err);
@@ -357,6 +600,9 @@ END_TEST
 
 #define HEAD	"{\"version\":1,\"announcements\":["
 #define E(x)	HEAD "{\"prefix\":\"184.164.224.0/24\"," x "}]}"
+#define CH(x)	"{\"version\":2,\"announcements\":[],\"changes\":[" x "]}"
+#define C1(mux, at) \
+	"{\"prefix\":\"184.164.224.0/24\",\"mux\":\"" #mux "\",\"at\":" #at "}"
 
 struct bad_case {
 	const char	*text;
@@ -369,14 +615,23 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"version\":1,\n\"announcements\":[}", "line 2: not valid JSON" },
 	{ "{\"version\":1,\"announcements\":[]} x",
 	    "line 1: more after the JSON object" },
-	{ "[]", "not a JSON object (want {\"version\": 1, "
-	    "\"announcements\": [...]})" },
+	{ "[]", "not a JSON object (want {\"version\": 2, "
+	    "\"announcements\": [...], \"changes\": [...]})" },
 	/* The top level. */
 	{ "{\"announcements\":[]}", "version: missing" },
-	{ "{\"version\":2,\"announcements\":[]}",
-	    "version: not 1 (the only version this daemon reads)" },
+	{ "{\"version\":3,\"announcements\":[]}",
+	    "version: not 1 or 2 (the versions this daemon reads)" },
+	{ "{\"version\":0,\"announcements\":[]}",
+	    "version: not 1 or 2 (the versions this daemon reads)" },
 	{ "{\"version\":\"1\",\"announcements\":[]}",
-	    "version: not 1 (the only version this daemon reads)" },
+	    "version: not 1 or 2 (the versions this daemon reads)" },
+	{ "{\"version\":1,\"announcements\":[],\"changes\":[]}",
+	    "changes: not in version 1 (they came with version 2)" },
+	{ "{\"version\":2,\"changes\":[]}", "announcements: missing" },
+	{ "{\"version\":2,\"announcements\":[],\"changes\":{}}",
+	    "changes: not an array" },
+	{ "{\"version\":2,\"announcements\":[],\"changes\":[],"
+	    "\"changes\":[]}", "changes: given twice" },
 	{ "{\"version\":1}", "announcements: missing" },
 	{ "{\"version\":1,\"announcements\":{}}",
 	    "announcements: not an array" },
@@ -470,6 +725,34 @@ static const struct bad_case bad_cases[] = {
 	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"},"
 	    "{\"prefix\":\"2804:269c::/42\",\"mux\":\"ufmg01\"}]}",
 	    "announcements[1]: 2804:269c::/42 mux ufmg01 given twice" },
+	/* Change records: all three keys, a session's name, a time. */
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"mux\":\"isi01\"}"),
+	    "changes[0].at: missing" },
+	{ CH("{\"mux\":\"isi01\",\"at\":1}"), "changes[0].prefix: missing" },
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"at\":1}"),
+	    "changes[0].mux: missing" },
+	{ CH(C1(isi01, 1) ",[]"), "changes[1]: not an object" },
+	{ CH(C1(all, 1)), "changes[0].mux: not a mux name ([a-z0-9_-], at "
+	    "most 31 characters)" },
+	{ CH(C1(Isi01, 1)), "changes[0].mux: not a mux name ([a-z0-9_-], at "
+	    "most 31 characters)" },
+	{ CH(C1(isi01, 0)), "changes[0].at: 0 is no time (leave the record "
+	    "out)" },
+	{ CH(C1(isi01, -5)), "changes[0].at: not a time (whole seconds "
+	    "since 1970, before the year 10000)" },
+	{ CH(C1(isi01, 253402300800)), "changes[0].at: not a time (whole "
+	    "seconds since 1970, before the year 10000)" },
+	{ CH(C1(isi01, 1.5)), "changes[0].at: not a time (whole seconds "
+	    "since 1970, before the year 10000)" },
+	{ CH("{\"prefix\":\"184.164.224.1/24\",\"mux\":\"isi01\","
+	    "\"at\":1}"), "changes[0].prefix: host bits set (the prefix is "
+	    "184.164.224.0/24)" },
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"mux\":\"isi01\","
+	    "\"at\":1,\"when\":1}"), "changes[0].when: unknown key" },
+	{ CH("{\"prefix\":\"184.164.224.0/24\",\"mux\":\"isi01\","
+	    "\"at\":1,\"at\":2}"), "changes[0].at: given twice" },
+	{ CH(C1(isi01, 5) "," C1(ufmg01, 1) "," C1(isi01, 7)),
+	    "changes[2]: 184.164.224.0/24 mux isi01 given twice" },
 	/* A later entry's error, after good ones. */
 	{ HEAD "{\"prefix\":\"184.164.224.0/24\"},"
 	    "{\"prefix\":\"184.164.225.0/24\"},"
@@ -751,6 +1034,13 @@ ann_store_suite(void)
 	tcase_add_loop_test(tc, test_ann_store_parse_bad, 0,
 	    (int)NELEM(bad_cases));
 	tcase_add_test(tc, test_ann_store_parse_nul);
+	tcase_add_loop_test(tc, test_ann_store_check_entry, 0,
+	    (int)NELEM(check_cases));
+	tcase_add_test(tc, test_ann_store_changes);
+	tcase_add_test(tc, test_ann_store_changes_refused);
+	tcase_add_test(tc, test_ann_store_changes_prune);
+	tcase_add_test(tc, test_ann_store_changes_full);
+	tcase_add_test(tc, test_ann_store_parse_version1);
 	tcase_add_test(tc, test_ann_store_parse_too_many);
 	suite_add_tcase(s, tc);
 

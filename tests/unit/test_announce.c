@@ -1,8 +1,9 @@
 /*
  * Announcements: the AS path rules (REFERENCE.md's, and the JSON files')
  * for every flag combination, every safety gate with its text, the
- * PEERING space at its edges, the change-rate gate, the control request
- * line both ways, the -c forms, and the next hop of every mode.
+ * PEERING space at its edges, the control request line both ways, the -c
+ * forms, and the next hop of every mode (the change-rate rule is
+ * test_ann_plan.c).
  * The expected values are worked out by hand from REFERENCE.md.
  */
 #include "testutil.h"
@@ -597,72 +598,6 @@ START_TEST(test_rule_stored)
 }
 END_TEST
 
-/* ---- the change rate ---- */
-
-START_TEST(test_rate)
-{
-	struct ann_attrs cur = req("announce " P " origin 61574").attrs;
-	struct ann_attrs same =
-	    req("announce " P " origin 61574 prepend 1").attrs;
-	struct ann_attrs other = req("announce " P " prepend 2").attrs;
-	time_t t0 = 1700000000, at = 0;
-
-	/* Same attributes: nothing to do, forced or not, early or late. */
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &same, t0 + 1, false, &at),
-	    1);
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &same, t0 + 1, true, &at), 1);
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &cur, t0 + 9999, false, &at),
-	    1);
-	/* A change within 10 minutes: refused, with when it is allowed. */
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0, false, &at), -1);
-	ck_assert_int_eq(at, t0 + 600);
-	at = 0;
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0 + 599, false,
-	    &at), -1);
-	ck_assert_int_eq(at, t0 + 600);
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0 + 600, false,
-	    &at), 0);
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0 + 5400, false,
-	    &at), 0);
-	/* --force. */
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0 + 1, true, &at),
-	    0);
-	/* A clock that went back: still refused until the interval ends. */
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0 - 100, false,
-	    &at), -1);
-	ck_assert_int_eq(ann_rate_check(&cur, t0, &other, t0, false, NULL), -1);
-}
-END_TEST
-
-START_TEST(test_rate_not_announced)
-{
-	struct ann_attrs a = req("announce " P).attrs;
-	time_t t0 = 1700000000, at = 0;
-
-	/* Never announced. */
-	ck_assert_int_eq(ann_rate_check(NULL, 0, &a, t0, false, &at), 0);
-	/* Withdrawn at t0: announcing again is a change. */
-	ck_assert_int_eq(ann_rate_check(NULL, t0, &a, t0 + 60, false, &at), -1);
-	ck_assert_int_eq(at, t0 + 600);
-	ck_assert_int_eq(ann_rate_check(NULL, t0, &a, t0 + 60, true, &at), 0);
-	ck_assert_int_eq(ann_rate_check(NULL, t0, &a, t0 + 600, false, &at),
-	    0);
-}
-END_TEST
-
-/* A corrupt stored time does not overflow (UBSan would say). */
-START_TEST(test_rate_far_future)
-{
-	struct ann_attrs a = req("announce " P).attrs;
-	struct ann_attrs b = req("announce " P " prepend 1").attrs;
-	time_t far = (time_t)INT64_MAX - 5, at = 0;
-
-	ck_assert_int_eq(ann_rate_check(&a, far, &b, 1700000000, false, &at),
-	    -1);
-	ck_assert(at >= far);
-}
-END_TEST
-
 /* ---- the control request line ---- */
 
 /* Canonical lines: to_line(from_words(line)) gives the line back. */
@@ -786,12 +721,15 @@ START_TEST(test_line_forms)
 		b = req(out);
 		ck_assert(ann_attrs_equal(&a.attrs, &b.attrs));
 	}
-	/* A withdraw's attributes and force are not sent. */
+	/* A withdraw's attributes are not sent; force is (a withdraw from
+	 * one mux may make it hear the "all" announcement again). */
 	a = req("withdraw 184.164.236.0/24");
 	a.attrs.prepend = 2;
-	a.force = true;
 	ck_assert_int_gt(ann_request_to_line(&a, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "withdraw 184.164.236.0/24");
+	a.force = true;
+	ck_assert_int_gt(ann_request_to_line(&a, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "withdraw 184.164.236.0/24 force");
 	/* A mux that would split into two words is not written. */
 	strcpy(a.mux, "two words");
 	ck_assert_int_eq(ann_request_to_line(&a, out, sizeof(out)), -1);
@@ -881,7 +819,6 @@ static const struct reject_case reject_cases[] = {
 	{ "withdraw " P " community 1:1", "withdraw takes no 'community'" },
 	{ "withdraw " P " large 1:1:1", "withdraw takes no 'large'" },
 	{ "withdraw " P " container", "withdraw takes no 'container'" },
-	{ "withdraw " P " force", "withdraw takes no 'force'" },
 	{ "withdraw " P " jsonrule", "withdraw takes no 'jsonrule'" },
 };
 
@@ -1189,7 +1126,7 @@ announce_suite(void)
 {
 	Suite *s = suite_create("announce");
 	TCase *path = tcase_create("aspath"), *gates = tcase_create("gates");
-	TCase *rate = tcase_create("rate"), *line = tcase_create("line");
+	TCase *line = tcase_create("line");
 	TCase *text = tcase_create("text"), *nh = tcase_create("nexthop");
 
 	tcase_add_loop_test(path, test_aspath, 0, (int)NELEM(path_cases));
@@ -1206,10 +1143,6 @@ announce_suite(void)
 	tcase_add_test(gates, test_gate_bad_structs);
 	tcase_add_test(gates, test_gate_withdraw_attrs);
 	suite_add_tcase(s, gates);
-	tcase_add_test(rate, test_rate);
-	tcase_add_test(rate, test_rate_not_announced);
-	tcase_add_test(rate, test_rate_far_future);
-	suite_add_tcase(s, rate);
 	tcase_add_loop_test(line, test_line_roundtrip, 0,
 	    (int)NELEM(line_cases));
 	tcase_add_test(line, test_line_largest);
