@@ -356,7 +356,7 @@ rm -f "$CLIENT/var/peering-bgpd.pid" "$CLIENT/var/peering-bgpd.sock"
 mkdir -p "$TMP/varseed"
 cp "$STORE" "$TMP/varseed/"
 start_bg "$NS_OURS" "$TMP/ours.log" unshare -m sh -c \
-    'mount -t tmpfs -o size=256k tmpfs "$1/var" && cp "$2"/* "$1/var/" &&
+    'mount -t tmpfs -o size=256k,mode=0755 tmpfs "$1/var" && cp "$2"/* "$1/var/" &&
     exec "$3" -f -v -d "$1"' sh "$CLIENT" "$TMP/varseed" "$PEERING_BGPD"
 OURS_PID=$BG_PID
 MNT_PID=$BG_PID
