@@ -520,8 +520,12 @@ handle_update(struct session *s, struct rbuf msg)
 		    session_af_name(s), err.reason, bgp_action_name(act));
 	if (s->fsm.state == BGP_STATE_ESTABLISHED) {
 		update_account(s, &u, act);
-		if (s->hooks != NULL && s->hooks->update != NULL)
-			s->hooks->update(s->hooks->ctx, s, &u, act);
+		bgp_err_clear(&err);
+		if (s->hooks != NULL && s->hooks->update != NULL &&
+		    s->hooks->update(s->hooks->ctx, s, &u, act, &err) == -1) {
+			session_limit_reached(s, &err);
+			return;
+		}
 	}
 	session_event(s, BGP_EV_UPDATE, NULL);
 }
@@ -620,6 +624,15 @@ session_local_addr(const struct session *s, struct prefix *out)
 		}
 	}
 	return 0;
+}
+
+void
+session_limit_reached(struct session *s, const struct bgp_err *err)
+{
+	if (s->fsm.state != BGP_STATE_ESTABLISHED)
+		return;
+	session_info(s, "%s", err->reason);
+	session_event(s, BGP_EV_LIMIT, err);
 }
 
 bool
