@@ -97,7 +97,7 @@ test-interop-ci: all
 	bash tests/interop/run.sh --ci
 
 # Bad input from a peer, answered by the daemon (network namespaces: root).
-test-badpeer: all
+test-badpeer: all $(B)/bench/bgpfeed
 	bash tests/badpeer/run.sh
 
 # The whole user flow against emulated PEERING muxes: OpenVPN servers and

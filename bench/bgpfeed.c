@@ -41,6 +41,7 @@
 #include "../src/bgp/aspath.h"
 #include "../src/bgp/msg.h"
 #include "../src/bgp/update.h"
+#include "../src/lib/hex.h"
 #include "table_gen.h"
 
 #define DEFAULT_SEED	0x5bd1e9955bd1e995ull
@@ -426,12 +427,17 @@ handle_notification(struct rbuf msg)
 	struct bgp_notification n;
 	struct bgp_err e;
 
+	char data[2 * 16 + 1];
+
 	if (bgp_notification_decode(msg, &n, &e) == -1)
 		errx(1, "malformed NOTIFICATION from the peer");
-	errx(1, "NOTIFICATION from the peer: %u/%u %s%s%.*s", n.code,
+	/* The data's first bytes, in hex (RFC 4486: AFI, SAFI, limit). */
+	hex_encode(n.data.p, n.data.len < 16 ? n.data.len : 16, data);
+	errx(1, "NOTIFICATION from the peer: %u/%u %s%s%.*s data %s", n.code,
 	    n.subcode, bgp_err_code_name(n.code), n.has_shutdown_text ?
 	    ": " : "", n.has_shutdown_text ? (int)n.shutdown_text.len : 0,
-	    n.has_shutdown_text ? (const char *)n.shutdown_text.p : "");
+	    n.has_shutdown_text ? (const char *)n.shutdown_text.p : "",
+	    n.data.len > 0 ? data : "-");
 }
 
 static void
@@ -853,7 +859,8 @@ opts_parse(struct feed_opts *o, int argc, char **argv)
 			o->af[AF_IDX_IPV6] = strchr(optarg, '6') != NULL;
 			break;
 		case 'n': o->prefixes = parse_num(optarg, 100000000); break;
-		case 'p': o->paths = (unsigned)parse_num(optarg, 1000); break;
+		case 'p': o->paths = (unsigned)parse_num(optarg, 65535);
+			break;
 		case 'A': o->addpath = true; break;
 		case 's': o->seed = parse_num(optarg, UINT64_MAX); break;
 		case 'v': o->variant = (unsigned)parse_num(optarg, 65535); break;

@@ -45,6 +45,12 @@ check_session(const struct config_session *s)
 	for (i = 0; i < s->import.n_prefixes; i++)
 		CHECK(s->import.prefixes[i].len <=
 		    af_max_bits(s->import.prefixes[i].af));
+	CHECK(s->max_paths.max >= 1);
+	CHECK(s->max_paths.action <= CONFIG_LIMIT_CEASE);
+	CHECK(s->max_prefix_paths.max >= 1 &&
+	    s->max_prefix_paths.max <= CONFIG_MAX_PREFIX_PATHS);
+	CHECK(s->max_prefix_paths.action <= CONFIG_LIMIT_CEASE);
+	CHECK(config_limits_equal(s, s));
 }
 
 static void

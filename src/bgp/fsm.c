@@ -138,6 +138,7 @@ common_event(struct bgp_fsm *fsm, struct bgp_fsm_event ev,
 	case BGP_EV_HEADER_ERR:
 	case BGP_EV_OPEN_ERR:
 	case BGP_EV_UPDATE_ERR:
+	case BGP_EV_LIMIT:
 		notify(s, ev.code, ev.subcode);
 		fall_to_idle(fsm, s, true);
 		return true;
@@ -323,6 +324,7 @@ bgp_event_name(enum bgp_event e)
 	case BGP_EV_UPDATE: return "UpdateMsg";
 	case BGP_EV_UPDATE_ERR: return "UpdateMsgErr";
 	case BGP_EV_ROUTE_REFRESH: return "RouteRefreshMsg";
+	case BGP_EV_LIMIT: return "LimitReached";
 	}
 	return "?";
 }

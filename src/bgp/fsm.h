@@ -42,6 +42,8 @@ enum bgp_event {
 	BGP_EV_UPDATE = 27,
 	BGP_EV_UPDATE_ERR = 28,
 	BGP_EV_ROUTE_REFRESH = 100,	/* RFC 2918: not in RFC 4271's list */
+	BGP_EV_LIMIT = 101,		/* a limit of ours reached: a Cease
+					 * (RFC 4486) ends the session */
 };
 
 /* What the caller must do, in this order of bits. */

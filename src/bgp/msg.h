@@ -56,6 +56,11 @@ void	bgp_notification_encode(struct wbuf *w, uint8_t code, uint8_t subcode,
 void	bgp_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text);
 /* The NOTIFICATION for a decoder's session-reset error. */
 void	bgp_notification_from_err(struct wbuf *w, const struct bgp_err *err);
+/* A Cease "Maximum Number of Prefixes Reached" for family af (enum
+ * afi_index) with its data (RFC 4486 4: AFI, SAFI, the upper bound) as
+ * err; reason is static text for logs. */
+void	bgp_max_prefix_err(struct bgp_err *err, unsigned af, uint32_t limit,
+	    const char *reason);
 
 /* ---- ROUTE-REFRESH (RFC 2918, RFC 7313) ---- */
 

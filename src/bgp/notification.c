@@ -122,6 +122,21 @@ bgp_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text)
 }
 
 void
+bgp_max_prefix_err(struct bgp_err *err, unsigned af, uint32_t limit,
+    const char *reason)
+{
+	uint8_t data[7];
+	struct wbuf w;
+
+	wbuf_init(&w, data, sizeof(data));
+	wbuf_put_u16(&w, bgp_af_afi(af));
+	wbuf_put_u8(&w, BGP_SAFI_UNICAST);
+	wbuf_put_u32(&w, limit);
+	bgp_err_raise_own(err, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, data, w.len,
+	    reason);
+}
+
+void
 bgp_notification_from_err(struct wbuf *w, const struct bgp_err *err)
 {
 	size_t len;

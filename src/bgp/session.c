@@ -526,8 +526,12 @@ handle_update(struct session *s, struct rbuf msg)
 			    "not negotiate: ignored (RFC 4760 6), counted in "
 			    "show protocols", s->conf.name, session_af_name(s));
 		update_account(s, &u, act);
-		if (s->hooks != NULL && s->hooks->update != NULL)
-			s->hooks->update(s->hooks->ctx, s, &u, act);
+		bgp_err_clear(&err);
+		if (s->hooks != NULL && s->hooks->update != NULL &&
+		    s->hooks->update(s->hooks->ctx, s, &u, act, &err) == -1) {
+			session_limit_reached(s, &err);
+			return;
+		}
 	}
 	session_event(s, BGP_EV_UPDATE, NULL);
 }
@@ -631,6 +635,15 @@ session_local_addr(const struct session *s, struct prefix *out)
 		}
 	}
 	return 0;
+}
+
+void
+session_limit_reached(struct session *s, const struct bgp_err *err)
+{
+	if (s->fsm.state != BGP_STATE_ESTABLISHED)
+		return;
+	session_info(s, "%s", err->reason);
+	session_event(s, BGP_EV_LIMIT, err);
 }
 
 bool

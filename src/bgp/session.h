@@ -56,8 +56,11 @@ struct session;
  * going down. Any may be NULL.
  */
 struct session_hooks {
-	void	(*update)(void *ctx, struct session *s,
-		    const struct bgp_update *u, enum bgp_action act);
+	/* 0, or -1 with *err set (a Cease, when the peer went past a limit:
+	 * RFC 4486): the session ends with that NOTIFICATION. */
+	int	(*update)(void *ctx, struct session *s,
+		    const struct bgp_update *u, enum bgp_action act,
+		    struct bgp_err *err);
 	void	(*up)(void *ctx, struct session *s);
 	/* graceful: the connection failed (no NOTIFICATION either way) and
 	 * the peer can restart gracefully: its routes may be kept stale. */
@@ -109,6 +112,7 @@ struct session {
 	struct bgp_scratch		*scratch;	/* shared, per UPDATE */
 	const struct session_hooks	*hooks;
 	int				 rib_peer;	/* the daemon's */
+	uint8_t				 limits_logged;	/* the daemon's */
 	bool				 notified;	/* a NOTIFICATION went
 							 * either way */
 };
@@ -128,6 +132,10 @@ void	session_accept(struct session *s, int fd);
 /* The session's link became usable (start) or not (stop; why is the
  * status text, e.g. "waiting for tap5: link down"). */
 void	session_link_event(struct session *s, bool up, const char *why);
+/* Ends an Established session with err's NOTIFICATION, a Cease for a
+ * limit of ours (RFC 4486; bgp_max_prefix_err); err->reason says why.
+ * Not from within the session's own hooks: their verdict does it. */
+void	session_limit_reached(struct session *s, const struct bgp_err *err);
 /* Asks the peer to send its routes again (RFC 2918), when Established and
  * the peer accepts it. Returns whether it was sent. */
 bool	session_route_refresh(struct session *s);

@@ -224,6 +224,7 @@ bgpd_init(struct bgpd *d, struct ev_loop *loop, const struct bgpd_paths *paths,
 			return -1;
 		}
 		d->n_sessions++;
+		routes_limits_apply(d, d->sessions[i]);
 	}
 	free(plan);
 	return 0;
@@ -508,6 +509,8 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 		routes_import_changed(d, reimport[i], &refreshed);
 		st->reimported++;
 	}
+	for (unsigned i = 0; i < n; i++)
+		routes_limits_apply(d, d->sessions[i]);
 	for (unsigned i = 0; i < n; i++)
 		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
 		    !d->sessions[i]->link_up)

@@ -37,6 +37,8 @@ enum cfg_kw {
 	KW_LOCAL_ADDRESS,
 	KW_ADD_PATH,
 	KW_KERNEL_ON_STOP,
+	KW_MAX_PATHS,
+	KW_MAX_PREFIX_PATHS,
 	KW_COUNT
 };
 #define KW_BIT(kw)	(1u << (kw))
@@ -359,6 +361,44 @@ kw_import(struct cfg_parser *p, unsigned argc, char **argv)
 	return 0;
 }
 
+/* "N drop|cease": at most max paths, and what going past it does. */
+static int
+cfg_limit(struct cfg_parser *p, char **argv, unsigned long max,
+    const char *range, struct config_limit *l)
+{
+	uint32_t v;
+
+	if (cfg_number(p, argv[0], argv[1], 1, max, range, &v) == -1)
+		return -1;
+	if (strcmp(argv[2], "drop") == 0)
+		l->action = CONFIG_LIMIT_DROP;
+	else if (strcmp(argv[2], "cease") == 0)
+		l->action = CONFIG_LIMIT_CEASE;
+	else {
+		cfg_error(p, p->line, "%s: the action must be drop or cease, "
+		    "not \"%s\"", argv[0], argv[2]);
+		return -1;
+	}
+	l->max = v;
+	return 0;
+}
+
+static int
+kw_max_paths(struct cfg_parser *p, unsigned argc, char **argv)
+{
+	(void)argc;
+	return cfg_limit(p, argv, UINT32_MAX, "1..4294967295",
+	    &p->sess->max_paths);
+}
+
+static int
+kw_max_prefix_paths(struct cfg_parser *p, unsigned argc, char **argv)
+{
+	(void)argc;
+	return cfg_limit(p, argv, CONFIG_MAX_PREFIX_PATHS, "1..65535",
+	    &p->sess->max_prefix_paths);
+}
+
 static int
 kw_passive(struct cfg_parser *p, unsigned argc, char **argv)
 {
@@ -553,6 +593,9 @@ static const struct cfg_keyword keywords[KW_COUNT] = {
 	[KW_ADD_PATH] = { "add-path", SCOPE_NEIGHBOR, 1, false, kw_add_path },
 	[KW_KERNEL_ON_STOP] = { "kernel-routes-on-stop", SCOPE_GLOBAL, 1,
 	    false, kw_kernel_on_stop },
+	[KW_MAX_PATHS] = { "max-paths", SCOPE_ALL, 2, false, kw_max_paths },
+	[KW_MAX_PREFIX_PATHS] = { "max-paths-per-prefix", SCOPE_ALL, 2, false,
+	    kw_max_prefix_paths },
 };
 
 /* ---- statements ---- */
@@ -742,6 +785,10 @@ cfg_resolve(const struct config_session *def, struct config_session *s,
 		s->hold_time = def->hold_time;
 	if (!(set & KW_BIT(KW_IMPORT)))
 		s->import = def->import;
+	if (!(set & KW_BIT(KW_MAX_PATHS)))
+		s->max_paths = def->max_paths;
+	if (!(set & KW_BIT(KW_MAX_PREFIX_PATHS)))
+		s->max_prefix_paths = def->max_prefix_paths;
 }
 
 static void
@@ -788,6 +835,10 @@ config_init(struct config *c)
 	c->gr_time = CONFIG_DEF_GR_TIME;
 	c->defaults.hold_time = CONFIG_DEF_HOLD_TIME;
 	c->defaults.import.mode = CONFIG_IMPORT_ALL;
+	c->defaults.max_paths.max = CONFIG_DEF_MAX_PATHS;
+	c->defaults.max_paths.action = CONFIG_LIMIT_DROP;
+	c->defaults.max_prefix_paths.max = CONFIG_DEF_MAX_PREFIX_PATHS;
+	c->defaults.max_prefix_paths.action = CONFIG_LIMIT_DROP;
 }
 
 int
@@ -918,6 +969,16 @@ config_import_equal(const struct config_import *a,
 }
 
 bool
+config_limits_equal(const struct config_session *a,
+    const struct config_session *b)
+{
+	return a->max_paths.max == b->max_paths.max &&
+	    a->max_paths.action == b->max_paths.action &&
+	    a->max_prefix_paths.max == b->max_prefix_paths.max &&
+	    a->max_prefix_paths.action == b->max_prefix_paths.action;
+}
+
+bool
 config_globals_equal(const struct config *a, const struct config *b)
 {
 	return a->local_as == b->local_as && a->router_id == b->router_id &&
@@ -937,6 +998,8 @@ config_session_diff(const struct config_session *a,
 		diff |= CONFIG_DIFF_IMPORT;
 	if (a->disabled != b->disabled)
 		diff |= CONFIG_DIFF_DISABLED;
+	if (!config_limits_equal(a, b))
+		diff |= CONFIG_DIFF_LIMITS;
 	return diff;
 }
 
@@ -961,6 +1024,12 @@ config_neighbor_equal(const struct config_neighbor *a,
     const struct config_neighbor *b)
 {
 	return config_neighbor_diff(a, b) == 0;
+}
+
+const char *
+config_limit_action_name(unsigned action)
+{
+	return action == CONFIG_LIMIT_CEASE ? "cease" : "drop";
 }
 
 const char *

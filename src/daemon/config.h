@@ -32,6 +32,12 @@
 #define CONFIG_DEF_HOLD_TIME	90
 #define CONFIG_DEF_CONNECT_RETRY 5
 #define CONFIG_DEF_GR_TIME	120
+/* Paths a session may send (docs/config.md says why these): a full IPv4
+ * table with 19 ADD-PATH paths per prefix, and per prefix more than a mux
+ * at the busiest exchange has. */
+#define CONFIG_DEF_MAX_PATHS		20000000
+#define CONFIG_DEF_MAX_PREFIX_PATHS	500
+#define CONFIG_MAX_PREFIX_PATHS		65535	/* the RIB's most per prefix */
 
 enum config_import_mode {
 	CONFIG_IMPORT_ALL,
@@ -45,12 +51,25 @@ struct config_import {
 	struct prefix	prefixes[CONFIG_MAX_PREFIXES];
 };
 
+/* What a session going past a limit gets (RFC 4486 style). */
+enum config_limit_action {
+	CONFIG_LIMIT_DROP,	/* the paths past it are dropped, counted */
+	CONFIG_LIMIT_CEASE,	/* Cease "Maximum Number of Prefixes Reached" */
+};
+
+struct config_limit {
+	uint32_t	max;
+	uint8_t		action;		/* enum config_limit_action */
+};
+
 /* What every session has, muxes and neighbours alike. */
 struct config_session {
 	uint16_t		hold_time;	/* 0 or 3..65535 */
 	bool			passive;
 	bool			disabled;
 	struct config_import	import;
+	struct config_limit	max_paths;		/* all prefixes */
+	struct config_limit	max_prefix_paths;	/* one prefix */
 };
 
 /* A `mux NAME { }` block; muxes without one use config.defaults. */
@@ -121,6 +140,7 @@ const struct config_session	*config_session_named(const struct config *c,
 #define CONFIG_DIFF_SESSION	0x01	/* restart it: address, AS, timers */
 #define CONFIG_DIFF_IMPORT	0x02	/* re-run the import policy */
 #define CONFIG_DIFF_DISABLED	0x04	/* start or stop it */
+#define CONFIG_DIFF_LIMITS	0x08	/* new limits, no restart */
 /* What every session shares: local AS, router id, timers. */
 bool		config_globals_equal(const struct config *a,
 		    const struct config *b);
@@ -132,7 +152,10 @@ bool		config_neighbor_equal(const struct config_neighbor *a,
 		    const struct config_neighbor *b);
 bool		config_import_equal(const struct config_import *a,
 		    const struct config_import *b);
+bool		config_limits_equal(const struct config_session *a,
+		    const struct config_session *b);
 
 const char	*config_import_name(unsigned mode);
+const char	*config_limit_action_name(unsigned action);
 
 #endif

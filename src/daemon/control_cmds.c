@@ -38,16 +38,35 @@ time_text(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
 }
 
-/* "Established", or the state and why: "Idle (waiting for tap5: link
- * down)". */
-static void
-session_status(const struct session *s, char *buf, size_t size)
+/* Paths the session's limits refused (docs/config.md). */
+static uint64_t
+session_refused(const struct bgpd *d, const struct session *s)
 {
+	const struct rib_peer *pe;
+
+	if (s->rib_peer < 0)
+		return 0;
+	pe = &d->rib->peers[s->rib_peer];
+	return pe->refused_max_paths + pe->refused_max_prefix_paths;
+}
+
+/* "Established", or the state and why: "Idle (waiting for tap5: link
+ * down)"; and the paths limits refused, if any. */
+static void
+session_status(const struct bgpd *d, const struct session *s, char *buf,
+    size_t size)
+{
+	uint64_t refused = session_refused(d, s);
+	int n;
+
 	if (s->fsm.state == BGP_STATE_ESTABLISHED)
-		snprintf(buf, size, "Established");
+		n = snprintf(buf, size, "Established");
 	else
-		snprintf(buf, size, "%s (%s)", bgp_state_name(s->fsm.state),
+		n = snprintf(buf, size, "%s (%s)", bgp_state_name(s->fsm.state),
 		    s->info);
+	if (refused > 0 && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", %llu paths dropped by "
+		    "limits", (unsigned long long)refused);
 }
 
 /* Filters: "ipv4", "ipv6" or "all"; and "json". */
@@ -82,13 +101,15 @@ show_opts_parse(int argc, char **argv, struct show_opts *o,
 }
 
 static cJSON *
-session_json(const struct session *s)
+session_json(const struct bgpd *d, const struct session *s)
 {
 	cJSON *o = cJSON_CreateObject(), *st = cJSON_CreateObject();
+	const struct rib_peer *pe = s->rib_peer >= 0 ?
+	    &d->rib->peers[s->rib_peer] : NULL;
 	char a[ADDR_STRLEN], since[32], status[256];
 
 	time_text(s->since, since, sizeof(since));
-	session_status(s, status, sizeof(status));
+	session_status(d, s, status, sizeof(status));
 	cJSON_AddStringToObject(o, "name", s->conf.name);
 	cJSON_AddStringToObject(o, "af", session_af_name(s));
 	cJSON_AddStringToObject(o, "neighbor", addr_format(s->conf.peer.af,
@@ -128,6 +149,13 @@ session_json(const struct session *s)
 	cJSON_AddNumberToObject(st, "other_family_ignored",
 	    (double)s->stats.foreign_family);
 	cJSON_AddNumberToObject(st, "established", s->stats.established_count);
+	if (pe != NULL) {
+		cJSON_AddNumberToObject(st, "paths", (double)pe->n_paths);
+		cJSON_AddNumberToObject(st, "refused_max_paths",
+		    (double)pe->refused_max_paths);
+		cJSON_AddNumberToObject(st, "refused_max_paths_per_prefix",
+		    (double)pe->refused_max_prefix_paths);
+	}
 	cJSON_AddItemToObject(o, "stats", st);
 	return o;
 }
@@ -147,7 +175,7 @@ show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		for (unsigned i = 0; i < d->n_sessions; i++)
 			if (o.af < 0 || (int)d->sessions[i]->conf.af == o.af)
 				cJSON_AddItemToArray(arr,
-				    session_json(d->sessions[i]));
+				    session_json(d, d->sessions[i]));
 		exports_status(d, reply, root);
 		text = cJSON_PrintUnformatted(root);
 		if (text != NULL)
@@ -165,7 +193,7 @@ show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		if (o.af >= 0 && (int)s->conf.af != o.af)
 			continue;
 		time_text(s->since, since, sizeof(since));
-		session_status(s, status, sizeof(status));
+		session_status(d, s, status, sizeof(status));
 		strbuf_printf(reply, "%-16s %-5s %-12s %-19s %s\n",
 		    s->conf.name, session_af_name(s),
 		    bgp_state_name(s->fsm.state), since, status);

@@ -252,13 +252,13 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		    "\"attribute_bytes\":%zu,\"attribute_hash_bytes\":%zu,"
 		    "\"attribute_lookups\":%llu,\"attribute_hits\":%llu,"
 		    "\"kernel_routes\":%zu,\"kernel_queued\":%zu,"
-		    "\"kernel_bytes\":%zu,"
+		    "\"kernel_bytes\":%zu,\"paths_refused\":%llu,"
 		    "\"total_bytes\":%zu}\n", m.prefixes[0], m.prefixes[1],
 		    m.nodes[0], m.nodes[1], m.node_bytes[0], m.node_bytes[1],
 		    m.paths, m.path_bytes, m.attr_sets, m.attr_bytes,
 		    m.attr_hash_bytes, (unsigned long long)m.attr_lookups,
 		    (unsigned long long)m.attr_hits, ks.installed, ks.queued,
-		    ks.bytes, total);
+		    ks.bytes, (unsigned long long)m.paths_refused, total);
 		return;
 	}
 	if (argc != 0) {
@@ -283,6 +283,10 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	strbuf_printf(reply, "%-22s %12zu %14zu\n", "kernel table routes",
 	    ks.installed, ks.bytes);
 	strbuf_printf(reply, "%-22s %12s %14zu\n", "total", "", total);
+	if (m.paths_refused > 0)
+		strbuf_printf(reply, "%llu paths dropped by the sessions' "
+		    "limits (show protocols says whose)\n",
+		    (unsigned long long)m.paths_refused);
 	if (m.paths > 0)
 		strbuf_printf(reply, "%.1f paths per attribute set, %.1f bytes "
 		    "per path, %.0f%% of lookups found a shared set\n",

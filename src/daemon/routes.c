@@ -6,6 +6,7 @@
 #include "routes.h"
 
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,20 +34,62 @@ withdraw_block(struct bgpd *d, struct session *s, struct rbuf nlri,
 		rib_withdraw(d->rib, s->rib_peer, &p, id);
 }
 
-/* The prefixes of one NLRI block with one attribute set and next hop. */
-static void
+#define LIMIT_LOGGED_PATHS	0x01
+#define LIMIT_LOGGED_PREFIX	0x02
+
+/*
+ * A path the RIB refused for one of the session's limits (res): dropped
+ * (said once per session, counted by the RIB), or -1 with err the Cease
+ * that ends the session (RFC 4486).
+ */
+static int
+limit_reached(struct bgpd *d, struct session *s, const struct prefix *p,
+    enum rib_result res, struct bgp_err *err)
+{
+	/* The session copies the text at once (session_info). */
+	static char why[160];
+	const struct config_session *cs = config_session_named(d->conf,
+	    s->conf.name);
+	bool per_prefix = res == RIB_OVER_MAX_PREFIX_PATHS;
+	const struct config_limit *l = per_prefix ? &cs->max_prefix_paths :
+	    &cs->max_paths;
+	uint8_t bit = per_prefix ? LIMIT_LOGGED_PREFIX : LIMIT_LOGGED_PATHS;
+	char text[PREFIX_STRLEN];
+
+	snprintf(why, sizeof(why), "%s %u reached (at %s)", per_prefix ?
+	    "max-paths-per-prefix" : "max-paths", l->max,
+	    prefix_format(p, text, sizeof(text)));
+	if (l->action == CONFIG_LIMIT_CEASE) {
+		log_warn("%s/%s: %s: ending the session (Cease, Maximum Number "
+		    "of Prefixes Reached)", s->conf.name, session_af_name(s),
+		    why);
+		bgp_max_prefix_err(err, s->conf.af, l->max, why);
+		return -1;
+	}
+	if (!(s->limits_logged & bit))
+		log_warn("%s/%s: %s: dropping the paths past it (counted in "
+		    "show protocols)", s->conf.name, session_af_name(s), why);
+	s->limits_logged |= bit;
+	return 0;
+}
+
+/* The prefixes of one NLRI block with one attribute set and next hop.
+ * -1 with err: a limit ends the session, the rest of the UPDATE unread. */
+static int
 announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
     unsigned af, const struct bgp_attrs *a, const uint8_t *nh,
-    const uint8_t *nh_ll)
+    const uint8_t *nh_ll, struct bgp_err *err)
 {
 	const struct config_import *imp = session_import(d, s);
 	struct rattrs *ra = NULL;
 	struct nlri_iter it;
+	enum rib_result res;
 	struct prefix p;
 	uint32_t id;
+	int rc = 0;
 
 	nlri_iter_init(&it, nlri, af, s->params.rx.addpath[af]);
-	while (nlri_iter_next(&it, &p, &id) == 1) {
+	while (rc == 0 && nlri_iter_next(&it, &p, &id) == 1) {
 		if (!policy_import(imp, &p)) {
 			/* Filtered now: an earlier accepted path goes. */
 			rib_withdraw(d->rib, s->rib_peer, &p, id);
@@ -56,19 +99,23 @@ announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
 		    nh_ll)) == NULL) {
 			log_warn("%s/%s: out of memory for routes",
 			    s->conf.name, session_af_name(s));
-			return;
+			return 0;
 		}
-		if (rib_update(d->rib, s->rib_peer, &p, id, ra) == -1)
+		res = rib_update(d->rib, s->rib_peer, &p, id, ra);
+		if (res == RIB_NOMEM)
 			log_warn("%s/%s: out of memory for routes",
 			    s->conf.name, session_af_name(s));
+		else if (res != RIB_OK)
+			rc = limit_reached(d, s, &p, res, err);
 	}
 	if (ra != NULL)
 		rattrs_put(&d->rib->attrs, ra);	/* the RIB holds its own */
+	return rc;
 }
 
-static void
+static int
 hook_update(void *ctx, struct session *s, const struct bgp_update *u,
-    enum bgp_action act)
+    enum bgp_action act, struct bgp_err *err)
 {
 	struct bgpd *d = ctx;
 	const struct bgp_attrs *a = &u->attrs;
@@ -83,19 +130,21 @@ hook_update(void *ctx, struct session *s, const struct bgp_update *u,
 		withdraw_block(d, s, u->nlri, AF_IDX_IPV4);
 		if (has_reach)
 			withdraw_block(d, s, reach->nlri, (unsigned)reach->af);
-		return;
+		return 0;
 	}
-	if (u->nlri.len > 0)
-		announce_block(d, s, u->nlri, AF_IDX_IPV4, a, a->next_hop, NULL);
-	if (has_reach)
-		announce_block(d, s, reach->nlri, (unsigned)reach->af, a,
-		    reach->nexthop, reach->nh_len == 32 ? reach->nexthop_ll :
-		    NULL);
+	if (u->nlri.len > 0 && announce_block(d, s, u->nlri, AF_IDX_IPV4, a,
+	    a->next_hop, NULL, err) == -1)
+		return -1;
+	if (has_reach && announce_block(d, s, reach->nlri,
+	    (unsigned)reach->af, a, reach->nexthop, reach->nh_len == 32 ?
+	    reach->nexthop_ll : NULL, err) == -1)
+		return -1;
 	/* RFC 4724 4.2: End-of-RIB ends a graceful restart. */
 	if (bgp_update_eor(u) >= 0) {
 		rib_peer_sweep(d->rib, s->rib_peer);
 		bgpd_check_converged(d);
 	}
+	return 0;
 }
 
 static void
@@ -109,6 +158,7 @@ hook_up(void *ctx, struct session *s)
 	ev_timer_stop(s->loop, &s->t_restart);
 	if (!s->params.peer_gr_forwarding)
 		rib_peer_sweep(d->rib, s->rib_peer);
+	s->limits_logged = 0;
 	rib_peer_set_router_id(d->rib, s->rib_peer, s->params.peer_id);
 	d->rib->peers[s->rib_peer].ibgp = s->params.ibgp;
 	/* Once per session, not per route: a tap made anew has a new index. */
@@ -206,6 +256,41 @@ routes_import_changed(struct bgpd *d, struct session *s, bool *refreshed)
 	    config_import_name(ic.imp->mode), gone, *refreshed ?
 	    ", route refresh sent" : "");
 	return gone;
+}
+
+void
+routes_limits_apply(struct bgpd *d, struct session *s)
+{
+	const struct config_session *cs = config_session_named(d->conf,
+	    s->conf.name);
+	const struct rib_peer *pe;
+	struct bgp_err err;
+	bool raised;
+
+	if (s->rib_peer < 0)
+		return;
+	pe = &d->rib->peers[s->rib_peer];
+	raised = (pe->refused_max_paths > 0 && cs->max_paths.max >
+	    pe->max_paths) || (pe->refused_max_prefix_paths > 0 &&
+	    cs->max_prefix_paths.max > pe->max_prefix_paths);
+	rib_peer_set_limits(d->rib, s->rib_peer, cs->max_paths.max,
+	    cs->max_prefix_paths.max);
+	if (cs->max_paths.action == CONFIG_LIMIT_CEASE &&
+	    pe->n_paths > cs->max_paths.max &&
+	    s->fsm.state == BGP_STATE_ESTABLISHED) {
+		log_warn("%s/%s: %zu paths, past the new max-paths %u: ending "
+		    "the session (Cease, Maximum Number of Prefixes Reached)",
+		    s->conf.name, session_af_name(s), pe->n_paths,
+		    cs->max_paths.max);
+		bgp_err_clear(&err);
+		bgp_max_prefix_err(&err, s->conf.af, cs->max_paths.max,
+		    "max-paths reached (configuration reloaded)");
+		session_limit_reached(s, &err);
+		return;
+	}
+	if (raised && session_route_refresh(s))
+		log_info("%s/%s: limits raised: route refresh sent for the "
+		    "paths dropped before", s->conf.name, session_af_name(s));
 }
 
 /* A new best path (or none): the kernel sync asks what it is when it

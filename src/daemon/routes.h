@@ -27,5 +27,11 @@ void	routes_session_remove(struct bgpd *d, struct session *s);
  * Returns the paths removed. */
 size_t	routes_import_changed(struct bgpd *d, struct session *s,
 	    bool *refreshed);
+/* The session's limits (max-paths, max-paths-per-prefix in d->conf) into
+ * the RIB, at start and on every reload: a limit raised after paths were
+ * dropped for it asks the peer for its routes again (route refresh); a
+ * session already past a max-paths whose action is cease ends now.
+ * Paths kept before a limit was lowered stay. */
+void	routes_limits_apply(struct bgpd *d, struct session *s);
 
 #endif

@@ -1,12 +1,59 @@
 /*
- * The RIB: paths per prefix, best first. Adding, replacing or removing a
- * path re-selects the prefix's best and reports a change of best.
+ * The RIB: paths per prefix, best first (the arrays: pathset.c).
+ *
+ * The best is kept up to date per change, without looking at every path
+ * when it need not. The order of docs/rib.md is total within one
+ * neighbour AS ("by MED") and across all paths without MED ("without
+ * MED"); the best is the least without MED of each AS's least by MED
+ * (its AS's best). With B the best before a change:
+ *
+ * - p added (new, or in place of a path that was not the best, whose
+ *   removal is checked first, below):
+ *   - p of B's AS: p loses to B by MED: B stays. p wins by MED and
+ *     without: p. p wins by MED only (a lower MED, worse tie-breakers):
+ *     B's AS's best is p now, and another AS's best may beat it: rescan.
+ *   - p of another AS: p loses to B without MED: B stays (p's AS's best
+ *     is p or the one before, both lose to B). p wins without MED: p is
+ *     the best if it is its AS's best, sure when its MED is 0 (none is
+ *     lower); otherwise rescan.
+ * - o removed, o not B: B stays when o is of B's AS (B is still its
+ *   AS's best), when o is not its AS's best (nothing changes), or when
+ *   no path of another AS beats B but for MED: then whichever path
+ *   becomes o's AS's best loses to B. Otherwise rescan.
+ * - B removed, or replaced by one not at least as good both ways and of
+ *   the same AS: rescan.
+ * What the removal needs to know is kept in flags, exact after a rescan
+ * and on the safe side otherwise (a flag wrongly set costs a rescan; one
+ * is never wrongly clear): RIB_PATH_AS_BEST on a path that may be its
+ * AS's best (set on every path added), and on B RIB_PATH_MED_HIDES (a
+ * path of another AS may beat B without MED) and RIB_PATH_AS_BESTS_KNOWN
+ * (every other AS's best has its RIB_PATH_AS_BEST; cleared when such a
+ * best goes without a rescan, its AS's next one unknown).
+ * A rescan is one pass: each AS's best through a table of neighbour ASes
+ * (r->groups), then the least of them without MED (and a second pass for
+ * RIB_PATH_MED_HIDES).
  */
 #include "rib.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+/* A rescan's table of neighbour ASes: twice the most paths, a power of 2. */
+#define RIB_GROUP_SLOTS		(2u * (RIB_PATHS_MAX + 1u))
+
+static uint64_t
+rib_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^
+		    (uint64_t)(uintptr_t)&seed;
+	return seed;
+}
 
 int
 rib_init(struct rib *r, rib_best_cb cb, void *ctx)
@@ -14,39 +61,12 @@ rib_init(struct rib *r, rib_best_cb cb, void *ctx)
 	memset(r, 0, sizeof(*r));
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++)
 		ptree_init(&r->tree[af], af);
-	for (unsigned i = 0; i < RIB_PATH_SLABS; i++)
-		slab_init(&r->paths[i], (i + 1) * sizeof(struct rib_path));
+	pathset_pool_init(&r->paths, rib_seed());
 	r->best_cb = cb;
 	r->best_ctx = ctx;
+	if ((r->groups = malloc(RIB_GROUP_SLOTS * sizeof(*r->groups))) == NULL)
+		return -1;
 	return rattrs_table_init(&r->attrs);
-}
-
-/* ---- path arrays ---- */
-
-/* An array of n paths (n > 0), zeroed; NULL when memory runs out. */
-static struct rib_path *
-paths_alloc(struct rib *r, size_t n)
-{
-	struct rib_path *v;
-
-	if (n <= RIB_PATH_SLABS)
-		return slab_alloc(&r->paths[n - 1]);
-	if ((v = calloc(n, sizeof(*v))) != NULL)
-		r->big_path_bytes += n * sizeof(*v);
-	return v;
-}
-
-static void
-paths_free(struct rib *r, struct rib_path *v, size_t n)
-{
-	if (v == NULL)
-		return;
-	if (n <= RIB_PATH_SLABS)
-		slab_free(&r->paths[n - 1], v);
-	else {
-		r->big_path_bytes -= n * sizeof(*v);
-		free(v);
-	}
 }
 
 /* n's array becomes v, of count paths (NULL, 0: none). */
@@ -54,7 +74,6 @@ static void
 paths_set(struct rib *r, unsigned af, struct ptree_node *n,
     struct rib_path *v, size_t count)
 {
-	paths_free(r, ptree_data(n), n->aux);
 	ptree_set_data(&r->tree[af], n, v);
 	n->aux = (uint16_t)count;
 }
@@ -79,10 +98,7 @@ free_node_paths(void *ctx, const struct ptree_node *n)
 
 	for (i = 0; i < count; i++)
 		rattrs_put(&r->attrs, v[i].attrs);
-	if (count > RIB_PATH_SLABS) {
-		r->big_path_bytes -= count * sizeof(*v);
-		free((void *)v);
-	}
+	pathset_free(&r->paths, (struct rib_path *)(uintptr_t)v, count);
 	return 0;
 }
 
@@ -93,12 +109,13 @@ rib_destroy(struct rib *r)
 		ptree_walk(&r->tree[af], free_node_paths, r);
 		ptree_destroy(&r->tree[af]);
 	}
-	for (unsigned i = 0; i < RIB_PATH_SLABS; i++)
-		slab_destroy(&r->paths[i]);
+	pathset_pool_destroy(&r->paths);
 	rattrs_table_destroy(&r->attrs);
+	free(r->groups);
+	r->groups = NULL;
 }
 
-/* ---- best path ---- */
+/* ---- the order ---- */
 
 static int
 cmp_u32(uint32_t a, uint32_t b)
@@ -154,40 +171,177 @@ rib_path_cmp(const struct rib *r, const struct rib_path *a,
 	return cmp_without_med(r, a, b);
 }
 
-/* Whether some path from p's neighbour AS beats p on MED. */
+/* Whether two attribute sets rank a path alike against any other. */
 static bool
-med_beaten(const struct rib *r, const struct rib_path *v, size_t n,
-    const struct rib_path *p)
+same_rank(const struct rattrs *a, const struct rattrs *b)
+{
+	return a->local_pref == b->local_pref && a->path_len == b->path_len &&
+	    a->origin == b->origin && a->med == b->med &&
+	    a->neighbor_as == b->neighbor_as;
+}
+
+/* ---- the best path ---- */
+
+static size_t
+group_home(const struct rib *r, uint32_t as, size_t mask)
+{
+	uint64_t x = (as ^ r->paths.seed) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(x >> 32) & mask;
+}
+
+/* Whether a path of another AS than b's beats b without MED. */
+static bool
+med_hides(const struct rib *r, const struct rib_path *v, size_t n,
+    const struct rib_path *b)
 {
 	for (size_t i = 0; i < n; i++)
-		if (&v[i] != p && same_neighbor_as(&v[i], p) &&
-		    rib_path_cmp(r, &v[i], p) < 0)
+		if (!same_neighbor_as(&v[i], b) &&
+		    cmp_without_med(r, &v[i], b) < 0)
 			return true;
 	return false;
 }
 
+/* What only the best path's flags say. */
+#define BEST_STATE	(RIB_PATH_MED_HIDES | RIB_PATH_AS_BESTS_KNOWN)
+
 /*
- * The best path's index, deterministic whatever the order: each
- * neighbour AS's best (MED counts within it) competes with the others
- * without MED (RFC 4271 9.1.2.2 c, as "deterministic MED"). When every
- * path has the same MED, that is one linear scan.
+ * The best of v's n paths: each neighbour AS's best (by MED) kept in
+ * r->groups, in one pass, then the least of those without MED; every
+ * path's RIB_PATH_AS_BEST made exact, *state the best's flags. When
+ * every path has the same MED, both orders are one: a plain scan;
+ * nothing hides, and the ASes' bests are not known.
  */
 static size_t
-best_select(const struct rib *r, const struct rib_path *v, size_t n)
+best_select(const struct rib *r, struct rib_path *v, size_t n,
+    uint8_t *state)
 {
-	size_t best = n, i;
+	size_t best = 0, slots = 8, mask, i, s;
+	uint16_t *g = r->groups;
 	bool one_med = true;
 
 	for (i = 1; i < n && one_med; i++)
 		one_med = v[i].attrs->med == v[0].attrs->med;
-	for (i = 0; i < n; i++) {
-		if (!one_med && med_beaten(r, v, n, &v[i]))
-			continue;
-		if (best == n || (one_med ? rib_path_cmp(r, &v[i], &v[best]) :
-		    cmp_without_med(r, &v[i], &v[best])) < 0)
-			best = i;
+	*state = 0;
+	if (one_med) {
+		for (i = 1; i < n; i++)
+			if (rib_path_cmp(r, &v[i], &v[best]) < 0)
+				best = i;
+		return best;
 	}
+	while (slots < 2 * n)
+		slots *= 2;
+	mask = slots - 1;
+	memset(g, 0, slots * sizeof(*g));
+	for (i = 0; i < n; i++) {
+		uint32_t as = v[i].attrs->neighbor_as;
+
+		v[i].flags &= (uint8_t)~RIB_PATH_AS_BEST;
+		for (s = group_home(r, as, mask); g[s] != 0 &&
+		    v[g[s] - 1].attrs->neighbor_as != as; s = (s + 1) & mask)
+			;
+		if (g[s] == 0 || rib_path_cmp(r, &v[i], &v[g[s] - 1]) < 0)
+			g[s] = (uint16_t)(i + 1);
+	}
+	best = n;
+	for (s = 0; s < slots; s++) {
+		if (g[s] == 0)
+			continue;
+		v[g[s] - 1].flags |= RIB_PATH_AS_BEST;
+		if (best == n || cmp_without_med(r, &v[g[s] - 1], &v[best]) < 0)
+			best = g[s] - 1u;
+	}
+	*state = RIB_PATH_AS_BESTS_KNOWN;
+	if (med_hides(r, v, n, &v[best]))
+		*state |= RIB_PATH_MED_HIDES;
 	return best;
+}
+
+/* v[j] goes first, as the best, with the flags state. */
+static void
+best_put(struct rib *r, struct rib_path *v, size_t count, size_t j,
+    uint8_t state)
+{
+	v[0].flags &= (uint8_t)~BEST_STATE;
+	pathset_swap(&r->paths, v, count, 0, j);
+	v[0].flags = (uint8_t)((v[0].flags & ~BEST_STATE) | state);
+}
+
+static void
+best_rescan(struct rib *r, struct rib_path *v, size_t count)
+{
+	uint8_t state;
+	size_t j;
+
+	r->best_rescans++;
+	j = best_select(r, v, count, &state);
+	best_put(r, v, count, j, state);
+}
+
+enum best_verdict {
+	BEST_KEEP,
+	BEST_NEW_SAME_AS,	/* p is the best; what hides b hides p */
+	BEST_NEW_OTHER_AS,	/* p is the best; b's AS may hide it */
+	BEST_RESCAN,
+};
+
+/* What p, added, does to the best b (the header comment says why). */
+static enum best_verdict
+added_verdict(const struct rib *r, const struct rib_path *b,
+    const struct rib_path *p)
+{
+	int without_med = cmp_without_med(r, p, b);
+
+	if (same_neighbor_as(p, b)) {
+		if (rib_path_cmp(r, p, b) > 0)
+			return BEST_KEEP;
+		return without_med < 0 ? BEST_NEW_SAME_AS : BEST_RESCAN;
+	}
+	if (without_med > 0)
+		return BEST_KEEP;
+	return p->attrs->med == 0 ? BEST_NEW_OTHER_AS : BEST_RESCAN;
+}
+
+/*
+ * Whether the best b stays the best when o (not b) goes; if it does, b's
+ * flags are made right for after. false: a rescan is due.
+ */
+static bool
+removal_keeps(struct rib_path *b, const struct rib_path *o)
+{
+	if (same_neighbor_as(b, o))
+		return true;
+	if (!(o->flags & RIB_PATH_AS_BEST))
+		return (b->flags & RIB_PATH_AS_BESTS_KNOWN) ||
+		    !(b->flags & RIB_PATH_MED_HIDES);
+	if (b->flags & RIB_PATH_MED_HIDES)
+		return false;
+	/* o's AS's next best is not known. */
+	b->flags &= (uint8_t)~RIB_PATH_AS_BESTS_KNOWN;
+	return true;
+}
+
+/* v[i], just added, against the best v[0]. */
+static void
+best_after_add(struct rib *r, struct rib_path *v, size_t count, size_t i)
+{
+	v[i].flags |= RIB_PATH_AS_BEST;
+	switch (added_verdict(r, &v[0], &v[i])) {
+	case BEST_KEEP:
+		break;
+	case BEST_NEW_SAME_AS:
+		best_put(r, v, count, i, v[0].flags & BEST_STATE);
+		break;
+	case BEST_NEW_OTHER_AS:
+		/* b stays its AS's best; its AS may hide p. */
+		v[0].flags |= RIB_PATH_AS_BEST;
+		best_put(r, v, count, i, (uint8_t)((v[0].flags & BEST_STATE) |
+		    RIB_PATH_MED_HIDES));
+		break;
+	case BEST_RESCAN:
+		best_rescan(r, v, count);
+		break;
+	}
 }
 
 /* Who was best before a change: a path is known by peer and path id. */
@@ -211,138 +365,207 @@ best_was_take(struct best_was *b, const struct ptree_node *n)
 	}
 }
 
-/* Puts the best path first; reports it if it is not the one before. */
+/* Reports the best if it is not the one before; a node without paths
+ * goes (unless the kernel sync, told first, keeps it). */
 static void
-best_update(struct rib *r, struct ptree_node *n, const struct prefix *pfx,
+best_report(struct rib *r, struct ptree_node *n, const struct prefix *pfx,
     const struct best_was *was)
 {
-	struct rib_path *v = ptree_data(n), tmp;
-	size_t best = best_select(r, v, n->aux);
+	const struct rib_path *v = ptree_data(n);
 
-	if (best != 0) {
-		tmp = v[0];
-		v[0] = v[best];
-		v[best] = tmp;
-	}
-	if (!was->any || v[0].peer != was->peer ||
-	    v[0].path_id != was->path_id || v[0].attrs != was->attrs) {
-		r->best_changes++;
-		if (r->best_cb != NULL)
-			r->best_cb(r->best_ctx, pfx, n, &v[0]);
-	}
-}
-
-/* After paths were removed: the node goes if none is left (and the
- * kernel sync, told first, does not keep it). */
-static void
-node_settle(struct rib *r, struct ptree_node *n, const struct prefix *pfx,
-    const struct best_was *was)
-{
-	if (n->aux > 0) {
-		best_update(r, n, pfx, was);
+	if (v != NULL && was->any && v[0].peer == was->peer &&
+	    v[0].path_id == was->path_id && v[0].attrs == was->attrs)
 		return;
-	}
 	r->best_changes++;
 	if (r->best_cb != NULL)
-		r->best_cb(r->best_ctx, pfx, n, NULL);
-	ptree_release(&r->tree[pfx->af], n);
+		r->best_cb(r->best_ctx, pfx, n, v);
+	if (v == NULL)
+		ptree_release(&r->tree[pfx->af], n);
 }
 
 /* ---- paths ---- */
 
-int
+/* The peer's limits, before a new path of its. */
+static enum rib_result
+limits_check(struct rib *r, int peer, const struct rib_path *v, size_t count)
+{
+	struct rib_peer *pe = &r->peers[peer];
+
+	if (pe->max_paths > 0 && pe->n_paths >= pe->max_paths) {
+		pe->refused_max_paths++;
+		return RIB_OVER_MAX_PATHS;
+	}
+	/* Only a prefix with that many paths can have that many of its. */
+	if (pe->max_prefix_paths > 0 && count >= pe->max_prefix_paths &&
+	    pathset_peer_count(v, count, (uint16_t)peer) >=
+	    pe->max_prefix_paths) {
+		pe->refused_max_prefix_paths++;
+		return RIB_OVER_MAX_PREFIX_PATHS;
+	}
+	return RIB_OK;
+}
+
+static enum rib_result
+path_add(struct rib *r, unsigned af, struct ptree_node *n, int peer,
+    uint32_t path_id, struct rattrs *ra)
+{
+	struct rib_path *v = ptree_data(n);
+	size_t count = n->aux;
+	/* Alone, it is the best, and nothing is hidden or unknown. */
+	struct rib_path np = { ra, path_id, (uint16_t)peer, count > 0 ? 0 :
+	    RIB_PATH_AS_BEST | RIB_PATH_AS_BESTS_KNOWN };
+	enum rib_result res;
+
+	if ((res = limits_check(r, peer, v, count)) != RIB_OK)
+		return res;
+	if (pathset_append(&r->paths, &v, count, &np) == -1)
+		return RIB_NOMEM;
+	paths_set(r, af, n, v, count + 1);
+	rattrs_ref(ra);
+	r->peers[peer].n_paths++;
+	r->n_paths++;
+	if (count > 0)
+		best_after_add(r, v, count + 1, count);
+	return RIB_OK;
+}
+
+/* Implicit withdraw (RFC 4271 3.1): v[i] gets the attributes ra. */
+static void
+path_replace(struct rib *r, struct ptree_node *n, size_t i,
+    struct rattrs *ra)
+{
+	struct rib_path *v = ptree_data(n), old = v[i];
+	size_t count = n->aux;
+
+	rattrs_ref(ra);
+	v[i].attrs = ra;
+	if (v[i].flags & RIB_PATH_STALE) {
+		v[i].flags &= (uint8_t)~RIB_PATH_STALE;
+		r->peers[v[i].peer].n_stale--;
+	}
+	if (same_rank(old.attrs, ra))
+		;	/* the order and the flags are the same */
+	else if (i == 0) {
+		/* Still the best if at least as good both ways. */
+		if (!same_neighbor_as(&old, &v[0]) ||
+		    rib_path_cmp(r, &v[0], &old) > 0 ||
+		    cmp_without_med(r, &v[0], &old) > 0)
+			best_rescan(r, v, count);
+	} else if (!removal_keeps(&v[0], &old))
+		best_rescan(r, v, count);
+	else {
+		v[i].flags &= (uint8_t)~BEST_STATE;
+		best_after_add(r, v, count, i);
+	}
+	rattrs_put(&r->attrs, old.attrs);
+}
+
+enum rib_result
 rib_update(struct rib *r, int peer, const struct prefix *p, uint32_t path_id,
     struct rattrs *ra)
 {
 	struct ptree_node *n = ptree_get(&r->tree[p->af], p);
-	struct rib_path *v, *nv;
 	struct best_was was;
-	size_t count, i;
+	enum rib_result res;
+	long i;
 
 	if (n == NULL)
-		return -1;
+		return RIB_NOMEM;
 	best_was_take(&was, n);
-	v = ptree_data(n);
-	count = n->aux;
-	for (i = 0; i < count; i++)
-		if (v[i].peer == peer && v[i].path_id == path_id)
-			break;
-	if (i < count) {
-		/* Implicit withdraw (RFC 4271 3.1): the new one replaces it. */
-		rattrs_ref(ra);
-		rattrs_put(&r->attrs, v[i].attrs);
-		v[i].attrs = ra;
-		if (v[i].flags & RIB_PATH_STALE) {
-			v[i].flags &= (uint8_t)~RIB_PATH_STALE;
-			r->peers[peer].n_stale--;
-		}
-	} else {
-		if (count == RIB_PATHS_MAX ||
-		    (nv = paths_alloc(r, count + 1)) == NULL) {
-			if (count == 0)
-				ptree_release(&r->tree[p->af], n);
-			return -1;
-		}
-		if (count > 0)
-			memcpy(nv, v, count * sizeof(*v));
-		rattrs_ref(ra);
-		nv[count].attrs = ra;
-		nv[count].path_id = path_id;
-		nv[count].peer = (uint16_t)peer;
-		paths_set(r, p->af, n, nv, count + 1);
-		r->peers[peer].n_paths++;
-		r->n_paths++;
+	i = pathset_find(&r->paths, ptree_data(n), n->aux, (uint16_t)peer,
+	    path_id);
+	if (i >= 0)
+		path_replace(r, n, (size_t)i, ra);
+	else if ((res = path_add(r, p->af, n, peer, path_id, ra)) != RIB_OK) {
+		if (n->aux == 0)
+			ptree_release(&r->tree[p->af], n);
+		return res;
 	}
-	best_update(r, n, p, &was);
-	return 0;
-}
-
-static bool
-path_matches(const struct rib_path *p, int peer, bool all_ids,
-    uint32_t path_id, bool stale_only)
-{
-	return p->peer == peer && (all_ids || p->path_id == path_id) &&
-	    (!stale_only || (p->flags & RIB_PATH_STALE));
-}
-
-/* Removes the paths of peer matching (all_ids or path_id), stale only if
- * asked. Returns how many went; n's array is a new one then. */
-static size_t
-node_remove(struct rib *r, unsigned af, struct ptree_node *n, int peer,
-    bool all_ids, uint32_t path_id, bool stale_only)
-{
-	struct rib_path *v = ptree_data(n), *nv = NULL;
-	size_t count = n->aux, keep = 0, i, j;
-
-	for (i = 0; i < count; i++)
-		if (!path_matches(&v[i], peer, all_ids, path_id, stale_only))
-			keep++;
-	if (keep == count)
-		return 0;
-	/* Out of memory for the smaller array: the paths stay. */
-	if (keep > 0 && (nv = paths_alloc(r, keep)) == NULL)
-		return 0;
-	for (i = j = 0; i < count; i++) {
-		if (path_matches(&v[i], peer, all_ids, path_id, stale_only))
-			path_drop(r, &v[i]);
-		else
-			nv[j++] = v[i];
-	}
-	paths_set(r, af, n, nv, keep);
-	return count - keep;
+	best_report(r, n, p, &was);
+	return RIB_OK;
 }
 
 void
 rib_withdraw(struct rib *r, int peer, const struct prefix *p, uint32_t path_id)
 {
 	struct ptree_node *n = ptree_find(&r->tree[p->af], p);
+	struct rib_path *v, old;
 	struct best_was was;
+	size_t count;
+	bool rescan;
+	long i;
 
-	if (n == NULL)
+	if (n == NULL || (i = pathset_find(&r->paths, ptree_data(n), n->aux,
+	    (uint16_t)peer, path_id)) < 0)
 		return;
 	best_was_take(&was, n);
-	if (node_remove(r, p->af, n, peer, false, path_id, false) > 0)
-		node_settle(r, n, p, &was);
+	v = ptree_data(n);
+	count = n->aux;
+	old = v[i];
+	rescan = i == 0 || !removal_keeps(&v[0], &old);
+	/* Out of memory for the shorter array: the path stays. */
+	if (pathset_remove(&r->paths, &v, count, (size_t)i) == -1)
+		return;
+	paths_set(r, p->af, n, v, count - 1);
+	path_drop(r, &old);
+	if (count > 1 && rescan)
+		best_rescan(r, v, count - 1);
+	best_report(r, n, p, &was);
+}
+
+/* The paths of a peer that node_remove() takes. */
+struct path_match {
+	struct rib	*r;
+	int		 peer;
+	bool		 all_ids;
+	uint32_t	 path_id;
+	bool		 stale_only;
+	struct rib_path	 best;		/* before */
+	bool		 rescan;
+};
+
+static bool
+path_matches(const struct rib_path *p, void *ctx)
+{
+	const struct path_match *m = ctx;
+
+	return p->peer == m->peer && (m->all_ids || p->path_id == m->path_id) &&
+	    (!m->stale_only || (p->flags & RIB_PATH_STALE));
+}
+
+/* One by one, against the best's flags as each removal leaves them. */
+static void
+path_matched(const struct rib_path *p, void *ctx)
+{
+	struct path_match *m = ctx;
+
+	if (!m->rescan && ((p->peer == m->best.peer &&
+	    p->path_id == m->best.path_id) || !removal_keeps(&m->best, p)))
+		m->rescan = true;
+	path_drop(m->r, p);
+}
+
+/* Removes the paths of m's peer that it matches. Returns how many went. */
+static size_t
+node_remove(struct rib *r, unsigned af, struct ptree_node *n,
+    struct path_match *m)
+{
+	struct rib_path *v = ptree_data(n);
+	size_t count = n->aux, gone;
+
+	m->best = v[0];
+	m->rescan = false;
+	gone = pathset_remove_if(&r->paths, &v, count, path_matches,
+	    path_matched, m);
+	if (gone == 0)
+		return 0;
+	paths_set(r, af, n, v, count - gone);
+	if (count > gone && m->rescan)
+		best_rescan(r, v, count - gone);
+	else if (count > gone)
+		v[0].flags = (uint8_t)((v[0].flags & ~BEST_STATE) |
+		    (m->best.flags & BEST_STATE));
+	return gone;
 }
 
 const struct rib_path *
@@ -384,6 +607,14 @@ void
 rib_peer_set_router_id(struct rib *r, int peer, uint32_t router_id)
 {
 	r->peers[peer].router_id = router_id;
+}
+
+void
+rib_peer_set_limits(struct rib *r, int peer, size_t max_paths,
+    size_t max_prefix_paths)
+{
+	r->peers[peer].max_paths = max_paths;
+	r->peers[peer].max_prefix_paths = max_prefix_paths;
 }
 
 /* Prefixes holding a peer's paths, gathered before any is changed: the
@@ -436,6 +667,8 @@ static void
 peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 {
 	struct prefix_list l = { NULL, 0, 0, peer, NULL, false };
+	struct path_match m = { .r = r, .peer = peer, .all_ids = true,
+	    .stale_only = pa->stale_only };
 
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++) {
 		l.n = 0;
@@ -459,10 +692,9 @@ peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 			if (pa->keep != NULL && pa->keep(pa->keep_ctx, &l.p[i]))
 				continue;
 			best_was_take(&was, n);
-			gone = node_remove(r, af, n, peer, true, 0,
-			    pa->stale_only);
+			gone = node_remove(r, af, n, &m);
 			if (gone > 0)
-				node_settle(r, n, &l.p[i], &was);
+				best_report(r, n, &l.p[i], &was);
 			pa->removed += gone;
 		}
 	}
@@ -515,9 +747,10 @@ rib_memory(const struct rib *r, struct rib_mem *m)
 		m->node_bytes[af] = ptree_bytes(&r->tree[af]);
 	}
 	m->paths = r->n_paths;
-	m->path_bytes = r->big_path_bytes;
-	for (unsigned i = 0; i < RIB_PATH_SLABS; i++)
-		m->path_bytes += slab_bytes(&r->paths[i]);
+	m->path_bytes = pathset_pool_bytes(&r->paths);
+	for (unsigned i = 0; i < RIB_MAX_PEERS; i++)
+		m->paths_refused += r->peers[i].refused_max_paths +
+		    r->peers[i].refused_max_prefix_paths;
 	m->attr_sets = r->attrs.count;
 	m->attr_hash_bytes = r->attrs.n_buckets * sizeof(r->attrs.buckets[0]);
 	m->attr_bytes = rattrs_table_bytes(&r->attrs) - m->attr_hash_bytes;

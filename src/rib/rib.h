@@ -12,27 +12,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pathset.h"
 #include "ptree.h"
 #include "rattrs.h"
 #include "../lib/prefix.h"
-#include "../lib/slab.h"
 
-#define RIB_MAX_PEERS		512
+#define RIB_MAX_PEERS		PATHSET_MAX_PEERS
+#define RIB_PATHS_MAX		PATHSET_MAX	/* per prefix */
+/* struct rib_path's flags. */
 #define RIB_PATH_STALE		0x01	/* kept through a graceful restart */
-#define RIB_PATHS_MAX		UINT16_MAX	/* per prefix */
-#define RIB_PATH_SLABS		16	/* arrays of up to 16 paths */
+/* The best path's bookkeeping (rib.c): */
+#define RIB_PATH_AS_BEST	0x02	/* may be its neighbour AS's best */
+#define RIB_PATH_MED_HIDES	0x04	/* best only: a path of another AS
+					 * may beat it but for MED */
+#define RIB_PATH_AS_BESTS_KNOWN	0x08	/* best only: every other AS's best
+					 * has RIB_PATH_AS_BEST */
 
 /*
- * One path: 16 bytes. A prefix's paths are one array (its tree node's
- * data, as many as the node's aux says), the best first; arrays of up
- * to RIB_PATH_SLABS paths come from slabs by length.
+ * A prefix's paths are one array (pathset.h: 16 bytes a path, from slabs
+ * or, when long, with an index), its tree node's data, as many as the
+ * node's aux says, the best first.
  */
-struct rib_path {
-	struct rattrs	*attrs;
-	uint32_t	 path_id;
-	uint16_t	 peer;
-	uint8_t		 flags;
-};
 
 /* A tree node's paths, best first, and how many (none: NULL, 0). */
 static inline const struct rib_path *
@@ -54,6 +54,12 @@ struct rib_peer {
 	bool		in_use;
 	size_t		n_paths;
 	size_t		n_stale;	/* of them marked stale */
+	/* Limits (rib_peer_set_limits; 0: none) and the paths refused for
+	 * them (rib_update). */
+	size_t		max_paths;
+	size_t		max_prefix_paths;	/* of one prefix */
+	uint64_t	refused_max_paths;
+	uint64_t	refused_max_prefix_paths;
 };
 
 /* best is NULL when the prefix has no path left; n is its tree node,
@@ -64,14 +70,15 @@ typedef void (*rib_best_cb)(void *ctx, const struct prefix *p,
 
 struct rib {
 	struct ptree		 tree[AF_IDX_COUNT];
-	struct slab		 paths[RIB_PATH_SLABS];	/* [n - 1]: n paths */
-	size_t			 big_path_bytes;	/* longer arrays */
+	struct pathset_pool	 paths;
+	uint16_t		*groups;	/* a best-path rescan's table */
 	struct rattrs_table	 attrs;
 	struct rib_peer		 peers[RIB_MAX_PEERS];
 	rib_best_cb		 best_cb;
 	void			*best_ctx;
 	size_t			 n_paths;
 	uint64_t		 best_changes;
+	uint64_t		 best_rescans;	/* passes over a prefix's paths */
 };
 
 int	rib_init(struct rib *r, rib_best_cb cb, void *ctx);
@@ -82,6 +89,10 @@ int	rib_peer_add(struct rib *r, const char *name, unsigned af,
 	    const struct prefix *addr, uint32_t as, bool ibgp);
 /* Its identifier, once the session knows it (a best-path tie-breaker). */
 void	rib_peer_set_router_id(struct rib *r, int peer, uint32_t router_id);
+/* The most paths the peer may have, in all and of one prefix (0: no
+ * limit); paths it has already stay. */
+void	rib_peer_set_limits(struct rib *r, int peer, size_t max_paths,
+	    size_t max_prefix_paths);
 /* Every path of the peer removed (or, with stale, only marked: RFC 4724
  * keeps them through a restart until rib_peer_sweep()). */
 void	rib_peer_down(struct rib *r, int peer, bool stale);
@@ -94,10 +105,19 @@ size_t	rib_peer_filter(struct rib *r, int peer,
 /* rib_peer_down() and the slot freed. */
 void	rib_peer_remove(struct rib *r, int peer);
 
+enum rib_result {
+	RIB_OK = 0,
+	RIB_NOMEM = -1,		/* or the prefix has RIB_PATHS_MAX paths */
+	RIB_OVER_MAX_PATHS = -2,	/* the peer's limits: refused, */
+	RIB_OVER_MAX_PREFIX_PATHS = -3,	/* and counted in rib_peer */
+};
+
 /* Announces p (path id) from peer with ra (the RIB takes its own
- * reference): a new path, or an implicit withdraw of the previous one.
- * -1 when memory runs out or p has RIB_PATHS_MAX paths already. */
-int	rib_update(struct rib *r, int peer, const struct prefix *p,
+ * reference): a new path, or an implicit withdraw of the previous one
+ * (never refused by a limit). Per path, the work does not grow with the
+ * prefix's paths, except a rescan of them when the best goes or MED
+ * leaves the answer open (docs/rib.md). */
+enum rib_result rib_update(struct rib *r, int peer, const struct prefix *p,
 	    uint32_t path_id, struct rattrs *ra);
 void	rib_withdraw(struct rib *r, int peer, const struct prefix *p,
 	    uint32_t path_id);
@@ -108,8 +128,8 @@ const struct rib_path *rib_lookup(const struct rib *r, const struct prefix *p,
 	    size_t *count);
 
 /* Best path order (docs/rib.md): < 0 when a is better than b. Total and
- * deterministic; MED only compares paths from the same neighbour AS (see
- * rib_best_select for how that stays deterministic). */
+ * deterministic within one neighbour AS; MED only compares paths from the
+ * same neighbour AS (rib.c says how the best stays deterministic). */
 int	rib_path_cmp(const struct rib *r, const struct rib_path *a,
 	    const struct rib_path *b);
 
@@ -119,6 +139,7 @@ struct rib_mem {
 	size_t	node_bytes[AF_IDX_COUNT];
 	size_t	paths;
 	size_t	path_bytes;
+	uint64_t paths_refused;		/* for the peers' limits */
 	size_t	attr_sets;
 	size_t	attr_bytes;
 	size_t	attr_hash_bytes;

@@ -3,8 +3,10 @@
 # plays a misbehaving mux in its own namespace and our daemon, in another,
 # must answer with the right NOTIFICATION (or keep the session, for the
 # RFC 7606 cases) and keep running, while its session with a well-behaved
-# second mux (another peering-bgpd) stays up, undisturbed. Ends with
-# "N passed, M failed".
+# second mux (another peering-bgpd) stays up, undisturbed. Then a peer
+# floods (build/bench/bgpfeed): 10,000 ADD-PATH paths of one prefix while
+# the steady session has a 3 s hold time, and each path limit and action
+# (docs/config.md). Ends with "N passed, M failed".
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -12,9 +14,11 @@ TAG=pbb$$
 NS_US=${TAG}u NS_PEER=${TAG}p NS_STEADY=${TAG}s
 V_US=${TAG}a V_PEER=${TAG}b V_US2=${TAG}c V_STEADY=${TAG}d
 TMP=$(mktemp -d /tmp/${TAG}.XXXX)
-PASS=0 FAIL=0 DPID= SPID=
+PASS=0 FAIL=0 DPID= SPID= FPID=
+FEED=$ROOT/build/bench/bgpfeed
 
 cleanup() {
+	[ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
 	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
 	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
 	ip netns del "$NS_US" 2>/dev/null
@@ -34,6 +38,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$TMP/badpeer" \
     tests/badpeer/badpeer.c build/libpeering.a || exit 1
+[ -x "$FEED" ] || { echo "badpeer: $FEED not built (make $FEED)"
+	echo "0 passed, 1 failed"; exit 1; }
 
 ip netns add "$NS_US" && ip netns add "$NS_PEER" &&
     ip netns add "$NS_STEADY" || exit 1
@@ -183,6 +189,154 @@ else
 	bad "shutdown-text: the text is not in the log ($(grep -c forged "$TMP/daemon.log"))"
 fi
 run truncated "timeout" '.state != "Established"'
+
+# ---- A peer that floods ----
+
+# Our config for the flood scenarios: mux1 waits for bgpfeed's connection,
+# with the limit lines given; the steady session has a 3 s hold time.
+flood_conf() {
+	cat > "$TMP/client/configs/peering-bgpd.conf" <<EOC
+local-as 47065
+router-id 100.65.128.2
+neighbor 100.65.128.1 {
+	name mux1
+	remote-as 47065
+	interface $V_US
+	passive yes
+$(printf '\t%s\n' "$@")
+}
+neighbor 100.66.128.1 {
+	name steady
+	remote-as 47065
+	interface $V_US2
+	hold-time 3
+}
+EOC
+}
+
+# mux1's jq-path, or the whole of show protocols json for the steady one.
+mux1() {
+	ctl show protocols json | jq -r ".protocols[] |
+	    select(.name == \"mux1\") | $1"
+}
+
+wait_for() {	# seconds command...
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do "$@" && return 0; sleep 0.1; t=$((t - 1)); done
+	return 1
+}
+mux1_is() { [ "$(mux1 "$1")" = "$2" ]; }
+feed_said() { grep -q "$1" "$TMP/feed.out" "$TMP/feed.err" 2>/dev/null; }
+log_since() { tail -n "+$((LOG_FROM + 1))" "$TMP/daemon.log"; }
+
+# flood NAME PREFIXES PATHS LIMIT-LINE...: the daemon with those limits,
+# bgpfeed sending PREFIXES x PATHS paths; leaves both running.
+flood() {
+	local name=$1 n=$2 paths=$3
+	shift 3
+	flood_conf "$@"
+	LOG_FROM=$(wc -l < "$TMP/daemon.log")
+	daemon_start
+	if ! wait_for 10 steady_up ||
+	    [ "$(ctl show protocols json | jq '.protocols[] |
+	    select(.name == "steady") | .hold_time')" != 3 ]; then
+		bad "$name: the steady session is not up with hold time 3"
+		return
+	fi
+	ip netns exec "$NS_PEER" "$FEED" -r 100.65.128.2 -l 100.65.128.1 \
+	    -a 4 -n "$n" -p "$paths" -A -T 20 > "$TMP/feed.out" \
+	    2> "$TMP/feed.err" &
+	FPID=$!
+}
+
+flood_end() {
+	[ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
+	FPID=
+	daemon_stop
+}
+
+# The steady session (hold time 3 s) came up once and never went down,
+# even a hold time after the flood.
+steady_held() {
+	sleep 4
+	if steady_up; then
+		ok "$1: the steady session (hold time 3 s) stayed Established"
+	else
+		bad "$1: the steady session went down ($(ctl show protocols))"
+	fi
+}
+
+# 10,000 paths of one prefix, every one kept: the loop must keep serving
+# the steady session's keepalives meanwhile (the quadratic best path of
+# before stalled it for 3.3 s at the end, past its hold time).
+flood "10000 paths" 1 10000 "max-paths-per-prefix 20000 drop"
+if wait_for 60 mux1_is .stats.paths 10000; then
+	ok "10000 paths: all 10,000 paths of one prefix in the RIB"
+else
+	bad "10000 paths: mux1 has $(mux1 .stats.paths) paths"
+fi
+steady_held "10000 paths"
+flood_end
+
+# Each limit and action: the peer sees the Cease with RFC 4486's data
+# (AFI 1, SAFI 1, the limit), or the paths past the limit are dropped
+# and counted, the session kept, the log saying so once.
+flood "per prefix, cease" 1 10000 "max-paths-per-prefix 100 cease"
+if wait_for 20 feed_said "NOTIFICATION from the peer: 6/1 Cease data 00010100000064"
+then
+	ok "per prefix, cease: the peer got Cease/Maximum Number of Prefixes Reached, AFI 1 SAFI 1 limit 100"
+else
+	bad "per prefix, cease: the peer got: $(tail -n 1 "$TMP/feed.err")"
+fi
+if [ "$(mux1 .state)" != Established ] &&
+    mux1 .reason | grep -q "max-paths-per-prefix 100 reached" &&
+    [ "$(mux1 .stats.paths)" = 0 ]; then
+	ok "per prefix, cease: the session is down, says why, its paths gone"
+else
+	bad "per prefix, cease: $(mux1 '"\(.state) \(.reason) \(.stats.paths)"')"
+fi
+steady_held "per prefix, cease"
+flood_end
+
+flood "per prefix, drop" 1 10000 "max-paths-per-prefix 100 drop"
+if wait_for 30 mux1_is .stats.refused_max_paths_per_prefix 9900 &&
+    mux1_is .stats.paths 100 && mux1_is .state Established; then
+	ok "per prefix, drop: 100 paths kept, 9900 dropped and counted, session up"
+else
+	bad "per prefix, drop: $(mux1 '"\(.state) \(.stats)"')"
+fi
+if ctl show protocols | grep mux1 | grep -q "9900 paths dropped by limits" &&
+    ctl show memory json | jq -e '.paths_refused == 9900' > /dev/null; then
+	ok "per prefix, drop: status and show memory show the count"
+else
+	bad "per prefix, drop: $(ctl show protocols) $(ctl show memory json)"
+fi
+if [ "$(log_since | grep -c "max-paths-per-prefix 100 reached")" = 1 ]; then
+	ok "per prefix, drop: logged once"
+else
+	bad "per prefix, drop: $(log_since | grep -c \
+	    "max-paths-per-prefix 100 reached") log lines"
+fi
+flood_end
+
+flood "in all, cease" 1000 1 "max-paths 300 cease"
+if wait_for 20 feed_said "NOTIFICATION from the peer: 6/1 Cease data 0001010000012c"
+then
+	ok "in all, cease: the peer got Cease/Maximum Number of Prefixes Reached, AFI 1 SAFI 1 limit 300"
+else
+	bad "in all, cease: the peer got: $(tail -n 1 "$TMP/feed.err")"
+fi
+steady_held "in all, cease"
+flood_end
+
+flood "in all, drop" 1000 1 "max-paths 300 drop"
+if wait_for 30 mux1_is .stats.refused_max_paths 700 &&
+    mux1_is .stats.paths 300 && mux1_is .state Established; then
+	ok "in all, drop: 300 paths kept, 700 dropped and counted, session up"
+else
+	bad "in all, drop: $(mux1 '"\(.state) \(.stats)"')"
+fi
+flood_end
 
 if [ "$FAIL" -gt 0 ]; then
 	echo "--- daemon log"

@@ -87,6 +87,11 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(cfg->defaults.import.mode, CONFIG_IMPORT_ALL);
 	ck_assert(!cfg->defaults.passive);
 	ck_assert(!cfg->defaults.disabled);
+	ck_assert_uint_eq(cfg->defaults.max_paths.max, 20000000);
+	ck_assert_uint_eq(cfg->defaults.max_paths.action, CONFIG_LIMIT_DROP);
+	ck_assert_uint_eq(cfg->defaults.max_prefix_paths.max, 500);
+	ck_assert_uint_eq(cfg->defaults.max_prefix_paths.action,
+	    CONFIG_LIMIT_DROP);
 	ck_assert_uint_eq(cfg->n_muxes, 0);
 	ck_assert_uint_eq(cfg->n_neighbors, 0);
 
@@ -277,6 +282,39 @@ START_TEST(test_config_long_line)
 }
 END_TEST
 
+/* max-paths and max-paths-per-prefix: top level, per mux, per
+ * neighbour; a block without them takes the top level's. */
+START_TEST(test_config_path_limits)
+{
+	const struct config_session *s;
+
+	parse_ok("max-paths 1000 cease\nmax-paths-per-prefix 20 drop\n"
+	    "mux a {\n\tmax-paths-per-prefix 65535 cease\n}\n"
+	    "neighbor 10.0.0.2 {\n\tname n\n\tremote-as 1\n"
+	    "\tmax-paths 4294967295 drop\n}\n");
+	ck_assert_uint_eq(cfg->defaults.max_paths.max, 1000);
+	ck_assert_uint_eq(cfg->defaults.max_paths.action, CONFIG_LIMIT_CEASE);
+	ck_assert_uint_eq(cfg->defaults.max_prefix_paths.max, 20);
+	ck_assert_uint_eq(cfg->defaults.max_prefix_paths.action,
+	    CONFIG_LIMIT_DROP);
+	s = &cfg->muxes[0].s;
+	ck_assert_uint_eq(s->max_paths.max, 1000);
+	ck_assert_uint_eq(s->max_paths.action, CONFIG_LIMIT_CEASE);
+	ck_assert_uint_eq(s->max_prefix_paths.max, 65535);
+	ck_assert_uint_eq(s->max_prefix_paths.action, CONFIG_LIMIT_CEASE);
+	s = &cfg->neighbors[0].s;
+	ck_assert_uint_eq(s->max_paths.max, 4294967295u);
+	ck_assert_uint_eq(s->max_paths.action, CONFIG_LIMIT_DROP);
+	ck_assert_uint_eq(s->max_prefix_paths.max, 20);
+	/* A mux without a block: the top level's. */
+	s = config_mux_session(cfg, "b");
+	ck_assert_uint_eq(s->max_paths.max, 1000);
+	ck_assert_str_eq(config_limit_action_name(CONFIG_LIMIT_CEASE),
+	    "cease");
+	ck_assert_str_eq(config_limit_action_name(CONFIG_LIMIT_DROP), "drop");
+}
+END_TEST
+
 START_TEST(test_config_limits)
 {
 	size_t size = (CONFIG_MAX_MUXES + 1) * 16, n = 0;
@@ -325,6 +363,26 @@ static const struct error_case error_cases[] = {
 	    "t.conf:2: name is not allowed outside a block" },
 	{ "passive at top", "passive yes\n",
 	    "t.conf:1: passive is not allowed outside a block" },
+	/* path limits */
+	{ "max-paths without action", "max-paths 10\n",
+	    "t.conf:1: max-paths needs a value" },
+	{ "max-paths bad action", "max-paths 10 warn\n",
+	    "t.conf:1: max-paths: the action must be drop or cease, not "
+	    "\"warn\"" },
+	{ "max-paths zero", "max-paths 0 drop\n",
+	    "t.conf:1: max-paths must be 1..4294967295" },
+	{ "max-paths too big", "max-paths 4294967296 drop\n",
+	    "t.conf:1: max-paths must be 1..4294967295" },
+	{ "max-paths-per-prefix too big",
+	    "mux a {\nmax-paths-per-prefix 65536 cease\n}\n",
+	    "t.conf:2: max-paths-per-prefix must be 1..65535" },
+	{ "max-paths-per-prefix hex", "max-paths-per-prefix 0x10 drop\n",
+	    "t.conf:1: max-paths-per-prefix: \"0x10\" is not a plain "
+	    "decimal number" },
+	{ "max-paths extra word", "max-paths 10 drop now\n",
+	    "t.conf:1: unexpected \"now\" after max-paths 10" },
+	{ "max-paths twice", "max-paths 10 drop\nmax-paths 20 drop\n",
+	    "t.conf:2: max-paths given twice (first on line 1)" },
 	{ "connect-retry in neighbor",
 	    "neighbor 10.0.0.1 {\nconnect-retry 5\n}\n",
 	    "t.conf:2: connect-retry is not allowed inside a neighbor block" },
@@ -599,6 +657,10 @@ START_TEST(test_config_diff)
 		{ "import none", CONFIG_DIFF_IMPORT },
 		{ "import prefix-list 10.0.0.0/8", CONFIG_DIFF_IMPORT },
 		{ "disabled yes", CONFIG_DIFF_DISABLED },
+		{ "max-paths 20000000 drop", 0 },	/* the default */
+		{ "max-paths 100 drop", CONFIG_DIFF_LIMITS },
+		{ "max-paths 20000000 cease", CONFIG_DIFF_LIMITS },
+		{ "max-paths-per-prefix 501 drop", CONFIG_DIFF_LIMITS },
 	};
 	struct config *old = malloc(sizeof(*old));
 	char text[256];
@@ -706,6 +768,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_prefix_list_limit);
 	tcase_add_test(tc, test_config_long_line);
 	tcase_add_test(tc, test_config_limits);
+	tcase_add_test(tc, test_config_path_limits);
 	tcase_add_loop_test(tc, test_config_error, 0,
 	    (int)NELEM(error_cases));
 	tcase_add_test(tc, test_config_nul_byte);

@@ -141,6 +141,7 @@ START_TEST(test_fsm_error_events_send_their_code)
 {
 	static const enum bgp_event errs[] = {
 		BGP_EV_HEADER_ERR, BGP_EV_OPEN_ERR, BGP_EV_UPDATE_ERR,
+		BGP_EV_LIMIT,
 	};
 
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {

@@ -225,6 +225,28 @@ START_TEST(test_notification_encode)
 }
 END_TEST
 
+/* RFC 4486 4: Cease/1 carries AFI, SAFI and the limit. */
+START_TEST(test_max_prefix_err)
+{
+	struct bgp_err err;
+	uint8_t mem[128];
+	struct wbuf w;
+
+	bgp_err_clear(&err);
+	bgp_max_prefix_err(&err, AF_IDX_IPV4, 500, "limit");
+	ck_assert_int_eq(err.action, BGP_ACT_SESSION_RESET);
+	wbuf_init(&w, mem, sizeof(mem));
+	bgp_notification_from_err(&w, &err);
+	check_bytes(&w, MARKER "001c 03 0601 0001 01 000001f4");
+
+	bgp_err_clear(&err);
+	bgp_max_prefix_err(&err, AF_IDX_IPV6, 20000000, "limit");
+	wbuf_init(&w, mem, sizeof(mem));
+	bgp_notification_from_err(&w, &err);
+	check_bytes(&w, MARKER "001c 03 0601 0002 01 01312d00");
+}
+END_TEST
+
 START_TEST(test_notification_from_err)
 {
 	static const uint8_t attr[] = { 0x40, 0xfe, 0x01, 0x00 };
@@ -356,6 +378,7 @@ Suite *notification_suite(void)
 	tcase_add_test(tc, test_notification_shutdown_255);
 	tcase_add_test(tc, test_notification_short);
 	tcase_add_test(tc, test_notification_encode);
+	tcase_add_test(tc, test_max_prefix_err);
 	tcase_add_test(tc, test_notification_from_err);
 	tcase_add_test(tc, test_shutdown_encode);
 	tcase_add_loop_test(tc, test_shutdown_encode_cut, 0, (int)N_CUT);

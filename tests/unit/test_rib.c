@@ -16,23 +16,44 @@ static int changes;
 static struct rib_path last_best;
 static bool last_gone;
 
+/* What the random tests know of each prefix: every path, and the best
+ * the RIB last reported. */
+#define MODEL_PREFIXES	3
+#define MODEL_MAX	64
+
+struct model {
+	struct prefix	 pfx[MODEL_PREFIXES];
+	struct rib_path	 paths[MODEL_PREFIXES][MODEL_MAX];
+	size_t		 n[MODEL_PREFIXES];
+	bool		 reported[MODEL_PREFIXES];	/* a best, or none */
+	struct rib_path	 reported_best[MODEL_PREFIXES];
+};
+
+static struct model *cb_model;
+
 static void
 best_cb(void *ctx, const struct prefix *p, struct ptree_node *n,
     const struct rib_path *best)
 {
 	(void)ctx;
-	(void)p;
 	(void)n;
 	changes++;
 	last_gone = best == NULL;
 	if (best != NULL)
 		last_best = *best;
+	for (int k = 0; cb_model != NULL && k < MODEL_PREFIXES; k++)
+		if (prefix_equal(&cb_model->pfx[k], p)) {
+			cb_model->reported[k] = best != NULL;
+			if (best != NULL)
+				cb_model->reported_best[k] = *best;
+		}
 }
 
 static void
 setup(void)
 {
 	changes = 0;
+	cb_model = NULL;
 	ck_assert_int_eq(rib_init(&rib, best_cb, NULL), 0);
 }
 
@@ -281,41 +302,42 @@ START_TEST(test_paths_and_implicit_withdraw)
 }
 END_TEST
 
-/* More paths than the slabs' arrays hold: the array grows and shrinks
- * through malloc, the best stays right, nothing is left behind. */
+/* More paths than the short arrays hold: the array grows into a long
+ * one and shrinks back, the best stays right, nothing is left behind. */
 START_TEST(test_many_paths)
 {
 	int m = peer("m1", "100.65.128.1", 47065, true, 1);
 	struct prefix p = pfx("1.1.1.0/24");
-	struct rattrs *a[40];
+	struct rattrs *a[100];
 	const struct rib_path *v;
 	size_t n, i;
 
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 100; i++)
 		a[i] = attrs((uint32_t)(100 + i), "1 2", 0, -1, 1);
-	for (i = 0; i < 40; i++) {
-		rib_update(&rib, m, &p, (uint32_t)(i * 7 % 40), a[i * 7 % 40]);
+	for (i = 0; i < 100; i++) {
+		rib_update(&rib, m, &p, (uint32_t)(i * 7 % 100),
+		    a[i * 7 % 100]);
 		v = rib_lookup(&rib, &p, &n);
 		ck_assert_uint_eq(n, i + 1);
 	}
-	ck_assert_uint_gt(rib.big_path_bytes, 0);
+	ck_assert_uint_gt(rib.paths.long_bytes, 0);
 	v = rib_lookup(&rib, &p, &n);
-	ck_assert_uint_eq(v[0].path_id, 39);	/* the highest LOCAL_PREF */
+	ck_assert_uint_eq(v[0].path_id, 99);	/* the highest LOCAL_PREF */
 	for (i = 0; i < n; i++)
 		ck_assert_ptr_eq(v[i].attrs, a[v[i].path_id]);
 	/* The best goes first, then the others in another order. */
-	for (i = 0; i < 40; i++) {
-		rib_withdraw(&rib, m, &p, i == 0 ? 39 : (uint32_t)(i * 7 % 39));
+	for (i = 0; i < 100; i++) {
+		rib_withdraw(&rib, m, &p, i == 0 ? 99 : (uint32_t)(i * 7 % 99));
 		v = rib_lookup(&rib, &p, &n);
-		ck_assert_uint_eq(n, 39 - i);
+		ck_assert_uint_eq(n, 99 - i);
 		if (n > 0)
 			ck_assert_uint_eq(v[0].attrs->local_pref,
 			    100 + v[0].path_id);
 	}
 	ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
-	ck_assert_uint_eq(rib.big_path_bytes, 0);
+	ck_assert_uint_eq(rib.paths.long_bytes, 0);
 	ck_assert_uint_eq(rib.n_paths, 0);
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 100; i++)
 		rattrs_put(&rib.attrs, a[i]);
 	ck_assert_uint_eq(rib.attrs.count, 0);
 }
@@ -396,6 +418,487 @@ START_TEST(test_peer_down_and_stale)
 }
 END_TEST
 
+/* ---- best path against a brute-force reference ---- */
+
+/* The order of docs/rib.md, written again from the page (not from
+ * rib.c): < 0 when a is better; with_med compares the MEDs of paths from
+ * one neighbour AS. */
+static int
+ref_cmp(const struct rib_path *a, const struct rib_path *b, bool with_med)
+{
+	const struct rattrs *x = a->attrs, *y = b->attrs;
+	const struct rib_peer *pa = &rib.peers[a->peer];
+	const struct rib_peer *pb = &rib.peers[b->peer];
+	int c;
+
+	if (x->local_pref != y->local_pref)
+		return x->local_pref > y->local_pref ? -1 : 1;
+	if (x->path_len != y->path_len)
+		return x->path_len < y->path_len ? -1 : 1;
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	if (with_med && x->neighbor_as == y->neighbor_as && x->med != y->med)
+		return x->med < y->med ? -1 : 1;
+	if (pa->ibgp != pb->ibgp)
+		return pa->ibgp ? 1 : -1;
+	if (pa->router_id != pb->router_id)
+		return pa->router_id < pb->router_id ? -1 : 1;
+	if ((c = memcmp(pa->addr.addr, pb->addr.addr,
+	    sizeof(pa->addr.addr))) != 0)
+		return c;
+	if (a->path_id != b->path_id)
+		return a->path_id < b->path_id ? -1 : 1;
+	return a->peer < b->peer ? -1 : a->peer > b->peer;
+}
+
+/* Deterministic MED by brute force: a path competes unless a path of its
+ * neighbour AS beats it with MED; the best is the least competitor
+ * without MED. */
+static const struct rib_path *
+ref_best(const struct rib_path *v, size_t n)
+{
+	const struct rib_path *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		bool beaten = false;
+
+		for (size_t j = 0; j < n && !beaten; j++)
+			beaten = j != i && v[j].attrs->neighbor_as ==
+			    v[i].attrs->neighbor_as &&
+			    ref_cmp(&v[j], &v[i], true) < 0;
+		if (!beaten && (best == NULL || ref_cmp(&v[i], best, false) < 0))
+			best = &v[i];
+	}
+	return best;
+}
+
+/* Gives back the test's references to n attribute sets: with the paths
+ * gone, none is left. */
+static void
+attrs_put_all(struct rattrs **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rattrs_put(&rib.attrs, v[i]);
+	ck_assert_uint_eq(rib.attrs.count, 0);
+}
+
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Random attributes with few values each, so that every step of the
+ * order decides often: LOCAL_PREF 100 or 200, neighbour AS 10, 20, ...
+ * (n_as of them), paths of 1..3 ASes, ORIGIN IGP or EGP, MED none, 0, 5
+ * or 10. med_only: LOCAL_PREF, length and ORIGIN all alike, so that MED
+ * and the tie-breakers decide everything. */
+static struct rattrs *
+random_attrs(uint64_t *s, unsigned n_as, bool med_only)
+{
+	static const long meds[] = { -1, 0, 5, 10 };
+	char path[64];
+	unsigned len = med_only ? 2 : 1 + (unsigned)(rnd(s) % 3);
+	int off;
+
+	off = snprintf(path, sizeof(path), "%u", 10 * (1 + (unsigned)(rnd(s) %
+	    n_as)));
+	for (unsigned i = 1; i < len; i++)
+		off += snprintf(path + off, sizeof(path) - (size_t)off, " %u",
+		    100 + i);
+	if (med_only)
+		return attrs(100, path, 0, meds[rnd(s) % 4],
+		    (uint8_t)(1 + rnd(s) % 3));
+	return attrs(rnd(s) % 4 == 0 ? 200 : 100, path,
+	    (uint8_t)(rnd(s) % 3 == 0), meds[rnd(s) % 4],
+	    (uint8_t)(1 + rnd(s) % 3));
+}
+
+static long
+model_find(const struct model *m, int k, int peer, uint32_t id)
+{
+	for (size_t i = 0; i < m->n[k]; i++)
+		if (m->paths[k][i].peer == peer && m->paths[k][i].path_id == id)
+			return (long)i;
+	return -1;
+}
+
+static void
+model_del(struct model *m, int k, size_t i)
+{
+	m->paths[k][i] = m->paths[k][--m->n[k]];
+}
+
+/* The peer's paths everywhere: removed, marked stale, or (sweep) the
+ * stale ones removed; only in prefix `only` unless it is -1. */
+static void
+model_peer(struct model *m, int peer, int only, bool mark, bool stale_only)
+{
+	for (int k = 0; k < MODEL_PREFIXES; k++)
+		for (size_t i = m->n[k]; i-- > 0;) {
+			struct rib_path *p = &m->paths[k][i];
+
+			if (p->peer != peer || (only >= 0 && k != only))
+				continue;
+			if (mark)
+				p->flags |= RIB_PATH_STALE;
+			else if (!stale_only || (p->flags & RIB_PATH_STALE))
+				model_del(m, k, i);
+		}
+}
+
+static bool
+same_path(const struct rib_path *a, const struct rib_path *b)
+{
+	return a->peer == b->peer && a->path_id == b->path_id &&
+	    a->attrs == b->attrs;
+}
+
+/* The RIB holds exactly the model's paths, the reference's best first,
+ * and reported that best. Returns whether the best is another than
+ * `before` (NULL: none before). */
+static bool
+model_check(const struct model *m, int k, const struct rib_path *before,
+    const char *what, int step)
+{
+	const struct rib_path *v, *best;
+	size_t n;
+
+	v = rib_lookup(&rib, &m->pfx[k], &n);
+	ck_assert_msg(n == m->n[k], "step %d (%s): %zu paths, model %zu",
+	    step, what, n, m->n[k]);
+	if (n == 0) {
+		ck_assert_msg(!m->reported[k], "step %d (%s): gone, not "
+		    "reported", step, what);
+		return before != NULL;
+	}
+	best = ref_best(m->paths[k], m->n[k]);
+	ck_assert_msg(same_path(&v[0], best), "step %d (%s): best peer %d "
+	    "id %u, reference peer %d id %u", step, what, v[0].peer,
+	    v[0].path_id, best->peer, best->path_id);
+	ck_assert_msg(m->reported[k] && same_path(&m->reported_best[k], best),
+	    "step %d (%s): best not reported", step, what);
+	for (size_t i = 0; i < m->n[k]; i++) {
+		const struct rib_path *p = &m->paths[k][i];
+		size_t j;
+
+		for (j = 0; j < n && !(v[j].peer == p->peer &&
+		    v[j].path_id == p->path_id); j++)
+			;
+		ck_assert_msg(j < n && v[j].attrs == p->attrs &&
+		    (v[j].flags & RIB_PATH_STALE) == (p->flags &
+		    RIB_PATH_STALE), "step %d (%s): path %d/%u", step, what,
+		    p->peer, p->path_id);
+	}
+	return before == NULL || !same_path(before, best);
+}
+
+static const struct {
+	const char	*name, *addr;
+	uint32_t	 as, id;
+	bool		 ibgp;
+} ref_peers[] = {
+	{ "p0", "100.65.128.1", 47065, 1, true },
+	{ "p1", "100.65.128.2", 47065, 2, true },
+	{ "p2", "100.65.128.3", 47065, 2, true },	/* p1's router id */
+	{ "p3", "100.65.128.4", 65001, 3, false },
+	{ "p4", "100.65.128.5", 65002, 1, false },
+};
+#define N_REF_PEERS	((int)(sizeof(ref_peers) / sizeof(ref_peers[0])))
+#define N_POOL		40
+
+static bool
+keep_other_prefix(void *ctx, const struct prefix *p)
+{
+	return !prefix_equal(ctx, p);
+}
+
+/* One random step on the RIB and the model alike. */
+static const char *
+random_step(struct model *m, const int *peers, struct rattrs **pool,
+    uint64_t *s)
+{
+	int k = (int)(rnd(s) % MODEL_PREFIXES), pi = (int)(rnd(s) % N_REF_PEERS);
+	int pr = peers[pi], op = (int)(rnd(s) % 100);
+	uint32_t id = (uint32_t)(rnd(s) % 6);
+	long i = model_find(m, k, pr, id);
+
+	if (op < 55) {
+		struct rattrs *ra = pool[rnd(s) % N_POOL];
+
+		ck_assert_int_eq(rib_update(&rib, pr, &m->pfx[k], id, ra),
+		    RIB_OK);
+		if (i < 0)
+			i = (long)m->n[k]++;
+		m->paths[k][i] = (struct rib_path){ ra, id, (uint16_t)pr, 0 };
+		return "update";
+	}
+	if (op < 85) {
+		rib_withdraw(&rib, pr, &m->pfx[k], id);
+		if (i >= 0)
+			model_del(m, k, (size_t)i);
+		return "withdraw";
+	}
+	if (op < 90) {
+		rib_peer_down(&rib, pr, false);
+		model_peer(m, pr, -1, false, false);
+		return "peer down";
+	}
+	if (op < 95) {
+		rib_peer_down(&rib, pr, true);
+		model_peer(m, pr, -1, true, false);
+		return "stale";
+	}
+	if (op < 98) {
+		rib_peer_sweep(&rib, pr);
+		model_peer(m, pr, -1, false, true);
+		return "sweep";
+	}
+	rib_peer_filter(&rib, pr, keep_other_prefix, &m->pfx[k]);
+	model_peer(m, pr, k, false, false);
+	return "filter";
+}
+
+/*
+ * The key test of incremental best-path selection: thousands of random
+ * announcements, replacements, withdrawals, peers going down, stale marks
+ * and sweeps, over paths that differ in every step of the order (MEDs
+ * and neighbour ASes mixed), each followed by a comparison with the
+ * brute-force reference: the same paths, the same best, that best
+ * reported, and one report per prefix whose best changed, none
+ * otherwise.
+ */
+START_TEST(test_best_random_vs_reference)
+{
+	static struct model m;
+	struct rattrs *pool[N_POOL];
+	int peers[N_REF_PEERS];
+	uint64_t s = 0x9e3779b97f4a7c15ull * (uint64_t)(_i + 1);
+
+	memset(&m, 0, sizeof(m));
+	cb_model = &m;
+	m.pfx[0] = pfx("184.164.224.0/24");
+	m.pfx[1] = pfx("184.164.225.0/24");
+	m.pfx[2] = pfx("2804:269c::/48");
+	for (int i = 0; i < N_REF_PEERS; i++) {
+		struct prefix a;
+
+		ck_assert_int_eq(addr_parse(ref_peers[i].addr, &a), 0);
+		peers[i] = rib_peer_add(&rib, ref_peers[i].name, AF_IDX_IPV4,
+		    &a, ref_peers[i].as, ref_peers[i].ibgp);
+		rib_peer_set_router_id(&rib, peers[i], ref_peers[i].id);
+	}
+	/* Odd runs: MED and the tie-breakers alone, three ASes. */
+	for (int i = 0; i < N_POOL; i++)
+		pool[i] = random_attrs(&s, _i % 2 ? 3 : 4, _i % 2);
+	for (int step = 0; step < 4000; step++) {
+		struct rib_path before[MODEL_PREFIXES];
+		bool had[MODEL_PREFIXES];
+		const char *what;
+		int want = 0;
+
+		for (int k = 0; k < MODEL_PREFIXES; k++) {
+			had[k] = m.reported[k];
+			before[k] = m.reported_best[k];
+		}
+		changes = 0;
+		what = random_step(&m, peers, pool, &s);
+		for (int k = 0; k < MODEL_PREFIXES; k++)
+			want += model_check(&m, k, had[k] ? &before[k] : NULL,
+			    what, step);
+		ck_assert_msg(changes == want, "step %d (%s): %d reports, %d "
+		    "changes", step, what, changes, want);
+	}
+	for (int i = 0; i < N_REF_PEERS; i++)
+		rib_peer_remove(&rib, peers[i]);
+	ck_assert_uint_eq(rib.n_paths, 0);
+	attrs_put_all(pool, N_POOL);
+}
+END_TEST
+
+/* The best of a long array against the reference. */
+static void
+check_long(const struct prefix *p, const struct rib_path *shadow, size_t n,
+    const char *what)
+{
+	size_t count;
+	const struct rib_path *v = rib_lookup(&rib, p, &count);
+	const struct rib_path *best = ref_best(shadow, n);
+
+	ck_assert_uint_eq(count, n);
+	ck_assert_msg(same_path(&v[0], best), "%s: %zu paths: best peer %d "
+	    "id %u, reference peer %d id %u", what, n, v[0].peer, v[0].path_id,
+	    best->peer, best->path_id);
+}
+
+/* Few passes over all paths since *since (then now): not one per path. */
+static void
+rescans_check(uint64_t *since, const char *phase)
+{
+	ck_assert_msg(rib.best_rescans - *since < 100, "%s: %llu rescans",
+	    phase, (unsigned long long)(rib.best_rescans - *since));
+	*since = rib.best_rescans;
+}
+
+/*
+ * 10,000 paths of one prefix from one ADD-PATH peer, twenty neighbour
+ * ASes, MEDs mixed: announced in random order, each replaced, withdrawn
+ * in random order, the best checked against the reference as it goes.
+ * Per path the work must not grow with the paths: the passes over all
+ * of them (rescans) stay a few dozen where selecting anew per update
+ * made 10,000 per phase.
+ */
+#define LONG_PATHS	10000
+START_TEST(test_best_10000_paths)
+{
+	int m = peer("m1", "100.65.128.1", 47065, true, 1);
+	struct prefix p = pfx("8.8.8.0/24");
+	static struct rib_path shadow[LONG_PATHS];
+	static uint32_t order[LONG_PATHS];
+	struct rattrs *pool[200];
+	uint64_t s = 42, rescans;
+	size_t n = 0, i;
+	long k;
+
+	for (i = 0; i < 200; i++)
+		pool[i] = random_attrs(&s, 20, false);
+	for (i = 0; i < LONG_PATHS; i++)
+		order[i] = (uint32_t)i;
+	for (i = LONG_PATHS - 1; i > 0; i--) {
+		size_t j = rnd(&s) % (i + 1);
+		uint32_t t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	rescans = rib.best_rescans;
+	for (i = 0; i < LONG_PATHS; i++) {
+		struct rattrs *ra = pool[rnd(&s) % 200];
+
+		ck_assert_int_eq(rib_update(&rib, m, &p, order[i], ra), RIB_OK);
+		shadow[n++] = (struct rib_path){ ra, order[i], (uint16_t)m, 0 };
+		if (n % 2500 == 0)
+			check_long(&p, shadow, n, "announced");
+	}
+	rescans_check(&rescans, "announced");
+	for (i = 0; i < LONG_PATHS; i++) {
+		struct rattrs *ra = pool[rnd(&s) % 200];
+
+		ck_assert_int_eq(rib_update(&rib, m, &p, shadow[i].path_id, ra),
+		    RIB_OK);
+		shadow[i].attrs = ra;
+		if (i % 2500 == 2499)
+			check_long(&p, shadow, n, "replaced");
+	}
+	rescans_check(&rescans, "replaced");
+	for (i = 0; i < LONG_PATHS; i++) {
+		rib_withdraw(&rib, m, &p, order[i]);
+		for (k = 0; shadow[k].path_id != order[i]; k++)
+			;
+		shadow[k] = shadow[--n];
+		if (n > 0 && n % 2500 == 0)
+			check_long(&p, shadow, n, "withdrawn");
+	}
+	rescans_check(&rescans, "withdrawn");
+	ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
+	ck_assert_uint_eq(rib.paths.long_bytes, 0);
+	attrs_put_all(pool, 200);
+}
+END_TEST
+
+/* 10,000 paths of one prefix from forty peers: the peer goes down,
+ * then another, each taking its 250 paths along. */
+START_TEST(test_long_peers_down)
+{
+	struct prefix p = pfx("8.8.8.0/24");
+	int peers[40];
+	struct rattrs *pool[50];
+	uint64_t s = 7;
+	size_t n;
+	char name[16], addr[32];
+
+	for (int i = 0; i < 50; i++)
+		pool[i] = random_attrs(&s, 10, false);
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "p%d", i);
+		snprintf(addr, sizeof(addr), "100.65.128.%d", i + 1);
+		peers[i] = peer(name, addr, 47065, true, (uint32_t)(i % 7));
+		for (uint32_t id = 0; id < 250; id++)
+			rib_update(&rib, peers[i], &p, id,
+			    pool[rnd(&s) % 50]);
+	}
+	ck_assert_ptr_nonnull(rib_lookup(&rib, &p, &n));
+	ck_assert_uint_eq(n, 10000);
+	for (int i = 0; i < 40; i++) {
+		const struct rib_path *v;
+		static struct rib_path shadow[10000];
+
+		rib_peer_down(&rib, peers[i], false);
+		v = rib_lookup(&rib, &p, &n);
+		ck_assert_uint_eq(n, (size_t)(39 - i) * 250);
+		if (n == 0)
+			break;
+		memcpy(shadow, v, n * sizeof(*v));
+		check_long(&p, shadow, n, "peer down");
+	}
+	ck_assert_uint_eq(rib.n_paths, 0);
+	attrs_put_all(pool, 50);
+}
+END_TEST
+
+/* A peer's limits: in all and per prefix, refused and counted, a
+ * replacement never refused, room again after a withdraw; other peers'
+ * paths count for them, not for it. */
+START_TEST(test_limits)
+{
+	int m = peer("m1", "100.65.128.1", 47065, true, 1);
+	int o = peer("m2", "100.66.128.1", 47065, true, 2);
+	struct prefix p = pfx("1.1.1.0/24"), q = pfx("1.1.2.0/24");
+	struct prefix r = pfx("1.1.3.0/24");
+	struct rattrs *a = attrs(100, "1 2", 0, -1, 1);
+	size_t nodes = rib.tree[AF_IDX_IPV4].n_data;
+
+	rib_peer_set_limits(&rib, m, 5, 3);
+	for (uint32_t id = 0; id < 3; id++)
+		ck_assert_int_eq(rib_update(&rib, m, &p, id, a), RIB_OK);
+	ck_assert_int_eq(rib_update(&rib, m, &p, 3, a),
+	    RIB_OVER_MAX_PREFIX_PATHS);
+	ck_assert_int_eq(rib_update(&rib, m, &p, 1, a), RIB_OK);
+	for (uint32_t id = 0; id < 100; id++)
+		ck_assert_int_eq(rib_update(&rib, o, &p, id, a), RIB_OK);
+	ck_assert_int_eq(rib_update(&rib, m, &p, 4, a),
+	    RIB_OVER_MAX_PREFIX_PATHS);
+	rib_withdraw(&rib, m, &p, 0);
+	ck_assert_int_eq(rib_update(&rib, m, &p, 4, a), RIB_OK);
+	ck_assert_uint_eq(rib.peers[m].refused_max_prefix_paths, 2);
+	ck_assert_int_eq(rib_update(&rib, m, &q, 0, a), RIB_OK);
+	ck_assert_int_eq(rib_update(&rib, m, &q, 1, a), RIB_OK);
+	/* Five paths: a new prefix is refused and leaves no node. */
+	ck_assert_int_eq(rib_update(&rib, m, &r, 0, a), RIB_OVER_MAX_PATHS);
+	ck_assert_ptr_null(rib_lookup(&rib, &r, NULL));
+	ck_assert_uint_eq(rib.tree[AF_IDX_IPV4].n_data, nodes + 2);
+	ck_assert_uint_eq(rib.peers[m].refused_max_paths, 1);
+	ck_assert_uint_eq(rib.peers[m].n_paths, 5);
+	{
+		struct rib_mem mem;
+
+		rib_memory(&rib, &mem);
+		ck_assert_uint_eq(mem.paths_refused, 3);
+	}
+	/* No limit: anything goes. */
+	rib_peer_set_limits(&rib, m, 0, 0);
+	ck_assert_int_eq(rib_update(&rib, m, &r, 0, a), RIB_OK);
+	ck_assert_int_eq(rib_update(&rib, m, &p, 9, a), RIB_OK);
+	rib_peer_remove(&rib, m);
+	rib_peer_remove(&rib, o);
+	ck_assert_uint_eq(rib.n_paths, 0);
+	rattrs_put(&rib.attrs, a);
+}
+END_TEST
+
 START_TEST(test_policy)
 {
 	struct config_import imp;
@@ -444,6 +947,15 @@ rib_suite(void)
 	tcase_add_test(tc, test_best_unchanged_not_reported);
 	tcase_add_test(tc, test_peer_down_and_stale);
 	tcase_add_test(tc, test_policy);
+	tcase_add_test(tc, test_limits);
+	suite_add_tcase(s, tc);
+	/* Thousands of steps, each checked by brute force. */
+	tc = tcase_create("rib best vs reference");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_best_random_vs_reference, 0, 8);
+	tcase_add_test(tc, test_best_10000_paths);
+	tcase_add_test(tc, test_long_peers_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
