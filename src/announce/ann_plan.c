@@ -13,11 +13,26 @@
 	((time_t)((UINT64_C(1) << (sizeof(time_t) * 8 - 1)) - 1))
 
 time_t
+ann_plan_allowed_after(time_t last, unsigned interval)
+{
+	if (last > ANN_TIME_MAX - (time_t)interval)
+		return ANN_TIME_MAX;
+	return last + (time_t)interval;
+}
+
+time_t
 ann_plan_allowed_at(time_t last)
 {
-	if (last > ANN_TIME_MAX - ANN_CHANGE_INTERVAL)
-		return ANN_TIME_MAX;
-	return last + ANN_CHANGE_INTERVAL;
+	return ann_plan_allowed_after(last, ANN_CHANGE_INTERVAL);
+}
+
+unsigned
+ann_plan_interval(const struct ann_request *r, const struct ann_target *t)
+{
+	if (t->hears_all || r->rate_interval == 0 ||
+	    r->rate_interval > ANN_CHANGE_INTERVAL)
+		return ANN_CHANGE_INTERVAL;
+	return r->rate_interval;
 }
 
 /* What a target hears of p now: its own entry, else the "all" one. */
@@ -130,7 +145,8 @@ plan_rate(const struct ann_store *s, const struct ann_request *r,
 	if (r->force || last == 0)
 		return;
 	/* A clock set back waits too: the interval counts from `last`. */
-	if (now >= (at = ann_plan_allowed_at(last)))
+	if (now >= (at = ann_plan_allowed_after(last,
+	    ann_plan_interval(r, t))))
 		return;
 	out->n_waiting++;
 	if (out->waiting == NULL || at > out->allowed_at) {

@@ -12,6 +12,11 @@
  * ANN_CHANGE_INTERVAL after the last change there is refused unless
  * forced; a withdrawal is always allowed (stopping is never the risk) and
  * counts, so the next announcement there waits.
+ *
+ * r->rate_interval may ask for a shorter interval (the experiments' test
+ * schedule): it holds only on targets that are not PEERING muxes
+ * (hears_all false: configured neighbours); a mux always waits
+ * ANN_CHANGE_INTERVAL, whoever asks.
  */
 #ifndef PEERING_ANN_PLAN_H
 #define PEERING_ANN_PLAN_H
@@ -69,5 +74,11 @@ void	ann_plan_make(const struct ann_store *s, const struct ann_request *r,
 
 /* When a change after one at `last` is allowed (no overflow). */
 time_t	ann_plan_allowed_at(time_t last);
+/* The same with another interval (seconds). */
+time_t	ann_plan_allowed_after(time_t last, unsigned interval);
+/* The interval r has on target t: ANN_CHANGE_INTERVAL, or r's shorter
+ * rate_interval on a target that is not a PEERING mux. */
+unsigned ann_plan_interval(const struct ann_request *r,
+	    const struct ann_target *t);
 
 #endif

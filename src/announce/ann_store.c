@@ -361,3 +361,29 @@ ann_store_check_entry(const struct ann_entry *e, const struct ann_policy *pol,
 	    "neighbor of configs/peering-bgpd.conf)", e->mux);
 	return -1;
 }
+
+void
+ann_entry_from_request(const struct ann_request *r, time_t now,
+    struct ann_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->prefix = r->prefix;
+	snprintf(e->mux, sizeof(e->mux), "%s", r->mux);
+	e->attrs = r->attrs;
+	e->no_dataplane = r->no_dataplane;
+	e->last_change = now;
+}
+
+void
+ann_store_withdraw(struct ann_store *s, const struct prefix *p,
+    const char *mux)
+{
+	const struct ann_entry *e;
+
+	if (mux[0] != '\0') {
+		ann_store_remove(s, p, mux);
+		return;
+	}
+	while ((e = ann_store_first(s, p)) != NULL)
+		ann_store_remove(s, p, e->mux);
+}

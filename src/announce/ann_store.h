@@ -69,6 +69,13 @@ int	ann_store_set(struct ann_store *s, const struct ann_entry *e);
 /* Removes (prefix, mux); mux ANN_MUX_ALL removes only the "all" entry. */
 bool	ann_store_remove(struct ann_store *s, const struct prefix *p,
 	    const char *mux);
+/* The entry an announce request r makes, changed at now. */
+void	ann_entry_from_request(const struct ann_request *r, time_t now,
+	    struct ann_entry *e);
+/* What a withdraw request of (p, mux) removes: the mux's own entry, or
+ * with mux ANN_MUX_ALL every entry of p. */
+void	ann_store_withdraw(struct ann_store *s, const struct prefix *p,
+	    const char *mux);
 /* The first entry of p (its "all" one if any), or NULL. */
 const struct ann_entry *ann_store_first(const struct ann_store *s,
 	    const struct prefix *p);

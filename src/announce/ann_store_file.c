@@ -48,6 +48,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../lib/atomicfile.h"
 #include "../lib/errmsg.h"
 #include "../lib/readfile.h"
 #include "../lib/strbuf.h"
@@ -917,98 +918,15 @@ ann_store_format(const struct ann_store *s)
 	return b.s;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t r;
-
-	while (len > 0) {
-		if ((r = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-/* The rename is durable only once the directory is on disk. */
-static int
-fsync_dir(const char *path, char *err, size_t errlen)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	int fd, rc;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return errmsg_fail(err, errlen, "%s: open: %s", dir,
-		    strerror(errno));
-	rc = fsync(fd);
-	if (rc == -1)
-		errmsg_fail(err, errlen, "%s: fsync: %s", dir, strerror(errno));
-	close(fd);
-	return rc;
-}
-
-/* Writes text to tmp and renames it over path; tmp never outlives a
- * failure, and path is either the old file or the new one. */
-static int
-file_replace(const char *path, const char *tmp, const char *text,
-    char *err, size_t errlen)
-{
-	const char *op = NULL;
-	int fd, saved = 0;
-
-	/* No symlink followed; fchmod since O_TRUNC keeps an old mode. */
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1)
-		return errmsg_fail(err, errlen, "%s: open: %s", tmp,
-		    strerror(errno));
-	if (fchmod(fd, 0600) == -1)
-		op = "fchmod";
-	else if (write_all(fd, text, strlen(text)) == -1)
-		op = "write";
-	else if (fsync(fd) == -1)
-		op = "fsync";
-	saved = errno;
-	if (close(fd) == -1 && op == NULL) {
-		op = "close";
-		saved = errno;
-	}
-	if (op == NULL && rename(tmp, path) == -1) {
-		op = "rename";
-		saved = errno;
-	}
-	if (op != NULL) {
-		unlink(tmp);
-		return errmsg_fail(err, errlen, "%s: %s%s%s: %s", tmp, op,
-		    op[0] == 'r' ? " to " : "", op[0] == 'r' ? path : "",
-		    strerror(saved));
-	}
-	return fsync_dir(path, err, errlen);
-}
-
 /* A store without a path is not persisted: nothing to do. */
 int
 ann_store_save(const struct ann_store *s, char *err, size_t errlen)
 {
-	char tmp[sizeof(s->path) + 4];
 	char *text;
 	int rc;
 
 	if (s->path[0] == '\0')
 		return 0;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", s->path) >=
-	    sizeof(tmp))
-		return errmsg_fail(err, errlen, "%s: path too long", s->path);
 	if ((text = ann_store_format(s)) == NULL)
 		return errmsg_fail(err, errlen, "%s: out of memory", s->path);
 	/* What load would refuse is never written over a good file. */
@@ -1017,7 +935,7 @@ ann_store_save(const struct ann_store *s, char *err, size_t errlen)
 		return errmsg_fail(err, errlen, "%s: the store needs more than "
 		    "%d MiB", s->path, ANN_STORE_MAX_BYTES >> 20);
 	}
-	rc = file_replace(s->path, tmp, text, err, errlen);
+	rc = atomicfile_write(s->path, text, strlen(text), err, errlen);
 	free(text);
 	return rc;
 }

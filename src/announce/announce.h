@@ -49,6 +49,12 @@ struct ann_request {
 	bool		no_dataplane;	/* -R */
 	bool		force;		/* past the change-rate gate */
 	bool		check;		/* only run the gates: apply nothing */
+	/* The change-rate interval in seconds; 0: ANN_CHANGE_INTERVAL.
+	 * Never read from the control socket: only the experiments' test
+	 * schedule sets it (docs/experiment.md), and the plan honours a
+	 * shorter one on configured neighbours only, never on a PEERING mux
+	 * (ann_plan.h). */
+	unsigned	rate_interval;
 };
 
 /* The default attributes: origin 47065, nothing else. */

@@ -139,12 +139,7 @@ request_announce(struct bgpd *d, const struct ann_request *r,
 	if ((had_old = (cur = ann_store_find(&d->ann, &r->prefix,
 	    r->mux)) != NULL))
 		old = *cur;
-	memset(&e, 0, sizeof(e));
-	e.prefix = r->prefix;
-	snprintf(e.mux, sizeof(e.mux), "%s", r->mux);
-	e.attrs = r->attrs;
-	e.no_dataplane = r->no_dataplane;
-	e.last_change = now;
+	ann_entry_from_request(r, now, &e);
 	if (ann_store_set(&d->ann, &e) == -1) {
 		announce_undo(d, r, had_old ? &old : NULL, &df, dp_added);
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "too many "
@@ -179,18 +174,12 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
     struct strbuf *reply)
 {
 	static struct exports_diff df;
-	const struct ann_entry *e;
 	char err[512], pfx[PREFIX_STRLEN];
 	bool saved;
 
 	prefix_format(&r->prefix, pfx, sizeof(pfx));
 	exports_diff_begin(d, &r->prefix, &df);
-	if (r->mux[0] != '\0')
-		ann_store_remove(&d->ann, &r->prefix, r->mux);
-	else
-		/* From all muxes: every entry of the prefix. */
-		while ((e = ann_store_first(&d->ann, &r->prefix)) != NULL)
-			ann_store_remove(&d->ann, &r->prefix, e->mux);
+	ann_store_withdraw(&d->ann, &r->prefix, r->mux);
 	if (exports_diff_note(d, &r->prefix, &df, time(NULL)) == -1)
 		log_warn("%s: withdrawn, but the change-rate records are full: "
 		    "not every mux's withdrawal is remembered", pfx);
