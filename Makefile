@@ -27,7 +27,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
-	test-daemon test-e2e-app
+	test-daemon test-e2e-app test-experiment
 
 all: peering-bgpd peering
 
@@ -95,6 +95,12 @@ interop: all
 
 test-interop-ci: all
 	bash tests/interop/run.sh --ci
+
+# `peering experiment run` against two BIRD 1.6 neighbours on the test
+# schedule: rounds, journal, kill -9 and resume, stop (root; about 35 s;
+# also in test-interop-ci).
+test-experiment: all
+	bash tests/interop/run.sh experiment.sh
 
 # Bad input from a peer, answered by the daemon (network namespaces: root).
 test-badpeer: all $(B)/bench/bgpfeed

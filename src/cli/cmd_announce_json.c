@@ -119,22 +119,6 @@ announce_load_client(struct announce_cmd *c)
 	return 0;
 }
 
-/* Every error of the file, one per line, as FILE: PATH: message. */
-static void
-announce_print_errors(const char *file, const char *err)
-{
-	const char *nl;
-
-	while (*err != '\0') {
-		nl = strchr(err, '\n');
-		fprintf(stderr, "%s: %.*s\n", file, nl != NULL ?
-		    (int)(nl - err) : (int)strlen(err), err);
-		if (nl == NULL)
-			break;
-		err = nl + 1;
-	}
-}
-
 static int
 announce_parse_file(struct announce_cmd *c)
 {
@@ -163,7 +147,7 @@ announce_parse_file(struct announce_cmd *c)
 	rc = ann_json_parse(buf, len, names, c->muxes.n, &pol, &c->reqs,
 	    &c->n_reqs, err, ANN_JSON_MAX_ERRORS * 1024);
 	if (rc == -1)
-		announce_print_errors(c->file, err);
+		cli_print_file_errors(c->file, err);
 	free(err);
 	free(buf);
 	return rc;

@@ -40,6 +40,9 @@ exp_usage(FILE *f)
 	fprintf(f,
 	    "usage: peering experiment submit FILE.json --url URL [--json]\n"
 	    "       peering experiment list --url URL [--json]\n"
+	    "       peering experiment run FILE.json [--bind V=PREFIX]... "
+	    "[--round-seconds N] [--dry-run]\n"
+	    "       peering experiment run --resume | status [--json] | stop\n"
 	    "  submit  check FILE against the experiment schema, then POST it "
 	    "to URL/api/\n"
 	    "  list    GET URL/api/: your experiments, as the server lists "
@@ -93,8 +96,8 @@ exp_args(int argc, char **argv, struct exp_cmd *c)
 }
 
 /* Every error of the file, one per line, as FILE: PATH: message. */
-static void
-exp_print_errors(const char *file, const char *err)
+void
+cli_print_file_errors(const char *file, const char *err)
 {
 	const char *nl;
 
@@ -139,7 +142,7 @@ exp_check_file(struct exp_cmd *c, char **body)
 	    err, sizeof(err));
 	free(buf);
 	if (rc == -1) {
-		exp_print_errors(c->file, err);
+		cli_print_file_errors(c->file, err);
 		return -1;
 	}
 	if (asprintf(body, "{\"experiment\":%s}", e.json) == -1)
@@ -212,6 +215,9 @@ cmd_experiment(int argc, char **argv)
 		exp_usage(stdout);
 		return 0;
 	}
+	if (argc >= 2 && (strcmp(argv[1], "run") == 0 ||
+	    strcmp(argv[1], "status") == 0 || strcmp(argv[1], "stop") == 0))
+		return cmd_experiment_local(argc, argv);
 	if (exp_args(argc, argv, &c) == -1 || (strcmp(c.verb, "submit") != 0 &&
 	    strcmp(c.verb, "list") != 0)) {
 		exp_usage(stderr);

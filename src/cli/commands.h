@@ -15,7 +15,13 @@ int	cmd_prefix(int argc, char **argv);
 int	cmd_announce_json(int argc, char **argv);
 int	cmd_openvpn(int argc, char **argv);
 int	cmd_experiment(int argc, char **argv);
+/* experiment run|status|stop: runs by the daemon (cmd_experiment_run.c) */
+int	cmd_experiment_local(int argc, char **argv);
 int	cmd_app(int argc, char **argv);
 int	cmd_proxy(int argc, char **argv);
+
+/* A parser's errors (lines separated by '\n') on stderr, each as
+ * "FILE: line" (cmd_experiment.c). */
+void	cli_print_file_errors(const char *file, const char *err);
 
 #endif

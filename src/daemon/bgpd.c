@@ -4,6 +4,7 @@
  * address, link events by interface name.
  */
 #include "bgpd.h"
+#include "experiment.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -409,6 +410,8 @@ bgpd_start(struct bgpd *d, char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < d->n_sessions; i++)
 		session_bring_up(d, d->sessions[i]);
+	/* A run the daemon was in goes on where its journal says. */
+	experiment_open(d);
 	return 0;
 }
 
@@ -570,6 +573,7 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 		kroute_drain(d);
 	kroute_close(d->kroute);
 	d->kroute = NULL;
+	experiment_close(d);
 	routes_close(d);
 	exports_close(d);
 	listener_close(d->listener);

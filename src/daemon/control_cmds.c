@@ -4,6 +4,7 @@
  */
 #include "bgpd.h"
 #include "control_cmds.h"
+#include "experiment.h"
 #include "exports.h"
 
 #include <cjson/cJSON.h>
@@ -328,6 +329,10 @@ static const struct control_cmd commands[] = {
 	{ { "tunnel", NULL, NULL }, tunnel,
 	    "tunnel MUX closing|open: stop a mux's sessions before its tunnel "
 	    "closes (peering openvpn down), or start them again" },
+	{ { "experiment", NULL, NULL }, experiment_control,
+	    "experiment run PATH [bind V=PREFIX]... [round-seconds N] "
+	    "[dry-run] | resume | status [json] | stop: an experiment's "
+	    "rounds, run by the daemon" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
 	{ { "help", NULL, NULL }, help, "help: this list" },

@@ -94,11 +94,11 @@ path_text(struct show_route *sr, const struct prefix *p,
 	}
 }
 
-static cJSON *
-path_json(struct show_route *sr, const struct rib_path *path, bool best)
+cJSON *
+routes_path_json(struct bgpd *d, const struct rib_path *path, bool best)
 {
 	static const struct bgp_codec_opts opts = { .as4 = true, .ibgp = true };
-	const struct rib_peer *peer = &sr->d->rib->peers[path->peer];
+	const struct rib_peer *peer = &d->rib->peers[path->peer];
 	const struct rattrs *ra = path->attrs;
 	cJSON *o = cJSON_CreateObject();
 	struct bgp_attrs a;
@@ -147,7 +147,8 @@ show_node(void *ctx, const struct ptree_node *n)
 	    sizeof(text)));
 	paths = cJSON_AddArrayToObject(r, "paths");
 	for (i = 0; i < count; i++)
-		cJSON_AddItemToArray(paths, path_json(sr, &v[i], i == 0));
+		cJSON_AddItemToArray(paths, routes_path_json(sr->d, &v[i],
+		    i == 0));
 	cJSON_AddItemToArray(sr->routes, r);
 	return 0;
 }

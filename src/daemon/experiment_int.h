@@ -1,0 +1,50 @@
+/*
+ * Between experiment.c (the control commands, start, resume, stop) and
+ * experiment_run.c (the rounds on the loop, the journal, the snapshots).
+ */
+#ifndef PEERING_DAEMON_EXPERIMENT_INT_H
+#define PEERING_DAEMON_EXPERIMENT_INT_H
+
+#include <ev.h>
+#include <stdint.h>
+
+#include "bgpd.h"
+#include "experiment.h"
+#include "../exp/exp_state.h"
+
+#define EXP_SLICE		8	/* requests per loop turn */
+#define EXP_SNAPSHOT_MAX	10000	/* RIB paths per snapshot */
+
+struct experiment {
+	struct bgpd		*d;
+	struct exp_state	 st;
+	struct ann_exp		 e;
+	char			 dir[4096];
+	int			 journal;	/* fd, O_APPEND */
+	struct ev_timer		 t;		/* the next round or slice */
+	uint32_t		 cur_req;	/* in_round: the next request */
+	bool			 applying;	/* a request of ours runs */
+	uint32_t		 ap_round, ap_req;
+	const char		*phase;		/* "round" or "stop" */
+};
+
+/* The run's directory path of name into buf. */
+int	xp_path(const struct experiment *x, const char *name, char *buf,
+	    size_t size);
+/* The state saved atomically; logged when it fails. */
+int	xp_save(struct experiment *x);
+/* One journal line: the object o (consumed) with "event" and "time_us". */
+void	xp_journal(struct experiment *x, const char *event, cJSON *o);
+/* Microseconds since the epoch. */
+int64_t	xp_now_us(void);
+/* Arms the timer for what comes next (a slice now, or the next round). */
+void	xp_schedule(struct experiment *x);
+/* The sessions as the schedule sees them, of family af; returns how many
+ * (t holds BGPD_MAX_SESSIONS). */
+size_t	xp_targets(const struct bgpd *d, unsigned af, struct exp_target *t);
+/* A (prefix, mux) the run announced, up to its current point: cb each. */
+void	xp_announced(struct experiment *x,
+	    void (*cb)(struct experiment *x, const struct ann_request *r));
+void	xp_free(struct experiment *x);
+
+#endif
