@@ -334,6 +334,8 @@ dry_step(void *ctx, const struct exp_step *st)
 	}
 	n = export_aspath(st->attrs, &st->target->peer, as, ANN_MAX_PATH + 1);
 	strbuf_printf(d->out, "announce as-path");
+	if (n == 0)
+		strbuf_printf(d->out, " (empty)");
 	for (size_t i = 0; i < n; i++)
 		strbuf_printf(d->out, " %u", as[i]);
 	dry_list(d->out, "communities", st->attrs->n_communities,

@@ -307,6 +307,18 @@ START_TEST(test_dry_run_text)
 	ck_assert_ptr_nonnull(strstr(out.s, "  184.164.224.0/24 (A) -> nb1: "
 	    "withdraw\n"));
 	strbuf_free(&out);
+	/* On a PEERING mux (iBGP): the path as built, here empty (the mux
+	 * puts 47065 in front). */
+	ann_exp_free(&e);
+	ck_assert_int_eq(parse("{\"A\": {\"announce\": [{\"muxes\": "
+	    "[\"amsterdam01\"]}]}}", &e), 0);
+	sim.e = &e;
+	sim.nt = 3;
+	strbuf_init(&out);
+	ck_assert_int_eq(exp_dry_run(&sim, &st, &out, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(out.s, "-> amsterdam01: announce as-path "
+	    "(empty), communities -, large -, next hop self\n"));
+	strbuf_free(&out);
 	ann_exp_free(&e);
 }
 END_TEST
