@@ -152,7 +152,7 @@ run_check_file(struct run_cmd *c)
 	else if (readfile(c->file, ANN_JSON_MAX_BYTES, &buf, &len) == -1)
 		fprintf(stderr, PROG ": %s: %s\n", c->file,
 		    readfile_strerror(errno));
-	else if (ann_json_parse_experiment(buf, len, names, n, &pol, &e, err,
+	else if (exp_parse_file(buf, len, names, n, &pol, &e, err,
 	    ANN_JSON_MAX_ERRORS * 1024) == -1)
 		cli_print_file_errors(c->file, err);
 	else {

@@ -78,8 +78,8 @@ xp_parse_file(struct bgpd *d, const char *path, char **buf, size_t *len,
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return -1;
 	}
-	rc = ann_json_parse_experiment(*buf, *len, names, session_names(d,
-	    names), pol, e, err, ANN_JSON_MAX_ERRORS * 1024);
+	rc = exp_parse_file(*buf, *len, names, session_names(d, names), pol,
+	    e, err, ANN_JSON_MAX_ERRORS * 1024);
 	if (rc == -1)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: %s\n", path, err);
 	free(err);
@@ -251,6 +251,7 @@ sim_check(struct bgpd *d, const struct ann_exp *e, const struct exp_bindings *b,
 	sim.b = b;
 	sim.t = t;
 	sim.nt = xp_targets(d, AF_IDX_IPV4, t);
+	sim.nt += xp_targets(d, AF_IDX_IPV6, t + sim.nt);
 	sim.start = start;
 	sim.round_seconds = st->round_seconds;
 	sim.rate_interval = st->rate_interval;
@@ -262,6 +263,20 @@ sim_check(struct bgpd *d, const struct ann_exp *e, const struct exp_bindings *b,
 }
 
 /* ---- run ---- */
+
+static struct experiment *
+xp_new(struct bgpd *d)
+{
+	struct experiment *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->d = d;
+	x->journal = -1;
+	x->updates = -1;
+	x->phase = "round";
+	return x;
+}
 
 /* A new run's directory: var/experiments/YYYYmmdd-HHMMSS[-N]. */
 static int
@@ -397,8 +412,9 @@ run_warnings(const struct exp_state *st, struct strbuf *reply)
 static void
 run_reply(const struct experiment *x, struct strbuf *reply)
 {
-	strbuf_printf(reply, "experiment %s: %u rounds of %u s, round 1 "
-	    "now\n", x->st.id, x->st.n_rounds, x->st.round_seconds);
+	strbuf_printf(reply, "experiment %s: %u round%s of %u s, round 1 "
+	    "now\n", x->st.id, x->st.n_rounds, x->st.n_rounds == 1 ? "" : "s",
+	    x->st.round_seconds);
 	bindings_text(&x->st.b, reply);
 	strbuf_printf(reply, "directory: %s\n", x->dir);
 }
@@ -424,13 +440,10 @@ cmd_run(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
 		return;
 	}
-	if ((x = calloc(1, sizeof(*x))) == NULL) {
+	if ((x = xp_new(d)) == NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return;
 	}
-	x->d = d;
-	x->journal = -1;
-	x->phase = "round";
 	snprintf(x->st.file, sizeof(x->st.file), "%s", a.path);
 	x->st.b = a.b;
 	x->st.status = EXP_RUNNING;
@@ -450,6 +463,7 @@ cmd_run(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		goto fail;
 	}
 	x->st.n_rounds = (uint32_t)x->e.n_rounds;
+	xp_prefixes_collect(x);
 	if (sim_check(d, &x->e, &x->st.b, &x->st, x->st.started,
 	    a.dry_run ? &dry : NULL, reply) == -1)
 		goto fail;
@@ -586,17 +600,18 @@ xp_resume(struct bgpd *d, struct strbuf *reply)
 		    path);
 		return -1;
 	}
-	if ((x = calloc(1, sizeof(*x))) == NULL)
+	if ((x = xp_new(d)) == NULL)
 		return -1;
-	x->d = d;
-	x->journal = -1;
-	x->phase = "round";
 	if (xp_load(d, x, id, reply) == -1) {
 		xp_free(x);
 		return -1;
 	}
+	xp_prefixes_collect(x);
 	if (x->st.status == EXP_RUNNING) {
 		resume_point(x);
+		if (x->st.in_round || x->st.next_round > 0)
+			xp_updates_open(x, x->st.next_round -
+			    (x->st.in_round ? 0 : 1));
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "round", x->st.next_round + 1);
 		cJSON_AddNumberToObject(o, "req", x->cur_req);
@@ -746,6 +761,7 @@ cmd_stop(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		return;
 	}
 	ev_timer_stop(d->loop, &x->t);
+	xp_updates_close(x);
 	stop_count = 0;
 	x->phase = "stop";
 	xp_announced(x, stop_one);
@@ -793,6 +809,7 @@ experiment_open(struct bgpd *d)
 	struct strbuf reply;
 
 	strbuf_init(&reply);
+	xp_hooks_install(d);
 	if (xp_resume(d, &reply) == -1)
 		log_warn("experiment not resumed: %s", reply.s ? reply.s : "");
 	else if (d->xp != NULL && d->xp->st.status == EXP_RUNNING)

@@ -14,6 +14,8 @@
 
 #define EXP_SLICE		8	/* requests per loop turn */
 #define EXP_SNAPSHOT_MAX	10000	/* RIB paths per snapshot */
+#define EXP_UPDATES_MAX		100000	/* lines of a round's UPDATE log */
+#define EXP_PREFIXES_MAX	(ANN_EXP_ALLOCATION_MAX + ANN_EXP_VARS)
 
 struct experiment {
 	struct bgpd		*d;
@@ -26,6 +28,10 @@ struct experiment {
 	bool			 applying;	/* a request of ours runs */
 	uint32_t		 ap_round, ap_req;
 	const char		*phase;		/* "round" or "stop" */
+	int			 updates;	/* the round's UPDATE log */
+	size_t			 upd_lines;
+	struct prefix		 pfx[EXP_PREFIXES_MAX];	/* its prefixes */
+	size_t			 n_pfx;
 };
 
 /* The run's directory path of name into buf. */
@@ -46,5 +52,13 @@ size_t	xp_targets(const struct bgpd *d, unsigned af, struct exp_target *t);
 void	xp_announced(struct experiment *x,
 	    void (*cb)(struct experiment *x, const struct ann_request *r));
 void	xp_free(struct experiment *x);
+
+/* The UPDATE log (experiment_log.c): the experiment's prefixes, bound;
+ * round-K.updates.jsonl opened (appended to) and closed; the daemon's
+ * update hook wrapped, once. */
+void	xp_prefixes_collect(struct experiment *x);
+void	xp_updates_open(struct experiment *x, uint32_t round);
+void	xp_updates_close(struct experiment *x);
+void	xp_hooks_install(struct bgpd *d);
 
 #endif

@@ -291,6 +291,7 @@ xp_round_begin(struct experiment *x)
 	x->st.in_round = true;
 	x->st.round_at = time(NULL);
 	x->cur_req = (uint32_t)x->e.round_first[k];
+	xp_updates_open(x, k);
 	xp_save(x);
 	cJSON_AddNumberToObject(o, "round", k + 1);
 	cJSON_AddNumberToObject(o, "rounds", x->st.n_rounds);
@@ -315,6 +316,7 @@ static void
 xp_finish(struct experiment *x)
 {
 	xp_snapshot(x, x->st.n_rounds - 1);
+	xp_updates_close(x);
 	x->st.status = EXP_DONE;
 	xp_save(x);
 	xp_journal(x, "done", cJSON_CreateObject());
@@ -402,6 +404,7 @@ xp_free(struct experiment *x)
 	ev_timer_stop(x->d->loop, &x->t);
 	if (x->journal >= 0)
 		close(x->journal);
+	xp_updates_close(x);
 	ann_exp_free(&x->e);
 	free(x);
 }

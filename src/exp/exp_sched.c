@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "../lib/errmsg.h"
 
 const char *
@@ -135,6 +137,50 @@ exp_idle_pick(const struct exp_idle *c, size_t n)
 	return best;
 }
 
+/* An announcement file's requests as the one round of *out. */
+static int
+one_round(const char *buf, size_t len, const char *const *names,
+    size_t n_names, const struct ann_policy *pol, struct ann_exp *out,
+    char *err, size_t errlen)
+{
+	struct ann_request *reqs;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (ann_json_parse(buf, len, names, n_names, pol, &reqs, &n, err,
+	    errlen) == -1)
+		return -1;
+	out->round_first = calloc(2, sizeof(size_t));
+	out->var = calloc(n ? n : 1, 1);
+	if (out->round_first == NULL || out->var == NULL) {
+		ann_json_free(reqs);
+		ann_exp_free(out);
+		return errmsg_fail(err, errlen, "out of memory");
+	}
+	out->n_rounds = 1;
+	out->round_first[1] = n;
+	out->req = reqs;
+	out->n_req = n;
+	return 0;
+}
+
+int
+exp_parse_file(const char *buf, size_t len, const char *const *names,
+    size_t n_names, const struct ann_policy *pol, struct ann_exp *out,
+    char *err, size_t errlen)
+{
+	cJSON *root = cJSON_ParseWithLength(buf, len);
+	bool exp = root == NULL || !cJSON_IsObject(root) ||
+	    cJSON_GetObjectItemCaseSensitive(root, "experiment") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(root, "rounds") != NULL;
+
+	cJSON_Delete(root);
+	if (exp)
+		return ann_json_parse_experiment(buf, len, names, n_names, pol,
+		    out, err, errlen);
+	return one_round(buf, len, names, n_names, pol, out, err, errlen);
+}
+
 void
 exp_request(const struct ann_exp *e, const struct exp_bindings *b, size_t i,
     unsigned rate_interval, struct ann_request *out)
@@ -152,7 +198,6 @@ exp_request(const struct ann_exp *e, const struct exp_bindings *b, size_t i,
 static int
 store_copy(struct ann_store *dst, const struct ann_store *src)
 {
-	ann_store_init(dst, "");
 	for (size_t i = 0; i < src->n; i++)
 		if (ann_store_set(dst, &src->e[i]) == -1)
 			return -1;
@@ -218,17 +263,38 @@ refusal(const struct exp_sim *sim, size_t k, size_t i,
 	    (long long)(pl->allowed_at - at));
 }
 
+/* The sessions of the request's family, as the plan wants them; idx[]
+ * maps them back to sim->t. */
+struct sim_targets {
+	struct ann_target	*t;
+	size_t			*idx;
+	size_t			 n;
+};
+
+static void
+targets_of(const struct exp_sim *sim, unsigned af, struct sim_targets *st)
+{
+	st->n = 0;
+	for (size_t j = 0; j < sim->nt; j++)
+		if (sim->t[j].peer.af == af) {
+			st->t[st->n] = sim->t[j].t;
+			st->idx[st->n++] = j;
+		}
+}
+
 /* One request of round k at time now: planned, applied, reported. */
 static int
 sim_request(const struct exp_sim *sim, struct ann_store *s,
-    struct ann_target *t, size_t k, size_t i, time_t now, exp_step_cb cb,
+    struct sim_targets *tg, size_t k, size_t i, time_t now, exp_step_cb cb,
     void *ctx, char *err, size_t errlen)
 {
+	struct ann_target *t = tg->t;
 	struct ann_request r;
 	struct ann_plan pl;
 
 	exp_request(sim->e, sim->b, i, sim->rate_interval, &r);
-	ann_plan_make(s, &r, t, sim->nt, now, &pl);
+	targets_of(sim, r.prefix.af, tg);
+	ann_plan_make(s, &r, t, tg->n, now, &pl);
 	if (pl.verdict == ANN_TOO_SOON ||
 	    pl.verdict == ANN_WITHDRAW_ALL_FIRST) {
 		refusal(sim, k, i, &r, &pl, err, errlen);
@@ -236,12 +302,12 @@ sim_request(const struct exp_sim *sim, struct ann_store *s,
 	}
 	if (pl.verdict != ANN_APPLY)
 		return 0;
-	if (sim_apply(s, &r, t, sim->nt, now) == -1)
+	if (sim_apply(s, &r, t, tg->n, now) == -1)
 		return errmsg_fail(err, errlen, "round %zu: out of memory",
 		    k + 1);
-	for (size_t j = 0; cb != NULL && j < sim->nt; j++) {
-		struct exp_step st = { k, i, &r, sim->e->var[i], &sim->t[j],
-		    t[j].wire, NULL, now };
+	for (size_t j = 0; cb != NULL && j < tg->n; j++) {
+		struct exp_step st = { k, i, &r, sim->e->var[i],
+		    &sim->t[tg->idx[j]], t[j].wire, NULL, now };
 		const struct ann_entry *e;
 
 		if (t[j].wire == ANN_WIRE_SAME)
@@ -258,15 +324,14 @@ int
 exp_sim_run(const struct exp_sim *sim, const struct ann_store *s,
     exp_step_cb cb, void *ctx, char *err, size_t errlen)
 {
-	struct ann_target *t = calloc(sim->nt ? sim->nt : 1, sizeof(*t));
+	size_t nt = sim->nt ? sim->nt : 1;
+	struct sim_targets tg = { calloc(nt, sizeof(*tg.t)),
+	    calloc(nt, sizeof(*tg.idx)), 0 };
 	struct ann_store copy;
 	int rc = 0;
 
-	if (t == NULL)
-		return errmsg_fail(err, errlen, "out of memory");
-	for (size_t j = 0; j < sim->nt; j++)
-		t[j] = sim->t[j].t;
-	if (store_copy(&copy, s) == -1)
+	ann_store_init(&copy, "");
+	if (tg.t == NULL || tg.idx == NULL || store_copy(&copy, s) == -1)
 		rc = errmsg_fail(err, errlen, "out of memory");
 	for (size_t k = sim->from_round; rc == 0 && k < sim->e->n_rounds;
 	    k++) {
@@ -277,11 +342,12 @@ exp_sim_run(const struct exp_sim *sim, const struct ann_store *s,
 		if (k == sim->from_round && sim->from_req > i)
 			i = sim->from_req;
 		for (; rc == 0 && i < sim->e->round_first[k + 1]; i++)
-			rc = sim_request(sim, &copy, t, k, i, now, cb, ctx, err,
-			    errlen);
+			rc = sim_request(sim, &copy, &tg, k, i, now, cb, ctx,
+			    err, errlen);
 	}
 	ann_store_free(&copy);
-	free(t);
+	free(tg.t);
+	free(tg.idx);
 	return rc;
 }
 

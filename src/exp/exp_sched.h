@@ -32,6 +32,16 @@ struct exp_bindings {
 	bool		chosen[ANN_EXP_VARS];	/* by the daemon, not given */
 };
 
+/*
+ * The file of `peering experiment run`: an experiment
+ * (ann_json_parse_experiment), or an announcement file (ann_json_parse,
+ * docs/announce-json.md) run as an experiment of one round. A JSON object
+ * with a key "experiment" or "rounds" is an experiment; anything else is
+ * read as announcements. -1 with err as the parser wrote it.
+ */
+int	exp_parse_file(const char *buf, size_t len, const char *const *names,
+	    size_t n_names, const struct ann_policy *pol, struct ann_exp *out,
+	    char *err, size_t errlen);
 /* "A=184.164.224.0/24" into b (each variable once); -1 with err. */
 int	exp_bind_parse(const char *arg, struct exp_bindings *b, char *err,
 	    size_t errlen);

@@ -16,8 +16,8 @@
 #   4. kill -9 after round 2, a restart: the daemon resumes the run, `run
 #      --resume` says so, nothing of rounds 1-2 is applied again (journal
 #      and BIRD's counters), round 3 goes out; status says done.
-#   5. stop: withdraws what the run announced and nothing else (a prefix
-#      announced by hand stays).
+#   5. An announcement file run as one round; stop: withdraws what the run
+#      announced and nothing else (a prefix announced by hand stays).
 #
 # Own namespaces ("pbi" + 6 hex digits), removed on exit, failure and
 # signals; BIRDs stopped by PID. Needs root, bird/birdc (BIRD 1.6), jq.
@@ -50,15 +50,24 @@ for i in 1 2; do
 	ip -n "$NS_OURS" addr add "10.9.$i.1/24" dev "${PFX}${i}o"
 	ip -n "$ns" link set "${PFX}${i}n" up
 	ip -n "$NS_OURS" link set "${PFX}${i}o" up
+	# nb1 sends us B's prefix back (a static route), for the run's RIB
+	# snapshots and UPDATE logs.
+	export='export none;'
+	static=
+	if [ "$i" = 1 ]; then
+		export='export where proto = "st";'
+		static="protocol static st { route $P3 blackhole; }"
+	fi
 	cat >"$TMP/nb$i.conf" <<BIRDCONF
 router id 10.9.$i.2;
 log "$TMP/nb$i.log" all;
 protocol device { scan time 10; }
+$static
 protocol bgp ours {
 	local 10.9.$i.2 as 6500$i;
 	neighbor 10.9.$i.1 as 47065;
 	import all;
-	export none;
+	$export
 	debug { states, routes };
 	connect delay time 1;
 	connect retry time 2;
@@ -215,6 +224,11 @@ if [ -z "$(round_at 2)" ] && path_is nb2 $P1 absent; then
 else
 	fail "before round 2: A not at nb2 ($(bird_path nb2 $P1), round 2 at $(round_at 2))"
 fi
+# nb1 withdraws and sends again B's prefix during round 1: the round's
+# UPDATE log has both, and the RIB snapshot at its end the path.
+bc nb1 disable st >/dev/null
+sleep 0.5
+bc nb1 enable st >/dev/null
 peering experiment status
 check "status: round 1 of 3, next round, bindings, muxes" eval 'has "round 1 of 3" &&
     has "next round: 2 at" && has "A=$P1 (given)" && has "muxes: nb1 nb2"'
@@ -304,8 +318,33 @@ check "status: done, round 3 of 3" has "done, round 3 of 3"
 check "the directory: the file as run, state, journal, RIB snapshots" eval \
     '[ -s "$DIR/state.json" ] && [ -e "$DIR/round-1.rib.jsonl" ] &&
     [ -e "$DIR/round-3.rib.jsonl" ] && cmp -s "$DIR/experiment.json" "$TMP/exp.json"'
+if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .peer == "nb1" and .withdraw) and
+    any(.[]; .prefix == $p and .peer == "nb1" and (.withdraw | not) and .round == 1 and
+    .attributes.as_path != null)' "$DIR/round-1.updates.jsonl" >/dev/null 2>&1; then
+	pass "round 1's UPDATE log: B's prefix withdrawn and sent again by nb1"
+else
+	fail "round 1's UPDATE log: $(head -c 600 "$DIR/round-1.updates.jsonl" 2>&1)"
+fi
+if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .peer == "nb1" and .round == 1)' \
+    "$DIR/round-1.rib.jsonl" >/dev/null 2>&1; then
+	pass "round 1's RIB snapshot: nb1's path for B's prefix"
+else
+	fail "round 1's RIB snapshot: $(head -c 600 "$DIR/round-1.rib.jsonl" 2>&1)"
+fi
 
-# ---- 5. stop: only the run's announcements go ----
+# ---- 5. an announcement file runs as one round; stop ----
+cat >"$TMP/ann.json" <<JSON
+{"$P2": {"announce": [{"muxes": ["nb2"], "communities": [[47065, 9]]}]}}
+JSON
+peering experiment run "$TMP/ann.json" --round-seconds 8
+check "an announcement file runs as an experiment of one round" eval '[ $RC -eq 0 ] && has "1 round of 8 s"'
+if wait_for 5 "P2 at nb2" path_is nb2 $P2 "47065"; then
+	pass "the announcement file's round at nb2"
+else
+	fail "the announcement file's round at nb2: $(bird_path nb2 $P2)"
+fi
+peering experiment stop
+wait_for 5 "P2 gone" path_is nb2 $P2 absent && pass "stop: P2 withdrawn" || fail "stop: P2 withdrawn"
 cat >"$TMP/hold.json" <<'JSON'
 {"description": "hold", "email": "t@example.org", "rounds": [
  {"A": {"announce": [{"muxes": ["nb1"]}]}}, {"A": {"announce": [{"muxes": ["nb1"]}]}}]}

@@ -414,6 +414,50 @@ START_TEST(test_run_args)
 }
 END_TEST
 
+/* An announcement file runs as one round; an experiment as its rounds. */
+START_TEST(test_parse_file_kinds)
+{
+	static const char ann[] = "{\"184.164.225.0/24\": {\"announce\": "
+	    "[{\"muxes\": [\"nb1\", \"nb2\"]}]}}";
+	static const char expt[] = "{\"rounds\": [{\"A\": {\"withdraw\": "
+	    "[\"nb1\"]}}], \"description\": \"d\", \"email\": \"a@b.org\"}";
+	struct ann_exp e;
+	struct exp_bindings b;
+	struct exp_sim sim;
+	struct steps x;
+
+	ck_assert_int_eq(exp_parse_file(ann, sizeof(ann) - 1, names,
+	    NELEM(names), &pol, &e, err, sizeof(err)), 0);
+	ck_assert_uint_eq(e.n_rounds, 1);
+	ck_assert_uint_eq(e.n_req, 2);
+	ck_assert_uint_eq(e.round_first[1], 2);
+	ck_assert_uint_eq(exp_vars_used(&e), 0);
+	memset(&b, 0, sizeof(b));
+	sim_init(&sim, &e, &b, 5400, 0);
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(exp_sim_run(&sim, &st, steps_cb, &x, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(x.n, 2);
+	/* Sessions of the other family hear nothing of it. */
+	tg[0].peer.af = tg[1].peer.af = AF_IDX_IPV6;
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(exp_sim_run(&sim, &st, steps_cb, &x, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(x.n, 0);
+	ann_exp_free(&e);
+	ck_assert_int_eq(exp_parse_file(expt, sizeof(expt) - 1, names,
+	    NELEM(names), &pol, &e, err, sizeof(err)), 0);
+	ck_assert_uint_eq(exp_vars_used(&e), 1);
+	ann_exp_free(&e);
+	/* An announcement file's errors are its parser's. */
+	ck_assert_int_eq(exp_parse_file("{\"8.8.8.0/24\": {}}", 18, names,
+	    NELEM(names), &pol, &e, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "8.8.8.0/24"));
+	ck_assert_int_eq(exp_parse_file("[1", 2, names, NELEM(names), &pol,
+	    &e, err, sizeof(err)), -1);
+}
+END_TEST
+
 Suite *
 exp_run_suite(void)
 {
@@ -432,6 +476,7 @@ exp_run_suite(void)
 	tcase_add_test(tc, test_state_roundtrip);
 	tcase_add_test(tc, test_journal_last);
 	tcase_add_test(tc, test_run_args);
+	tcase_add_test(tc, test_parse_file_kinds);
 	suite_add_tcase(s, tc);
 	return s;
 }
