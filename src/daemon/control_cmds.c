@@ -276,6 +276,7 @@ clear_announcements(struct bgpd *d, int argc, char **argv,
 	(void)argc;
 	(void)argv;
 	exports_clear(d, reply);
+	experiment_cleared(d);
 	/* `bgp stop` with kernel-routes-on-stop remove (docs/config.md). */
 	if (d->conf->kernel_remove_on_stop && d->kroute != NULL) {
 		struct kroute_stats st;

@@ -778,6 +778,23 @@ cmd_stop(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 }
 
 void
+experiment_cleared(struct bgpd *d)
+{
+	struct experiment *x = d->xp;
+
+	if (x == NULL || x->st.status == EXP_STOPPED)
+		return;
+	ev_timer_stop(d->loop, &x->t);
+	xp_updates_close(x);
+	x->st.status = EXP_STOPPED;
+	x->st.in_round = false;
+	xp_save(x);
+	xp_journal(x, "stop", cJSON_CreateObject());
+	log_info("experiment %s stopped: every announcement was cleared",
+	    x->st.id);
+}
+
+void
 experiment_control(struct bgpd *d, int argc, char **argv,
     struct strbuf *reply)
 {

@@ -24,6 +24,9 @@ void	experiment_close(struct bgpd *d);
 /* `experiment run|resume|status|stop ...` (the words after experiment). */
 void	experiment_control(struct bgpd *d, int argc, char **argv,
 	    struct strbuf *reply);
+/* `clear announcements` (bgp stop) took everything back: a run stops
+ * too, and a restart does not resume it. */
+void	experiment_cleared(struct bgpd *d);
 /* export_send queued an UPDATE on s for p (e NULL: a withdrawal): the
  * journal records it when a run's request made it. */
 void	experiment_note_update(struct bgpd *d, const struct session *s,

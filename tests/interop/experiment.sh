@@ -362,5 +362,11 @@ fi
 check "stop: P4, announced by hand, stays at nb2" path_is nb2 $P4 "47065"
 peering experiment status
 check "status: stopped" has "stopped"
+# clear announcements (what bgp stop sends) stops a run too.
+printf '{"%s": {"announce": [{"muxes": ["nb1"]}]}}\n' $P2 >"$TMP/ann2.json"
+peering experiment run "$TMP/ann2.json" --round-seconds 8
+peering bgp cli clear announcements
+peering experiment status
+check "clear announcements stops the run" eval 'has "stopped" && has "round 1 of 1"'
 ours_stop
 iop_finish
