@@ -202,4 +202,29 @@ check_eq "extra argument: status 2" "$rc" 2
 run frobnicate --url "$URL"
 check_eq "unknown verb: status 2" "$rc" 2
 
+# ---- run, status, stop: checked here, then handed to peering-bgpd ----
+printf '184.164.224.0/24\n184.164.225.0/24\n' >"$T/prefixes.txt"
+run run
+check_eq "run without a file: status 2" "$rc" 2
+run run --resume --dry-run
+check_eq "run --resume --dry-run: status 2" "$rc" 2
+run status extra
+check_eq "status with a stray word: status 2" "$rc" 2
+run run "$T/mux.json"
+check_eq "run: a broken file is refused here: status 3" "$rc" 3
+case $err in *"$T/mux.json: rounds[2].A.announce[0].muxes[1]: unknown mux \"gatech01\""*) ok ;;
+*) bad "run: broken file: $err" ;; esac
+printf '{"184.164.230.0/24": {"announce": [{"muxes": ["ufmg01"]}]}}\n' >"$T/notmine.json"
+run run "$T/notmine.json"
+check_eq "run: a prefix not in prefixes.txt: status 3" "$rc" 3
+case $err in *184.164.230.0/24*) ok ;; *) bad "run: not my prefix: $err" ;; esac
+run run "$T/good.json" --bind A=184.164.224.0/24 --round-seconds 600 --dry-run
+check_eq "run: a good file with no daemon: status 1" "$rc" 1
+case $err in *"cannot reach peering-bgpd"*) ok ;; *) bad "run: no daemon: $err" ;; esac
+run status --json
+check_eq "status with no daemon: status 1" "$rc" 1
+run run --help
+check_eq "run --help: usage, status 2" "$rc" 2
+case $err in *"peering experiment run --resume"*) ok ;; *) bad "run usage: $err" ;; esac
+
 finish
