@@ -725,8 +725,6 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	strbuf_printf(reply, "directory: %s\n", x->dir);
 }
 
-static size_t stop_count;
-
 static void
 stop_one(struct experiment *x, const struct ann_request *r)
 {
@@ -743,7 +741,7 @@ stop_one(struct experiment *x, const struct ann_request *r)
 	x->applying = true;
 	exports_request(x->d, &w, &reply);
 	x->applying = false;
-	stop_count++;
+	x->n_stopped++;
 	strbuf_free(&reply);
 }
 
@@ -762,19 +760,19 @@ cmd_stop(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	}
 	ev_timer_stop(d->loop, &x->t);
 	xp_updates_close(x);
-	stop_count = 0;
+	x->n_stopped = 0;
 	x->phase = "stop";
 	xp_announced(x, stop_one);
 	x->st.status = EXP_STOPPED;
 	x->st.in_round = false;
 	xp_save(x);
 	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "withdrawn", (double)stop_count);
+	cJSON_AddNumberToObject(o, "withdrawn", (double)x->n_stopped);
 	xp_journal(x, "stop", o);
 	log_info("experiment %s stopped: %zu announcements withdrawn",
-	    x->st.id, stop_count);
+	    x->st.id, x->n_stopped);
 	strbuf_printf(reply, "experiment %s stopped: %zu of its announcements "
-	    "withdrawn\n", x->st.id, stop_count);
+	    "withdrawn\n", x->st.id, x->n_stopped);
 }
 
 void

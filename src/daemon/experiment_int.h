@@ -32,6 +32,7 @@ struct experiment {
 	size_t			 upd_lines;
 	struct prefix		 pfx[EXP_PREFIXES_MAX];	/* its prefixes */
 	size_t			 n_pfx;
+	size_t			 n_stopped;	/* stop: withdrawn */
 };
 
 /* The run's directory path of name into buf. */
@@ -48,7 +49,7 @@ void	xp_schedule(struct experiment *x);
 /* The sessions as the schedule sees them, of family af; returns how many
  * (t holds BGPD_MAX_SESSIONS). */
 size_t	xp_targets(const struct bgpd *d, unsigned af, struct exp_target *t);
-/* A (prefix, mux) the run announced, up to its current point: cb each. */
+/* Each announce request of the run up to its current point: cb each. */
 void	xp_announced(struct experiment *x,
 	    void (*cb)(struct experiment *x, const struct ann_request *r));
 void	xp_free(struct experiment *x);

@@ -181,19 +181,6 @@ experiment_note_update(struct bgpd *d, const struct session *s,
 
 /* ---- the RIB at a round's end ---- */
 
-static bool
-seen_before(const struct experiment *x, size_t i, const struct prefix *p)
-{
-	for (size_t k = 0; k < i; k++) {
-		struct ann_request r;
-
-		exp_request(&x->e, &x->st.b, k, 0, &r);
-		if (prefix_equal(&r.prefix, p))
-			return true;
-	}
-	return false;
-}
-
 /* round-K.rib.jsonl: every path the RIB holds for the experiment's
  * prefixes, one line each, at most EXP_SNAPSHOT_MAX. */
 static void
@@ -212,18 +199,16 @@ xp_snapshot(struct experiment *x, uint32_t round)
 		    round + 1);
 		return;
 	}
-	for (size_t i = 0; i < x->e.n_req && lines < EXP_SNAPSHOT_MAX; i++) {
-		struct ann_request r;
+	for (size_t i = 0; i < x->n_pfx && lines < EXP_SNAPSHOT_MAX; i++) {
+		const struct prefix *p = &x->pfx[i];
 		const struct ptree_node *n;
 		const struct rib_path *v;
 		size_t count;
 
-		exp_request(&x->e, &x->st.b, i, 0, &r);
-		if (seen_before(x, i, &r.prefix) || (n = ptree_find(
-		    &d->rib->tree[r.prefix.af], &r.prefix)) == NULL)
+		if ((n = ptree_find(&d->rib->tree[p->af], p)) == NULL)
 			continue;
 		v = rib_node_paths(n, &count);
-		prefix_format(&r.prefix, pfx, sizeof(pfx));
+		prefix_format(p, pfx, sizeof(pfx));
 		for (size_t k = 0; k < count && lines < EXP_SNAPSHOT_MAX; k++) {
 			cJSON *o = routes_path_json(d, &v[k], k == 0);
 			char *text;
@@ -377,21 +362,13 @@ xp_announced(struct experiment *x,
 
 	if (x->st.in_round)
 		end = x->cur_req;
+	/* A (prefix, mux) announced twice comes twice: cb finds it gone
+	 * the second time. */
 	for (size_t i = 0; i < end; i++) {
 		struct ann_request r;
-		bool dup = false;
 
 		exp_request(&x->e, &x->st.b, i, 0, &r);
-		if (r.withdraw)
-			continue;
-		for (size_t k = 0; k < i && !dup; k++) {
-			struct ann_request q;
-
-			exp_request(&x->e, &x->st.b, k, 0, &q);
-			dup = !q.withdraw && prefix_equal(&q.prefix,
-			    &r.prefix) && strcmp(q.mux, r.mux) == 0;
-		}
-		if (!dup)
+		if (!r.withdraw)
 			cb(x, &r);
 	}
 }
