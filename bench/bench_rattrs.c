@@ -323,26 +323,12 @@ time_put(struct rattrs_table *t, size_t n)
 	return now() - t0;
 }
 
-static size_t
-max_chain(const struct rattrs_table *t)
-{
-	const struct rattrs *ra;
-	size_t i, n, max = 0;
-
-	for (i = 0; i < t->n_buckets; i++) {
-		for (n = 0, ra = t->buckets[i]; ra != NULL; ra = ra->hnext)
-			n++;
-		max = n > max ? n : max;
-	}
-	return max;
-}
-
 /* What the table holds from the system for the sets: slabs and the
- * larger ones (buckets apart). */
+ * larger ones (its slots apart). */
 static size_t
 held_bytes(const struct rattrs_table *t)
 {
-	return rattrs_table_bytes(t) - t->n_buckets * sizeof(*t->buckets);
+	return rattrs_table_bytes(t) - rattrs_table_index_bytes(t);
 }
 
 struct result {
@@ -365,6 +351,9 @@ run(struct result *r, bool report)
 	r->shuffled = (time_get(&t, route_shuf, 2 * N_ROUTES) - fill_s) /
 	    N_ROUTES;
 	if (report) {
+		struct rattrs_probes p;
+
+		rattrs_table_probes(&t, &p);
 		printf("routes %d\n", N_ROUTES);
 		printf("generated_sets %zu\n", n_sets);
 		printf("distinct_sets %zu\n", t.count);
@@ -375,11 +364,12 @@ run(struct result *r, bool report)
 		printf("set_held_bytes %zu\n", held_bytes(&t));
 		printf("held_bytes_per_route %.1f\n",
 		    (double)held_bytes(&t) / N_ROUTES);
-		printf("bucket_bytes %zu\n", t.n_buckets * sizeof(*t.buckets));
-		printf("bucket_bytes_per_route %.1f\n", (double)(t.n_buckets *
-		    sizeof(*t.buckets)) / N_ROUTES);
-		printf("buckets %zu\n", t.n_buckets);
-		printf("max_chain %zu\n", max_chain(&t));
+		printf("slot_bytes %zu\n", rattrs_table_index_bytes(&t));
+		printf("slot_bytes_per_route %.1f\n",
+		    (double)rattrs_table_index_bytes(&t) / N_ROUTES);
+		printf("slots %zu\n", p.slots);
+		printf("probe_mean %.2f\n", p.mean);
+		printf("probe_max %zu\n", p.max);
 		printf("lookups %llu\n", (unsigned long long)t.lookups);
 		printf("hits %llu\n", (unsigned long long)t.hits);
 	}

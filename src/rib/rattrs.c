@@ -3,6 +3,18 @@
  * decoded fields, the next hops and the rest of the canonical attribute
  * block: equal keys are equal bytes, so the table compares with memcmp
  * and hashes the bytes as they are.
+ *
+ * The table is open addressing with linear probing over 8-byte slots:
+ * a set's pointer with, in the 16 bits no Linux heap pointer uses, a tag
+ * (16 more bits of its hash), so that probing past other sets reads no
+ * set (a chained table read one set per link: most of the time of a
+ * table of 14 million sets). Removing a set leaves a tombstone, cleared
+ * when the run ends right after it. Past 4/5 of its slots in use the
+ * table starts a new one sized for its sets (so it shrinks too) and
+ * moves MOVE_STEP slots of the old one per call until it is empty:
+ * never a pass over every set at once (14 million sets took seconds,
+ * all of them without the loop answering). Meanwhile a lookup tries
+ * both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +22,18 @@
 #include "rattrs.h"
 #include "../bgp/aspath.h"
 
-#define RATTRS_MIN_BUCKETS	256
 #define RATTRS_BLOCK_MAX	BGP_EXT_MAX_LEN	/* ra->len is 16 bits */
 #define RATTRS_NH_MAX		32
-#define RATTRS_LOAD		2	/* sets per bucket before it grows */
+
+#define MIN_SLOTS	256
+#define SLOT_TAGGED	1ull		/* the top 16 bits are a tag */
+#define SLOT_GONE	2ull		/* a tombstone */
+#define TAG_SHIFT	48
+#define TAG_MASK	0xffffull
+#define PTR_MASK	((1ull << TAG_SHIFT) - 8)
+#define FULL_NUM	4		/* a new table past 4/5 used */
+#define FULL_DEN	5
+#define MOVE_STEP	32		/* old slots moved per call */
 
 /*
  * The hash: 8-byte words folded in one after another, each by xor, a
@@ -53,26 +73,28 @@ hash_bytes(uint64_t h, const uint8_t *p, size_t len)
 	return h;
 }
 
-static uint32_t
+/* 64 bits: the slot from the top 32, the tag from the low 16. */
+static uint64_t
 hash_final(uint64_t h)
 {
 	h ^= h >> 29;
 	h *= HASH_FIN;
 	h ^= h >> 32;
-	return (uint32_t)h;
+	return h;
 }
 
 /* A set as rattrs_get() sees it before it is stored: the header's key
  * fields, data (next hops, then the block) and its hash. */
 struct rattrs_key {
 	const uint8_t	*data;
-	uint32_t	 hash;
-	struct rattrs	 hdr;		/* last: it ends in data[]; hnext,
-					 * refs unused */
+	uint64_t	 hash;
+	struct rattrs	 hdr;		/* last: it ends in data[]; refs
+					 * unused */
 };
 
-/* Not kept in the set: computed again when it goes, or the table grows. */
-static uint32_t
+/* Not kept in the set: computed again when it goes, or moves to a new
+ * table. */
+static uint64_t
 key_hash(const struct rattrs *h, const uint8_t *data)
 {
 	uint64_t x;
@@ -86,7 +108,7 @@ key_hash(const struct rattrs *h, const uint8_t *data)
 	return hash_final(hash_bytes(x, data, (size_t)h->nh_len + h->len));
 }
 
-static uint32_t
+static uint64_t
 set_hash(const struct rattrs *ra)
 {
 	return key_hash(ra, ra->data);
@@ -127,6 +149,158 @@ slab_index(size_t n)
 	    (int)((n - RATTRS_SLAB_MIN + 7) / 8);
 }
 
+/* ---- slots ---- */
+
+/* Where a hash starts in n slots: its top 32 bits scaled to n. */
+static size_t
+slot_home(uint64_t h, size_t n)
+{
+	return (size_t)(((h >> 32) * (uint64_t)n) >> 32);
+}
+
+static size_t
+slot_next(size_t i, size_t n)
+{
+	return i + 1 == n ? 0 : i + 1;
+}
+
+static uint64_t
+slot_make(const struct rattrs *ra, uint64_t h)
+{
+	uint64_t p = (uint64_t)(uintptr_t)ra;
+
+	/* A pointer wider than 48 bits (no Linux heap has one) goes in
+	 * untagged: every probe past it reads it. */
+	if (p >> TAG_SHIFT)
+		return p;
+	return p | SLOT_TAGGED | (h & TAG_MASK) << TAG_SHIFT;
+}
+
+static bool
+slot_is_set(uint64_t s)
+{
+	return s != 0 && s != SLOT_GONE;
+}
+
+static struct rattrs *
+slot_set(uint64_t s)
+{
+	return (struct rattrs *)(uintptr_t)((s & SLOT_TAGGED) ? s & PTR_MASK :
+	    s);
+}
+
+/* Whether slot s may hold a set whose hash is h, without reading it. */
+static bool
+slot_may_hold(uint64_t s, uint64_t h)
+{
+	return slot_is_set(s) && (!(s & SLOT_TAGGED) ||
+	    (s >> TAG_SHIFT) == (h & TAG_MASK));
+}
+
+/* The slot of the set equal to k among a's n, or NULL; with room, where
+ * a new one goes (the first tombstone on the way, or the free slot that
+ * ends it). */
+static uint64_t *
+slots_lookup(uint64_t *a, size_t n, const struct rattrs_key *k,
+    uint64_t **room)
+{
+	size_t i;
+
+	if (room != NULL)
+		*room = NULL;
+	for (i = slot_home(k->hash, n); a[i] != 0; i = slot_next(i, n)) {
+		if (slot_may_hold(a[i], k->hash) && key_equal(k,
+		    slot_set(a[i])))
+			return &a[i];
+		if (room != NULL && *room == NULL && a[i] == SLOT_GONE)
+			*room = &a[i];
+	}
+	if (room != NULL && *room == NULL)
+		*room = &a[i];
+	return NULL;
+}
+
+/* The slot holding ra (hash h) among a's n, or NULL: by pointer only. */
+static uint64_t *
+slots_find_set(uint64_t *a, size_t n, const struct rattrs *ra, uint64_t h)
+{
+	for (size_t i = slot_home(h, n); a[i] != 0; i = slot_next(i, n))
+		if (slot_is_set(a[i]) && slot_set(a[i]) == ra)
+			return &a[i];
+	return NULL;
+}
+
+/* Empties slot i of the current table: a tombstone, unless the run ends
+ * after it (then it and the tombstones just before it are free again). */
+static void
+slot_clear(struct rattrs_table *t, size_t i)
+{
+	size_t n = t->n_slots;
+
+	if (t->slots[slot_next(i, n)] != 0) {
+		t->slots[i] = SLOT_GONE;
+		return;
+	}
+	do {
+		t->slots[i] = 0;
+		t->used--;
+		i = i == 0 ? n - 1 : i - 1;
+	} while (t->slots[i] == SLOT_GONE);
+}
+
+/* ---- the table ---- */
+
+/* Moves up to step slots of the old table into the current one; the old
+ * one goes once empty. Its slots become tombstones: lookups still pass
+ * them to reach the sets not moved yet. */
+static void
+grow_step(struct rattrs_table *t, size_t step)
+{
+	while (t->old != NULL && step-- > 0) {
+		uint64_t s = t->old[t->old_next], h;
+		size_t i;
+
+		if (slot_is_set(s)) {
+			h = set_hash(slot_set(s));
+			for (i = slot_home(h, t->n_slots); t->slots[i] != 0;
+			    i = slot_next(i, t->n_slots))
+				;
+			t->slots[i] = slot_make(slot_set(s), h);
+			t->used++;
+			t->old[t->old_next] = SLOT_GONE;
+		}
+		if (++t->old_next == t->n_old) {
+			free(t->old);
+			t->old = NULL;
+			t->n_old = t->old_next = 0;
+		}
+	}
+}
+
+/* A new table with two slots a set (it grows again at 4/5 used: each set
+ * moves about 2.7 times as a table fills), filled from the current one a
+ * few slots per call. A failed allocation only leaves the current one
+ * fuller. */
+static void
+grow_start(struct rattrs_table *t)
+{
+	size_t n = t->count * 2;
+	uint64_t *ns;
+
+	if (n < MIN_SLOTS)
+		n = MIN_SLOTS;
+	/* The one before is moved long before: only if memory ran out. */
+	grow_step(t, SIZE_MAX);
+	if ((ns = calloc(n, sizeof(*ns))) == NULL)
+		return;
+	t->old = t->slots;
+	t->n_old = t->n_slots;
+	t->old_next = 0;
+	t->slots = ns;
+	t->n_slots = n;
+	t->used = 0;
+}
+
 int
 rattrs_table_init(struct rattrs_table *t)
 {
@@ -135,36 +309,46 @@ rattrs_table_init(struct rattrs_table *t)
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < RATTRS_SLABS; i++)
 		slab_init(&t->slabs[i], RATTRS_SLAB_MIN + 8 * (size_t)i);
-	t->buckets = calloc(RATTRS_MIN_BUCKETS, sizeof(*t->buckets));
-	if (t->buckets == NULL)
+	t->slots = calloc(MIN_SLOTS, sizeof(*t->slots));
+	if (t->slots == NULL)
 		return -1;
-	t->n_buckets = RATTRS_MIN_BUCKETS;
+	t->n_slots = MIN_SLOTS;
 	return 0;
+}
+
+static void
+slots_free_sets(uint64_t *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
+		if (slot_is_set(a[i]) && slab_index(rattrs_size(
+		    slot_set(a[i]))) < 0)
+			free(slot_set(a[i]));
 }
 
 void
 rattrs_table_destroy(struct rattrs_table *t)
 {
-	struct rattrs *ra, *next;
-	size_t i;
+	int i;
 
-	for (i = 0; i < t->n_buckets; i++) {
-		for (ra = t->buckets[i]; ra != NULL; ra = next) {
-			next = ra->hnext;
-			if (slab_index(rattrs_size(ra)) < 0)
-				free(ra);
-		}
-	}
+	slots_free_sets(t->slots, t->n_slots);
+	slots_free_sets(t->old, t->n_old);
 	for (i = 0; i < RATTRS_SLABS; i++)
 		slab_destroy(&t->slabs[i]);
-	free(t->buckets);
+	free(t->slots);
+	free(t->old);
 	memset(t, 0, sizeof(*t));
+}
+
+size_t
+rattrs_table_index_bytes(const struct rattrs_table *t)
+{
+	return (t->n_slots + t->n_old) * sizeof(*t->slots);
 }
 
 size_t
 rattrs_table_bytes(const struct rattrs_table *t)
 {
-	size_t n = t->big_bytes + t->n_buckets * sizeof(*t->buckets);
+	size_t n = t->big_bytes + rattrs_table_index_bytes(t);
 	int i;
 
 	for (i = 0; i < RATTRS_SLABS; i++)
@@ -172,26 +356,24 @@ rattrs_table_bytes(const struct rattrs_table *t)
 	return n;
 }
 
-/* Doubles the bucket array. A failed allocation only costs longer chains. */
-static void
-table_grow(struct rattrs_table *t)
+void
+rattrs_table_probes(struct rattrs_table *t, struct rattrs_probes *p)
 {
-	struct rattrs **nb, *ra, *next;
-	size_t n = t->n_buckets * 2, i, h;
+	size_t i, home, d, total = 0;
 
-	if ((nb = calloc(n, sizeof(*nb))) == NULL)
-		return;
-	for (i = 0; i < t->n_buckets; i++) {
-		for (ra = t->buckets[i]; ra != NULL; ra = next) {
-			next = ra->hnext;
-			h = set_hash(ra) & (n - 1);
-			ra->hnext = nb[h];
-			nb[h] = ra;
-		}
+	grow_step(t, SIZE_MAX);
+	memset(p, 0, sizeof(*p));
+	p->slots = t->n_slots;
+	for (i = 0; i < t->n_slots; i++) {
+		if (!slot_is_set(t->slots[i]))
+			continue;
+		home = slot_home(set_hash(slot_set(t->slots[i])), t->n_slots);
+		d = (i + t->n_slots - home) % t->n_slots + 1;
+		total += d;
+		p->max = d > p->max ? d : p->max;
+		p->sets++;
 	}
-	free(t->buckets);
-	t->buckets = nb;
-	t->n_buckets = n;
+	p->mean = p->sets > 0 ? (double)total / (double)p->sets : 0.;
 }
 
 /* What best-path selection reads, taken from a once per set. */
@@ -317,7 +499,6 @@ set_new(struct rattrs_table *t, const struct rattrs_key *k)
 	if (ra == NULL)
 		return NULL;
 	memcpy(ra, &k->hdr, offsetof(struct rattrs, data));
-	ra->hnext = NULL;
 	ra->refs = 1;
 	memcpy(ra->data, k->data, data_len);
 	return ra;
@@ -343,28 +524,35 @@ rattrs_get(struct rattrs_table *t, const struct bgp_attrs *a,
 {
 	uint8_t buf[RATTRS_NH_MAX + RATTRS_BLOCK_MAX];
 	struct rattrs_key k;
-	struct rattrs *ra, **head;
+	struct rattrs *ra;
+	uint64_t *slot, *room;
 
 	t->lookups++;
+	grow_step(t, MOVE_STEP);
 	if (af >= AF_IDX_COUNT ||
 	    key_make(&k, buf, a, af, nexthop, nexthop_ll) == -1)
 		return NULL;
-	head = &t->buckets[k.hash & (t->n_buckets - 1)];
-	for (ra = *head; ra != NULL; ra = ra->hnext) {
-		if (key_equal(&k, ra)) {
-			t->hits++;
-			ra->refs++;
-			return ra;
-		}
+	slot = slots_lookup(t->slots, t->n_slots, &k, &room);
+	if (slot == NULL && t->old != NULL)
+		slot = slots_lookup(t->old, t->n_old, &k, NULL);
+	if (slot != NULL) {
+		ra = slot_set(*slot);
+		t->hits++;
+		ra->refs++;
+		return ra;
 	}
+	/* A free slot must stay, or probes would not end. */
+	if (*room == 0 && t->used + 2 > t->n_slots)
+		return NULL;
 	if ((ra = set_new(t, &k)) == NULL)
 		return NULL;
-	ra->hnext = *head;
-	*head = ra;
+	if (*room == 0)
+		t->used++;
+	*room = slot_make(ra, k.hash);
 	t->count++;
 	t->bytes += rattrs_size(ra);
-	if (t->count > RATTRS_LOAD * t->n_buckets)
-		table_grow(t);
+	if (t->used * FULL_DEN > t->n_slots * FULL_NUM)
+		grow_start(t);
 	return ra;
 }
 
@@ -377,17 +565,17 @@ rattrs_ref(struct rattrs *ra)
 void
 rattrs_put(struct rattrs_table *t, struct rattrs *ra)
 {
-	struct rattrs **pp;
+	uint64_t h, *slot;
 
 	if (ra == NULL || --ra->refs > 0)
 		return;
-	for (pp = &t->buckets[set_hash(ra) & (t->n_buckets - 1)];
-	    *pp != NULL; pp = &(*pp)->hnext) {
-		if (*pp == ra) {
-			*pp = ra->hnext;
-			break;
-		}
-	}
+	grow_step(t, MOVE_STEP);
+	h = set_hash(ra);
+	if ((slot = slots_find_set(t->slots, t->n_slots, ra, h)) != NULL)
+		slot_clear(t, (size_t)(slot - t->slots));
+	else if (t->old != NULL &&
+	    (slot = slots_find_set(t->old, t->n_old, ra, h)) != NULL)
+		*slot = SLOT_GONE;
 	t->count--;
 	t->bytes -= rattrs_size(ra);
 	set_free(t, ra);

@@ -2,8 +2,11 @@
  * rattrs: interned path-attribute sets. Every route with the same
  * attributes and next hop points to one reference-counted rattrs, found
  * through a hash table and freed when its last route goes (hash-consing).
+ * The table is an array of tagged pointers (open addressing): a lookup
+ * that finds nothing reads no set, and the table grows a few slots per
+ * call, never all at once (rattrs.c).
  *
- * A set is a 32-byte header (what best-path selection reads, decoded
+ * A set is a 24-byte header (what best-path selection reads, decoded
  * once: ORIGIN, LOCAL_PREF, MED, the AS path's first AS and length), then
  * the next hop in its family's width (4, 16, or 32 bytes with an IPv6
  * link-local), then the rest of the attributes in their canonical wire
@@ -29,7 +32,6 @@
 #define RATTRS_DEFAULT_LOCAL_PREF 100
 
 struct rattrs {
-	struct rattrs	*hnext;		/* hash chain */
 	uint32_t	 refs;
 	uint32_t	 local_pref;	/* 100 when absent */
 	uint32_t	 med;		/* 0 when absent */
@@ -45,12 +47,17 @@ struct rattrs {
 
 /* Sets up to this size come from slabs, in steps of 8 bytes. */
 #define RATTRS_SLAB_MAX		512
-#define RATTRS_SLAB_MIN		40
+#define RATTRS_SLAB_MIN		32
 #define RATTRS_SLABS	((RATTRS_SLAB_MAX - RATTRS_SLAB_MIN) / 8 + 1)
 
 struct rattrs_table {
-	struct rattrs	**buckets;
-	size_t		  n_buckets;	/* a power of two */
+	uint64_t	 *slots;	/* tagged pointers (rattrs.c), 0: free */
+	size_t		  n_slots;
+	size_t		  used;		/* slots not free */
+	/* While growing: the table before, emptied a few slots per call. */
+	uint64_t	 *old;
+	size_t		  n_old;
+	size_t		  old_next;	/* the next slot of old to move */
 	size_t		  count;	/* distinct sets */
 	size_t		  bytes;	/* held by the sets themselves */
 	size_t		  big_bytes;	/* ... of them past the slabs */
@@ -62,8 +69,19 @@ struct rattrs_table {
 int	rattrs_table_init(struct rattrs_table *t);
 /* Frees every set, referenced or not. */
 void	rattrs_table_destroy(struct rattrs_table *t);
-/* Bytes held from the system: slabs, larger sets, buckets. */
+/* Bytes held from the system: slabs, larger sets, the table. */
 size_t	rattrs_table_bytes(const struct rattrs_table *t);
+/* ... of them by the table alone. */
+size_t	rattrs_table_index_bytes(const struct rattrs_table *t);
+/* For tests and benchmarks: how far sets sit from where their hash puts
+ * them (1: there), over the table (finishing a growth first). */
+struct rattrs_probes {
+	size_t	sets;
+	size_t	slots;
+	size_t	max;
+	double	mean;
+};
+void	rattrs_table_probes(struct rattrs_table *t, struct rattrs_probes *p);
 /*
  * The interned set of a (its multiprotocol attributes ignored) with this
  * next hop (af's width; nexthop_ll NULL when none); one reference taken.

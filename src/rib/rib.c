@@ -752,7 +752,7 @@ rib_memory(const struct rib *r, struct rib_mem *m)
 		m->paths_refused += r->peers[i].refused_max_paths +
 		    r->peers[i].refused_max_prefix_paths;
 	m->attr_sets = r->attrs.count;
-	m->attr_hash_bytes = r->attrs.n_buckets * sizeof(r->attrs.buckets[0]);
+	m->attr_hash_bytes = rattrs_table_index_bytes(&r->attrs);
 	m->attr_bytes = rattrs_table_bytes(&r->attrs) - m->attr_hash_bytes;
 	m->attr_lookups = r->attrs.lookups;
 	m->attr_hits = r->attrs.hits;

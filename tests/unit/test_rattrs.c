@@ -80,32 +80,6 @@ get_update(struct rattrs_table *t, const struct bgp_attrs *a)
 	return rattrs_get(t, a, AF_IDX_IPV4, a->next_hop, NULL);
 }
 
-static size_t
-max_chain(const struct rattrs_table *t)
-{
-	const struct rattrs *ra;
-	size_t i, n, max = 0;
-
-	for (i = 0; i < t->n_buckets; i++) {
-		n = 0;
-		for (ra = t->buckets[i]; ra != NULL; ra = ra->hnext)
-			n++;
-		if (n > max)
-			max = n;
-	}
-	return max;
-}
-
-static size_t
-empty_buckets(const struct rattrs_table *t)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < t->n_buckets; i++)
-		n += t->buckets[i] == NULL;
-	return n;
-}
-
 /* ---- sharing and references ---- */
 
 START_TEST(test_rattrs_shared)
@@ -501,8 +475,6 @@ START_TEST(test_rattrs_growth)
 		ck_assert_uint_eq(r[i]->med, i);
 	}
 	ck_assert_uint_eq(t.count, N_MANY);
-	ck_assert_uint_ge(2 * t.n_buckets, N_MANY);	/* 2 sets a bucket */
-	ck_assert_uint_eq(t.n_buckets & (t.n_buckets - 1), 0);
 	ck_assert_uint_eq(t.hits, 0);
 	bytes = t.bytes;
 	ck_assert_uint_eq(bytes, N_MANY * rattrs_size(r[0]));
@@ -526,41 +498,91 @@ START_TEST(test_rattrs_growth)
 		rattrs_put(&t, r[(i * 7919u) % N_MANY]);
 	ck_assert_uint_eq(t.count, 0);
 	ck_assert_uint_eq(t.bytes, 0);
-	ck_assert_uint_eq(empty_buckets(&t), t.n_buckets);
+	{
+		struct rattrs_probes p;
+
+		rattrs_table_probes(&t, &p);
+		ck_assert_uint_eq(p.sets, 0);
+	}
 	free(r);
 	rattrs_table_destroy(&t);
 }
 END_TEST
 
 /*
- * 100k sets differing in one number: chains stay short and the share of
- * empty buckets is what a random function gives (e^-load, within 3%).
- * At this load (1.53: up to 2 sets a bucket) a random function's longest
- * chain is 9 or 10, 12 about once in 200 tables and 13 once in 1500; 13
- * leaves room for that, while a hash that loses input bits goes far past
- * it. The table is destroyed with every set still referenced.
+ * 100k sets differing in one number: sets sit as near their hash's slot
+ * as a random function puts them. With linear probing at load a, a set
+ * is on average (1 + 1/(1 - a)) / 2 slots from it, counting its own
+ * (Knuth); a hash that loses input bits makes clusters far past that.
+ * The table is at most 4/5 full, and destroyed with every set still
+ * referenced.
  */
 START_TEST(test_rattrs_hash_quality)
 {
 	struct rattrs_table t;
-	double load, empty, expect;
+	struct rattrs_probes p;
+	double load, expect;
 	uint32_t i;
 
 	ck_assert_int_eq(rattrs_table_init(&t), 0);
 	for (i = 0; i < N_MANY; i++)
 		ck_assert_ptr_nonnull(get_many(&t, (unsigned)_i, i));
 	ck_assert_uint_eq(t.count, N_MANY);
-	load = (double)t.count / (double)t.n_buckets;
-	empty = (double)empty_buckets(&t) / (double)t.n_buckets;
-	expect = 1.0;
-	for (i = 1; i <= 1000; i++)	/* e^-load, without libm */
-		expect *= 1.0 - load / 1000.0;
-	ck_assert_msg(max_chain(&t) <= 13, "kind %d: longest chain %zu", _i,
-	    max_chain(&t));
-	ck_assert_msg(empty > expect - 0.03 && empty < expect + 0.03,
-	    "kind %d: %.3f empty, %.3f expected", _i, empty, expect);
+	rattrs_table_probes(&t, &p);
+	ck_assert_uint_eq(p.sets, N_MANY);
+	load = (double)p.sets / (double)p.slots;
+	ck_assert_msg(load <= 0.8, "kind %d: load %.2f", _i, load);
+	expect = (1. + 1. / (1. - load)) / 2.;
+	ck_assert_msg(p.mean < expect * 1.1, "kind %d: %.2f slots away on "
+	    "average at load %.2f, %.2f expected", _i, p.mean, load, expect);
+	ck_assert_msg(p.max < 200, "kind %d: a set %zu slots away", _i,
+	    p.max);
 	rattrs_table_destroy(&t);
 	ck_assert_uint_eq(t.count, 0);
+}
+END_TEST
+
+/*
+ * Growing moves the old table a few slots per call: sets announced,
+ * found, and released while it moves are all found or gone, none
+ * twice, none lost.
+ */
+START_TEST(test_rattrs_growing)
+{
+	struct rattrs_table t;
+	struct rattrs **r;
+	struct rattrs_probes p;
+	uint32_t i, j;
+
+	ck_assert_int_eq(rattrs_table_init(&t), 0);
+	ck_assert_ptr_nonnull(r = calloc(N_MANY, sizeof(*r)));
+	for (i = 0; i < N_MANY; i++) {
+		ck_assert_ptr_nonnull(r[i] = get_many(&t, 0, i));
+		/* One of the earlier ones found again, one released and
+		 * announced anew: whichever table holds it. */
+		j = (i * 7919u) % (i + 1);
+		ck_assert_ptr_eq(get_many(&t, 0, j), r[j]);
+		rattrs_put(&t, r[j]);
+		if (i % 3 == 0 && j != i) {
+			rattrs_put(&t, r[j]);
+			ck_assert_ptr_nonnull(r[j] = get_many(&t, 0, j));
+		}
+	}
+	ck_assert_uint_eq(t.count, N_MANY);
+	for (i = 0; i < N_MANY; i++)
+		ck_assert_ptr_eq(get_many(&t, 0, i), r[i]);
+	for (i = 0; i < N_MANY; i++)
+		rattrs_put(&t, r[i]);
+	/* All but 1000 go; new ones take the tombstones' places. */
+	for (i = 1000; i < N_MANY; i++)
+		rattrs_put(&t, r[i]);
+	for (i = 0; i < 1000; i++)
+		ck_assert_ptr_nonnull(get_many(&t, 1, i));
+	ck_assert_uint_eq(t.count, 2000);
+	rattrs_table_probes(&t, &p);
+	ck_assert_uint_eq(p.sets, 2000);
+	free(r);
+	rattrs_table_destroy(&t);
 }
 END_TEST
 
@@ -580,6 +602,7 @@ rattrs_suite(void)
 	    (int)NELEMS(roundtrip));
 	tcase_add_test(tc, test_rattrs_growth);
 	tcase_add_loop_test(tc, test_rattrs_hash_quality, 0, 4);
+	tcase_add_test(tc, test_rattrs_growing);
 	suite_add_tcase(s, tc);
 	return s;
 }
