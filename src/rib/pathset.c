@@ -32,7 +32,8 @@ is_long(size_t count)
 	return count > PATHSET_MEDIUM;
 }
 
-/* The slab of a short array of count (1..PATHSET_MEDIUM) paths. */
+/* The size class of a short array of count (1..PATHSET_MEDIUM) paths:
+ * below PATHSET_SLABS a slab, above a malloc'ed array. */
 static size_t
 slab_of(size_t count)
 {
@@ -98,7 +99,7 @@ pathset_pool_destroy(struct pathset_pool *pp)
 size_t
 pathset_pool_bytes(const struct pathset_pool *pp)
 {
-	size_t n = pp->long_bytes;
+	size_t n = pp->heap_bytes;
 
 	for (size_t i = 0; i < PATHSET_SLABS; i++)
 		n += slab_bytes(&pp->slabs[i]);
@@ -203,7 +204,7 @@ long_alloc(struct pathset_pool *pp, size_t cap)
 		return NULL;
 	h->cap = (uint32_t)cap;
 	h->slots = (uint32_t)slots;
-	pp->long_bytes += long_bytes(h);
+	pp->heap_bytes += long_bytes(h);
 	return h;
 }
 
@@ -214,9 +215,17 @@ static struct rib_path *
 array_alloc(struct pathset_pool *pp, size_t count)
 {
 	struct pathset_long *h;
+	struct rib_path *v;
+	size_t bytes;
 
-	if (!is_long(count))
+	if (count <= PATHSET_EXACT)
 		return slab_alloc(&pp->slabs[slab_of(count)]);
+	if (!is_long(count)) {
+		bytes = slab_paths(slab_of(count)) * sizeof(*v);
+		if ((v = malloc(bytes)) != NULL)
+			pp->heap_bytes += bytes;
+		return v;
+	}
 	if ((h = long_alloc(pp, long_cap(count))) == NULL)
 		return NULL;
 	return h->paths;
@@ -229,12 +238,17 @@ pathset_free(struct pathset_pool *pp, struct rib_path *v, size_t count)
 
 	if (v == NULL || count == 0)
 		return;
-	if (!is_long(count)) {
+	if (count <= PATHSET_EXACT) {
 		slab_free(&pp->slabs[slab_of(count)], v);
 		return;
 	}
+	if (!is_long(count)) {
+		pp->heap_bytes -= slab_paths(slab_of(count)) * sizeof(*v);
+		free(v);
+		return;
+	}
 	h = long_of(v);
-	pp->long_bytes -= long_bytes(h);
+	pp->heap_bytes -= long_bytes(h);
 	free(h);
 }
 

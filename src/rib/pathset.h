@@ -4,8 +4,10 @@
  * its pointer and the count; everything else follows from the count:
  *
  * - up to PATHSET_EXACT paths: a slab object of exactly that many;
- * - up to PATHSET_MEDIUM: a slab object rounded up to PATHSET_STEP paths
- *   (an array is copied once per PATHSET_STEP new paths, not per path);
+ * - up to PATHSET_MEDIUM: a malloc'ed array rounded up to PATHSET_STEP
+ *   paths (an array is copied once per PATHSET_STEP new paths, not per
+ *   path; malloc, not slabs, so that the sizes a prefix passes through
+ *   while a table arrives are memory for others once it has moved on);
  * - more ("long"): one malloc'ed block with a header before the array
  *   (its capacity, grown and shrunk by a quarter, with hysteresis, so
  *   a path costs amortized O(1) copies), and after the array an index
@@ -28,8 +30,7 @@
 #define PATHSET_EXACT		16	/* slabs of 1..16 paths */
 #define PATHSET_STEP		4	/* then 20, 24, ... */
 #define PATHSET_MEDIUM		64	/* ... up to 64 */
-#define PATHSET_SLABS		(PATHSET_EXACT + \
-				    (PATHSET_MEDIUM - PATHSET_EXACT) / PATHSET_STEP)
+#define PATHSET_SLABS		PATHSET_EXACT
 #define PATHSET_MAX		UINT16_MAX	/* paths per prefix */
 #define PATHSET_MAX_PEERS	512
 
@@ -43,7 +44,7 @@ struct rib_path {
 
 struct pathset_pool {
 	struct slab	slabs[PATHSET_SLABS];
-	size_t		long_bytes;	/* held by long arrays */
+	size_t		heap_bytes;	/* held by malloc'ed arrays */
 	uint64_t	seed;		/* of the index's hash */
 };
 

@@ -26,7 +26,7 @@ static void
 teardown(void)
 {
 	pathset_free(&pool, v, n_model);
-	ck_assert_uint_eq(pool.long_bytes, 0);
+	ck_assert_uint_eq(pool.heap_bytes, 0);
 	pathset_pool_destroy(&pool);
 }
 
@@ -165,7 +165,7 @@ END_TEST
 START_TEST(test_long)
 {
 	random_walk(3, 2000, 6000);
-	ck_assert_uint_gt(pool.long_bytes, 0);
+	ck_assert_uint_gt(pool.heap_bytes, 0);
 }
 END_TEST
 
@@ -188,7 +188,7 @@ START_TEST(test_every_size)
 		check_all("remove", k);
 	}
 	ck_assert_ptr_null(v);
-	ck_assert_uint_eq(pool.long_bytes, 0);
+	ck_assert_uint_eq(pool.heap_bytes, 0);
 }
 END_TEST
 

@@ -320,7 +320,7 @@ START_TEST(test_many_paths)
 		v = rib_lookup(&rib, &p, &n);
 		ck_assert_uint_eq(n, i + 1);
 	}
-	ck_assert_uint_gt(rib.paths.long_bytes, 0);
+	ck_assert_uint_gt(rib.paths.heap_bytes, 0);
 	v = rib_lookup(&rib, &p, &n);
 	ck_assert_uint_eq(v[0].path_id, 99);	/* the highest LOCAL_PREF */
 	for (i = 0; i < n; i++)
@@ -335,7 +335,7 @@ START_TEST(test_many_paths)
 			    100 + v[0].path_id);
 	}
 	ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
-	ck_assert_uint_eq(rib.paths.long_bytes, 0);
+	ck_assert_uint_eq(rib.paths.heap_bytes, 0);
 	ck_assert_uint_eq(rib.n_paths, 0);
 	for (i = 0; i < 100; i++)
 		rattrs_put(&rib.attrs, a[i]);
@@ -804,7 +804,7 @@ START_TEST(test_best_10000_paths)
 	}
 	rescans_check(&rescans, "withdrawn");
 	ck_assert_ptr_null(rib_lookup(&rib, &p, NULL));
-	ck_assert_uint_eq(rib.paths.long_bytes, 0);
+	ck_assert_uint_eq(rib.paths.heap_bytes, 0);
 	attrs_put_all(pool, 200);
 }
 END_TEST
