@@ -178,7 +178,8 @@ bench: $(B)/bench/bench_decode $(B)/bench/bench_ptree $(B)/bench/bench_rattrs
 # RIB ingest, memory and table 20000 side by side with BIRD 1.6 and BIRD 2,
 # over real sessions between namespaces (root; about 20 minutes).
 .PHONY: bench-rib
-bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute
+bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute \
+    $(B)/bench/loopprobe
 	bash scripts/install-deps --interop
 	bash bench/bench_rib.sh
 

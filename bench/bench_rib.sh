@@ -7,6 +7,9 @@
 #   S2  200k IPv6 prefixes, one path each, one session
 #   S3  200k IPv4 prefixes x 10 ADD-PATH paths, one session
 #   S4  8 sessions, each the same 1M IPv4 prefixes with its own attributes
+#   S5  43 sessions (every PEERING mux), each the same 1M IPv4 prefixes
+#       with its own attributes: 43M paths (BIRD only with BENCH_S5_BIRD=1)
+#   S6  1 IPv4 prefix x 10,000 ADD-PATH paths, one session: the stall
 #
 # Every run has fresh namespaces: ${PFX}Nf holds the feeders
 # (build/bench/bgpfeed), ${PFX}Nd the daemon under test, joined by the veth
@@ -27,24 +30,31 @@
 #             says so). "-" when the daemon does not write the table
 #   rss_mib   VmRSS of the daemon once converged (1 s after the last count)
 #   bytes_per_path  (VmRSS after - VmRSS before the sessions) / paths
+#   stall_ms  peering-bgpd only: the slowest answer to `show status`, asked
+#             every 10 ms from before the sessions until the end
+#             (build/bench/loopprobe): the longest the loop did not serve
 # Each figure is the median of BENCH_RUNS runs (3), taken separately.
 # Then the ratios the issue sets targets for, and the kernel floor
 # (build/bench/bench_kroute --floor).
 #
-# Usage: bash bench/bench_rib.sh [S1 S2 S3 S4]   (default: all)
+# Usage: bash bench/bench_rib.sh [S1 S2 S3 S4 S5 S6]   (default: all)
 # Environment: BENCH_RUNS (3), BENCH_DAEMONS ("peering-bgpd bird1.6 bird2"),
 # BENCH_SCALE (1: fraction of the prefixes, to try the script quickly),
 # BENCH_BIRD2_KERNEL (0), BENCH_KEEP (keep the files), BENCH_PERF (perf's
 # arguments, e.g. "record -g" or "stat -e syscalls:sys_enter_socket": perf
 # watches peering-bgpd from before the sessions until convergence; output
-# in the run's directory, kept).
+# in the run's directory, kept), BENCH_BGPD (the peering-bgpd to run, e.g.
+# one built from an older commit; with BENCH_OLD_CONF=1 its configuration
+# has no setting older daemons do not know), BENCH_S5_BIRD (0: S5 runs
+# peering-bgpd only; BIRD takes very long with 43M paths).
 # Results on stdout; progress and notes on stderr. Needs root.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FEED=$ROOT/build/bench/bgpfeed
 KROUTE=$ROOT/build/bench/bench_kroute
-PEERING_BGPD=$ROOT/peering-bgpd
+PROBE=$ROOT/build/bench/loopprobe
+PEERING_BGPD=${BENCH_BGPD:-$ROOT/peering-bgpd}
 PEERING=$ROOT/peering
 BIRD2_DIR=${BIRD2_DIR:-$ROOT/build/peers/bird2}
 BIRD2=$BIRD2_DIR/usr/sbin/bird
@@ -55,7 +65,9 @@ DAEMONS=${BENCH_DAEMONS:-peering-bgpd bird1.6 bird2}
 SCALE=${BENCH_SCALE:-1}
 BIRD2_KERNEL=${BENCH_BIRD2_KERNEL:-0}
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(S1 S2 S3 S4)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(S1 S2 S3 S4 S5 S6)
+S5_BIRD=${BENCH_S5_BIRD:-0}
+OLD_CONF=${BENCH_OLD_CONF:-0}
 
 AS=47065
 D4=100.65.128.2			# the daemon under test
@@ -243,6 +255,9 @@ ours_conf() {
 	echo "local-as $AS"
 	echo "router-id $D4"
 	echo "hold-time 240"
+	# S6 sends more paths per prefix than the default limit keeps.
+	[ "$OLD_CONF" = 1 ] || [ "$SC_PATHS" -le 500 ] ||
+	    echo "max-paths-per-prefix $SC_PATHS drop"
 	for k in $(seq 1 "$feeders"); do
 		cat <<EOF
 neighbor $(feeder_addr "$af" "$k") {
@@ -426,7 +441,30 @@ writes_kernel() {
 # ---- one run ----
 
 # Results of the last run.
-R_CONV= R_KERNEL= R_RSS= R_BPP=
+R_CONV= R_KERNEL= R_RSS= R_BPP= R_STALL=
+SC_PATHS=1
+
+# probe_start: loopprobe on peering-bgpd's control socket (PROBE_PID).
+probe_start() {
+	PROBE_PID=
+	[ -x "$PROBE" ] || { note "$RUN_TAG: $PROBE not built: no stall_ms"
+		return; }
+	"$PROBE" "$DIR/client/var/peering-bgpd.sock" 10 >"$DIR/probe.log" \
+	    2>&1 &
+	PROBE_PID=$!
+	PIDS+=("$PROBE_PID")
+}
+
+# probe_stop: R_STALL from its answer.
+probe_stop() {
+	[ -n "$PROBE_PID" ] || return 0
+	kill -TERM "$PROBE_PID" 2>/dev/null
+	wait_until 30 0.1 not_alive "$PROBE_PID"
+	R_STALL=$(sed -n 's/^probe .* max_ms=\([0-9.]*\).*/\1/p' \
+	    "$DIR/probe.log")
+	[ -n "$R_STALL" ] || { R_STALL=fail; note "$RUN_TAG: loopprobe said" \
+	    "$(tail -n 1 "$DIR/probe.log")"; }
+}
 
 # feeders_start AF FEEDERS N PATHS DIR
 feeders_start() {
@@ -472,7 +510,7 @@ run_fail() {
 		tail -n 5 "$DIR"/daemon.log "$DIR"/feed*.log 2>/dev/null |
 		    sed 's/^/    /' >&2
 	fi
-	R_CONV=fail R_KERNEL=fail R_RSS=fail R_BPP=fail
+	R_CONV=fail R_KERNEL=fail R_RSS=fail R_BPP=fail R_STALL=fail
 }
 
 # check_health NAME FEEDERS: after the figures, what went wrong quietly.
@@ -516,7 +554,8 @@ run_one() {
 	DIR=$TMP/$sc-$name-$run
 	mkdir -p "$DIR"
 	[ "$paths" -le 1 ] || ap=1
-	R_CONV=- R_KERNEL=- R_RSS=- R_BPP=-
+	R_CONV=- R_KERNEL=- R_RSS=- R_BPP=- R_STALL=- PROBE_PID=
+	SC_PATHS=$paths
 	net_setup "$RUN_SEQ" "$feeders" || { run_fail "network setup"; return; }
 	daemon_start "$name" "$af" "$feeders" "$ap" "$DIR" ||
 	    { run_fail "$name did not start"; return; }
@@ -538,6 +577,7 @@ run_one() {
 		PIDS+=("$perf_pid")
 		sleep 0.5
 	fi
+	[ "$name" != peering-bgpd ] || probe_start
 	for pid in "${FEEDER_PIDS[@]}"; do
 		kill -USR1 "$pid"
 	done
@@ -571,6 +611,7 @@ run_one() {
 		fi
 	fi
 	cpu1=$(cpu_ticks "$DAEMON_PID")
+	probe_stop
 	sleep 1
 	rss1=$(rss_kib "$DAEMON_PID")
 	if [ -n "$perf_pid" ]; then
@@ -586,7 +627,7 @@ run_one() {
 	    'BEGIN { printf "%.0f", (b - a) * 1024 / n }')
 	check_health "$name" "$feeders"
 	say "$RUN_TAG: conv_s=$R_CONV kernel_s=$R_KERNEL rss_mib=$R_RSS" \
-	    "bytes_per_path=$R_BPP (rss before $((rss0 / 1024)) MiB; cpu" \
+	    "bytes_per_path=$R_BPP stall_ms=$R_STALL (rss before $((rss0 / 1024)) MiB; cpu" \
 	    "$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" '
 	    BEGIN { split(a, x, " "); split(b, y, " ")
 		printf "user %.2f s, system %.2f s", (y[1] - x[1]) / hz,
@@ -630,22 +671,25 @@ scenario() {
 	S2) echo "6 200000 1 1" ;;
 	S3) echo "4 200000 10 1" ;;
 	S4) echo "4 1000000 1 8" ;;
+	S5) echo "4 1000000 1 43" ;;
+	S6) echo "4 1 10000 1" ;;
 	*) return 1 ;;
 	esac
 }
 
 run_scenario_daemon() {
-	local sc=$1 name=$2 af n paths feeders run c=() k=() r=() b=()
+	local sc=$1 name=$2 af n paths feeders run c=() k=() r=() b=() st=()
 	read -r af n paths feeders <<<"$(scenario "$sc")"
 	n=$(awk -v n="$n" -v s="$SCALE" 'BEGIN { printf "%d", n * s }')
 	for run in $(seq 1 "$RUNS"); do
 		run_one "$sc" "$name" "$run" "$af" "$n" "$paths" "$feeders"
 		run_end
 		c+=("$R_CONV") k+=("$R_KERNEL") r+=("$R_RSS") b+=("$R_BPP")
+		st+=("$R_STALL")
 	done
 	RESULT[$sc,$name]="conv_s=$(median "${c[@]}") kernel_s=$(median \
 	    "${k[@]}") rss_mib=$(median "${r[@]}") bytes_per_path=$(median \
-	    "${b[@]}")"
+	    "${b[@]}") stall_ms=$(median "${st[@]}")"
 	echo "bench $sc $name ${RESULT[$sc,$name]}"
 }
 
@@ -708,11 +752,15 @@ snapshot_binaries() {
 	PEERING_BGPD=$bin/peering-bgpd
 	PEERING=$bin/peering
 	FEED=$bin/bgpfeed
+	if [ -x "$PROBE" ]; then
+		cp -p "$PROBE" "$bin/" && PROBE=$bin/loopprobe
+	fi
 	if [ -x "$KROUTE" ]; then
 		cp -p "$KROUTE" "$bin/" && KROUTE=$bin/bench_kroute
 	fi
 	rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
 	say "binaries built $(date -r "$PEERING_BGPD" '+%F %T') from ${rev:-?}"
+	[ -z "${BENCH_BGPD:-}" ] || say "peering-bgpd is $BENCH_BGPD"
 }
 
 main() {
@@ -732,6 +780,11 @@ main() {
 		scenario "$sc" >/dev/null || { say "unknown scenario $sc"
 			exit 2; }
 		for name in $DAEMONS; do
+			if [ "$sc" = S5 ] && [ "$name" != peering-bgpd ] &&
+			    [ "$S5_BIRD" != 1 ]; then
+				say "S5 $name skipped (BENCH_S5_BIRD=1 runs it)"
+				continue
+			fi
 			run_scenario_daemon "$sc" "$name"
 		done
 	done

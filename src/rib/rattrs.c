@@ -38,10 +38,11 @@
 /*
  * The hash: 8-byte words folded in one after another, each by xor, a
  * multiply by an odd constant (moves every bit up) and an xorshift (brings
- * the high bits back down), so every input bit reaches the low bits the
- * bucket index is taken from. The key's length and shape go in first, so
- * the zero padding of a short last word cannot alias a longer key. Not
- * keyed: the sets come from our own muxes, not from the open Internet.
+ * the high bits back down), so every input bit reaches the top half the
+ * slot is taken from and the low bits the tag is. The key's length and
+ * shape go in first, so the zero padding of a short last word cannot
+ * alias a longer key. Not keyed: the sets come from our own muxes, not
+ * from the open Internet.
  * The constants are random odd numbers with about half their bits set,
  * drawn for this file.
  */

@@ -266,6 +266,28 @@ steady_held() {
 	fi
 }
 
+# cease_seen NAME DATA LIMIT: the peer got a Cease, Maximum Number of
+# Prefixes Reached, whose data (RFC 4486 4) is DATA in hex.
+cease_seen() {
+	if wait_for 20 feed_said \
+	    "NOTIFICATION from the peer: 6/1 Cease data $2"; then
+		ok "$1: the peer got Cease/Maximum Number of Prefixes Reached, AFI 1 SAFI 1 limit $3"
+	else
+		bad "$1: the peer got: $(tail -n 1 "$TMP/feed.err")"
+	fi
+}
+
+# drop_seen NAME COUNTER KEPT DROPPED: the session kept KEPT paths and
+# counted DROPPED in .stats.COUNTER, and is still up.
+drop_seen() {
+	if wait_for 30 mux1_is ".stats.$2" "$4" &&
+	    mux1_is .stats.paths "$3" && mux1_is .state Established; then
+		ok "$1: $3 paths kept, $4 dropped and counted, session up"
+	else
+		bad "$1: $(mux1 '"\(.state) \(.stats)"')"
+	fi
+}
+
 # 10,000 paths of one prefix, every one kept: the loop must keep serving
 # the steady session's keepalives meanwhile (the quadratic best path of
 # before stalled it for 3.3 s at the end, past its hold time).
@@ -282,12 +304,7 @@ flood_end
 # (AFI 1, SAFI 1, the limit), or the paths past the limit are dropped
 # and counted, the session kept, the log saying so once.
 flood "per prefix, cease" 1 10000 "max-paths-per-prefix 100 cease"
-if wait_for 20 feed_said "NOTIFICATION from the peer: 6/1 Cease data 00010100000064"
-then
-	ok "per prefix, cease: the peer got Cease/Maximum Number of Prefixes Reached, AFI 1 SAFI 1 limit 100"
-else
-	bad "per prefix, cease: the peer got: $(tail -n 1 "$TMP/feed.err")"
-fi
+cease_seen "per prefix, cease" 00010100000064 100
 if [ "$(mux1 .state)" != Established ] &&
     mux1 .reason | grep -q "max-paths-per-prefix 100 reached" &&
     [ "$(mux1 .stats.paths)" = 0 ]; then
@@ -299,12 +316,7 @@ steady_held "per prefix, cease"
 flood_end
 
 flood "per prefix, drop" 1 10000 "max-paths-per-prefix 100 drop"
-if wait_for 30 mux1_is .stats.refused_max_paths_per_prefix 9900 &&
-    mux1_is .stats.paths 100 && mux1_is .state Established; then
-	ok "per prefix, drop: 100 paths kept, 9900 dropped and counted, session up"
-else
-	bad "per prefix, drop: $(mux1 '"\(.state) \(.stats)"')"
-fi
+drop_seen "per prefix, drop" refused_max_paths_per_prefix 100 9900
 if ctl show protocols | grep mux1 | grep -q "9900 paths dropped by limits" &&
     ctl show memory json | jq -e '.paths_refused == 9900' > /dev/null; then
 	ok "per prefix, drop: status and show memory show the count"
@@ -320,22 +332,12 @@ fi
 flood_end
 
 flood "in all, cease" 1000 1 "max-paths 300 cease"
-if wait_for 20 feed_said "NOTIFICATION from the peer: 6/1 Cease data 0001010000012c"
-then
-	ok "in all, cease: the peer got Cease/Maximum Number of Prefixes Reached, AFI 1 SAFI 1 limit 300"
-else
-	bad "in all, cease: the peer got: $(tail -n 1 "$TMP/feed.err")"
-fi
+cease_seen "in all, cease" 0001010000012c 300
 steady_held "in all, cease"
 flood_end
 
 flood "in all, drop" 1000 1 "max-paths 300 drop"
-if wait_for 30 mux1_is .stats.refused_max_paths 700 &&
-    mux1_is .stats.paths 300 && mux1_is .state Established; then
-	ok "in all, drop: 300 paths kept, 700 dropped and counted, session up"
-else
-	bad "in all, drop: $(mux1 '"\(.state) \(.stats)"')"
-fi
+drop_seen "in all, drop" refused_max_paths 300 700
 flood_end
 
 if [ "$FAIL" -gt 0 ]; then
