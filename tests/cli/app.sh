@@ -43,9 +43,7 @@ expect() {
 	local want_rc=$1 want_out=$2 want_err=$3
 	shift 3
 	run "$@"
-	check_eq "app $* (status)" "$rc" "$want_rc"
-	check_eq "app $* (stdout)" "$out" "$want_out"
-	check_eq "app $* (stderr)" "$err" "$want_err"
+	check_outcome "app $*" "$want_rc" "$want_out" "$want_err"
 }
 
 SYN="usage: peering app -i ID {-n | -b} {-d | -p PREFIX [-u MUX[:PEER]]}

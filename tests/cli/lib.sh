@@ -32,6 +32,14 @@ check_eq() {
 	fi
 }
 
+# check_outcome WHAT RC STDOUT STDERR: the last `run` (the script's own,
+# setting $rc, $out, $err) exited RC and printed exactly STDOUT, STDERR.
+check_outcome() {
+	check_eq "$1 (status)" "$rc" "$2"
+	check_eq "$1 (stdout)" "$out" "$3"
+	check_eq "$1 (stderr)" "$err" "$4"
+}
+
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]

@@ -70,9 +70,7 @@ expect() {
 	what="$*"
 	what="openvpn ${what##*-- }"
 	run "$@"
-	check_eq "$what (status)" "$rc" "$want_rc"
-	check_eq "$what (stdout)" "$out" "$want_out"
-	check_eq "$what (stderr)" "$err" "$want_err"
+	check_outcome "$what" "$want_rc" "$want_out" "$want_err"
 }
 
 as_nobody() {

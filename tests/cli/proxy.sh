@@ -33,9 +33,7 @@ expect() {
 	local want_rc=$1 want_out=$2 want_err=$3
 	shift 3
 	run "$@"
-	check_eq "proxy $* (status)" "$rc" "$want_rc"
-	check_eq "proxy $* (stdout)" "$out" "$want_out"
-	check_eq "proxy $* (stderr)" "$err" "$want_err"
+	check_outcome "proxy $*" "$want_rc" "$want_out" "$want_err"
 }
 
 run --help
