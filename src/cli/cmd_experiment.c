@@ -158,28 +158,27 @@ exp_check_file(struct exp_cmd *c, char **body)
 static void
 exp_print_reply(const struct exp_cmd *c, const struct api_reply *r)
 {
-	cJSON *body = cJSON_ParseWithLength(r->body, r->len), *o;
+	cJSON *body, *o;
 	char *text;
 
-	if (c->json) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "status", (double)r->status);
-		if (body != NULL)
-			cJSON_AddItemToObject(o, "body", body);
-		else
-			cJSON_AddStringToObject(o, "body", r->body);
-		if ((text = cJSON_PrintUnformatted(o)) != NULL)
-			printf("%s\n", text);
-		cJSON_free(text);
-		cJSON_Delete(o);
+	if (!c->json) {
+		/* The server's answer as it sent it. */
+		printf("HTTP %ld from %s\n", r->status, c->api);
+		if (r->len > 0)
+			printf("%s%s", r->body, r->body[r->len - 1] == '\n' ?
+			    "" : "\n");
 		return;
 	}
-	/* The server's answer as it sent it. */
-	printf("HTTP %ld from %s\n", r->status, c->api);
-	if (r->len > 0)
-		printf("%s%s", r->body, r->body[r->len - 1] == '\n' ? "" :
-		    "\n");
-	cJSON_Delete(body);
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "status", (double)r->status);
+	if ((body = cJSON_ParseWithLength(r->body, r->len)) != NULL)
+		cJSON_AddItemToObject(o, "body", body);
+	else
+		cJSON_AddStringToObject(o, "body", r->body);
+	if ((text = cJSON_PrintUnformatted(o)) != NULL)
+		printf("%s\n", text);
+	cJSON_free(text);
+	cJSON_Delete(o);
 }
 
 static int
