@@ -519,7 +519,7 @@ resume_point(struct experiment *x)
 	}
 	if (!x->st.in_round) {
 		x->st.in_round = true;
-		x->st.round_at = time(NULL);
+		x->st.round_at = xp_now_ceil();
 	}
 	if (q + 1 > x->cur_req)
 		x->cur_req = q + 1;

@@ -44,6 +44,9 @@ int	xp_save(struct experiment *x);
 void	xp_journal(struct experiment *x, const char *event, cJSON *o);
 /* Microseconds since the epoch. */
 int64_t	xp_now_us(void);
+/* Now, rounded up to the whole second: a round's start, so that the next
+ * (a whole number of seconds on) comes no sooner than round_seconds. */
+time_t	xp_now_ceil(void);
 /* Arms the timer for what comes next (a slice now, or the next round). */
 void	xp_schedule(struct experiment *x);
 /* The sessions as the schedule sees them, of family af; returns how many

@@ -274,7 +274,7 @@ xp_round_begin(struct experiment *x)
 	if (k > 0)
 		xp_snapshot(x, k - 1);
 	x->st.in_round = true;
-	x->st.round_at = time(NULL);
+	x->st.round_at = xp_now_ceil();
 	x->cur_req = (uint32_t)x->e.round_first[k];
 	xp_updates_open(x, k);
 	xp_save(x);
@@ -334,6 +334,14 @@ xp_timer_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
 	xp_schedule(x);
 }
 
+time_t
+xp_now_ceil(void)
+{
+	int64_t us = xp_now_us();
+
+	return (time_t)((us + 999999) / 1000000);
+}
+
 void
 xp_schedule(struct experiment *x)
 {
@@ -343,8 +351,11 @@ xp_schedule(struct experiment *x)
 	ev_timer_stop(loop, &x->t);
 	if (x->st.status != EXP_RUNNING)
 		return;
+	/* Aimed at the due second itself, not a whole number of seconds
+	 * from now: round_at is never earlier than the last round's start,
+	 * so the rounds are at least round_seconds apart. */
 	if (!x->st.in_round) {
-		after = difftime(x->st.round_at, time(NULL));
+		after = (double)x->st.round_at - ev_now(loop);
 		if (after < 0.)
 			after = 0.;
 	}
