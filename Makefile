@@ -84,6 +84,7 @@ test-cli: all
 	bash tests/cli/experiment.sh
 	bash tests/cli/app.sh
 	bash tests/cli/proxy.sh
+	bash tests/cli/bgp.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

@@ -24,18 +24,60 @@ bgp_usage(FILE *f, const char *cmd)
 	    "[COMMAND...]|adv MUX [--json]\n", cmd);
 }
 
+/* What the daemon says when neither family runs (control_cmds.c). */
+#define ALL_STOPPED	"no family is running"
+
+/* One request whose reply is kept (and printed unless quiet); the
+ * outcome as bgp_request's. */
 static int
-bgp_start(const struct client_paths *p)
+bgp_ask(const struct client_paths *p, int argc, char **argv,
+    struct strbuf *body)
+{
+	char why[512];
+	enum control_result rc = control_call(p->control, argc, argv,
+	    control_sink_strbuf, body, why, sizeof(why));
+
+	if (rc == CONTROL_NOT_SENT)
+		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
+		    "start it with ./peering bgp start\n", p->control,
+		    strerror(errno));
+	else if (rc == CONTROL_LOST)
+		fprintf(stderr, "peering: %s\n", why);
+	else if (rc == CONTROL_REFUSED)
+		fprintf(stderr, "%.*s", (int)body->len, body->s);
+	return rc == CONTROL_OK ? 0 : 1;
+}
+
+/* `bgp start` / `bgp6 start` with the daemon running: the family back,
+ * if it was stopped. */
+static int
+bgp_start_family(const struct client_paths *p, bool v6)
+{
+	char *req[2] = { (char *)"start", (char *)(v6 ? "ipv6" : "ipv4") };
+	struct strbuf body;
+	int rc;
+
+	strbuf_init(&body);
+	if ((rc = bgp_ask(p, 2, req, &body)) == 0) {
+		if (body.len > 0 && strstr(body.s, "running already") != NULL)
+			printf("peering-bgpd is already running\n");
+		else
+			printf("%.*s", (int)body.len, body.s);
+	}
+	strbuf_free(&body);
+	return rc;
+}
+
+static int
+bgp_start(const struct client_paths *p, bool v6)
 {
 	char *const argv[] = { (char *)p->bgpd, (char *)"-d", (char *)p->dir,
 	    NULL };
 	pid_t pid;
 	int status;
 
-	if (control_is_live(p->control)) {
-		printf("peering-bgpd is already running\n");
-		return 0;
-	}
+	if (control_is_live(p->control))
+		return bgp_start_family(p, v6);
 	/* No shell: the program and its arguments go straight to exec. */
 	if ((pid = fork()) < 0) {
 		perror("peering: fork");
@@ -141,6 +183,31 @@ bgp_stop(const struct client_paths *p)
 	return 1;
 }
 
+/*
+ * `bgp6 stop`: the IPv6 sessions end and the IPv6 announcements are
+ * withdrawn, as stopping BIRD6 did; IPv4 runs on. When no family is left
+ * running, the daemon is stopped as `bgp stop` does.
+ */
+static int
+bgp6_stop(const struct client_paths *p)
+{
+	char *req[2] = { (char *)"stop", (char *)"ipv6" };
+	struct strbuf body;
+	bool all;
+	int rc;
+
+	if (!control_is_live(p->control))
+		return bgp_stop(p);
+	strbuf_init(&body);
+	rc = bgp_ask(p, 2, req, &body);
+	if (rc == 0)
+		printf("%.*s", (int)body.len, body.s);
+	all = rc == 0 && body.len > 0 && strstr(body.s, ALL_STOPPED) != NULL;
+	strbuf_free(&body);
+	fflush(stdout);
+	return all ? bgp_stop(p) : rc;
+}
+
 static int
 bgp_request(const struct client_paths *p, int argc, char **argv)
 {
@@ -197,20 +264,23 @@ bgp_cli(const struct client_paths *p, int argc, char **argv)
 	return rc;
 }
 
-/* What is exported to a mux, as `birdc show route export` showed it. */
+/* What a mux was sent, as `birdc show route export` showed it: bgp adv
+ * the IPv4 side, bgp6 adv the IPv6 side. */
 static int
-bgp_adv(const struct client_paths *p, int argc, char **argv)
+bgp_adv(const struct client_paths *p, bool v6, int argc, char **argv)
 {
-	char *req[3] = { (char *)"adv", NULL, (char *)"json" };
+	char *req[4] = { (char *)"adv", NULL, (char *)(v6 ? "ipv6" : "ipv4"),
+	    (char *)"json" };
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		argc = 3;
+		argc = 4;
 	else if (argc != 1) {
-		fprintf(stderr, "peering: usage: bgp adv MUX [--json]\n");
+		fprintf(stderr, "peering: usage: bgp%s adv MUX [--json]\n",
+		    v6 ? "6" : "");
 		return EXIT_USAGE;
 	}
 	req[1] = argv[0];
-	return bgp_request(p, argc == 3 ? 3 : 2, req);
+	return bgp_request(p, argc == 4 ? 4 : 3, req);
 }
 
 static int
@@ -227,15 +297,15 @@ bgp_main(int argc, char **argv, bool v6)
 		return 1;
 	}
 	if (strcmp(argv[1], "start") == 0 && argc == 2)
-		return bgp_start(&p);
+		return bgp_start(&p, v6);
 	if (strcmp(argv[1], "stop") == 0 && argc == 2)
-		return bgp_stop(&p);
+		return v6 ? bgp6_stop(&p) : bgp_stop(&p);
 	if (strcmp(argv[1], "status") == 0)
 		return bgp_status(&p, v6, argc - 2, argv + 2);
 	if (strcmp(argv[1], "cli") == 0)
 		return bgp_cli(&p, argc - 2, argv + 2);
 	if (strcmp(argv[1], "adv") == 0)
-		return bgp_adv(&p, argc - 2, argv + 2);
+		return bgp_adv(&p, v6, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);
 	return EXIT_USAGE;
 }

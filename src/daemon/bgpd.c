@@ -258,6 +258,13 @@ link_wait_reason(const char *ifname, const struct linkmon_event *ev,
 	snprintf(buf, len, "waiting for %s: %s", ifname, why);
 }
 
+/* Held down by the user: `disable NAME`, or its family stopped. */
+static bool
+session_held(const struct bgpd *d, const struct session *s)
+{
+	return s->disabled || d->af_stopped[s->conf.af];
+}
+
 static void
 link_cb(void *ctx, const struct linkmon_event *ev)
 {
@@ -268,7 +275,8 @@ link_cb(void *ctx, const struct linkmon_event *ev)
 		char why[96];
 		bool up;
 
-		if (strcmp(s->conf.ifname, ev->ifname) != 0)
+		if (strcmp(s->conf.ifname, ev->ifname) != 0 ||
+		    session_held(d, s))
 			continue;
 		up = link_usable(ev, s->conf.af);
 		link_wait_reason(s->conf.ifname, ev, s->conf.af, why,
@@ -306,6 +314,8 @@ session_bring_up(struct bgpd *d, struct session *s)
 	struct linkmon_event ev;
 	bool known;
 
+	if (session_held(d, s))
+		return;
 	if (s->conf.ifname[0] == '\0') {
 		session_link_event(s, true, NULL);
 		return;
@@ -337,6 +347,55 @@ bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing)
 			session_link_event(s, false, why);
 		} else if (!closing && !s->link_up)
 			session_bring_up(d, s);
+	}
+	return n;
+}
+
+/* Holds s down (a Cease now, Idle after) or lets it start again. */
+static void
+session_hold(struct bgpd *d, struct session *s, bool hold, const char *why)
+{
+	if (hold) {
+		if (s->fsm.state != BGP_STATE_IDLE || s->link_up)
+			session_link_event(s, false, why);
+		snprintf(s->info, sizeof(s->info), "%s", why);
+	} else if (!session_held(d, s)) {
+		s->link_up = false;
+		session_bring_up(d, s);
+	}
+}
+
+int
+bgpd_session_enable(struct bgpd *d, const char *name, bool enable)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		struct session *s = d->sessions[i];
+
+		if (strcmp(s->conf.name, name) != 0)
+			continue;
+		n++;
+		s->disabled = !enable;
+		session_hold(d, s, !enable, "disabled by the user");
+	}
+	return n;
+}
+
+int
+bgpd_family_enable(struct bgpd *d, unsigned af, bool enable)
+{
+	int n = 0;
+
+	d->af_stopped[af] = !enable;
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		struct session *s = d->sessions[i];
+
+		if (s->conf.af != af)
+			continue;
+		n++;
+		session_hold(d, s, !enable, af == AF_IDX_IPV4 ?
+		    "stopped by bgp stop" : "stopped by bgp6 stop");
 	}
 	return n;
 }

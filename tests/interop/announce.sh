@@ -493,7 +493,11 @@ store_has() {	# PREFIX MUX: an entry in var/announcements.json
 	jq -e --arg p "$1" --arg m "$2" \
 	    'any(.announcements[]; .prefix == $p and .mux == $m)' "$ANN_FILE" >/dev/null 2>&1
 }
-adv_json() { peering_q bgp adv "$1" --json; }
+# Both families: bgp adv is the IPv4 side, bgp6 adv the IPv6 side.
+adv_json() {
+	jq -s '{exported: (.[0].exported + .[1].exported)}' \
+	    <(peering_q bgp adv "$1" --json) <(peering_q bgp6 adv "$1" --json)
+}
 
 P1=184.164.224.0/24
 P2=184.164.225.0/24
@@ -812,10 +816,11 @@ if jq -e --arg p1 $P1 --arg p2 $P2 --arg p6 $P6 '
     (.exported | map(.prefix) | sort) == ([$p1, $p2, $p6] | sort) and
     (.exported[] | select(.prefix == $p1) | .as_path == [1299, 47065] and
 	.communities == [[47065, 1001]] and .large_communities == [[47065, 1, 2]] and
-	.mux == "all" and .dataplane == true) and
+	.mux == "all" and .dataplane == true and .sent.as_path == [1299, 47065] and
+	.sent.local_pref == 100 and (.sent.next_hop | test("^100\\.65\\."))) and
     (.exported[] | select(.prefix == $p2) | .as_path == [47065, 47065, 47065] and
 	.mux == "seattle01" and .dataplane == false)' <<<"$ADV1" >/dev/null 2>&1; then
-	pass "bgp adv seattle01 --json lists the 3 exported announcements with their attributes"
+	pass "bgp adv seattle01 --json lists the 3 exported announcements with their attributes and what was sent (next hop on tap1)"
 else
 	fail "bgp adv seattle01 --json lists the 3 exported announcements"; echo "  $ADV1"
 fi
