@@ -85,6 +85,7 @@ test-cli: all
 	bash tests/cli/app.sh
 	bash tests/cli/proxy.sh
 	bash tests/cli/bgp.sh
+	bash tests/cli/help.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

@@ -24,6 +24,45 @@ bgp_usage(FILE *f, const char *cmd)
 	    "[COMMAND...]|adv MUX [--json]\n", cmd);
 }
 
+/* `peering bgp --help`: every verb, as the old client's `./peering bgp`
+ * listed them. */
+static void
+bgp_help(const char *cmd)
+{
+	bool v6 = strcmp(cmd, "bgp6") == 0;
+	const char *fam = v6 ? "IPv6" : "IPv4";
+
+	bgp_usage(stdout, cmd);
+	printf("\n"
+"One daemon, peering-bgpd, carries the IPv4 and the IPv6 sessions (BIRD and\n"
+"BIRD6 were two); `bgp` and `bgp6` keep the old commands working.\n"
+"\n");
+	if (v6)
+		printf(
+"  start         start peering-bgpd (both families), or, when it runs with\n"
+"                the IPv6 sessions stopped, bring them back\n"
+"  stop          end the IPv6 sessions and withdraw the IPv6 announcements\n"
+"                only; when IPv4 is stopped too, stop the daemon\n");
+	else
+		printf(
+"  start         start peering-bgpd: sessions on every tunnel that is up,\n"
+"                the others wait in Idle for theirs\n"
+"  stop          withdraw every announcement (and its source-routing rule),\n"
+"                end every session and stop the daemon; routes stay in\n"
+"                table 20000\n");
+	printf(
+"  status        one line per %s session: name, af, state, since, info\n"
+"      --json    the sessions and counters as one JSON object\n"
+"  adv MUX       the %s announcements MUX is to hear and what it was\n"
+"                really sent (next hop, AS path, communities)\n"
+"      --json    as one JSON object\n"
+"  cli [COMMAND] one command to the daemon, or, without one, the\n"
+"                interactive shell (`?` lists commands, tab completes;\n"
+"                `peering bgp cli help` lists them)\n"
+"\n"
+"docs/daemon.md describes the daemon and its control commands.\n", fam, fam);
+}
+
 /* What the daemon says when neither family runs (control_cmds.c). */
 #define ALL_STOPPED	"no family is running"
 
@@ -291,6 +330,10 @@ bgp_main(int argc, char **argv, bool v6)
 	if (argc < 2) {
 		bgp_usage(stderr, argv[0]);
 		return EXIT_USAGE;
+	}
+	if (cli_help_word(argv[1]) && argc == 2) {
+		bgp_help(argv[0]);
+		return 0;
 	}
 	if (client_paths_get(&p) == -1) {
 		fprintf(stderr, "peering: cannot find the client directory\n");

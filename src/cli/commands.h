@@ -6,7 +6,18 @@
 #ifndef PEERING_CLI_COMMANDS_H
 #define PEERING_CLI_COMMANDS_H
 
+#include <stdbool.h>
+#include <string.h>
+
 #define EXIT_USAGE	2
+
+/* "-h", "--help" or "help": a module describes itself on stdout, exit 0. */
+static inline bool
+cli_help_word(const char *a)
+{
+	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 ||
+	    strcmp(a, "help") == 0;
+}
 
 int	cmd_decode(int argc, char **argv);
 int	cmd_bgp(int argc, char **argv);
