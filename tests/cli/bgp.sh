@@ -89,6 +89,13 @@ hasnt "bgp6 status after bgp6 start" "$out" "stopped by"
 run bgp6 start
 check_outcome "bgp6 start again" 0 "peering-bgpd is already running" ""
 
+run bgp cli show protocols json
+check "show protocols json: both sessions" "$out" '.protocols | length == 2'
+run bgp status --json
+check "bgp status --json: IPv4 only" "$out" '.protocols | length == 1 and .[0].af == "ipv4"'
+run bgp cli show protocols all amsterdam01 ipv6 json
+check "show protocols all NAME ipv6 json" "$out" '.protocols | length == 1 and .[0].af == "ipv6"'
+
 # show protocols all NAME; enable, disable, restart.
 run bgp cli show protocols all amsterdam01
 has "show protocols all" "$out" "Neighbor address: 100.69.128.1"
