@@ -14,6 +14,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
 # Only `peering` speaks HTTP (the REST API): the daemon does not link it.
 CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# Only `peering` has a line editor (`peering bgp cli`): libedit.
+EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
+EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 B        := build
@@ -36,14 +39,15 @@ deps:
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(CURL_CFLAGS) -c $< -o $@
+	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(CURL_CFLAGS) \
+	    $(EDIT_CFLAGS) -c $< -o $@
 
 $(B)/libpeering.a: $(LIB_OBJS)
 	@mkdir -p $(B)
 	rm -f $@ && ar rcs $@ $^
 
 peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(EDIT_LIBS)
 
 peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -86,6 +90,7 @@ test-cli: all
 	bash tests/cli/proxy.sh
 	bash tests/cli/bgp.sh
 	bash tests/cli/help.sh
+	bash tests/cli/shell.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh

@@ -14,6 +14,7 @@
 #include "client_paths.h"
 #include "commands.h"
 #include "control.h"
+#include "shell.h"
 #include "../daemon/pidfile.h"
 #include "../lib/clock.h"
 
@@ -247,8 +248,8 @@ bgp6_stop(const struct client_paths *p)
 	return all ? bgp_stop(p) : rc;
 }
 
-static int
-bgp_request(const struct client_paths *p, int argc, char **argv)
+int
+bgp_control(const struct client_paths *p, int argc, char **argv)
 {
 	enum control_result rc = control_request(p->control, argc, argv);
 
@@ -272,35 +273,19 @@ bgp_status(const struct client_paths *p, bool v6, int argc, char **argv)
 		fprintf(stderr, "peering: status takes only --json\n");
 		return EXIT_USAGE;
 	}
-	return bgp_request(p, n, req);
+	return bgp_control(p, n, req);
 }
 
-/* Without words: one request per line typed, as birdc did. */
+/* One command, or the shell (shell.c): words as birdc users type them. */
 static int
 bgp_cli(const struct client_paths *p, int argc, char **argv)
 {
-	char line[CONTROL_MAX_REQUEST], *words[CONTROL_MAX_WORDS];
-	const char *why;
-	int rc = 0;
+	int rc;
 
-	if (argc > 0)
-		return bgp_request(p, argc, argv);
-	while (fputs("peering-bgpd> ", stdout), fflush(stdout),
-	    fgets(line, sizeof(line), stdin) != NULL) {
-		int n = control_parse_request(line, strlen(line), words,
-		    CONTROL_MAX_WORDS, &why);
-
-		if (n == -1) {
-			if (strcmp(why, "empty request") != 0)
-				fprintf(stderr, "peering: %s\n", why);
-			continue;
-		}
-		if (strcmp(words[0], "quit") == 0 ||
-		    strcmp(words[0], "exit") == 0)
-			break;
-		rc = bgp_request(p, n, words);
-	}
-	return rc;
+	if (argc == 0)
+		return shell_run(p);
+	rc = shell_command(p, argc, argv);
+	return rc == SHELL_QUIT ? 0 : rc;
 }
 
 /* What a mux was sent, as `birdc show route export` showed it: bgp adv
@@ -319,7 +304,7 @@ bgp_adv(const struct client_paths *p, bool v6, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	req[1] = argv[0];
-	return bgp_request(p, argc == 4 ? 4 : 3, req);
+	return bgp_control(p, argc == 4 ? 4 : 3, req);
 }
 
 static int

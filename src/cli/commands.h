@@ -31,6 +31,11 @@ int	cmd_experiment_local(int argc, char **argv);
 int	cmd_app(int argc, char **argv);
 int	cmd_proxy(int argc, char **argv);
 
+/* One request to peering-bgpd, its reply printed (the body on stdout,
+ * a refusal on stderr); 0, or 1 with the failure said (cmd_bgp.c). */
+struct client_paths;
+int	bgp_control(const struct client_paths *p, int argc, char **argv);
+
 /* A parser's errors (lines separated by '\n') on stderr, each as
  * "FILE: line" (cmd_experiment.c). */
 void	cli_print_file_errors(const char *file, const char *err);

@@ -73,6 +73,12 @@ static const struct shell_opt opts_family[] = {
 	END,
 };
 
+static const struct shell_opt opts_tunnel[] = {
+	{ "closing", SHELL_ARG_NONE, "the tunnel is about to close" },
+	{ "open", SHELL_ARG_NONE, "the tunnel stayed: start again" },
+	END,
+};
+
 #define W(...)	{ __VA_ARGS__, NULL }
 #define P(...)	{ __VA_ARGS__ }
 
@@ -116,6 +122,17 @@ const struct shell_cmd shell_cmds[] = {
 	    false },
 	{ W("start"), P(SHELL_ARG_NONE), opts_family, "start ipv4|ipv6",
 	    "a stopped family's sessions back", false },
+	{ W("clear", "announcements"), P(SHELL_ARG_NONE), NULL,
+	    "clear announcements", "withdraw and forget every announcement "
+	    "(bgp stop does)", false },
+	{ W("tunnel"), P(SHELL_ARG_MUX), opts_tunnel,
+	    "tunnel MUX closing|open", "a mux's sessions stopped before its "
+	    "tunnel closes, or started again", false },
+	{ W("experiment", "status"), P(SHELL_ARG_NONE), opts_json,
+	    "experiment status [json]", "the experiment run's round and "
+	    "state", false },
+	{ W("experiment", "stop"), P(SHELL_ARG_NONE), NULL, "experiment stop",
+	    "end the experiment run, withdraw what it announced", false },
 	{ W("help"), P(SHELL_ARG_NONE), NULL, "help",
 	    "this list (`?` anywhere: what may come next)", true },
 	{ W("quit"), P(SHELL_ARG_NONE), NULL, "quit", "leave (also exit, "
@@ -146,8 +163,11 @@ cand_add(struct shell_cand *out, int n, int max, const struct shell_cand *c)
 {
 	for (int i = 0; i < n; i++) {
 		if (c->word != NULL && out[i].word != NULL &&
-		    strcmp(c->word, out[i].word) == 0)
+		    strcmp(c->word, out[i].word) == 0) {
+			if (out[i].help == NULL)
+				out[i].help = c->help;
 			return n;
+		}
 		if (c->word == NULL && out[i].word == NULL &&
 		    c->arg == out[i].arg && !c->end && !out[i].end)
 			return n;
