@@ -79,6 +79,13 @@ static const struct shell_opt opts_tunnel[] = {
 	END,
 };
 
+static const struct shell_opt opts_experiment[] = {
+	{ "bind", SHELL_ARG_BIND, "what a variable of the file stands for" },
+	{ "round-seconds", SHELL_ARG_NUMBER, "seconds per round" },
+	{ "dry-run", SHELL_ARG_NONE, "check and print the rounds only" },
+	END,
+};
+
 #define W(...)	{ __VA_ARGS__, NULL }
 #define P(...)	{ __VA_ARGS__ }
 
@@ -128,6 +135,12 @@ const struct shell_cmd shell_cmds[] = {
 	{ W("tunnel"), P(SHELL_ARG_MUX), opts_tunnel,
 	    "tunnel MUX closing|open", "a mux's sessions stopped before its "
 	    "tunnel closes, or started again", false },
+	{ W("experiment", "run"), P(SHELL_ARG_PATH), opts_experiment,
+	    "experiment run PATH [bind V=PREFIX]... [round-seconds N] "
+	    "[dry-run]", "run an experiment's rounds (an absolute path; "
+	    "peering experiment run checks the file first)", false },
+	{ W("experiment", "resume"), P(SHELL_ARG_NONE), NULL,
+	    "experiment resume", "go on with the journaled run", false },
 	{ W("experiment", "status"), P(SHELL_ARG_NONE), opts_json,
 	    "experiment status [json]", "the experiment run's round and "
 	    "state", false },
@@ -150,7 +163,7 @@ shell_arg_name(enum shell_arg a)
 		[SHELL_ARG_PREFIX] = "PREFIX", [SHELL_ARG_ADDR] = "ADDR",
 		[SHELL_ARG_NUMBER] = "N", [SHELL_ARG_ASN] = "ASN",
 		[SHELL_ARG_COMMUNITY] = "A:B", [SHELL_ARG_LARGE] = "A:B:C",
-		[SHELL_ARG_PATH] = "FILE",
+		[SHELL_ARG_PATH] = "FILE", [SHELL_ARG_BIND] = "V=PREFIX",
 	};
 
 	return names[a];

@@ -26,6 +26,7 @@ enum shell_arg {
 	SHELL_ARG_COMMUNITY,	/* A:B */
 	SHELL_ARG_LARGE,	/* A:B:C */
 	SHELL_ARG_PATH,		/* a file */
+	SHELL_ARG_BIND,		/* V=PREFIX */
 };
 
 struct shell_opt {
