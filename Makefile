@@ -7,6 +7,17 @@ CLANG    ?= clang
 # CFLAGS is the user's (optimisation, sanitizers); the flags every build
 # must have live in WFLAGS, so `make CFLAGS=...` cannot drop them.
 CFLAGS   ?= -O2 -g
+# CPPFLAGS and LDFLAGS are the user's too (a distribution's hardening:
+# `make CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)" ...`).
+CPPFLAGS ?=
+LDFLAGS  ?=
+# `make install`: PREFIX, DESTDIR as usual.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+SBINDIR  := $(PREFIX)/sbin
+MANDIR   := $(PREFIX)/share/man
+COMPDIR  := $(PREFIX)/share/bash-completion/completions
 WFLAGS   := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
 PKGS     := libcjson libnl-3.0 libnl-route-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -29,6 +40,7 @@ FUZZ_TIME ?= 20
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
+	install uninstall \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
 	test-daemon test-e2e-app test-experiment
 
@@ -39,18 +51,40 @@ deps:
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(CURL_CFLAGS) \
-	    $(EDIT_CFLAGS) -c $< -o $@
+	$(CC) $(WFLAGS) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) \
+	    $(CURL_CFLAGS) $(EDIT_CFLAGS) -c $< -o $@
 
 $(B)/libpeering.a: $(LIB_OBJS)
 	@mkdir -p $(B)
 	rm -f $@ && ar rcs $@ $^
 
 peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(EDIT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) \
+	    $(EDIT_LIBS)
 
 peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- install: the two programs, their manual pages, bash completion ----
+# The installed peering finds the client directory through PEERING_DIR
+# or the current directory (man peering, FILES).
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(COMPDIR)
+	install -m 755 peering $(DESTDIR)$(BINDIR)/peering
+	install -m 755 peering-bgpd $(DESTDIR)$(SBINDIR)/peering-bgpd
+	install -m 644 man/peering.1 $(DESTDIR)$(MANDIR)/man1/peering.1
+	install -m 644 man/peering-bgpd.8 \
+	    $(DESTDIR)$(MANDIR)/man8/peering-bgpd.8
+	install -m 644 scripts/peering.bash-completion \
+	    $(DESTDIR)$(COMPDIR)/peering
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/peering $(DESTDIR)$(SBINDIR)/peering-bgpd \
+	    $(DESTDIR)$(MANDIR)/man1/peering.1 \
+	    $(DESTDIR)$(MANDIR)/man8/peering-bgpd.8 \
+	    $(DESTDIR)$(COMPDIR)/peering
 
 # ---- unit tests: one runner, every suite; suites are found by name ----
 # A test file registers a suite by defining `<name>_suite(void)` returning
@@ -62,7 +96,7 @@ $(B)/tests/suites.inc: $(TEST_SRCS)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
 
 $(B)/tests/unit/runner.o: $(B)/tests/suites.inc
 $(B)/tests/unit/runner.o: EXTRA_CFLAGS := -I$(B)/tests
@@ -91,6 +125,7 @@ test-cli: all
 	bash tests/cli/bgp.sh
 	bash tests/cli/help.sh
 	bash tests/cli/shell.sh
+	bash tests/cli/install.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh
