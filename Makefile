@@ -126,6 +126,7 @@ test-cli: all
 	bash tests/cli/help.sh
 	bash tests/cli/shell.sh
 	bash tests/cli/install.sh
+	bash tests/cli/doclinks.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh
