@@ -107,6 +107,7 @@ int	bgpd_session_enable(struct bgpd *d, const char *name, bool enable);
 int	bgpd_family_enable(struct bgpd *d, unsigned af, bool enable);
 
 /* The control socket's command dispatcher (control_cmds.c). */
-void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply);
+void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
+	    struct ctl_stream *stream);
 
 #endif
