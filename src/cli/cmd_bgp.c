@@ -284,6 +284,9 @@ bgp_cli(const struct client_paths *p, int argc, char **argv)
 
 	if (argc == 0)
 		return shell_run(p);
+	/* The daemon's own list (its streamed reply), as before the shell. */
+	if (argc == 1 && strcmp(argv[0], "help") == 0)
+		return bgp_control(p, argc, argv);
 	rc = shell_command(p, argc, argv);
 	return rc == SHELL_QUIT ? 0 : rc;
 }

@@ -118,8 +118,11 @@ check "bgp cli sh pro seattle01 j" "$out" '.protocols | length == 2'
 run bgp cli s
 check_eq "bgp cli s (status)" "$rc" 2
 check_eq "bgp cli s" "$err" "peering: ambiguous 's': show stop start (\`help\` lists the commands)"
+out=$(printf 'help\n' | "${IN_NS[@]}" "$PEERING" bgp cli 2>&1)
+has "help in the shell: the table" "$out" "show route export MUX [ipv4|ipv6] [json]"
+# One-shot, help is the daemon's own list.
 run bgp cli help
-has "bgp cli help" "$out" "show route export MUX [ipv4|ipv6] [json]"
+has "bgp cli help: the daemon's list" "$out" "help: this list"
 
 run bgp stop
 finish
