@@ -892,6 +892,40 @@ else
 	fail "the session stayed up through both refreshes (established $E0 -> $E1)"
 fi
 
+# ---- 9c. bgp6 stop and start: the IPv6 side alone ----
+log "9c. ./peering bgp6 stop, bgp6 start"
+PID=$(daemon_pid)
+peering bgp6 stop
+[ "$RC" -eq 0 ] && [[ "$OUT" == *"2 IPv6 sessions stopped"* ]] &&
+    [[ "$OUT" == *"IPv6 announcements withdrawn"* ]] && kill -0 "$PID" 2>/dev/null &&
+    pass "bgp6 stop: the IPv6 sessions stopped, the daemon runs on" ||
+    fail "bgp6 stop: exit $RC: $OUT"
+expect "bgp6 stop: mux 1's bird6 loses $P6" 5 m1v6 $P6 absent
+expect "bgp6 stop: mux 2's bird6 loses $P6" 5 m2v6 $P6 absent
+if wait_for 5 eval '! bird_established m1v6 ours && ! bird_established m2v6 ours'; then
+	pass "bgp6 stop: both bird6 sessions down"
+else
+	fail "bgp6 stop: both bird6 sessions down"
+fi
+stays "bgp6 stop: mux 1 keeps $P1 over IPv4, same attributes" 2 m1v4 $P1 "$W1_1"
+bird_established m1v4 ours && bird_established m2v4 ours &&
+    pass "bgp6 stop: the IPv4 sessions stay up" || fail "bgp6 stop: the IPv4 sessions stay up"
+ADV=$(adv_json seattle01)
+jq -e --arg p6 $P6 '[.exported[] | select(.prefix == $p6)] == [] and
+    ([.exported[] | select(.af == "ipv4")] | length) >= 1' <<<"$ADV" >/dev/null 2>&1 &&
+    pass "bgp6 stop: adv lists IPv4 announcements only" ||
+    { fail "bgp6 stop: adv lists IPv4 announcements only"; echo "  $ADV"; }
+peering bgp6 start
+[ "$RC" -eq 0 ] && [ "$OUT" = "2 IPv6 sessions started" ] &&
+    pass "bgp6 start: $OUT" || fail "bgp6 start: exit $RC: $OUT"
+if wait_for 20 eval 'bird_established m1v6 ours && bird_established m2v6 ours'; then
+	pass "bgp6 start: both bird6 sessions Established again"
+else
+	fail "bgp6 start: both bird6 sessions Established again"
+fi
+peering prefix announce --force $P6
+expect "after bgp6 start: mux 1's bird6 has $P6 again" 5 m1v6 $P6 "$(want6 1 "")"
+
 # ---- 10. bgp stop ----
 log "10. ./peering bgp stop"
 PID=$(daemon_pid)
