@@ -402,11 +402,13 @@ family(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	if (!start && d->af_stopped[af]) {
 		strbuf_printf(reply, "%s sessions are stopped already\n", name);
 	} else {
+		/* Withdrawals first, while the sessions can carry them (as
+		 * bgp stop does), then the Cease. */
+		if (!start)
+			exports_clear_family(d, (unsigned)af, reply);
 		n = bgpd_family_enable(d, (unsigned)af, start);
 		strbuf_printf(reply, "%d %s sessions %s\n", n, name, start ?
 		    "started" : "stopped");
-		if (!start)
-			exports_clear_family(d, (unsigned)af, reply);
 	}
 	if (d->af_stopped[AF_IDX_IPV4] && d->af_stopped[AF_IDX_IPV6])
 		strbuf_printf(reply, ALL_STOPPED "\n");

@@ -895,6 +895,7 @@ fi
 # ---- 9c. bgp6 stop and start: the IPv6 side alone ----
 log "9c. ./peering bgp6 stop, bgp6 start"
 PID=$(daemon_pid)
+LINES_m1v6=$(wc -l <"$TMP/mux1.bird6.log")
 peering bgp6 stop
 [ "$RC" -eq 0 ] && [[ "$OUT" == *"2 IPv6 sessions stopped"* ]] &&
     [[ "$OUT" == *"IPv6 announcements withdrawn"* ]] && kill -0 "$PID" 2>/dev/null &&
@@ -908,6 +909,18 @@ else
 	fail "bgp6 stop: both bird6 sessions down"
 fi
 stays "bgp6 stop: mux 1 keeps $P1 over IPv4, same attributes" 2 m1v4 $P1 "$W1_1"
+withdrawn_first() {	# NAME PREFIX...: removed by a withdrawal, before the Cease
+	local b=$1 n
+	shift
+	n=$(eval echo "\$LINES_$b")
+	tail -n +$((n + 1)) "$TMP/mux${b:1:1}.bird${b:3:1}.log" | awk -v want="$*" '
+	    BEGIN { k = split(want, w, " ") }
+	    /ours: Received: |ours: State changed to stop/ { exit }
+	    /ours > removed/ { for (i = 1; i <= k; i++) if ($0 ~ (" " w[i] " ")) got[i] = 1 }
+	    END { for (i = 1; i <= k; i++) if (!(i in got)) exit 1 }'
+}
+withdrawn_first m1v6 $P6 && pass "bgp6 stop: m1v6 got the withdrawal of $P6 before the Cease" ||
+    fail "bgp6 stop: m1v6 got the withdrawal of $P6 before the Cease"
 bird_established m1v4 ours && bird_established m2v4 ours &&
     pass "bgp6 stop: the IPv4 sessions stay up" || fail "bgp6 stop: the IPv4 sessions stay up"
 ADV=$(adv_json seattle01)
@@ -944,19 +957,7 @@ if grep -q "Received: Administrative shutdown" "$TMP/mux1.bird4.log"; then
 else
 	fail "mux 1 got our Cease (Administrative shutdown)"; grep -i "received\|error" "$TMP/mux1.bird4.log" | tail -3
 fi
-# withdrawn_first NAME PREFIX...: BIRD's trace (debug routes) after the
-# stop shows each PREFIX removed before the session went down (our Cease),
-# that is by a withdrawal, not by the session's flush.
-withdrawn_first() {
-	local b=$1 n
-	shift
-	n=$(eval echo "\$LINES_$b")
-	tail -n +$((n + 1)) "$TMP/mux${b:1:1}.bird${b:3:1}.log" | awk -v want="$*" '
-	    BEGIN { k = split(want, w, " ") }
-	    /ours: Received: |ours: State changed to stop/ { exit }
-	    /ours > removed/ { for (i = 1; i <= k; i++) if ($0 ~ (" " w[i] " ")) got[i] = 1 }
-	    END { for (i = 1; i <= k; i++) if (!(i in got)) exit 1 }'
-}
+# withdrawn_first (9c): each PREFIX removed before the Cease.
 for w in "m1v4 $P1 $P2" "m2v4 $P1" "m1v6 $P6" "m2v6 $P6"; do
 	set -- $w
 	if withdrawn_first "$@"; then
