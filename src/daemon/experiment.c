@@ -22,6 +22,7 @@
 #include "../lib/log.h"
 #include "../lib/readfile.h"
 #include "../vpn/mux.h"
+#include "../vpn/testbed.h"
 
 #define XP_JOURNAL_READ_MAX	(256 * 1024 * 1024)
 #define XP_PAST_RUNS_MAX	1000	/* state files read for idle times */
@@ -99,31 +100,49 @@ round_of(const struct ann_exp *e, size_t i)
 /*
  * The test schedule (rounds under 10 minutes, and the change interval as
  * short) only where it cannot reach a PEERING mux: every mux the file
- * names a configured neighbour, none a mux of configs/openvpn, never
- * "all" (every PEERING mux).
+ * names a configured neighbour, or a mux of configs/openvpn whose tunnel
+ * goes to a test bed (vpn/testbed.h: its OpenVPN server in 198.18.0.0/15,
+ * asked of the tunnel itself); never "all" (every PEERING mux). Sets
+ * d->mux_testbed to the muxes so proven, which the plans then read.
  */
 static int
-fast_check(const struct bgpd *d, const struct ann_exp *e, unsigned secs,
+fast_check(struct bgpd *d, const struct ann_exp *e, unsigned secs,
     struct strbuf *reply)
 {
+	uint64_t proven = 0, refused = 0;
+	char tb[320];
+
+	d->mux_testbed = 0;
 	for (size_t i = 0; i < e->n_req; i++) {
-		const char *m = e->req[i].mux, *why = NULL;
+		const char *m = e->req[i].mux, *why = NULL, *sep = "";
+		const struct mux *mx;
 
 		if (m[0] == '\0')
 			why = "\"all\", every PEERING mux";
-		else if (mux_find(&d->muxes, m) != NULL)
+		else if ((mx = mux_find(&d->muxes, m)) != NULL) {
+			if (proven >> mx->tap & 1)
+				continue;
+			if (!(refused >> mx->tap & 1) && testbed_mux(
+			    d->paths.client_dir, mx, tb, sizeof(tb)) == 1) {
+				proven |= UINT64_C(1) << mx->tap;
+				continue;
+			}
+			refused |= UINT64_C(1) << mx->tap;
 			why = "a PEERING mux (configs/openvpn)";
-		else if (config_find_neighbor(d->conf, m) == NULL)
+			sep = ": ";
+		} else if (config_find_neighbor(d->conf, m) == NULL)
 			why = "not a configured neighbor";
 		if (why == NULL)
 			continue;
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "round-seconds %u is "
 		    "the test schedule (rounds under %d s): only for the "
-		    "configured neighbors of peering-bgpd.conf, and round %zu "
-		    "names %s, %s\n", secs, ANN_CHANGE_INTERVAL,
-		    round_of(e, i) + 1, m[0] ? m : "all", why);
+		    "configured neighbors of peering-bgpd.conf and muxes of a "
+		    "test bed, and round %zu names %s, %s%s%s\n", secs,
+		    ANN_CHANGE_INTERVAL, round_of(e, i) + 1, m[0] ? m : "all",
+		    why, sep, sep[0] != '\0' ? tb : "");
 		return -1;
 	}
+	d->mux_testbed = proven;
 	return 0;
 }
 

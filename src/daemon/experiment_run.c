@@ -97,6 +97,7 @@ xp_targets(const struct bgpd *d, unsigned af, struct exp_target *t)
 		memset(&t[n], 0, sizeof(t[n]));
 		t[n].t.name = s->conf.name;
 		t[n].t.hears_all = exports_hears_all(d, s);
+		t[n].t.testbed = exports_testbed(d, s);
 		t[n].peer.af = s->conf.af;
 		t[n].peer.ibgp = s->conf.peer_as == s->conf.local_as;
 		t[n].peer.local_as = s->conf.local_as;

@@ -102,6 +102,14 @@ exports_hears_all(const struct bgpd *d, const struct session *s)
 }
 
 bool
+exports_testbed(const struct bgpd *d, const struct session *s)
+{
+	const struct mux *m = mux_find(&d->muxes, s->conf.name);
+
+	return m != NULL && (d->mux_testbed >> m->tap & 1) != 0;
+}
+
+bool
 exports_session_named(const struct bgpd *d, const char *name)
 {
 	for (unsigned i = 0; i < d->n_sessions; i++)

@@ -28,6 +28,8 @@ struct exports_diff {
 /* A PEERING mux hears the "all" entries; a configured neighbour does not
  * (docs/announce.md, "Who hears what"). */
 bool	exports_hears_all(const struct bgpd *d, const struct session *s);
+/* s is a mux the test schedule's check proved a test bed (d->mux_testbed). */
+bool	exports_testbed(const struct bgpd *d, const struct session *s);
 bool	exports_session_named(const struct bgpd *d, const char *name);
 
 /* Before the store changes for p: what every session hears. */

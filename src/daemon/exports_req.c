@@ -30,6 +30,7 @@ plan_targets(const struct bgpd *d, const struct prefix *p,
 			continue;
 		t[n].name = s->conf.name;
 		t[n].hears_all = exports_hears_all(d, s);
+		t[n].testbed = exports_testbed(d, s);
 		t[n].wire = ANN_WIRE_SAME;
 		n++;
 	}
