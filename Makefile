@@ -27,7 +27,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
-	test-daemon test-e2e-app test-experiment
+	test-daemon test-e2e-app test-experiment test-e2e-experiment
 
 all: peering-bgpd peering
 
@@ -107,9 +107,16 @@ test-badpeer: all $(B)/bench/bgpfeed
 	bash tests/badpeer/run.sh
 
 # The whole user flow against emulated PEERING muxes: OpenVPN servers and
-# BIRD 1.6 in network namespaces, upstreams behind them (root).
+# BIRD 1.6 in network namespaces, upstreams behind them (root); then an
+# experiment's three rounds on the same bed (test-e2e-experiment).
 test-e2e: all
 	bash tests/e2e/run.sh
+	$(MAKE) --no-print-directory test-e2e-experiment
+
+# `peering experiment run` on the emulated muxes, test schedule: rounds at
+# the muxes and upstreams, journal, kill -9 and resume (root; about 50 s).
+test-e2e-experiment: all
+	timeout -k 15 180 bash tests/e2e/experiment.sh
 
 # `peering app` on the same bed: each egress proven by the taps' counters,
 # the bridge, nothing left after -d; `peering proxy`: a container at a mux
