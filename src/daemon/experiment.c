@@ -420,7 +420,8 @@ run_warnings(const struct exp_state *st, struct strbuf *reply)
 {
 	if (st->fast)
 		strbuf_printf(reply, "test schedule: rounds of %u s and a "
-		    "change interval of %u s, on configured neighbors only\n",
+		    "change interval of %u s, on configured neighbors and "
+		    "test-bed muxes only\n",
 		    st->round_seconds, st->rate_interval);
 	else if (st->round_seconds < EXP_ROUND_DEFAULT)
 		strbuf_printf(reply, "warning: rounds of %u s are shorter than "
@@ -730,7 +731,8 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		strbuf_printf(reply, "next round: %u at %s (in %.0f s)\n",
 		    out + 1, when, difftime(x->st.round_at, time(NULL)));
 	strbuf_printf(reply, "rounds of %u s%s\n", x->st.round_seconds,
-	    x->st.fast ? " (test schedule: configured neighbors only)" : "");
+	    x->st.fast ? " (test schedule: configured neighbors and "
+	    "test-bed muxes only)" : "");
 	bindings_text(&x->st.b, reply);
 	{
 		cJSON *m = muxes_json(&x->e), *v;
