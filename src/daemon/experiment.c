@@ -293,6 +293,7 @@ xp_new(struct bgpd *d)
 	x->d = d;
 	x->journal = -1;
 	x->updates = -1;
+	x->snap.fd = -1;
 	x->phase = "round";
 	return x;
 }
