@@ -114,7 +114,8 @@ test-e2e: all
 	$(MAKE) --no-print-directory test-e2e-experiment
 
 # `peering experiment run` on the emulated muxes, test schedule: rounds at
-# the muxes and upstreams, journal, kill -9 and resume (root; about 50 s).
+# the muxes and upstreams, journal, kill -9 and resume, a full disk
+# (root; about 70 s).
 test-e2e-experiment: all
 	timeout -k 15 180 bash tests/e2e/experiment.sh
 
