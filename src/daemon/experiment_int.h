@@ -29,7 +29,7 @@ struct xp_snap {
 	bool			 resumed;	/* last is set for af */
 	struct prefix		 last;		/* the last prefix written */
 	size_t			 routes, slices, len;
-	int64_t			 began_us, max_slice_us;
+	int64_t			 began_us, max_slice_us, busy_us;
 	struct ev_timer		 t;		/* the next slice */
 	char			*buf;		/* EXP_SNAP_BUF bytes */
 };

@@ -72,6 +72,7 @@ snap_end(struct experiment *x, const char *err)
 	cJSON_AddNumberToObject(o, "slices", (double)sn->slices);
 	cJSON_AddNumberToObject(o, "ms", (double)((xp_now_us() -
 	    sn->began_us) / 1000));
+	cJSON_AddNumberToObject(o, "busy_ms", (double)(sn->busy_us / 1000));
 	cJSON_AddNumberToObject(o, "max_slice_ms",
 	    (double)sn->max_slice_us / 1000.);
 	xp_journal(x, "snapshot", o);
@@ -178,8 +179,10 @@ snap_slice(struct experiment *x)
 		sn->af++;
 		sn->resumed = false;
 	}
-	if (xp_now_us() - t0 > sn->max_slice_us)
-		sn->max_slice_us = xp_now_us() - t0;
+	t0 = xp_now_us() - t0;
+	sn->busy_us += t0;
+	if (t0 > sn->max_slice_us)
+		sn->max_slice_us = t0;
 	if (rv == SNAP_FAILED) {
 		snap_end(x, strerror(w.err));
 		return;
