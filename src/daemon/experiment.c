@@ -36,24 +36,6 @@ xp_root(const struct bgpd *d, char *buf, size_t size)
 	return 0;
 }
 
-/* The sessions' names, each once (an IPv4 and an IPv6 session share). */
-static size_t
-session_names(const struct bgpd *d, const char **names)
-{
-	size_t n = 0;
-
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		const char *s = d->sessions[i]->conf.name;
-		size_t k;
-
-		for (k = 0; k < n && strcmp(names[k], s) != 0; k++)
-			;
-		if (k == n)
-			names[n++] = s;
-	}
-	return n;
-}
-
 /* Reads and checks the experiment file against the daemon's gates; *buf
  * keeps its bytes. -1 with the reply written. */
 static int
@@ -79,7 +61,7 @@ xp_parse_file(struct bgpd *d, const char *path, char **buf, size_t *len,
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return -1;
 	}
-	rc = exp_parse_file(*buf, *len, names, session_names(d, names), pol,
+	rc = exp_parse_file(*buf, *len, names, exports_session_names(d, names), pol,
 	    e, err, ANN_JSON_MAX_ERRORS * 1024);
 	if (rc == -1)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: %s\n", path, err);
