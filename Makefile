@@ -97,8 +97,9 @@ test-interop-ci: all
 	bash tests/interop/run.sh --ci
 
 # `peering experiment run` against two BIRD 1.6 neighbours on the test
-# schedule: rounds, journal, kill -9 and resume, stop (root; about 35 s;
-# also in test-interop-ci).
+# schedule: rounds, journal, kill -9 and resume, stop; then `peering
+# announce FILE.json` all or nothing (root; about 50 s; also in
+# test-interop-ci).
 test-experiment: all
 	bash tests/interop/run.sh experiment.sh
 
