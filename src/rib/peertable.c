@@ -211,6 +211,12 @@ peertable_clear_peer(struct peertable *t, unsigned af)
 	free(g.v);
 }
 
+int
+peertable_peer(const struct peertable *t, unsigned af)
+{
+	return t->peer[af];
+}
+
 void
 peertable_set_peer(struct peertable *t, unsigned af, int peer)
 {

@@ -39,6 +39,8 @@ void	peertable_free(struct peertable *t);
 /* peer's paths of family af are followed from now on, in place of any
  * peer before (whose routes go). peer has no paths yet. */
 void	peertable_set_peer(struct peertable *t, unsigned af, int peer);
+/* The peer followed for af, -1 for none. */
+int	peertable_peer(const struct peertable *t, unsigned af);
 /* No peer of af any more: its routes go. */
 void	peertable_clear_peer(struct peertable *t, unsigned af);
 
