@@ -35,8 +35,8 @@ rules_set(struct muxtables *mt, struct muxtable *t, bool on)
 
 	if (on == t->rules || mt->sk == NULL)
 		return;
-	if (on ? muxrule_add(mt->sk, t->tap, err, sizeof(err)) :
-	    muxrule_del(mt->sk, t->tap, err, sizeof(err))) {
+	if ((on ? muxrule_add(mt->sk, t->tap, err, sizeof(err)) :
+	    muxrule_del(mt->sk, t->tap, err, sizeof(err))) < 0) {
 		log_warn("mux table %s: %s", t->mux, err);
 		return;
 	}
