@@ -325,7 +325,7 @@ note "10001's default route to $A serves the rest."
 show client "ip route show table $MT" ip -n "$NS_C" route show table "$MT"
 app_route() {	# the client's route for the app's packets to the host
 	ip -n "$NS_C" route get "$E2E_HOST" from "${APP_P%.16/28}.17" \
-	    iif papp1h | head -n 1 | sed 's/  */ /g; s/ iif papp1h.*//'
+	    iif papp1h | head -n 1 | sed 's/  */ /g; s/ iif papp1h.*//; s/ *$//'
 }
 expect_eq "papp1 -> $E2E_HOST: $A's own route (table $MT, upstream 2)" 10 \
     "$E2E_HOST from ${APP_P%.16/28}.17 via $(nh_v4 "$NA" 2) dev tap$NA table $MT" \
