@@ -20,6 +20,8 @@ struct muxtable {
 	unsigned		 tap;
 	struct peertable	*pt;
 	bool			 rules;		/* added for the tap there */
+	bool			 leftover;	/* no mux-table: a previous
+						 * run's routes being deleted */
 };
 
 struct muxtables {
@@ -57,6 +59,36 @@ flush_previous(struct muxtables *mt)
 		log_info("mux tables: %d rules of a previous run removed", n);
 }
 
+/* Table 21000+tap of a mux without mux-table (or of no mux): a previous
+ * run that was killed may have left routes there. Kept, deleting them in
+ * kroute's batches, until the stop; freed at once if there are none. */
+static int
+leftover_open(struct bgpd *d, struct muxtable *t, unsigned tap)
+{
+	struct kroute_stats st;
+	size_t bytes, prefixes;
+
+	snprintf(t->mux, sizeof(t->mux), "tap%u", tap);
+	t->tap = tap;
+	t->leftover = true;
+	if ((t->pt = peertable_new(d->rib)) == NULL)
+		return -1;
+	if (peertable_kernel_open(t->pt, d->loop, muxrule_table(tap),
+	    KROUTE_PROTO_PEERING) == 0) {
+		peertable_get_stats(t->pt, &st, &bytes, &prefixes);
+		if (st.stale > 0) {
+			log_info("mux tables: table %u: removing %zu routes of "
+			    "a previous run (no mux-table for tap%u now)",
+			    muxrule_table(tap), st.stale, tap);
+			peertable_sweep_stale(t->pt);
+			return 0;
+		}
+	}
+	peertable_free(t->pt);
+	t->pt = NULL;
+	return -1;
+}
+
 static int
 table_open(struct bgpd *d, struct muxtable *t, const struct mux *m)
 {
@@ -87,7 +119,7 @@ muxtables_open(struct bgpd *d)
 	unsigned i;
 
 	if ((mt = calloc(1, sizeof(*mt))) == NULL ||
-	    (mt->v = calloc(d->muxes.n + 1, sizeof(*mt->v))) == NULL) {
+	    (mt->v = calloc(MUX_TAP_MAX + 1, sizeof(*mt->v))) == NULL) {
 		free(mt);
 		log_warn("mux tables: out of memory");
 		return;
@@ -97,12 +129,13 @@ muxtables_open(struct bgpd *d)
 		log_warn("mux tables: %s: no rules", err);
 	else
 		flush_previous(mt);
-	for (i = 0; i < d->muxes.n; i++) {
-		const struct mux *m = &d->muxes.mux[i];
+	for (i = MUX_TAP_MIN; i <= MUX_TAP_MAX; i++) {
+		const struct mux *m = mux_find_by_tap(&d->muxes, i);
 
-		if (!config_mux_session(d->conf, m->name)->mux_table)
-			continue;
-		if (table_open(d, &mt->v[mt->n], m) == 0)
+		memset(&mt->v[mt->n], 0, sizeof(mt->v[mt->n]));
+		if (m != NULL && config_mux_session(d->conf, m->name)->mux_table ?
+		    table_open(d, &mt->v[mt->n], m) == 0 :
+		    leftover_open(d, &mt->v[mt->n], i) == 0)
 			mt->n++;
 	}
 	muxtables_sessions(d);
@@ -117,6 +150,8 @@ muxtables_sessions(struct bgpd *d)
 	for (size_t i = 0; mt != NULL && i < mt->n; i++) {
 		struct muxtable *t = &mt->v[i];
 
+		if (t->leftover)
+			continue;
 		memset(seen, 0, sizeof(seen));
 		for (unsigned k = 0; k < d->n_sessions; k++) {
 			const struct session *s = d->sessions[k];
@@ -160,7 +195,7 @@ muxtables_link(struct bgpd *d, const struct linkmon_event *ev)
 
 	for (size_t i = 0; mt != NULL && i < mt->n; i++) {
 		snprintf(dev, sizeof(dev), "tap%u", mt->v[i].tap);
-		if (strcmp(dev, ev->ifname) == 0)
+		if (!mt->v[i].leftover && strcmp(dev, ev->ifname) == 0)
 			rules_set(mt, &mt->v[i], !ev->gone);
 	}
 }
@@ -191,7 +226,7 @@ stats_of(const struct muxtables *mt, struct muxtables_stats *st)
 	memset(st, 0, sizeof(*st));
 	for (size_t i = 0; mt != NULL && i < mt->n; i++) {
 		peertable_get_stats(mt->v[i].pt, &ks, &bytes, &prefixes);
-		st->tables++;
+		st->tables += !mt->v[i].leftover;
 		st->routes += ks.installed;
 		st->queued += ks.queued + ks.inflight;
 		st->prefixes += prefixes;

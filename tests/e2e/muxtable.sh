@@ -24,7 +24,9 @@
 #      are back, and so are its routes;
 #   6. `bgp stop` leaves no rule in 19001..19063 and no route in tables
 #      21001..21063; `app -d` leaves nothing of the apps; after the stop
-#      an app -u MUX still leaves through its mux (table 10000+ID).
+#      an app -u MUX still leaves through its mux (table 10000+ID);
+#   7. a daemon killed with -9 leaves its rules and routes; the next one,
+#      started with mux-table no, removes them.
 #
 # As root, after `make`: bash tests/e2e/muxtable.sh. Ends with "N passed,
 # M failed" (exit 1 on failure). E2E_KEEP=1 keeps $TMP.
@@ -290,4 +292,26 @@ expect_rc "app -i 2 -n -d"
 peering app -i 3 -n -d
 expect_rc "app -i 3 -n -d"
 expect_eq "no link, rule, route, address or namespace of an app" 5 "" app_leftovers
+
+# ---- 7. a killed daemon's leftovers ----
+
+say "7. kill -9 the daemon: its tables stay; the next start (mux-table no) removes them"
+peering bgp start
+expect_rc "bgp start (mux-table yes)"
+expect_ok "table $(tbl "$NA") filled again" 40 host_route_is "$NA"
+PID=$(tr -dc 0-9 <"$CLIENT/var/peering-bgpd.pid" 2>/dev/null)
+if is_ours "$PID"; then
+	kill -9 "$PID"
+	gone() { ! kill -0 "$PID" 2>/dev/null; }
+	expect_ok "peering-bgpd (pid $PID) killed" 5 gone
+fi
+left() { [ -n "$(mux_leftovers)" ]; }
+expect_ok "the killed daemon's rules and routes are still there" 1 left
+sed -i 's/^mux-table yes$/mux-table no/' "$CLIENT/configs/peering-bgpd.conf"
+peering bgp start
+expect_rc "bgp start (mux-table no)" || log_tail "$CLIENT/var/peering-bgpd.log"
+expect_eq "the next start removed every rule and route of the mux tables" 20 "" \
+    mux_leftovers
+peering bgp stop
+expect_rc "bgp stop"
 e2e_finish
