@@ -42,7 +42,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
 	install uninstall \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
-	test-daemon test-e2e-app test-experiment test-e2e-experiment
+	test-daemon test-e2e-app test-e2e-muxtable test-experiment \
+	test-e2e-experiment
 
 all: peering-bgpd peering
 
@@ -169,6 +170,12 @@ test-e2e-experiment: all
 test-e2e-app: all
 	timeout -k 15 180 bash tests/e2e/app.sh
 
+# Per-mux tables (mux-table yes) on the same bed: ping -I tapN and app -u
+# MUX by the mux's own routes (counters, route get), IPv6, the tap going
+# and coming, nothing left after bgp stop (root; about 60 s).
+test-e2e-muxtable: all
+	timeout -k 15 240 bash tests/e2e/muxtable.sh
+
 # The daemon's life: start, status, reload, stop; its files; the control
 # socket when clients or the daemon misbehave (network namespaces: root).
 test-daemon: all $(B)/tests/ctl_peer
@@ -215,7 +222,8 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	    $(PKG_LIBS)
 
 # The programs sharing the synthetic table (bench/table_gen.c).
-$(B)/bench/bench_decode $(B)/bench/bgpfeed: $(B)/bench/%: bench/%.c \
+$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_muxtable: \
+    $(B)/bench/%: bench/%.c \
     bench/table_gen.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
@@ -258,6 +266,7 @@ check: deps
 	$(MAKE) --no-print-directory test-daemon
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory test-e2e-app
+	$(MAKE) --no-print-directory test-e2e-muxtable
 	$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TIME)
 	@echo "make check: every test layer passed"
 

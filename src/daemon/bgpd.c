@@ -5,6 +5,7 @@
  */
 #include "bgpd.h"
 #include "experiment.h"
+#include "muxtables.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -270,6 +271,7 @@ link_cb(void *ctx, const struct linkmon_event *ev)
 {
 	struct bgpd *d = ctx;
 
+	muxtables_link(d, ev);
 	for (unsigned i = 0; i < d->n_sessions; i++) {
 		struct session *s = d->sessions[i];
 		char why[96];
@@ -417,6 +419,7 @@ bgpd_check_converged(struct bgpd *d)
 	log_info("every session has its table: removing the stale kernel "
 	    "routes of the previous run");
 	kroute_sweep_stale(d->kroute);
+	muxtables_sweep_stale(d);
 	d->stale_swept = true;
 	ev_timer_stop(d->loop, &d->t_stale);
 }
@@ -433,6 +436,8 @@ stale_timeout_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
 		    "stale kernel routes anyway", STALE_SWEEP_TIMEOUT);
 		kroute_sweep_stale(d->kroute);
 	}
+	if (!d->stale_swept)
+		muxtables_sweep_stale(d);
 	d->stale_swept = true;
 }
 
@@ -445,6 +450,7 @@ bgpd_start(struct bgpd *d, char *err, size_t errlen)
 	if (d->kroute == NULL)
 		log_warn("cannot write kernel table %u: routes are kept in "
 		    "the RIB only", KROUTE_TABLE_PEERING);
+	muxtables_open(d);
 	ev_timer_init(&d->t_stale, stale_timeout_cb, STALE_SWEEP_TIMEOUT, 0.);
 	d->t_stale.data = d;
 	ev_timer_start(d->loop, &d->t_stale);
@@ -563,6 +569,7 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	}
 	memcpy(d->sessions, next, n * sizeof(next[0]));
 	d->n_sessions = n;
+	muxtables_reload_note(d, c, &t);
 	memcpy(d->conf, c, sizeof(*c));
 	d->muxes = t;
 	for (unsigned i = 0; i < n_reimport; i++) {
@@ -573,6 +580,7 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	}
 	for (unsigned i = 0; i < n; i++)
 		routes_limits_apply(d, d->sessions[i]);
+	muxtables_sessions(d);
 	for (unsigned i = 0; i < n; i++)
 		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
 		    !d->sessions[i]->link_up)
@@ -628,6 +636,8 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 		    why);
 	d->n_sessions = 0;
 	ev_timer_stop(d->loop, &d->t_stale);
+	/* Unlike table 20000, nothing of the per-mux tables stays. */
+	muxtables_close(d);
 	if (d->kroute != NULL)
 		kroute_drain(d);
 	kroute_close(d->kroute);

@@ -45,6 +45,7 @@ struct bgpd {
 	struct linkmon		*linkmon;
 	struct rib		*rib;
 	struct kroute		*kroute;
+	struct muxtables	*muxtables;	/* per-mux tables, or NULL */
 	struct session_hooks	 hooks;
 	struct ann_store	 ann;		/* our announcements */
 	struct exports_state	 exp;		/* their saves, their load */
