@@ -8,6 +8,7 @@
 #include <ev.h>
 #include <stdbool.h>
 
+#include "adj_out.h"
 #include "config.h"
 #include "exports.h"
 #include "../announce/ann_store.h"
@@ -44,10 +45,18 @@ struct bgpd {
 	struct linkmon		*linkmon;
 	struct rib		*rib;
 	struct kroute		*kroute;
+	struct muxtables	*muxtables;	/* per-mux tables, or NULL */
 	struct session_hooks	 hooks;
 	struct ann_store	 ann;		/* our announcements */
 	struct exports_state	 exp;		/* their saves, their load */
+	struct adj_out		 adj_out;	/* what each session was sent */
+	/* `peering bgp6 stop`: a family's sessions held down (AF_IDX_*). */
+	bool			 af_stopped[2];
 	struct experiment	*xp;		/* the experiment run, or NULL */
+	/* Bit N: the mux on tapN was proven a test bed (vpn/testbed.h) by
+	 * the last test-schedule check (experiment.c); only a request with
+	 * a rate_interval, which only such a run sets, heeds it. */
+	uint64_t		 mux_testbed;
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;
@@ -93,7 +102,17 @@ void	bgpd_check_converged(struct bgpd *d);
  */
 int	bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing);
 
+/*
+ * The sessions the user holds down: `disable NAME` (both families of a
+ * mux or neighbour) and `bgp6 stop` (a whole family) stop them with a
+ * Cease and keep them in Idle, whatever their link does, until `enable`
+ * or `bgp6 start`. Each returns the number of sessions it concerned.
+ */
+int	bgpd_session_enable(struct bgpd *d, const char *name, bool enable);
+int	bgpd_family_enable(struct bgpd *d, unsigned af, bool enable);
+
 /* The control socket's command dispatcher (control_cmds.c). */
-void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply);
+void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
+	    struct ctl_stream *stream);
 
 #endif
