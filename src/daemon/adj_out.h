@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "export_attrs.h"
 #include "../announce/announce.h"
+#include "../announce/export_attrs.h"
 #include "../lib/prefix.h"
 
 struct adj_out_route {

@@ -14,10 +14,10 @@
 
 #include "bgpd.h"
 #include "experiment.h"
-#include "export_attrs.h"
 #include "exports_int.h"
 #include "../announce/ann_store.h"
 #include "../announce/announce_io.h"
+#include "../announce/export_attrs.h"
 #include "../bgp/aspath.h"
 #include "../bgp/format.h"
 #include "../lib/log.h"

@@ -12,9 +12,9 @@
 
 #include "adj_out.h"
 #include "bgpd.h"
-#include "export_attrs.h"
 #include "exports_int.h"
 #include "../announce/ann_store.h"
+#include "../announce/export_attrs.h"
 #include "../bgp/fsm.h"
 
 /* The record of what s was sent of e's prefix; NULL when nothing is in

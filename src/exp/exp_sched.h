@@ -18,7 +18,7 @@
 #include "../announce/ann_json.h"
 #include "../announce/ann_plan.h"
 #include "../announce/ann_store.h"
-#include "../daemon/export_attrs.h"
+#include "../announce/export_attrs.h"
 #include "../lib/strbuf.h"
 
 #define EXP_ROUND_DEFAULT	5400	/* seconds: the guidelines' 90 min */

@@ -11,7 +11,7 @@
 #include "../../src/bgp/bgp.h"
 #include "../../src/bgp/format.h"
 #include "../../src/bgp/nlri.h"
-#include "../../src/daemon/export_attrs.h"
+#include "../../src/announce/export_attrs.h"
 #include "testutil.h"
 #include "th_ann.h"
 

@@ -10,13 +10,13 @@
  * next hop decided for the session (ann_nexthop: our own address on the
  * link, "next hop self", or the container's).
  */
-#ifndef PEERING_DAEMON_EXPORT_ATTRS_H
-#define PEERING_DAEMON_EXPORT_ATTRS_H
+#ifndef PEERING_ANNOUNCE_EXPORT_ATTRS_H
+#define PEERING_ANNOUNCE_EXPORT_ATTRS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../announce/announce.h"
+#include "announce.h"
 #include "../bgp/update.h"
 
 #define EXPORT_LOCAL_PREF	100	/* iBGP only */
