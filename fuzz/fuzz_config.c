@@ -38,9 +38,9 @@ check_session(const struct config_session *s)
 	unsigned i;
 
 	CHECK(s->hold_time == 0 || s->hold_time >= 3);
-	CHECK(s->import.mode <= CONFIG_IMPORT_PREFIX_LIST);
-	CHECK(s->import.n_prefixes <= CONFIG_MAX_PREFIXES);
-	CHECK((s->import.mode == CONFIG_IMPORT_PREFIX_LIST) ==
+	CHECK(s->import.mode <= IMPORT_PREFIX_LIST);
+	CHECK(s->import.n_prefixes <= IMPORT_MAX_PREFIXES);
+	CHECK((s->import.mode == IMPORT_PREFIX_LIST) ==
 	    (s->import.n_prefixes > 0));
 	for (i = 0; i < s->import.n_prefixes; i++)
 		CHECK(s->import.prefixes[i].len <=

@@ -524,7 +524,7 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 			st->kept++;
 			next[n++] = s;
 			/* Same session, other import policy: no restart. */
-			if (!config_import_equal(&config_session_named(d->conf,
+			if (!import_policy_equal(&config_session_named(d->conf,
 			    s->conf.name)->import, &config_session_named(c,
 			    s->conf.name)->import))
 				reimport[n_reimport++] = s;

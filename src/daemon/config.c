@@ -300,7 +300,7 @@ kw_kernel_on_stop(struct cfg_parser *p, unsigned argc, char **argv)
 
 static int
 cfg_prefix_list(struct cfg_parser *p, unsigned argc, char **argv,
-    struct config_import *im)
+    struct import_policy *im)
 {
 	unsigned i, j;
 
@@ -309,9 +309,9 @@ cfg_prefix_list(struct cfg_parser *p, unsigned argc, char **argv,
 		    "prefix");
 		return -1;
 	}
-	if (argc - 2 > CONFIG_MAX_PREFIXES) {
+	if (argc - 2 > IMPORT_MAX_PREFIXES) {
 		cfg_error(p, p->line, "import prefix-list: more than %d "
-		    "prefixes", CONFIG_MAX_PREFIXES);
+		    "prefixes", IMPORT_MAX_PREFIXES);
 		return -1;
 	}
 	for (i = 2; i < argc; i++) {
@@ -331,14 +331,14 @@ cfg_prefix_list(struct cfg_parser *p, unsigned argc, char **argv,
 			}
 		im->n_prefixes++;
 	}
-	im->mode = CONFIG_IMPORT_PREFIX_LIST;
+	im->mode = IMPORT_PREFIX_LIST;
 	return 0;
 }
 
 static int
 kw_import(struct cfg_parser *p, unsigned argc, char **argv)
 {
-	struct config_import im;
+	struct import_policy im;
 
 	memset(&im, 0, sizeof(im));
 	if (argc < 2 || (strcmp(argv[1], "all") != 0 &&
@@ -356,8 +356,8 @@ kw_import(struct cfg_parser *p, unsigned argc, char **argv)
 		    argv[2], argv[1]);
 		return -1;
 	} else
-		im.mode = strcmp(argv[1], "all") == 0 ? CONFIG_IMPORT_ALL :
-		    CONFIG_IMPORT_NONE;
+		im.mode = strcmp(argv[1], "all") == 0 ? IMPORT_ALL :
+		    IMPORT_NONE;
 	p->sess->import = im;
 	return 0;
 }
@@ -847,7 +847,7 @@ config_init(struct config *c)
 	c->connect_retry = CONFIG_DEF_CONNECT_RETRY;
 	c->gr_time = CONFIG_DEF_GR_TIME;
 	c->defaults.hold_time = CONFIG_DEF_HOLD_TIME;
-	c->defaults.import.mode = CONFIG_IMPORT_ALL;
+	c->defaults.import.mode = IMPORT_ALL;
 	c->defaults.max_paths.max = CONFIG_DEF_MAX_PATHS;
 	c->defaults.max_paths.action = CONFIG_LIMIT_DROP;
 	c->defaults.max_prefix_paths.max = CONFIG_DEF_MAX_PREFIX_PATHS;
@@ -966,21 +966,6 @@ config_mux_session(const struct config *c, const char *name)
 	return m != NULL ? &m->s : &c->defaults;
 }
 
-/* Field by field, so padding never matters. */
-bool
-config_import_equal(const struct config_import *a,
-    const struct config_import *b)
-{
-	unsigned i;
-
-	if (a->mode != b->mode || a->n_prefixes != b->n_prefixes)
-		return false;
-	for (i = 0; i < a->n_prefixes; i++)
-		if (!prefix_equal(&a->prefixes[i], &b->prefixes[i]))
-			return false;
-	return true;
-}
-
 bool
 config_limits_equal(const struct config_session *a,
     const struct config_session *b)
@@ -1007,7 +992,7 @@ config_session_diff(const struct config_session *a,
 
 	if (a->hold_time != b->hold_time || a->passive != b->passive)
 		diff |= CONFIG_DIFF_SESSION;
-	if (!config_import_equal(&a->import, &b->import))
+	if (!import_policy_equal(&a->import, &b->import))
 		diff |= CONFIG_DIFF_IMPORT;
 	if (a->disabled != b->disabled)
 		diff |= CONFIG_DIFF_DISABLED;
@@ -1043,19 +1028,4 @@ const char *
 config_limit_action_name(unsigned action)
 {
 	return action == CONFIG_LIMIT_CEASE ? "cease" : "drop";
-}
-
-const char *
-config_import_name(unsigned mode)
-{
-	switch (mode) {
-	case CONFIG_IMPORT_ALL:
-		return "all";
-	case CONFIG_IMPORT_NONE:
-		return "none";
-	case CONFIG_IMPORT_PREFIX_LIST:
-		return "prefix-list";
-	default:
-		return "?";
-	}
 }

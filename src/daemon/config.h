@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../lib/prefix.h"
+#include "../rib/policy.h"
 #include "../vpn/mux.h"
 
 /* Limits; going past one is an error, never a truncation. */
@@ -23,7 +24,6 @@
 #define CONFIG_FILE_MAX_BYTES	(1024 * 1024)
 #define CONFIG_MAX_MUXES	128	/* mux blocks */
 #define CONFIG_MAX_NEIGHBORS	64	/* neighbor blocks */
-#define CONFIG_MAX_PREFIXES	64	/* per prefix-list */
 #define CONFIG_NAME_MAX		31	/* as MUX_NAME_MAX */
 #define CONFIG_IFNAME_MAX	15	/* Linux IFNAMSIZ - 1 */
 
@@ -38,18 +38,6 @@
 #define CONFIG_DEF_MAX_PATHS		20000000
 #define CONFIG_DEF_MAX_PREFIX_PATHS	500
 #define CONFIG_MAX_PREFIX_PATHS		65535	/* the RIB's most per prefix */
-
-enum config_import_mode {
-	CONFIG_IMPORT_ALL,
-	CONFIG_IMPORT_NONE,
-	CONFIG_IMPORT_PREFIX_LIST,	/* these prefixes and more specifics */
-};
-
-struct config_import {
-	uint8_t		mode;		/* enum config_import_mode */
-	uint8_t		n_prefixes;
-	struct prefix	prefixes[CONFIG_MAX_PREFIXES];
-};
 
 /* What a session going past a limit gets (RFC 4486 style). */
 enum config_limit_action {
@@ -67,7 +55,7 @@ struct config_session {
 	uint16_t		hold_time;	/* 0 or 3..65535 */
 	bool			passive;
 	bool			disabled;
-	struct config_import	import;
+	struct import_policy	import;
 	struct config_limit	max_paths;		/* all prefixes */
 	struct config_limit	max_prefix_paths;	/* one prefix */
 	bool			mux_table;	/* muxes: a table of its own
@@ -152,12 +140,9 @@ unsigned	config_neighbor_diff(const struct config_neighbor *a,
 		    const struct config_neighbor *b);
 bool		config_neighbor_equal(const struct config_neighbor *a,
 		    const struct config_neighbor *b);
-bool		config_import_equal(const struct config_import *a,
-		    const struct config_import *b);
 bool		config_limits_equal(const struct config_session *a,
 		    const struct config_session *b);
 
-const char	*config_import_name(unsigned mode);
 const char	*config_limit_action_name(unsigned action);
 
 #endif

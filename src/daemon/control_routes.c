@@ -308,17 +308,17 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 
 /* "all", "none" or "prefix-list P..." (strict prefixes) into imp. */
 static int
-import_parse(int argc, char **argv, struct config_import *imp,
+import_parse(int argc, char **argv, struct import_policy *imp,
     struct strbuf *reply)
 {
 	memset(imp, 0, sizeof(*imp));
 	if (argc == 1 && strcmp(argv[0], "all") == 0)
-		imp->mode = CONFIG_IMPORT_ALL;
+		imp->mode = IMPORT_ALL;
 	else if (argc == 1 && strcmp(argv[0], "none") == 0)
-		imp->mode = CONFIG_IMPORT_NONE;
+		imp->mode = IMPORT_NONE;
 	else if (argc >= 2 && strcmp(argv[0], "prefix-list") == 0 &&
-	    argc - 1 <= CONFIG_MAX_PREFIXES) {
-		imp->mode = CONFIG_IMPORT_PREFIX_LIST;
+	    argc - 1 <= IMPORT_MAX_PREFIXES) {
+		imp->mode = IMPORT_PREFIX_LIST;
 		for (int i = 1; i < argc; i++)
 			if (prefix_parse(argv[i], true,
 			    &imp->prefixes[imp->n_prefixes++]) == -1) {
@@ -329,7 +329,7 @@ import_parse(int argc, char **argv, struct config_import *imp,
 	} else {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "import NAME all|none|"
 		    "prefix-list PREFIX... (at most %d prefixes)\n",
-		    CONFIG_MAX_PREFIXES);
+		    IMPORT_MAX_PREFIXES);
 		return -1;
 	}
 	return 0;
@@ -363,7 +363,7 @@ import_target(struct bgpd *d, const char *name)
 void
 cmd_import(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
-	struct config_import imp;
+	struct import_policy imp;
 	struct config_session *cs;
 	size_t gone = 0;
 	unsigned n = 0;
@@ -392,6 +392,6 @@ cmd_import(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	}
 	strbuf_printf(reply, "%s: import %s on %u sessions, %zu paths removed%s"
 	    " (until the configuration is reloaded)\n", argv[0],
-	    config_import_name(imp.mode), n, gone, refreshed ?
+	    import_mode_name(imp.mode), n, gone, refreshed ?
 	    ", route refresh sent" : "");
 }

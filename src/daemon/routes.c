@@ -16,7 +16,7 @@
 #include "../rib/peertable.h"
 #include "../rib/policy.h"
 
-static const struct config_import *
+static const struct import_policy *
 session_import(const struct bgpd *d, const struct session *s)
 {
 	return &config_session_named(d->conf, s->conf.name)->import;
@@ -81,7 +81,7 @@ announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
     unsigned af, const struct bgp_attrs *a, const uint8_t *nh,
     const uint8_t *nh_ll, struct bgp_err *err)
 {
-	const struct config_import *imp = session_import(d, s);
+	const struct import_policy *imp = session_import(d, s);
 	struct rattrs *ra = NULL;
 	struct nlri_iter it;
 	enum rib_result res;
@@ -233,7 +233,7 @@ const struct session_hooks routes_hooks_template = {
 };
 
 struct import_ctx {
-	const struct config_import *imp;
+	const struct import_policy *imp;
 };
 
 static bool
@@ -254,7 +254,7 @@ routes_import_changed(struct bgpd *d, struct session *s, bool *refreshed)
 	*refreshed = session_route_refresh(s);
 	log_info("%s/%s: import policy now %s: %zu paths removed%s",
 	    s->conf.name, session_af_name(s),
-	    config_import_name(ic.imp->mode), gone, *refreshed ?
+	    import_mode_name(ic.imp->mode), gone, *refreshed ?
 	    ", route refresh sent" : "");
 	return gone;
 }

@@ -17,18 +17,45 @@ prefix_within(const struct prefix *p, const struct prefix *q)
 }
 
 bool
-policy_import(const struct config_import *imp, const struct prefix *p)
+policy_import(const struct import_policy *imp, const struct prefix *p)
 {
 	switch (imp->mode) {
-	case CONFIG_IMPORT_ALL:
+	case IMPORT_ALL:
 		return true;
-	case CONFIG_IMPORT_NONE:
+	case IMPORT_NONE:
 		return false;
-	case CONFIG_IMPORT_PREFIX_LIST:
+	case IMPORT_PREFIX_LIST:
 		for (unsigned i = 0; i < imp->n_prefixes; i++)
 			if (prefix_within(p, &imp->prefixes[i]))
 				return true;
 		return false;
 	}
 	return false;
+}
+
+bool
+import_policy_equal(const struct import_policy *a,
+    const struct import_policy *b)
+{
+	if (a->mode != b->mode || a->n_prefixes != b->n_prefixes)
+		return false;
+	for (unsigned i = 0; i < a->n_prefixes; i++)
+		if (!prefix_equal(&a->prefixes[i], &b->prefixes[i]))
+			return false;
+	return true;
+}
+
+const char *
+import_mode_name(unsigned mode)
+{
+	switch (mode) {
+	case IMPORT_ALL:
+		return "all";
+	case IMPORT_NONE:
+		return "none";
+	case IMPORT_PREFIX_LIST:
+		return "prefix-list";
+	default:
+		return "?";
+	}
 }

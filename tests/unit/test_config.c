@@ -106,7 +106,7 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(cfg->defaults.hold_time, 90);
 	ck_assert_uint_eq(cfg->connect_retry, 5);
 	ck_assert_uint_eq(cfg->gr_time, 120);
-	ck_assert_uint_eq(cfg->defaults.import.mode, CONFIG_IMPORT_ALL);
+	ck_assert_uint_eq(cfg->defaults.import.mode, IMPORT_ALL);
 	ck_assert(!cfg->defaults.passive);
 	ck_assert(!cfg->defaults.disabled);
 	ck_assert_uint_eq(cfg->defaults.max_paths.max, 20000000);
@@ -136,7 +136,7 @@ START_TEST(test_config_globals)
 	ck_assert_uint_eq(cfg->defaults.hold_time, 0);
 	ck_assert_uint_eq(cfg->connect_retry, 3600);
 	ck_assert_uint_eq(cfg->gr_time, 0);
-	ck_assert_uint_eq(cfg->defaults.import.mode, CONFIG_IMPORT_NONE);
+	ck_assert_uint_eq(cfg->defaults.import.mode, IMPORT_NONE);
 
 	parse_ok("local-as 1\nhold-time 3\ngraceful-restart-time 4095\n");
 	ck_assert_uint_eq(cfg->local_as, 1);
@@ -170,7 +170,7 @@ START_TEST(test_config_mux_blocks)
 
 	ck_assert_ptr_nonnull(m = config_find_mux(cfg, "amsterdam01"));
 	ck_assert_uint_eq(m->line, 1);
-	ck_assert_uint_eq(m->s.import.mode, CONFIG_IMPORT_NONE);
+	ck_assert_uint_eq(m->s.import.mode, IMPORT_NONE);
 	ck_assert(m->s.passive);
 	ck_assert_uint_eq(m->s.hold_time, 30);
 	ck_assert(m->s.disabled);
@@ -180,7 +180,7 @@ START_TEST(test_config_mux_blocks)
 	ck_assert(!m->s.passive);
 	ck_assert(!m->s.disabled);
 	ck_assert_uint_eq(m->s.hold_time, 60);
-	ck_assert_uint_eq(m->s.import.mode, CONFIG_IMPORT_PREFIX_LIST);
+	ck_assert_uint_eq(m->s.import.mode, IMPORT_PREFIX_LIST);
 	ck_assert_uint_eq(m->s.import.n_prefixes, 1);
 	ck_assert_str_eq(fmt(&m->s.import.prefixes[0]), "184.164.224.0/19");
 
@@ -234,7 +234,7 @@ START_TEST(test_config_neighbors)
 	ck_assert(n->s.passive);
 	ck_assert_uint_eq(n->s.hold_time, 9);
 	ck_assert(!n->addpath_rx);
-	ck_assert_uint_eq(n->s.import.mode, CONFIG_IMPORT_ALL);
+	ck_assert_uint_eq(n->s.import.mode, IMPORT_ALL);
 	ck_assert(!n->s.disabled);
 
 	ck_assert_ptr_nonnull(n = config_find_neighbor(cfg, "test-6"));
@@ -246,7 +246,7 @@ START_TEST(test_config_neighbors)
 	ck_assert(!n->s.passive);
 	ck_assert_uint_eq(n->s.hold_time, 45);
 	ck_assert(n->addpath_rx);	/* the default */
-	ck_assert_uint_eq(n->s.import.mode, CONFIG_IMPORT_PREFIX_LIST);
+	ck_assert_uint_eq(n->s.import.mode, IMPORT_PREFIX_LIST);
 	ck_assert_uint_eq(n->s.import.n_prefixes, 3);
 	ck_assert_str_eq(fmt(&n->s.import.prefixes[0]), "2804:269c::/42");
 	ck_assert_str_eq(fmt(&n->s.import.prefixes[1]), "2001:db8:1::/48");
@@ -268,7 +268,7 @@ START_TEST(test_config_prefix_list_limit)
 
 	/* 64 prefixes fit in one line and one list */
 	n = (size_t)snprintf(text, sizeof(text), "import prefix-list");
-	for (i = 0; i < CONFIG_MAX_PREFIXES; i++)
+	for (i = 0; i < IMPORT_MAX_PREFIXES; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
 		    " 10.%d.0.0/16", i);
 	ck_assert_uint_le(n, CONFIG_LINE_MAX);
@@ -724,9 +724,9 @@ START_TEST(test_config_diff)
 	parse_ok("graceful-restart-time 0\n");
 	ck_assert(!config_globals_equal(old, cfg));
 
-	ck_assert_str_eq(config_import_name(CONFIG_IMPORT_ALL), "all");
-	ck_assert_str_eq(config_import_name(CONFIG_IMPORT_NONE), "none");
-	ck_assert_str_eq(config_import_name(CONFIG_IMPORT_PREFIX_LIST),
+	ck_assert_str_eq(import_mode_name(IMPORT_ALL), "all");
+	ck_assert_str_eq(import_mode_name(IMPORT_NONE), "none");
+	ck_assert_str_eq(import_mode_name(IMPORT_PREFIX_LIST),
 	    "prefix-list");
 	free(old);
 }

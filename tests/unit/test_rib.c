@@ -901,16 +901,16 @@ END_TEST
 
 START_TEST(test_policy)
 {
-	struct config_import imp;
+	struct import_policy imp;
 	struct prefix p;
 
 	memset(&imp, 0, sizeof(imp));
 	p = pfx("184.164.224.0/24");
-	imp.mode = CONFIG_IMPORT_ALL;
+	imp.mode = IMPORT_ALL;
 	ck_assert(policy_import(&imp, &p));
-	imp.mode = CONFIG_IMPORT_NONE;
+	imp.mode = IMPORT_NONE;
 	ck_assert(!policy_import(&imp, &p));
-	imp.mode = CONFIG_IMPORT_PREFIX_LIST;
+	imp.mode = IMPORT_PREFIX_LIST;
 	imp.n_prefixes = 2;
 	imp.prefixes[0] = pfx("184.164.224.0/19");
 	imp.prefixes[1] = pfx("2804:269c::/42");
