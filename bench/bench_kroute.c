@@ -52,7 +52,7 @@
 
 #include "../src/lib/log.h"
 #include "../src/lib/prefix.h"
-#include "../src/rib/kroute.h"
+#include "../src/fib/kroute.h"
 
 #define SEED		0x2545f4914f6cdd1dull
 #define N_DEFAULT	1000000

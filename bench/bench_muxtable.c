@@ -20,7 +20,7 @@
 #include "table_gen.h"
 #include "../src/bgp/aspath.h"
 #include "../src/lib/log.h"
-#include "../src/rib/peertable.h"
+#include "../src/fib/peertable.h"
 
 #define N_DEFAULT	1000000
 #define SEED		0x6d75787461626c65ull

@@ -15,8 +15,8 @@
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
 #include "../cli/control.h"
+#include "../fib/kroute.h"
 #include "../netns/linkmon.h"
-#include "../rib/kroute.h"
 #include "../rib/rib.h"
 #include "../vpn/mux.h"
 

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "bgpd.h"
+#include "../fib/peertable.h"
 #include "../lib/log.h"
 #include "../netns/muxrule.h"
 #include "../netns/nlroute.h"
-#include "../rib/peertable.h"
 
 #define MT_DRAIN_SECONDS	5.	/* at stop, for the deletions */
 

@@ -12,8 +12,8 @@
 
 #include "bgpd.h"
 #include "exports.h"
+#include "../fib/peertable.h"
 #include "../lib/log.h"
-#include "../rib/peertable.h"
 #include "../rib/policy.h"
 
 static const struct import_policy *

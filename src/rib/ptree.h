@@ -3,7 +3,7 @@
  *
  * A node with a prefix of its own (a data node) carries a data pointer
  * (the owner's: the RIB's paths), a byte of the kernel sync's state
- * (kroute.c) and 16 bits for the owner; a node that only branches (glue)
+ * (fib/kroute.c) and 16 bits for the owner; a node that only branches (glue)
  * carries nothing but its children. Nodes name their children by 32-bit
  * index into pools of fixed-size nodes, so an IPv4 data node is 24 bytes
  * and a glue node 16 (IPv6: 40 and 32). The first 16 bits of a prefix of

@@ -28,7 +28,7 @@
 
 #include "../../src/lib/log.h"
 #include "../../src/lib/prefix.h"
-#include "../../src/rib/kroute.h"
+#include "../../src/fib/kroute.h"
 #include "th_netns.h"
 
 #define WAIT		20.0	/* seconds, for anything the kernel does */

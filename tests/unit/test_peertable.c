@@ -9,7 +9,7 @@
 
 #include "testutil.h"
 #include "../../src/bgp/aspath.h"
-#include "../../src/rib/peertable.h"
+#include "../../src/fib/peertable.h"
 
 static struct rib rib;
 static struct peertable *pt;

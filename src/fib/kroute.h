@@ -13,15 +13,15 @@
  * kernel nexthop objects (one per next hop and interface, shared by all
  * its routes) where the kernel has them.
  */
-#ifndef PEERING_RIB_KROUTE_H
-#define PEERING_RIB_KROUTE_H
+#ifndef PEERING_FIB_KROUTE_H
+#define PEERING_FIB_KROUTE_H
 
 #include <ev.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ptree.h"
 #include "../lib/prefix.h"
+#include "../rib/ptree.h"
 
 #define KROUTE_TABLE_PEERING	20000
 #define KROUTE_PROTO_PEERING	186	/* rtm_protocol of our routes */

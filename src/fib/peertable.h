@@ -17,8 +17,8 @@
  * those are shared by name with table 20000's, and a table flushed alone
  * must not take them along).
  */
-#ifndef PEERING_RIB_PEERTABLE_H
-#define PEERING_RIB_PEERTABLE_H
+#ifndef PEERING_FIB_PEERTABLE_H
+#define PEERING_FIB_PEERTABLE_H
 
 #include <ev.h>
 #include <stdbool.h>
@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "kroute.h"
-#include "rib.h"
+#include "../rib/rib.h"
 
 struct peertable;
 
