@@ -15,6 +15,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
 CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# Only `peering` reads gzip (MRT files as collectors publish them).
+ZLIB_LIBS  := $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 
 B        := build
 MAINS    := src/cli/peering_main.c src/daemon/bgpd_main.c
@@ -43,7 +45,7 @@ $(B)/libpeering.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(ZLIB_LIBS)
 
 peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -58,7 +60,8 @@ $(B)/tests/suites.inc: $(TEST_SRCS)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(ZLIB_LIBS) \
+	    $(CHECK_LIBS)
 
 $(B)/tests/unit/runner.o: $(B)/tests/suites.inc
 $(B)/tests/unit/runner.o: EXTRA_CFLAGS := -I$(B)/tests
@@ -146,7 +149,8 @@ $(B)/fuzz/libpeering.a: $(FUZZ_LIB_OBJS)
 
 $(B)/fuzz/bin/%: $(B)/fuzz/fuzz/%.o $(B)/fuzz/libpeering.a
 	@mkdir -p $(dir $@)
-	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) \
+	    $(ZLIB_LIBS)
 
 # Kept between runs, so fuzz-build does not recompile everything each time.
 .SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZERS:$(B)/fuzz/bin/%=$(B)/fuzz/fuzz/%.o)
