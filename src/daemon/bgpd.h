@@ -48,6 +48,7 @@ struct bgpd {
 	struct ann_store	 ann;		/* our announcements */
 	struct exports_state	 exp;		/* their saves, their load */
 	struct experiment	*xp;		/* the experiment run, or NULL */
+	struct mrt_ctl		*mrt;		/* `log mrt`, or NULL */
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;
