@@ -96,6 +96,7 @@ interop: all
 	bash scripts/install-deps --interop
 	bash tests/interop/run.sh
 
+# BIRD 1.6 as the peer, and MRT against GoBGP and bgpdump (tests/interop/mrt.sh).
 test-interop-ci: all
 	bash tests/interop/run.sh --ci
 
