@@ -5,9 +5,9 @@
  *                           var/mrt/updates.YYYYMMDD.HHMMSS.mrt
  *   log mrt                 what is logged, and where
  *   dump mrt FILE           the RIB as TABLE_DUMP_V2 (ADD-PATH subtypes)
- * The dump writes a slice of prefixes per control-stream turn (the loop
- * serves everything else between slices) into FILE.tmp, renamed to FILE
- * when complete.
+ * The dump lists the RIB's prefixes in one pass, then writes a slice of
+ * them per control-stream turn (the loop serves everything else between
+ * slices) into FILE.tmp, renamed to FILE when complete.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -219,26 +219,23 @@ struct mrt_dump {
 	uint16_t	 index[RIB_MAX_PEERS];	/* RIB peer -> table index */
 	uint32_t	 time;
 	uint32_t	 seq;
-	unsigned	 af;
-	bool		 started;	/* a prefix of af was written */
-	struct prefix	 last;		/* the last one written */
-	size_t		 budget;	/* prefixes left in this slice */
+	/* The prefixes of the RIB when the dump began, IPv4 then IPv6 in
+	 * tree order, and the next to write: a slice looks each up again
+	 * (one gone since is skipped; one new since is not in the dump). */
+	struct prefix	*pfx;
+	size_t		 n_pfx;
+	size_t		 cap_pfx;
+	unsigned	 collect_af;
+	size_t		 next;
 	size_t		 prefixes;
 	size_t		 paths;
 	uint64_t	 bytes;
 	uint64_t	 t0;
+	uint64_t	 collect_ms;
 	struct wbuf	 w;
 	uint8_t		*buf;
 	bool		 failed;
 };
-
-static int
-prefix_cmp(const struct prefix *a, const struct prefix *b)
-{
-	int c = memcmp(a->addr, b->addr, sizeof(a->addr));
-
-	return c != 0 ? c : (int)a->len - (int)b->len;
-}
 
 static int
 dump_flush(struct mrt_dump *m)
@@ -285,27 +282,34 @@ dump_prefix(struct mrt_dump *m, const struct prefix *p,
 }
 
 static int
-dump_node(void *ctx, const struct ptree_node *n)
+dump_collect(void *ctx, const struct ptree_node *n)
 {
 	struct mrt_dump *m = ctx;
 	size_t count;
-	const struct rib_path *v = rib_node_paths(n, &count);
-	struct prefix p;
 
-	ptree_prefix(&m->d->rib->tree[m->af], n, &p);
-	/* Resume after the last prefix written (the tree may have changed
-	 * between slices: new prefixes before it are not in this dump). */
-	if (m->started && prefix_cmp(&p, &m->last) <= 0)
-		return 0;
-	if (m->budget == 0)
-		return 1;
-	if (count > 0)
-		dump_prefix(m, &p, v, count);
-	m->last = p;
-	m->started = true;
-	m->budget--;
-	if (m->w.len > DUMP_BUF / 2 && dump_flush(m) == -1)
-		return 1;
+	(void)rib_node_paths(n, &count);
+	if (count > 0 && m->n_pfx < m->cap_pfx)
+		ptree_prefix(&m->d->rib->tree[m->collect_af], n,
+		    &m->pfx[m->n_pfx++]);
+	return 0;
+}
+
+/* The prefixes to dump: one pass over the trees (about 40 ms a million
+ * prefixes, bench/bench_mrt.sh), so that each slice after it costs only
+ * its own prefixes. -1: out of memory. */
+static int
+dump_prefixes_collect(struct mrt_dump *m)
+{
+	struct rib *r = m->d->rib;
+	uint64_t t0 = clock_ms();
+
+	m->cap_pfx = r->tree[AF_IDX_IPV4].n_data + r->tree[AF_IDX_IPV6].n_data;
+	if (m->cap_pfx > 0 &&
+	    (m->pfx = malloc(m->cap_pfx * sizeof(*m->pfx))) == NULL)
+		return -1;
+	for (m->collect_af = 0; m->collect_af < AF_IDX_COUNT; m->collect_af++)
+		ptree_walk(&r->tree[m->collect_af], dump_collect, m);
+	m->collect_ms = clock_ms() - t0;
 	return 0;
 }
 
@@ -318,6 +322,7 @@ dump_free(void *arg)
 		close(m->fd);
 		unlink(m->tmp);	/* not complete: not there */
 	}
+	free(m->pfx);
 	free(m->buf);
 	free(m);
 }
@@ -326,20 +331,30 @@ static enum ctl_stream_result
 dump_next(void *arg, struct strbuf *out, size_t budget)
 {
 	struct mrt_dump *m = arg;
+	size_t end = m->next + DUMP_SLICE_PREFIXES;
 
 	(void)budget;
-	m->budget = DUMP_SLICE_PREFIXES;
-	while (m->af < AF_IDX_COUNT && !m->failed) {
-		if (ptree_walk(&m->d->rib->tree[m->af], dump_node, m) != 0) {
-			if (m->failed || dump_flush(m) == -1)
-				break;
-			strbuf_printf(out, "%zu prefixes\n", m->prefixes);
-			return CTL_STREAM_MORE;
-		}
-		m->af++;
-		m->started = false;
+	for (; m->next < m->n_pfx && m->next < end && !m->failed; m->next++) {
+		const struct prefix *p = &m->pfx[m->next];
+		const struct ptree_node *n = ptree_find(&m->d->rib->tree[p->af],
+		    p);
+		const struct rib_path *v;
+		size_t count;
+
+		if (n == NULL || (v = rib_node_paths(n, &count)) == NULL ||
+		    count == 0)
+			continue;	/* gone since the dump began */
+		dump_prefix(m, p, v, count);
+		if (m->w.len > DUMP_BUF / 2)
+			dump_flush(m);
 	}
-	if (m->failed || dump_flush(m) == -1 || fsync(m->fd) == -1)
+	if (m->failed || dump_flush(m) == -1)
+		goto fail;
+	if (m->next < m->n_pfx) {
+		strbuf_printf(out, "%zu prefixes\n", m->prefixes);
+		return CTL_STREAM_MORE;
+	}
+	if (fsync(m->fd) == -1)
 		goto fail;
 	if (close(m->fd) == -1) {
 		m->fd = -1;
@@ -356,8 +371,10 @@ dump_next(void *arg, struct strbuf *out, size_t budget)
 	    "%llu ms\n", m->path, m->prefixes, m->paths,
 	    (unsigned long long)m->bytes,
 	    (unsigned long long)(clock_ms() - m->t0));
-	log_info("dump mrt %s: %zu prefixes, %zu paths", m->path, m->prefixes,
-	    m->paths);
+	log_info("dump mrt %s: %zu prefixes, %zu paths (%llu ms, the first "
+	    "pass over the RIB %llu ms)", m->path, m->prefixes, m->paths,
+	    (unsigned long long)(clock_ms() - m->t0),
+	    (unsigned long long)m->collect_ms);
 	return CTL_STREAM_DONE;
  fail:
 	/* dump_free() closes and removes the temporary file. */
@@ -432,6 +449,11 @@ cmd_dump_mrt(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 		return;
 	}
 	wbuf_init(&m->w, m->buf, DUMP_BUF);
+	if (dump_prefixes_collect(m) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		dump_free(m);
+		return;
+	}
 	dump_peers(m);
 	stream->next = dump_next;
 	stream->free = dump_free;
