@@ -82,6 +82,7 @@ asan:
 test-cli: all
 	bash scripts/openvpn-configs --check
 	bash tests/cli/run.sh
+	bash tests/cli/mrt.sh
 	bash tests/cli/prefix.sh
 	bash tests/cli/openvpn.sh
 	bash tests/cli/experiment.sh
