@@ -715,6 +715,12 @@ decode_json_message(cJSON *obj, struct rbuf msg,
 	json_message(obj, msg, o, scratch);
 }
 
+cJSON *
+decode_json_id(uint32_t id)
+{
+	return json_id(id);
+}
+
 void
 decode_json_addr(cJSON *obj, const char *key, unsigned af,
     const uint8_t *addr)

@@ -32,6 +32,8 @@ cJSON	*decode_json_attrs(const struct bgp_attrs *a,
  * when msg is shorter than a header. For MRT records. */
 void	decode_json_message(cJSON *obj, struct rbuf msg,
 	    const struct bgp_codec_opts *o, struct bgp_scratch *scratch);
+/* A 32-bit identifier (BGP ID) in host order, as a dotted string. */
+cJSON	*decode_json_id(uint32_t id);
 /* obj[key] = the address as text. */
 void	decode_json_addr(cJSON *obj, const char *key, unsigned af,
 	    const uint8_t *addr);

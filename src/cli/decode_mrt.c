@@ -46,17 +46,6 @@ json_record_start(struct decode_mrt *d, const struct mrt_header *h,
 	return o;
 }
 
-static cJSON *
-json_id(uint32_t id)
-{
-	uint8_t b[4] = { (uint8_t)(id >> 24), (uint8_t)(id >> 16),
-	    (uint8_t)(id >> 8), (uint8_t)id };
-	char buf[ADDR_STRLEN];
-
-	return cJSON_CreateString(addr_format(AF_IDX_IPV4, b, buf,
-	    sizeof(buf)));
-}
-
 /* Keeps the table for the RIB records after it. -1: out of memory. */
 static int
 peer_table(struct decode_mrt *d, cJSON *o, struct rbuf body)
@@ -77,7 +66,7 @@ peer_table(struct decode_mrt *d, cJSON *o, struct rbuf body)
 	if (t.count > 0 && (d->peers = calloc(t.count, sizeof(*d->peers))) ==
 	    NULL)
 		return -1;
-	cJSON_AddItemToObject(o, "collector_id", json_id(t.collector_id));
+	cJSON_AddItemToObject(o, "collector_id", decode_json_id(t.collector_id));
 	if ((name = strndup((const char *)t.view_name.p, t.view_name.len)) ==
 	    NULL)
 		return -1;
@@ -87,7 +76,7 @@ peer_table(struct decode_mrt *d, cJSON *o, struct rbuf body)
 	while (mrt_peer_next(&t.entries, &p) == 1) {
 		d->peers[d->n_peers++] = p;
 		e = cJSON_CreateObject();
-		cJSON_AddItemToObject(e, "bgp_id", json_id(p.bgp_id));
+		cJSON_AddItemToObject(e, "bgp_id", decode_json_id(p.bgp_id));
 		decode_json_addr(e, "address", p.af, p.addr);
 		cJSON_AddNumberToObject(e, "as", p.as);
 		cJSON_AddItemToArray(arr, e);
