@@ -4,6 +4,7 @@
 # `dump mrt` of the RIB, and the dump read back by `peering decode` (JSON
 # and -m lines) and by `bgpdump -m`. Prints one line per number.
 #   bash bench/bench_mrt.sh [PREFIXES [PATHS]]     (root; defaults 500000 2)
+# MRT_LOG=off feeds without the log (to see what the log costs the feed).
 # Needs build/bench/bgpfeed (make build/bench/bgpfeed), bgpdump, jq.
 . "$(dirname "$0")/../tests/interop/lib.sh"
 
@@ -24,7 +25,7 @@ neighbor $MUX_V4 {
 	interface $IF_OURS
 	passive yes
 }"
-ours_cli bgp cli log mrt on >/dev/null
+[ "${MRT_LOG:-on}" = off ] || ours_cli bgp cli log mrt on >/dev/null
 start_bg "$NS_PEER" "$TMP/feed.out" "$FEED" -r "$OURS_V4" -l "$MUX_V4" \
     -a 4 -n "$N" -p "$P" -A -T 600
 FEED_PID=$BG_PID
@@ -35,7 +36,7 @@ paths_in() {
 t0=$(date +%s.%N)
 wait_for 600 "the table" paths_in >/dev/null || give_up "the table did not arrive"
 t1=$(date +%s.%N)
-echo "feed: $N prefixes x $P paths in $(echo "$t1 - $t0" | bc) s with log mrt on"
+echo "feed: $N prefixes x $P paths in $(echo "$t1 - $t0" | bc) s, log mrt ${MRT_LOG:-on}"
 ours_cli bgp cli log mrt | sed 's/^/log mrt: /'
 ours_cli bgp cli log mrt off >/dev/null
 

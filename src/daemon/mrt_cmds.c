@@ -184,6 +184,11 @@ cmd_log_mrt(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		return;
 	}
 	c = d->mrt;
+	if (!on && name != NULL && c->all) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "every session is "
+		    "logged: log mrt off stops the log\n");
+		return;
+	}
 	if (!on) {
 		if (name != NULL)
 			log_name_remove(c, name);
