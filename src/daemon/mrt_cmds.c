@@ -49,32 +49,46 @@ mrt_logged(const struct mrt_ctl *c, const struct session *s)
 	return false;
 }
 
-/* The session hook: one BGP4MP_ET record per message. */
+void
+mrt_session_record(const struct session *s, struct rbuf msg, bool sent,
+    struct mrt_bgp4mp *m)
+{
+	const struct bgp_codec_opts *o = sent ? &s->params.tx : &s->params.rx;
+	bool up = s->fsm.state == BGP_STATE_ESTABLISHED;
+	struct prefix local;
+
+	memset(m, 0, sizeof(*m));
+	m->peer_as = s->conf.peer_as;
+	m->local_as = s->conf.local_as;
+	m->afi = s->conf.peer.af == AF_IDX_IPV4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+	memcpy(m->peer_ip, s->conf.peer.addr, 16);
+	if (session_local_addr(s, &local) == 0 && local.af == s->conf.peer.af)
+		memcpy(m->local_ip, local.addr, 16);
+	/* Before Established only OPENs and NOTIFICATIONs pass: no AS
+	 * numbers or NLRI in them depend on what was negotiated. */
+	m->as4 = up ? o->as4 : true;
+	m->addpath = up && o->addpath[s->conf.af];
+	m->local = sent;
+	m->msg = msg;
+}
+
+static void	(*next_message)(void *ctx, struct session *s, struct rbuf msg,
+		    bool sent);
+
+/* The session hook: one BGP4MP_ET record per message of a logged
+ * session; installed once, idle while the log is off. */
 static void
 mrt_hook_message(void *ctx, struct session *s, struct rbuf msg, bool sent)
 {
 	struct bgpd *d = ctx;
 	struct mrt_ctl *c = d->mrt;
-	const struct bgp_codec_opts *o = sent ? &s->params.tx : &s->params.rx;
-	bool up = s->fsm.state == BGP_STATE_ESTABLISHED;
 	struct mrt_bgp4mp m;
-	struct prefix local;
 
+	if (next_message != NULL)
+		next_message(ctx, s, msg, sent);
 	if (c == NULL || c->log == NULL || !mrt_logged(c, s))
 		return;
-	memset(&m, 0, sizeof(m));
-	m.peer_as = s->conf.peer_as;
-	m.local_as = s->conf.local_as;
-	m.afi = s->conf.peer.af == AF_IDX_IPV4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
-	memcpy(m.peer_ip, s->conf.peer.addr, 16);
-	if (session_local_addr(s, &local) == 0 && local.af == s->conf.peer.af)
-		memcpy(m.local_ip, local.addr, 16);
-	/* Before Established only OPENs and NOTIFICATIONs pass: no AS
-	 * numbers or NLRI in them depend on what was negotiated. */
-	m.as4 = up ? o->as4 : true;
-	m.addpath = up && o->addpath[s->conf.af];
-	m.local = sent;
-	m.msg = msg;
+	mrt_session_record(s, msg, sent, &m);
 	mrt_log_message(c->log, &m);
 }
 
@@ -120,7 +134,6 @@ log_off(struct bgpd *d)
 	c->log = NULL;
 	c->all = false;
 	c->n_names = 0;
-	d->hooks.message = NULL;
 }
 
 static int
@@ -142,7 +155,10 @@ log_on(struct bgpd *d, struct strbuf *reply)
 		    strerror(errno));
 		return -1;
 	}
-	d->hooks.message = mrt_hook_message;
+	if (d->hooks.message != mrt_hook_message) {
+		next_message = d->hooks.message;
+		d->hooks.message = mrt_hook_message;
+	}
 	return 0;
 }
 
