@@ -7,7 +7,9 @@
  *     and an IPv4/IPv6 unicast entry the codec accepts is written again
  *     by our encoder and read back with the same AS path and next hop;
  *   - a BGP4MP record written again from its decoded form is the same
- *     bytes; the BGP message inside goes through the BGP codec.
+ *     bytes; the BGP message inside goes through the BGP codec;
+ *   - a TABLE_DUMP entry's prefix fits its family; its attributes go
+ *     through the BGP codec as a 2-octet speaker's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +135,21 @@ bgp4mp(const struct mrt_header *h, struct rbuf body)
 	(void)bgp_update_decode(m.msg, &o, &upd, &bscratch, &err);
 }
 
+static void
+table_dump(uint16_t subtype, struct rbuf body)
+{
+	static uint8_t msg[BGP_EXT_MAX_LEN];
+	struct mrt_table_dump t;
+	struct bgp_err err;
+	const char *reason;
+
+	if (mrt_table_dump_decode(subtype, body, &t, &reason) == -1)
+		return;
+	CHECK(t.prefix.len <= af_max_bits(t.prefix.af));
+	(void)mrt_table_dump_attrs_decode(t.attrs, &upd, msg, sizeof(msg),
+	    &bscratch, &err);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -148,6 +165,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rib(h.subtype, body);
 		else if (h.type == MRT_BGP4MP || h.type == MRT_BGP4MP_ET)
 			bgp4mp(&h, body);
+		else if (h.type == MRT_TABLE_DUMP)
+			table_dump(h.subtype, body);
 	}
 	return 0;
 }

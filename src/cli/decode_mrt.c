@@ -193,6 +193,51 @@ bgp4mp(struct decode_mrt *d, cJSON *o, const struct mrt_header *h,
 	decode_json_message(msg, m.msg, &opts, &d->scratch);
 }
 
+static void
+table_dump(struct decode_mrt *d, cJSON *o, const struct mrt_header *h,
+    struct rbuf body)
+{
+	struct mrt_table_dump t;
+	const char *reason;
+	char buf[PREFIX_STRLEN];
+	struct bgp_err err;
+	enum bgp_action act;
+	cJSON *e;
+
+	if (mrt_table_dump_decode(h->subtype, body, &t, &reason) == -1) {
+		cJSON_AddStringToObject(o, "error", reason);
+		return;
+	}
+	act = mrt_table_dump_attrs_decode(t.attrs, &d->upd, d->attr_scratch,
+	    sizeof(d->attr_scratch), &d->scratch, &err);
+	if (d->lines) {
+		if (act != BGP_ACT_SESSION_RESET)
+			decode_mrt_line_table_dump(d, h, &t);
+		return;
+	}
+	cJSON_AddNumberToObject(o, "view", t.view);
+	cJSON_AddNumberToObject(o, "sequence", t.seq);
+	cJSON_AddStringToObject(o, "prefix", prefix_format(&t.prefix, buf,
+	    sizeof(buf)));
+	cJSON_AddNumberToObject(o, "status", t.status);
+	cJSON_AddNumberToObject(o, "originated", t.originated);
+	decode_json_addr(o, "peer", t.prefix.af, t.peer_ip);
+	cJSON_AddNumberToObject(o, "peer_as", t.peer_as);
+	if (act != BGP_ACT_ACCEPT) {
+		e = cJSON_AddObjectToObject(o, "attributes_error");
+		cJSON_AddStringToObject(e, "action", bgp_action_name(act));
+		if (err.reason != NULL)
+			cJSON_AddStringToObject(e, "reason", err.reason);
+	}
+	if (act != BGP_ACT_SESSION_RESET) {
+		static const struct bgp_codec_opts opts = { .as4 = false,
+		    .ibgp = true };
+
+		cJSON_AddItemToObject(o, "attributes",
+		    decode_json_attrs(&d->upd.attrs, &opts));
+	}
+}
+
 /* One record: its object, printed unless in line mode (where the lines
  * were printed on the way). -1: stdout or memory failed. */
 static int
@@ -211,6 +256,8 @@ record(struct decode_mrt *d, const struct mrt_header *h, struct rbuf body,
 		rib(d, o, h, body);
 	else if (h->type == MRT_BGP4MP || h->type == MRT_BGP4MP_ET)
 		bgp4mp(d, o, h, body);
+	else if (h->type == MRT_TABLE_DUMP)
+		table_dump(d, o, h, body);
 	else
 		cJSON_AddStringToObject(o, "error", "type not decoded");
 	if (rc == 0 && d->lines)

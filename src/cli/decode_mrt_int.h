@@ -35,5 +35,8 @@ void	decode_mrt_line_rib(struct decode_mrt *d, const struct mrt_header *h,
 	    struct mrt_rib *r);
 void	decode_mrt_line_bgp4mp(struct decode_mrt *d,
 	    const struct mrt_header *h, const struct mrt_bgp4mp *m);
+/* A TABLE_DUMP entry whose attributes are decoded in d->upd. */
+void	decode_mrt_line_table_dump(struct decode_mrt *d,
+	    const struct mrt_header *h, const struct mrt_table_dump *t);
 
 #endif

@@ -138,6 +138,19 @@ decode_mrt_line_rib(struct decode_mrt *d, const struct mrt_header *h,
 	}
 }
 
+void
+decode_mrt_line_table_dump(struct decode_mrt *d, const struct mrt_header *h,
+    const struct mrt_table_dump *t)
+{
+	char pfx[PREFIX_STRLEN], peer[ADDR_STRLEN], nh[ADDR_STRLEN];
+
+	fprintf(d->out, "TABLE_DUMP|%u|B|%s|%u|%s|", h->time,
+	    addr_format(t->prefix.af, t->peer_ip, peer, sizeof(peer)),
+	    t->peer_as, prefix_format(&t->prefix, pfx, sizeof(pfx)));
+	line_attrs(d->out, &d->upd.attrs, line_nexthop(&d->upd.attrs,
+	    t->prefix.af, nh, sizeof(nh)));
+}
+
 /* "BGP4MP_ET_LOCAL_AP|1700000000.000001|" and the rest of the start. */
 static void
 line_start(struct decode_mrt *d, const struct mrt_header *h,

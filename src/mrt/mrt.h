@@ -189,6 +189,32 @@ void	mrt_rib_entry_put(struct wbuf *w, struct mrt_rib_writer *rw,
 	    const uint8_t *nh_ll);
 void	mrt_rib_end(struct wbuf *w, struct mrt_rib_writer *rw);
 
+/* ---- TABLE_DUMP (RFC 6396 4.2): the older RIB format, 2-octet ASes ---- */
+
+struct mrt_table_dump {
+	uint16_t	view;
+	uint16_t	seq;
+	struct prefix	prefix;
+	uint8_t		status;
+	uint32_t	originated;
+	uint8_t		peer_ip[16];	/* the prefix's family */
+	uint16_t	peer_as;
+	struct rbuf	attrs;
+};
+
+/* Subtypes 1 (AFI_IPv4) and 2 (AFI_IPv6). */
+int	mrt_table_dump_decode(uint16_t subtype, struct rbuf body,
+	    struct mrt_table_dump *t, const char **reason);
+/*
+ * Its attributes, as an old (2-octet AS) speaker's UPDATE would carry
+ * them (AS4_PATH merged): u->attrs. msg is room for the UPDATE made
+ * around them (attrs.len + 23 bytes, at most 65535: else -1 before any
+ * decoding); views point into it and into scratch.
+ */
+enum bgp_action mrt_table_dump_attrs_decode(struct rbuf attrs,
+	    struct bgp_update *u, uint8_t *msg, size_t msg_len,
+	    struct bgp_scratch *scratch, struct bgp_err *err);
+
 /* ---- BGP4MP and BGP4MP_ET (RFC 6396 4.4, RFC 8050 3) ---- */
 
 struct mrt_bgp4mp {

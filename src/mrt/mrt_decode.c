@@ -1,5 +1,6 @@
 /* MRT records read from bytes (RFC 6396, RFC 8050 ADD-PATH subtypes). */
 #include "mrt.h"
+#include "../bgp/msg.h"
 #include "../bgp/nlri.h"
 
 int
@@ -302,6 +303,69 @@ mrt_rib_attrs_decode(struct rbuf attrs, uint16_t afi, uint8_t safi,
 	}
 	bgp_attr_set(a, BGP_ATTR_MP_REACH);
 	return err->action;
+}
+
+/* ---- TABLE_DUMP ---- */
+
+int
+mrt_table_dump_decode(uint16_t subtype, struct rbuf body,
+    struct mrt_table_dump *t, const char **reason)
+{
+	unsigned af = subtype == 2 ? AF_IDX_IPV6 : AF_IDX_IPV4;
+	unsigned n = af_addr_bytes(af);
+	uint16_t alen;
+
+	memset(t, 0, sizeof(*t));
+	if (subtype != 1 && subtype != 2) {
+		*reason = "unknown TABLE_DUMP subtype";
+		return -1;
+	}
+	*reason = "TABLE_DUMP entry truncated";
+	t->prefix.af = (uint8_t)af;
+	if (rbuf_get_u16(&body, &t->view) == -1 ||
+	    rbuf_get_u16(&body, &t->seq) == -1 ||
+	    rbuf_get_bytes(&body, t->prefix.addr, n) == -1 ||
+	    rbuf_get_u8(&body, &t->prefix.len) == -1 ||
+	    rbuf_get_u8(&body, &t->status) == -1 ||
+	    rbuf_get_u32(&body, &t->originated) == -1 ||
+	    rbuf_get_bytes(&body, t->peer_ip, n) == -1 ||
+	    rbuf_get_u16(&body, &t->peer_as) == -1 ||
+	    rbuf_get_u16(&body, &alen) == -1 ||
+	    rbuf_sub(&body, alen, &t->attrs) == -1)
+		return -1;
+	if (t->prefix.len > af_max_bits(af)) {
+		*reason = "TABLE_DUMP prefix length past its family";
+		return -1;
+	}
+	prefix_mask(&t->prefix);
+	return 0;
+}
+
+enum bgp_action
+mrt_table_dump_attrs_decode(struct rbuf attrs, struct bgp_update *u,
+    uint8_t *msg, size_t msg_len, struct bgp_scratch *scratch,
+    struct bgp_err *err)
+{
+	static const struct bgp_codec_opts opts = { .as4 = false,
+	    .ibgp = true, .max_len = BGP_EXT_MAX_LEN, .ext_nexthop = true };
+	struct wbuf w;
+	size_t start;
+
+	bgp_err_clear(err);
+	wbuf_init(&w, msg, msg_len);
+	start = bgp_msg_start(&w, BGP_UPDATE);
+	wbuf_put_u16(&w, 0);
+	wbuf_put_u16(&w, (uint16_t)attrs.len);
+	wbuf_put_bytes(&w, attrs.p, attrs.len);
+	bgp_msg_finish(&w, start);
+	if (w.overflow || w.len > BGP_EXT_MAX_LEN) {
+		bgp_err_raise(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
+		    BGP_ERR_UPD_ATTRLIST, 0, NULL, 0,
+		    "attributes too long for one message");
+		return err->action;
+	}
+	return bgp_update_decode(rbuf_make(msg, w.len), &opts, u, scratch,
+	    err);
 }
 
 /* ---- BGP4MP ---- */

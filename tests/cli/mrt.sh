@@ -158,17 +158,39 @@ check "cut error" "$(line 8)" '.error == "truncated record" and (.offset | type)
 check_eq "cut lines status" "$?" 1
 check_eq "cut lines stderr" "$(grep -c 'truncated record' "$TMP/err")" 1
 
+# TABLE_DUMP (the format before TABLE_DUMP_V2, 2-octet ASes): IPv4 with
+# AS4_PATH merged, IPv6 with MP_REACH_NLRI whole.
+{
+rec $T0 12 1 "0000 0001 b8a4e000 18 01 6553f100 0a000002 fde9 0021
+    $ORIGIN_IGP 40 02 06 02 02 fde9 5ba0 $NH_10_0_0_2
+    c0 11 0a 02 02 0000fde9 fa56ea00"
+rec $T0 12 2 "0000 0002 20010db8000000000000000000000000 20 01 6553f100
+    20010db8000000000000000000000002 fde9 002a
+    $ORIGIN_IGP 40 02 06 02 02 fde9 0001
+    80 0e 1a 0002 01 10 20010db8000000000000000000000009 00 20 20010db8"
+} | bin >"$TMP/td.mrt"
+want="TABLE_DUMP|1700000000|B|10.0.0.2|65001|184.164.224.0/24|65001 4200000000|IGP|10.0.0.2|0|0||NAG||
+TABLE_DUMP|1700000000|B|2001:db8::2|65001|2001:db8::/32|65001 1|IGP|2001:db8::9|0|0||NAG||"
+got=$("$PEERING" decode -m "$TMP/td.mrt")
+check_eq "table_dump lines" "$got" "$want"
+if command -v bgpdump >/dev/null 2>&1; then
+	check_eq "table_dump as bgpdump -m" "$got" "$(bgpdump -m "$TMP/td.mrt" 2>/dev/null)"
+fi
+out=$("$PEERING" decode "$TMP/td.mrt")
+check "table_dump json" "$(line 1)" '.type == "TABLE_DUMP" and .subtype == "AFI_IPV4" and .view == 0 and .sequence == 1 and .prefix == "184.164.224.0/24" and .status == 1 and .peer == "10.0.0.2" and .peer_as == 65001 and .attributes.as_path == "65001 4200000000"'
+check "table_dump ipv6 json" "$(line 2)" '.subtype == "AFI_IPV6" and .peer == "2001:db8::2" and .attributes.mp_reach.next_hop == "2001:db8::9"'
+
 # a record that does not read is reported, the next one read
 {
 rec $T0 13 2 "00000000 21 0a000000 0000"
-rec $T0 12 1 "0000"
+rec $T0 12 3 "0000"
 rec $((T0 + 2)) 16 0 "fde9 b7d9 0000 0001 0a000002 0a000001 0005 0006"
 } | bin >"$TMP/bad.mrt"
 "$PEERING" decode "$TMP/bad.mrt" >"$TMP/out" 2>"$TMP/err"
 check_eq "bad record status" "$?" 0
 out=$(cat "$TMP/out")
 check "bad prefix" "$(line 1)" '.error == "RIB prefix malformed"'
-check "type not decoded" "$(line 2)" '.type == "TABLE_DUMP" and .error == "type not decoded"'
+check "bad table_dump subtype" "$(line 2)" '.type == "TABLE_DUMP" and .error == "unknown TABLE_DUMP subtype"'
 check "after bad" "$(line 3)" '.new_state == "Established"'
 
 # --mrt on input that does not start like MRT; --help

@@ -341,6 +341,47 @@ START_TEST(test_bgp4mp_rfc8950)
 }
 END_TEST
 
+/* TABLE_DUMP (RFC 6396 4.2): 2-octet ASes, AS4_PATH merged; every
+ * shorter entry refused; host bits past the length cleared. */
+START_TEST(test_table_dump)
+{
+	static uint8_t msg[BGP_EXT_MAX_LEN], big[BGP_EXT_MAX_LEN];
+	static struct bgp_scratch scr;
+	static struct bgp_update u;
+	uint8_t rec[128];
+	struct mrt_table_dump t;
+	struct bgp_err err;
+	const char *reason;
+	size_t n = th_hex("0000 0007 b8a4e0ff 18 01 6553f100 0a000002 fde9 0021"
+	    "40010100 4002060202fde95ba0 4003040a000002"
+	    "c0110a02020000fde9fa56ea00", rec, sizeof(rec));
+
+	ck_assert_int_eq(mrt_table_dump_decode(1, rbuf_make(rec, n), &t,
+	    &reason), 0);
+	ck_assert_uint_eq(t.seq, 7);
+	ck_assert_uint_eq(t.prefix.len, 24);
+	ck_assert_uint_eq(t.prefix.addr[3], 0);
+	ck_assert_uint_eq(t.peer_as, 65001);
+	ck_assert_uint_eq(t.originated, 1700000000);
+	ck_assert_int_eq(mrt_table_dump_attrs_decode(t.attrs, &u, msg,
+	    sizeof(msg), &scr, &err), BGP_ACT_ACCEPT);
+	ck_assert_uint_eq(aspath_length(u.attrs.as_path), 2);
+	ck_assert_uint_eq(aspath_origin_as(u.attrs.as_path), 4200000000u);
+	for (size_t cut = 0; cut < n; cut++)
+		ck_assert_int_eq(mrt_table_dump_decode(1, rbuf_make(rec, cut),
+		    &t, &reason), -1);
+	ck_assert_int_eq(mrt_table_dump_decode(3, rbuf_make(rec, n), &t,
+	    &reason), -1);
+	/* a prefix longer than its family */
+	rec[8] = 33;
+	ck_assert_int_eq(mrt_table_dump_decode(1, rbuf_make(rec, n), &t,
+	    &reason), -1);
+	/* attributes too long for one message */
+	ck_assert_int_eq(mrt_table_dump_attrs_decode(rbuf_make(big, 65520),
+	    &u, msg, sizeof(msg), &scr, &err), BGP_ACT_SESSION_RESET);
+}
+END_TEST
+
 START_TEST(test_record_framing)
 {
 	uint8_t rec[64];
@@ -392,6 +433,7 @@ mrt_suite(void)
 	tcase_add_test(tc, test_rib_other_forms);
 	tcase_add_test(tc, test_bgp4mp_roundtrip);
 	tcase_add_test(tc, test_bgp4mp_rfc8950);
+	tcase_add_test(tc, test_table_dump);
 	tcase_add_test(tc, test_record_framing);
 	suite_add_tcase(s, tc);
 	return s;
