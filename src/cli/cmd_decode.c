@@ -198,9 +198,16 @@ cmd_decode(int argc, char **argv)
 		free(buf);
 		return 1;
 	}
-	if (!a.hex && (a.mrt || a.lines || decode_mrt_detect(buf, len)))
-		status = decode_mrt_run(buf, len, a.lines, stdout) == 0 ? 0 : 1;
-	else
+	if (!a.hex && (a.mrt || a.lines || decode_mrt_detect(buf, len))) {
+		struct decode_mrt *d = decode_mrt_new();
+
+		if (d == NULL) {
+			fprintf(stderr, "peering decode: out of memory\n");
+			status = 1;
+		} else
+			status = decode_mrt_run(d, buf, len, a.lines, stdout);
+		decode_mrt_free(d);
+	} else
 		status = decode_run(buf, len, &a);
 	free(buf);
 	if (fflush(stdout) == EOF || ferror(stdout)) {

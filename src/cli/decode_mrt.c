@@ -272,21 +272,43 @@ record(struct decode_mrt *d, const struct mrt_header *h, struct rbuf body,
 	return rc;
 }
 
-int
-decode_mrt_run(const uint8_t *buf, size_t len, bool lines, FILE *out)
+struct decode_mrt *
+decode_mrt_new(void)
 {
-	struct decode_mrt *d = calloc(1, sizeof(*d));
+	/* Large (scratch space): not zeroed, every decoder sets its own. */
+	struct decode_mrt *d = malloc(sizeof(*d));
+
+	if (d != NULL) {
+		d->peers = NULL;
+		d->n_peers = 0;
+	}
+	return d;
+}
+
+void
+decode_mrt_free(struct decode_mrt *d)
+{
+	if (d == NULL)
+		return;
+	free(d->peers);
+	free(d);
+}
+
+int
+decode_mrt_run(struct decode_mrt *d, const uint8_t *buf, size_t len,
+    bool lines, FILE *out)
+{
 	struct rbuf in = rbuf_make(buf, len), body;
 	struct mrt_header h;
 	const char *reason = NULL;
 	int r, status = 0;
 
-	if (d == NULL) {
-		fprintf(stderr, "peering decode: out of memory\n");
-		return -1;
-	}
 	d->out = out;
 	d->lines = lines;
+	d->index = 0;
+	free(d->peers);
+	d->peers = NULL;
+	d->n_peers = 0;
 	while ((r = mrt_record_next(&in, &h, &body, &reason)) == 1) {
 		d->index++;
 		if (record(d, &h, body, (size_t)(in.p - buf) - body.len -
@@ -306,7 +328,5 @@ decode_mrt_run(const uint8_t *buf, size_t len, bool lines, FILE *out)
 			    in.len);
 		status = 1;
 	}
-	free(d->peers);
-	free(d);
 	return status;
 }

@@ -15,12 +15,18 @@
  * a BGP marker)? */
 bool	decode_mrt_detect(const uint8_t *buf, size_t len);
 
+struct decode_mrt;
+
+/* The reader's room (scratch space for the codec: a few hundred KB);
+ * NULL when memory runs out. One may read many inputs. */
+struct decode_mrt *decode_mrt_new(void);
+void	decode_mrt_free(struct decode_mrt *d);
 /*
  * Every record of buf, printed to out. 0: every record read; 1: the
- * input ended inside a record, or some record could not be read (after
- * everything else was printed), or out could not be written; -1: out of
- * memory (said on stderr).
+ * input ended inside a record, or out could not be written (after
+ * everything else was printed).
  */
-int	decode_mrt_run(const uint8_t *buf, size_t len, bool lines, FILE *out);
+int	decode_mrt_run(struct decode_mrt *d, const uint8_t *buf, size_t len,
+	    bool lines, FILE *out);
 
 #endif
