@@ -5,9 +5,10 @@
  *                           var/mrt/updates.YYYYMMDD.HHMMSS.mrt
  *   log mrt                 what is logged, and where
  *   dump mrt FILE           the RIB as TABLE_DUMP_V2 (ADD-PATH subtypes)
- * The dump lists the RIB's prefixes in one pass, then writes a slice of
- * them per control-stream turn (the loop serves everything else between
- * slices) into FILE.tmp, renamed to FILE when complete.
+ * The dump walks the RIB a slice of prefixes per control-stream turn (the
+ * loop serves everything else between slices; each slice resumes after
+ * the last prefix written, ptree_walk_from) into FILE.tmp, renamed to
+ * FILE when complete.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -240,19 +241,16 @@ struct mrt_dump {
 	uint16_t	 index[RIB_MAX_PEERS];	/* RIB peer -> table index */
 	uint32_t	 time;
 	uint32_t	 seq;
-	/* The prefixes of the RIB when the dump began, IPv4 then IPv6 in
-	 * tree order, and the next to write: a slice looks each up again
-	 * (one gone since is skipped; one new since is not in the dump). */
-	struct prefix	*pfx;
-	size_t		 n_pfx;
-	size_t		 cap_pfx;
-	unsigned	 collect_af;
-	size_t		 next;
+	/* Where the walk is: the family, and the last prefix written (each
+	 * slice resumes after it: ptree_walk_from). */
+	unsigned	 af;
+	bool		 started;
+	struct prefix	 last;
+	size_t		 budget;	/* prefixes left in this slice */
 	size_t		 prefixes;
 	size_t		 paths;
 	uint64_t	 bytes;
 	uint64_t	 t0;
-	uint64_t	 collect_ms;
 	struct wbuf	 w;
 	uint8_t		*buf;
 	bool		 failed;
@@ -303,36 +301,22 @@ dump_prefix(struct mrt_dump *m, const struct prefix *p,
 }
 
 static int
-dump_collect(void *ctx, const struct ptree_node *n)
+dump_node(void *ctx, const struct ptree_node *n)
 {
 	struct mrt_dump *m = ctx;
 	size_t count;
+	const struct rib_path *v = rib_node_paths(n, &count);
 
-	(void)rib_node_paths(n, &count);
-	if (count > 0 && m->n_pfx < m->cap_pfx)
-		ptree_prefix(&m->d->rib->tree[m->collect_af], n,
-		    &m->pfx[m->n_pfx++]);
-	return 0;
-}
-
-/* The prefixes to dump: one pass over the trees, so that each slice after
- * it costs only its own prefixes. This pass is the dump's one long step
- * (180-330 ms for 500,000 prefixes on a loaded 2-core machine,
- * bench/bench_mrt.sh); a resumable RIB cursor would remove it. -1: out
- * of memory. */
-static int
-dump_prefixes_collect(struct mrt_dump *m)
-{
-	struct rib *r = m->d->rib;
-	uint64_t t0 = clock_ms();
-
-	m->cap_pfx = r->tree[AF_IDX_IPV4].n_data + r->tree[AF_IDX_IPV6].n_data;
-	if (m->cap_pfx > 0 &&
-	    (m->pfx = malloc(m->cap_pfx * sizeof(*m->pfx))) == NULL)
-		return -1;
-	for (m->collect_af = 0; m->collect_af < AF_IDX_COUNT; m->collect_af++)
-		ptree_walk(&r->tree[m->collect_af], dump_collect, m);
-	m->collect_ms = clock_ms() - t0;
+	if (m->budget == 0)
+		return 1;
+	if (count == 0)
+		return 0;
+	ptree_prefix(&m->d->rib->tree[m->af], n, &m->last);
+	m->started = true;
+	m->budget--;
+	dump_prefix(m, &m->last, v, count);
+	if (m->w.len > DUMP_BUF / 2 && dump_flush(m) == -1)
+		return 1;
 	return 0;
 }
 
@@ -345,7 +329,6 @@ dump_free(void *arg)
 		close(m->fd);
 		unlink(m->tmp);	/* not complete: not there */
 	}
-	free(m->pfx);
 	free(m->buf);
 	free(m);
 }
@@ -354,26 +337,25 @@ static enum ctl_stream_result
 dump_next(void *arg, struct strbuf *out, size_t budget)
 {
 	struct mrt_dump *m = arg;
-	size_t end = m->next + DUMP_SLICE_PREFIXES;
 
 	(void)budget;
-	for (; m->next < m->n_pfx && m->next < end && !m->failed; m->next++) {
-		const struct prefix *p = &m->pfx[m->next];
-		const struct ptree_node *n = ptree_find(&m->d->rib->tree[p->af],
-		    p);
-		const struct rib_path *v;
-		size_t count;
+	m->budget = DUMP_SLICE_PREFIXES;
+	/* A slice: the next prefixes of the walk, resumed after the last one
+	 * written (the tree may have changed in between: a prefix added
+	 * before it since is not in this dump). */
+	while (m->af < AF_IDX_COUNT && !m->failed) {
+		const struct ptree *t = &m->d->rib->tree[m->af];
+		int stop = m->started ? ptree_walk_from(t, &m->last, dump_node,
+		    m) : ptree_walk(t, dump_node, m);
 
-		if (n == NULL || (v = rib_node_paths(n, &count)) == NULL ||
-		    count == 0)
-			continue;	/* gone since the dump began */
-		dump_prefix(m, p, v, count);
-		if (m->w.len > DUMP_BUF / 2)
-			dump_flush(m);
+		if (stop != 0)
+			break;
+		m->af++;
+		m->started = false;
 	}
 	if (m->failed || dump_flush(m) == -1)
 		goto fail;
-	if (m->next < m->n_pfx) {
+	if (m->af < AF_IDX_COUNT) {
 		strbuf_printf(out, "%zu prefixes\n", m->prefixes);
 		return CTL_STREAM_MORE;
 	}
@@ -394,10 +376,8 @@ dump_next(void *arg, struct strbuf *out, size_t budget)
 	    "%llu ms\n", m->path, m->prefixes, m->paths,
 	    (unsigned long long)m->bytes,
 	    (unsigned long long)(clock_ms() - m->t0));
-	log_info("dump mrt %s: %zu prefixes, %zu paths (%llu ms, the first "
-	    "pass over the RIB %llu ms)", m->path, m->prefixes, m->paths,
-	    (unsigned long long)(clock_ms() - m->t0),
-	    (unsigned long long)m->collect_ms);
+	log_info("dump mrt %s: %zu prefixes, %zu paths (%llu ms)", m->path,
+	    m->prefixes, m->paths, (unsigned long long)(clock_ms() - m->t0));
 	return CTL_STREAM_DONE;
  fail:
 	/* dump_free() closes and removes the temporary file. */
@@ -472,11 +452,6 @@ cmd_dump_mrt(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 		return;
 	}
 	wbuf_init(&m->w, m->buf, DUMP_BUF);
-	if (dump_prefixes_collect(m) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
-		dump_free(m);
-		return;
-	}
 	dump_peers(m);
 	stream->next = dump_next;
 	stream->free = dump_free;
