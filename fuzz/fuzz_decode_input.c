@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	decode_json_opts(&o, data[0] & 1, data[0] & 2, data[0] & 4);
+	bgp_json_opts(&o, data[0] & 1, data[0] & 2, data[0] & 4);
 	fuzz_run(&r, data + 1, size - 1, false, &o, &scratch);
 	fuzz_run(&r, data + 1, size - 1, true, &o, &scratch);
 	return 0;

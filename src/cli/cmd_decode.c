@@ -158,7 +158,7 @@ decode_run(const uint8_t *buf, size_t len, const struct decode_args *a)
 		status = 1;
 		goto done;
 	}
-	decode_json_opts(&opts, a->as4, a->addpath, a->ext);
+	bgp_json_opts(&opts, a->as4, a->addpath, a->ext);
 	decode_input_init(r, buf, len, a->hex);
 	while (decode_input_next(r, &f) == 1) {
 		if (f.error != NULL)

@@ -66,7 +66,7 @@ peer_table(struct decode_mrt *d, cJSON *o, struct rbuf body)
 	if (t.count > 0 && (d->peers = calloc(t.count, sizeof(*d->peers))) ==
 	    NULL)
 		return -1;
-	cJSON_AddItemToObject(o, "collector_id", decode_json_id(t.collector_id));
+	cJSON_AddItemToObject(o, "collector_id", bgp_json_id(t.collector_id));
 	if ((name = strndup((const char *)t.view_name.p, t.view_name.len)) ==
 	    NULL)
 		return -1;
@@ -76,8 +76,8 @@ peer_table(struct decode_mrt *d, cJSON *o, struct rbuf body)
 	while (mrt_peer_next(&t.entries, &p) == 1) {
 		d->peers[d->n_peers++] = p;
 		e = cJSON_CreateObject();
-		cJSON_AddItemToObject(e, "bgp_id", decode_json_id(p.bgp_id));
-		decode_json_addr(e, "address", p.af, p.addr);
+		cJSON_AddItemToObject(e, "bgp_id", bgp_json_id(p.bgp_id));
+		bgp_json_addr(e, "address", p.af, p.addr);
 		cJSON_AddNumberToObject(e, "as", p.as);
 		cJSON_AddItemToArray(arr, e);
 	}
@@ -97,7 +97,7 @@ json_rib_entry(struct decode_mrt *d, cJSON *arr, const struct mrt_rib *r,
 
 	cJSON_AddNumberToObject(e, "peer_index", en->peer_index);
 	if (p != NULL) {
-		decode_json_addr(e, "peer", p->af, p->addr);
+		bgp_json_addr(e, "peer", p->af, p->addr);
 		cJSON_AddNumberToObject(e, "peer_as", p->as);
 	}
 	cJSON_AddNumberToObject(e, "originated", en->originated);
@@ -113,7 +113,7 @@ json_rib_entry(struct decode_mrt *d, cJSON *arr, const struct mrt_rib *r,
 	}
 	if (act != BGP_ACT_SESSION_RESET)
 		cJSON_AddItemToObject(e, "attributes",
-		    decode_json_attrs(&d->attrs, &opts));
+		    bgp_json_attrs(&d->attrs, &opts));
 	cJSON_AddItemToArray(arr, e);
 }
 
@@ -177,8 +177,8 @@ bgp4mp(struct decode_mrt *d, cJSON *o, const struct mrt_header *h,
 	cJSON_AddNumberToObject(o, "local_as", m.local_as);
 	cJSON_AddNumberToObject(o, "ifindex", m.ifindex);
 	cJSON_AddNumberToObject(o, "afi", m.afi);
-	decode_json_addr(o, "peer_ip", af, m.peer_ip);
-	decode_json_addr(o, "local_ip", af, m.local_ip);
+	bgp_json_addr(o, "peer_ip", af, m.peer_ip);
+	bgp_json_addr(o, "local_ip", af, m.local_ip);
 	if (m.state_change) {
 		cJSON_AddStringToObject(o, "old_state",
 		    mrt_state_name(m.old_state));
@@ -190,7 +190,7 @@ bgp4mp(struct decode_mrt *d, cJSON *o, const struct mrt_header *h,
 	    "received");
 	mrt_bgp4mp_codec_opts(&m, &opts);
 	msg = cJSON_AddObjectToObject(o, "message");
-	decode_json_message(msg, m.msg, &opts, &d->scratch);
+	bgp_json_message(msg, m.msg, &opts, &d->scratch);
 }
 
 static void
@@ -221,7 +221,7 @@ table_dump(struct decode_mrt *d, cJSON *o, const struct mrt_header *h,
 	    sizeof(buf)));
 	cJSON_AddNumberToObject(o, "status", t.status);
 	cJSON_AddNumberToObject(o, "originated", t.originated);
-	decode_json_addr(o, "peer", t.prefix.af, t.peer_ip);
+	bgp_json_addr(o, "peer", t.prefix.af, t.peer_ip);
 	cJSON_AddNumberToObject(o, "peer_as", t.peer_as);
 	if (act != BGP_ACT_ACCEPT) {
 		e = cJSON_AddObjectToObject(o, "attributes_error");
@@ -234,7 +234,7 @@ table_dump(struct decode_mrt *d, cJSON *o, const struct mrt_header *h,
 		    .ibgp = true };
 
 		cJSON_AddItemToObject(o, "attributes",
-		    decode_json_attrs(&d->upd.attrs, &opts));
+		    bgp_json_attrs(&d->upd.attrs, &opts));
 	}
 }
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../bgp/format.h"
-#include "../cli/decode_json.h"
+#include "../bgp/msg_json.h"
 #include "muxtables.h"
 #include "routes.h"
 
@@ -118,7 +118,7 @@ routes_path_json(struct bgpd *d, const struct rib_path *path, bool best)
 		    sizeof(nh)));
 	if (rattrs_decode(ra, &a) == 0)
 		cJSON_AddItemToObject(o, "attributes",
-		    decode_json_attrs(&a, &opts));
+		    bgp_json_attrs(&a, &opts));
 	return o;
 }
 

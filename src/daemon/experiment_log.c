@@ -16,8 +16,8 @@
 #include <cjson/cJSON.h>
 
 #include "experiment_int.h"
+#include "../bgp/msg_json.h"
 #include "../bgp/nlri.h"
-#include "../cli/decode_json.h"
 #include "../lib/atomicfile.h"
 #include "../lib/log.h"
 
@@ -129,7 +129,7 @@ log_block(struct experiment *x, const struct session *s, struct rbuf nlri,
 		cJSON_AddBoolToObject(o, "withdraw", withdraw);
 		if (!withdraw)
 			cJSON_AddItemToObject(o, "attributes",
-			    decode_json_attrs(a, &opts));
+			    bgp_json_attrs(a, &opts));
 		log_line(x, o);
 	}
 }
