@@ -311,8 +311,13 @@ static const struct control_cmd commands[] = {
 	{ { "show", "status", NULL }, show_status,
 	    "show status: the daemon's version, AS and session count" },
 	{ { "show", "route", NULL }, cmd_show_route,
-	    "show route [ipv4|ipv6] [PREFIX] [all] [json] [limit N]: paths, "
-	    "best first (*)" },
+	    "show route [FILTER]... [all] [json] [count] [limit N]: paths, "
+	    "best first (*); FILTER: ipv4|ipv6, PREFIX, for ADDR, in PREFIX, "
+	    "mux NAME, upstream N, as N, origin-as N, community A:B, "
+	    "large-community A:B:C, best" },
+	{ { "routes", NULL, NULL }, cmd_routes,
+	    "routes [FILTER]...: every path, one JSON object a line (the "
+	    "filters of show route)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
 	    "show memory [json]: what the RIB holds and its bytes" },
 	{ { "announce", NULL, NULL }, announce,

@@ -11,6 +11,7 @@
 #include "testutil.h"
 #include "../../src/bgp/aspath.h"
 #include "../../src/rib/rfilter.h"
+#include "../../src/rib/route_json.h"
 #include "../../src/vpn/mux.h"
 
 static struct rib rib;
@@ -111,6 +112,13 @@ visit(void *ctx, const struct prefix *p, const struct rib_path *path,
 	snprintf(g->text + len, sizeof(g->text) - len, "%s%s/%s/%u",
 	    g->n++ ? " " : "", prefix_format(p, buf, sizeof(buf)),
 	    rib.peers[path->peer].name, path->path_id);
+}
+
+static void
+json_visit(void *ctx, const struct prefix *p, const struct rib_path *path,
+    bool best)
+{
+	route_json_line(&rib, p, path, best, ctx);
 }
 
 /* The paths the words select, as "prefix/peer/id ...". */
@@ -294,6 +302,69 @@ START_TEST(test_upstream_formula)
 }
 END_TEST
 
+/* Each path of the table as a JSON line: valid JSON, the fields right. */
+START_TEST(test_json_lines)
+{
+	struct strbuf out;
+	const struct rib_path *v;
+	struct prefix p;
+	size_t n;
+	cJSON *o, *segs;
+	char *text;
+
+	table();
+	strbuf_init(&out);
+	ck_assert_int_eq(prefix_parse("10.0.0.0/8", true, &p), 0);
+	v = rib_lookup(&rib, &p, &n);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].peer == peers[1])
+			route_json_line(&rib, &p, &v[i], i == 0, &out);
+	ck_assert(!out.failed);
+	ck_assert_uint_eq(out.s[out.len - 1], '\n');
+	ck_assert(strchr(out.s, '\n') + 1 == out.s + out.len);
+	ck_assert_str_eq(out.s, "{\"prefix\":\"10.0.0.0/8\",\"path_id\":1,"
+	    "\"mux\":\"amsterdam01\",\"upstream_peer_id\":300,"
+	    "\"next_hop\":\"100.69.1.44\",\"as_path\":\"47065 174 "
+	    "{64500 64501}\",\"as_path_segments\":[{\"type\":\"AS_SEQUENCE\","
+	    "\"asns\":[47065,174]},{\"type\":\"AS_SET\",\"asns\":[64500,"
+	    "64501]}],\"origin\":\"IGP\",\"local_pref\":100,"
+	    "\"communities\":[],\"large_communities\":[[47065,1,7]],"
+	    "\"best\":false,\"stale\":false}\n");
+	o = cJSON_Parse(out.s);
+	ck_assert_ptr_nonnull(o);
+	segs = cJSON_GetObjectItem(o, "as_path_segments");
+	ck_assert_int_eq(cJSON_GetArraySize(segs), 2);
+	cJSON_Delete(o);
+	strbuf_free(&out);
+
+	/* Every path of the table parses; a name that needs escaping. */
+	snprintf(rib.peers[peers[0]].name, sizeof(rib.peers[0].name),
+	    "a\"b\\c\x01\xe9");
+	strbuf_init(&out);
+	{
+		struct rib_cursor c;
+
+		rib_cursor_init(&c, AF_IDX_COUNT, NULL, false);
+		while (rib_cursor_step(&rib, &c, json_visit, &out) > 0)
+			;
+	}
+	n = 0;
+	for (char *line = out.s, *nl; (nl = strchr(line, '\n')) != NULL;
+	    line = nl + 1, n++) {
+		*nl = '\0';
+		o = cJSON_Parse(line);
+		ck_assert_msg(o != NULL, "not JSON: %s", line);
+		text = cJSON_GetStringValue(cJSON_GetObjectItem(o, "mux"));
+		ck_assert(strcmp(text, "amsterdam01") == 0 ||
+		    strcmp(text, "a\"b\\c\x01\xc3\xa9") == 0);
+		cJSON_Delete(o);
+	}
+	ck_assert_uint_eq(n, 7);
+	strbuf_free(&out);
+}
+END_TEST
+
 Suite *
 rfilter_suite(void)
 {
@@ -305,6 +376,7 @@ rfilter_suite(void)
 	tcase_add_test(tc, test_words_bad);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_upstream_formula);
+	tcase_add_test(tc, test_json_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
