@@ -21,7 +21,8 @@ static void
 bgp_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
-	    "[COMMAND...]|adv MUX [--json]\n", cmd);
+	    "[COMMAND...]|adv MUX [--json]|routes [--json] [FILTER...]\n",
+	    cmd);
 }
 
 static int
@@ -213,6 +214,62 @@ bgp_adv(const struct client_paths *p, int argc, char **argv)
 	return bgp_request(p, argc == 3 ? 3 : 2, req);
 }
 
+static void
+bgp_routes_usage(FILE *f)
+{
+	fprintf(f,
+"usage: peering bgp routes [--json] [FILTER...]\n"
+"Every path the daemon holds (what the muxes sent), as it arrives from the\n"
+"daemon: with --json one JSON object per path per line (docs/daemon.md),\n"
+"else one line per path as `show route` prints it.\n"
+"Filters (all must hold):\n"
+"  ipv4 | ipv6              one family\n"
+"  PREFIX                   exactly this prefix\n"
+"  for ADDR                 the longest prefix that covers ADDR\n"
+"  in PREFIX                PREFIX and its more-specifics\n"
+"  mux NAME                 paths from this mux (or neighbor)\n"
+"  upstream N               through upstream peer N (next hop\n"
+"                           100.(64+tap).N/256.N%%256)\n"
+"  as N                     AS N anywhere in the AS path\n"
+"  origin-as N              the path ends with AS N\n"
+"  community A:B            has this community\n"
+"  large-community A:B:C    has this large community\n"
+"  best                     only each prefix's best path\n");
+}
+
+/* routes [--json] [FILTER...]: the daemon's `routes` request. */
+static int
+bgp_routes(const struct client_paths *p, int argc, char **argv)
+{
+	char *req[CONTROL_MAX_WORDS];
+	bool json = false;
+	int n = 0;
+
+	req[n++] = (char *)"routes";
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			bgp_routes_usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+			continue;
+		}
+		if (argv[i][0] == '-' || n >= CONTROL_MAX_WORDS - 1) {
+			fprintf(stderr, "peering: bgp routes: %s: %s\n",
+			    argv[i][0] == '-' ? "unknown option" :
+			    "too many words", argv[i]);
+			bgp_routes_usage(stderr);
+			return EXIT_USAGE;
+		}
+		req[n++] = argv[i];
+	}
+	if (!json)
+		req[n++] = (char *)"text";
+	return bgp_request(p, n, req);
+}
+
 static int
 bgp_main(int argc, char **argv, bool v6)
 {
@@ -222,6 +279,13 @@ bgp_main(int argc, char **argv, bool v6)
 		bgp_usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "routes") == 0)
+		for (int i = 2; i < argc; i++)
+			if (strcmp(argv[i], "-h") == 0 ||
+			    strcmp(argv[i], "--help") == 0) {
+				bgp_routes_usage(stdout);
+				return 0;
+			}
 	if (client_paths_get(&p) == -1) {
 		fprintf(stderr, "peering: cannot find the client directory\n");
 		return 1;
@@ -236,6 +300,8 @@ bgp_main(int argc, char **argv, bool v6)
 		return bgp_cli(&p, argc - 2, argv + 2);
 	if (strcmp(argv[1], "adv") == 0)
 		return bgp_adv(&p, argc - 2, argv + 2);
+	if (strcmp(argv[1], "routes") == 0)
+		return bgp_routes(&p, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);
 	return EXIT_USAGE;
 }

@@ -316,8 +316,8 @@ static const struct control_cmd commands[] = {
 	    "mux NAME, upstream N, as N, origin-as N, community A:B, "
 	    "large-community A:B:C, best" },
 	{ { "routes", NULL, NULL }, cmd_routes,
-	    "routes [FILTER]...: every path, one JSON object a line (the "
-	    "filters of show route)" },
+	    "routes [FILTER]... [text]: every path, one JSON object a line "
+	    "(text: show route's lines; the filters of show route)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
 	    "show memory [json]: what the RIB holds and its bytes" },
 	{ { "announce", NULL, NULL }, announce,

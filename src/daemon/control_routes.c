@@ -293,7 +293,7 @@ routes_stream_json(struct bgpd *d, const cJSON *filters,
 
 /*
  * show route [FILTER]... [all] [json] [count] [limit N]
- * routes [FILTER]...
+ * routes [FILTER]... [text]  (text: as show route, without a limit)
  * The filters are rfilter.h's words.
  */
 int
@@ -301,7 +301,7 @@ routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
     struct ctl_stream *out, char *err, size_t errlen)
 {
 	struct rfilter f;
-	bool all = false, json = false, count = false;
+	bool all = false, json = false, count = false, text = false;
 	size_t limit = show ? SHOW_ROUTE_DEFAULT_LIMIT : 0;
 	int i = 0, k;
 
@@ -319,6 +319,8 @@ routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
 			all = true;
 		else if (strcmp(argv[i], "json") == 0)
 			json = true;
+		else if (!show && strcmp(argv[i], "text") == 0)
+			text = true;
 		else if (show && strcmp(argv[i], "count") == 0)
 			count = true;
 		else if (show && strcmp(argv[i], "limit") == 0 &&
@@ -332,12 +334,12 @@ routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
 			snprintf(err, errlen, "%s: unknown word %s (%s)",
 			    show ? "show route" : "routes", argv[i],
 			    show ? "show route [FILTER]... [all] [json] "
-			    "[count] [limit N]" : "routes [FILTER]...");
+			    "[count] [limit N]" : "routes [FILTER]... [text]");
 			return -1;
 		}
 		i++;
 	}
-	if (stream_new(d, &f, !show ? ROUTE_FMT_LINES : json ?
+	if (stream_new(d, &f, !show && !text ? ROUTE_FMT_LINES : show && json ?
 	    ROUTE_FMT_JSON : ROUTE_FMT_TEXT, all, count, limit, out) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
