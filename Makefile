@@ -163,7 +163,8 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	    $(PKG_LIBS)
 
 # The programs sharing the synthetic table (bench/table_gen.c).
-$(B)/bench/bench_decode $(B)/bench/bgpfeed: $(B)/bench/%: bench/%.c \
+$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_routes: \
+    $(B)/bench/%: bench/%.c \
     bench/table_gen.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \

@@ -92,6 +92,52 @@ route_json_string(struct strbuf *out, const char *s)
 		free(buf);
 }
 
+/* An IPv4 address, dotted (inet_ntop's snprintf is most of a line's
+ * cost otherwise). */
+static void
+put_v4(struct jw *w, const uint8_t *a)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		if (k > 0)
+			*w->p++ = '.';
+		put_u32(w, a[k]);
+	}
+}
+
+/* The AS path's text as bgp_format_aspath writes it ("1 2 {3 4}",
+ * confederations "(1 2)" and "({1 2})"), without its snprintf per AS. */
+static void
+put_aspath_text(struct jw *w, struct rbuf path)
+{
+	struct aspath_iter it;
+	struct aspath_seg s;
+	bool first = true;
+
+	aspath_iter_init(&it, path);
+	while (aspath_iter_next(&it, &s) == 1) {
+		bool set = s.type == BGP_AS_SET || s.type == BGP_AS_CONFED_SET;
+		bool confed = s.type == BGP_AS_CONFED_SEQUENCE ||
+		    s.type == BGP_AS_CONFED_SET;
+
+		if (!first)
+			*w->p++ = ' ';
+		first = false;
+		if (confed)
+			*w->p++ = '(';
+		if (set)
+			*w->p++ = '{';
+		for (unsigned k = 0; k < s.count; k++) {
+			if (k > 0)
+				*w->p++ = ' ';
+			put_u32(w, aspath_seg_as(&s, k));
+		}
+		if (set)
+			*w->p++ = '}';
+		if (confed)
+			*w->p++ = ')';
+	}
+}
+
 static const char *
 seg_type(unsigned type)
 {
@@ -108,9 +154,43 @@ seg_type(unsigned type)
 	return "unknown";
 }
 
+/* The values the line shows, straight from the set's block (our own
+ * canonical wire form: well formed, 4-octet AS numbers), without
+ * rattrs_decode's RFC 7606 checks of every attribute. */
+struct line_attrs {
+	struct rbuf	as_path;
+	struct rbuf	communities;
+	struct rbuf	large_communities;
+};
+
+static void
+line_attrs(const struct rattrs *ra, struct line_attrs *a)
+{
+	const uint8_t *p = ra->data + ra->nh_len, *end = p + ra->len;
+
+	memset(a, 0, sizeof(*a));
+	while (end - p >= 3) {
+		uint8_t flags = p[0], type = p[1];
+		size_t hdr = (flags & BGP_ATTR_FLAG_EXTLEN) ? 4 : 3, len;
+
+		if ((size_t)(end - p) < hdr)
+			return;
+		len = hdr == 4 ? (size_t)p[2] << 8 | p[3] : p[2];
+		if ((size_t)(end - p) - hdr < len)
+			return;
+		if (type == BGP_ATTR_AS_PATH)
+			a->as_path = rbuf_make(p + hdr, len);
+		else if (type == BGP_ATTR_COMMUNITIES)
+			a->communities = rbuf_make(p + hdr, len);
+		else if (type == BGP_ATTR_LARGE_COMMUNITIES)
+			a->large_communities = rbuf_make(p + hdr, len);
+		p += hdr + len;
+	}
+}
+
 /* Bytes the line can take at most, with these attributes. */
 static size_t
-line_bound(const struct bgp_attrs *a, const char *mux)
+line_bound(const struct line_attrs *a, const char *mux)
 {
 	/* A 4-byte AS: 10 digits and a separator in the text, the same in
 	 * the array; a community 2 x 5 digits and 5 more bytes; a large
@@ -126,7 +206,7 @@ route_json_line(const struct rib *r, const struct prefix *p,
 {
 	const struct rattrs *ra = path->attrs;
 	const char *mux = r->peers[path->peer].name;
-	struct bgp_attrs a;
+	struct line_attrs a;
 	struct aspath_iter it;
 	struct aspath_seg s;
 	char stack[4096], *buf, text[ADDR_STRLEN + 8];
@@ -134,14 +214,7 @@ route_json_line(const struct rib *r, const struct prefix *p,
 	size_t n, i;
 	long up;
 
-	if (rattrs_decode(ra, &a) != 0)
-		bgp_attrs_init(&a);
-	if (!bgp_attr_has(&a, BGP_ATTR_AS_PATH))
-		a.as_path = rbuf_make(NULL, 0);
-	if (!bgp_attr_has(&a, BGP_ATTR_COMMUNITIES))
-		a.communities = rbuf_make(NULL, 0);
-	if (!bgp_attr_has(&a, BGP_ATTR_LARGE_COMMUNITIES))
-		a.large_communities = rbuf_make(NULL, 0);
+	line_attrs(ra, &a);
 	n = line_bound(&a, mux);
 	if ((buf = n <= sizeof(stack) ? stack : malloc(n)) == NULL) {
 		out->failed = true;
@@ -149,7 +222,14 @@ route_json_line(const struct rib *r, const struct prefix *p,
 	}
 	w.p = buf;
 	PUT(&w, "{\"prefix\":");
-	put_plain(&w, prefix_format(p, text, sizeof(text)));
+	if (p->af == AF_IDX_IPV4) {
+		*w.p++ = '"';
+		put_v4(&w, p->addr);
+		*w.p++ = '/';
+		put_u32(&w, p->len);
+		*w.p++ = '"';
+	} else
+		put_plain(&w, prefix_format(p, text, sizeof(text)));
 	PUT(&w, ",\"path_id\":");
 	put_u32(&w, path->path_id);
 	PUT(&w, ",\"mux\":");
@@ -159,15 +239,20 @@ route_json_line(const struct rib *r, const struct prefix *p,
 		put_u32(&w, (uint32_t)up);
 	}
 	PUT(&w, ",\"next_hop\":");
-	put_plain(&w, addr_format(ra->af, rattrs_nexthop(ra), text,
-	    sizeof(text)));
+	if (ra->af == AF_IDX_IPV4) {
+		*w.p++ = '"';
+		put_v4(&w, rattrs_nexthop(ra));
+		*w.p++ = '"';
+	} else
+		put_plain(&w, addr_format(ra->af, rattrs_nexthop(ra), text,
+		    sizeof(text)));
 	if (rattrs_nexthop_ll(ra) != NULL) {
 		PUT(&w, ",\"next_hop_link_local\":");
 		put_plain(&w, addr_format(AF_IDX_IPV6, rattrs_nexthop_ll(ra),
 		    text, sizeof(text)));
 	}
 	PUT(&w, ",\"as_path\":\"");
-	w.p += bgp_format_aspath(a.as_path, w.p, (size_t)(buf + n - w.p));
+	put_aspath_text(&w, a.as_path);
 	PUT(&w, "\",\"as_path_segments\":[");
 	aspath_iter_init(&it, a.as_path);
 	for (i = 0; aspath_iter_next(&it, &s) == 1; i++) {
