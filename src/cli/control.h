@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../ctl/ctl_stream.h"
 #include "../lib/strbuf.h"
 
 #define CONTROL_MAX_REQUEST	4096
@@ -97,11 +98,19 @@ bool	control_reader_done(const struct control_reader *r);
 void	control_sink_strbuf(void *ctx, const char *p, size_t len);
 
 /* ---- Daemon side ---- */
+
+/*
+ * Answers one request: the body goes to reply ("error: ..." for a
+ * refusal); a handler that answers in slices also sets *stream (zeroed
+ * before the call), which the server sends after reply (ctl_stream.h).
+ */
 typedef void (*control_handler)(void *ctx, int argc, char **argv,
-	    struct strbuf *reply);
+	    struct strbuf *reply, struct ctl_stream *stream);
 struct control_server;
 struct control_server *control_server_open(struct ev_loop *loop,
 	    const char *path, control_handler handler, void *ctx);
+/* Asks every idle stream (one whose next() appended nothing) again. */
+void	control_server_wake(struct control_server *cs);
 void	control_server_close(struct control_server *cs);
 
 /* ---- Client side ---- */

@@ -28,13 +28,19 @@ struct control_conn {
 	struct ev_io		 io;
 	struct ev_timer		 timer;
 	int			 fd;
+	int			 events;	/* what io watches */
 	bool			 replying;
+	bool			 streaming;	/* stream.next may be called */
+	bool			 idle;		/* the stream waits for news */
+	bool			 nomem;		/* sending reply_nomem */
 	char			 req[CONTROL_MAX_REQUEST];
 	size_t			 req_len;
-	struct strbuf		 wire;		/* the framed reply */
-	const char		*out;		/* wire.s or reply_nomem */
-	size_t			 out_len;
-	size_t			 sent;
+	size_t			 ignored;	/* bytes sent after the request */
+	struct control_writer	 w;
+	struct strbuf		 wire;		/* the framed reply, pending */
+	size_t			 sent;		/* of wire (or reply_nomem) */
+	struct strbuf		 slice;		/* a stream's slice, reused */
+	struct ctl_stream	 stream;
 	struct control_conn	*next;
 };
 
@@ -50,6 +56,22 @@ struct control_server {
 	bool			 full_logged;	/* since the last free slot */
 };
 
+/* Once a stream is idle, the server asks it again after this long, even
+ * without control_server_wake(). */
+#define STREAM_IDLE_POLL	1.0
+/* Bytes a client may send after its request before it is dropped. */
+#define MAX_IGNORED		(64 * 1024)
+
+static void
+stream_end(struct control_conn *c)
+{
+	if (c->stream.free != NULL)
+		c->stream.free(c->stream.arg);
+	memset(&c->stream, 0, sizeof(c->stream));
+	c->streaming = false;
+	c->idle = false;
+}
+
 static void
 conn_free(struct control_conn *c)
 {
@@ -63,77 +85,214 @@ conn_free(struct control_conn *c)
 		}
 	cs->n_conns--;
 	cs->full_logged = false;
+	stream_end(c);
 	ev_io_stop(cs->loop, &c->io);
 	ev_timer_stop(cs->loop, &c->timer);
 	close(c->fd);
 	strbuf_free(&c->wire);
+	strbuf_free(&c->slice);
 	free(c);
 }
 
-/* The body framed into wire; the canned refusal if memory ran out. */
 static void
-frame_reply(struct strbuf *wire, const struct strbuf *body,
-    const char **out, size_t *out_len)
+conn_watch(struct control_conn *c, int events)
+{
+	if (c->events == events)
+		return;
+	ev_io_stop(c->cs->loop, &c->io);
+	ev_io_set(&c->io, c->fd, events);
+	c->events = events;
+	if (events != 0)
+		ev_io_start(c->cs->loop, &c->io);
+}
+
+/* Frames a whole body (a refusal) into wire: body, status line. */
+static void
+frame_reply(struct strbuf *wire, const struct strbuf *body)
 {
 	struct control_writer w;
 
 	control_writer_init(&w);
-	if (!body->failed) {
-		control_write_body(&w, wire, body->s, body->len);
-		control_write_end(&w, wire, control_body_status(body->s,
-		    body->len));
+	control_write_body(&w, wire, body->s, body->len);
+	control_write_end(&w, wire, control_body_status(body->s, body->len));
+}
+
+static const char *
+conn_out(const struct control_conn *c, size_t *len)
+{
+	if (c->nomem) {
+		*len = sizeof(reply_nomem) - 1;
+		return reply_nomem;
 	}
-	if (body->failed || wire->failed) {
-		*out = reply_nomem;
-		*out_len = sizeof(reply_nomem) - 1;
-	} else {
-		*out = wire->s;
-		*out_len = wire->len;
+	*len = c->wire.len;
+	return c->wire.s;
+}
+
+/* Sends what is pending: 1 all of it, 0 the socket is full, -1 gone. */
+static int
+conn_flush(struct control_conn *c, bool *progress)
+{
+	size_t len;
+	const char *out = conn_out(c, &len);
+
+	while (c->sent < len) {
+		ssize_t n = send(c->fd, out + c->sent, len - c->sent,
+		    MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			return -1;
+		c->sent += (size_t)n;
+		*progress = true;
 	}
+	if (!c->nomem) {
+		c->wire.len = 0;
+		c->sent = 0;
+	}
+	return 1;
+}
+
+/* Asks the stream for one slice and frames it after what is pending;
+ * false when memory ran out (the reply cannot be completed). */
+static bool
+conn_produce(struct control_conn *c)
+{
+	enum ctl_stream_result r;
+
+	if (c->sent > 0) {	/* what was sent leaves the buffer */
+		memmove(c->wire.s, c->wire.s + c->sent, c->wire.len - c->sent);
+		c->wire.len -= c->sent;
+		c->sent = 0;
+	}
+	c->slice.len = 0;
+	r = c->stream.next(c->stream.arg, &c->slice, CTL_STREAM_BUDGET);
+	if (r == CTL_STREAM_FAIL) {
+		/* The error's text on a line of its own. */
+		if (c->w.mid_line)
+			control_write_body(&c->w, &c->wire, "\n", 1);
+		if (c->slice.len == 0)
+			strbuf_printf(&c->slice, CONTROL_ERROR_PREFIX
+			    "the reply could not be completed\n");
+	}
+	control_write_body(&c->w, &c->wire, c->slice.s, c->slice.len);
+	if (r == CTL_STREAM_MORE)
+		c->idle = c->slice.len == 0;
+	else {
+		control_write_end(&c->w, &c->wire, r == CTL_STREAM_DONE ?
+		    CONTROL_STATUS_OK : CONTROL_STATUS_ERROR);
+		stream_end(c);
+	}
+	if (c->slice.cap > 4 * CTL_STREAM_BUDGET) {	/* one odd slice */
+		strbuf_free(&c->slice);
+		strbuf_init(&c->slice);
+	}
+	return !c->slice.failed && !c->wire.failed;
+}
+
+/* A client that closes mid-reply is noticed by reading; what it sends
+ * after its request is ignored, up to a point. */
+static bool
+conn_read_after(struct control_conn *c)
+{
+	char buf[4096];
+	ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR;
+	if (n == 0)
+		return false;
+	c->ignored += (size_t)n;
+	return c->ignored <= MAX_IGNORED;
 }
 
 static void
 conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 {
 	struct control_conn *c = w->data;
-	size_t before = c->sent;
+	bool progress = false;
+	size_t len;
+	int rc;
 
-	(void)revents;
-	while (c->sent < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->sent, c->out_len - c->sent,
-		    MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			/* The stall timeout counts from the last progress. */
-			if (c->sent != before)
-				ev_timer_again(loop, &c->timer);
-			return;
-		}
-		if (n <= 0)
-			break;
-		c->sent += (size_t)n;
+	if ((revents & EV_READ) && !conn_read_after(c)) {
+		conn_free(c);
+		return;
 	}
+	if (!(revents & EV_WRITE))
+		return;
+	if ((rc = conn_flush(c, &progress)) == -1)
+		goto gone;
+	/* One slice per loop turn, when little is pending. */
+	conn_out(c, &len);
+	if (c->streaming && !c->idle && len - c->sent < CTL_STREAM_PENDING_MAX) {
+		if (!conn_produce(c) ||
+		    (rc = conn_flush(c, &progress)) == -1)
+			goto gone;
+	}
+	if (rc == 1 && !c->streaming) {
+		conn_free(c);		/* the whole reply went */
+		return;
+	}
+	if (rc == 1 && c->idle) {	/* nothing to send: wait for news */
+		conn_watch(c, EV_READ);
+		ev_timer_stop(loop, &c->timer);
+		c->timer.repeat = STREAM_IDLE_POLL;
+		ev_timer_again(loop, &c->timer);
+		return;
+	}
+	/* The stall timeout counts from the last progress. */
+	if (progress || c->timer.repeat != CONTROL_SEND_TIMEOUT) {
+		c->timer.repeat = CONTROL_SEND_TIMEOUT;
+		ev_timer_again(loop, &c->timer);
+	}
+	return;
+gone:
 	conn_free(c);
 }
 
-/* Sends body (framed) and closes; the connection may be freed on return. */
 static void
-conn_send(struct control_conn *c, const struct strbuf *body)
+conn_resume(struct control_conn *c)
 {
-	struct ev_loop *loop = c->cs->loop;
-
-	frame_reply(&c->wire, body, &c->out, &c->out_len);
-	c->replying = true;
-	ev_io_stop(loop, &c->io);
-	ev_io_init(&c->io, conn_write_cb, c->fd, EV_WRITE);
-	c->io.data = c;
-	ev_io_start(loop, &c->io);
-	ev_timer_stop(loop, &c->timer);
+	c->idle = false;
+	conn_watch(c, EV_READ | EV_WRITE);
 	c->timer.repeat = CONTROL_SEND_TIMEOUT;
-	ev_timer_again(loop, &c->timer);
-	conn_write_cb(loop, &c->io, EV_WRITE);
+	ev_timer_again(c->cs->loop, &c->timer);
+}
+
+/* Sends body (framed), then the stream if there is one; the connection
+ * may be freed on return. */
+static void
+conn_send(struct control_conn *c, const struct strbuf *body,
+    struct ctl_stream *stream)
+{
+	enum control_status st = control_body_status(body->s, body->len);
+
+	c->replying = true;
+	control_writer_init(&c->w);
+	control_write_body(&c->w, &c->wire, body->s, body->len);
+	if (stream != NULL && stream->next != NULL &&
+	    st == CONTROL_STATUS_OK) {
+		c->stream = *stream;
+		c->streaming = true;
+	} else {
+		if (stream != NULL && stream->free != NULL)
+			stream->free(stream->arg);
+		control_write_end(&c->w, &c->wire, st);
+	}
+	if (body->failed || c->wire.failed) {
+		c->nomem = true;
+		stream_end(c);
+	}
+	ev_timer_stop(c->cs->loop, &c->timer);
+	ev_io_stop(c->cs->loop, &c->io);
+	ev_io_init(&c->io, conn_write_cb, c->fd, 0);
+	c->io.data = c;
+	c->events = 0;
+	conn_resume(c);
+	conn_write_cb(c->cs->loop, &c->io, EV_WRITE);
 }
 
 static void
@@ -153,7 +312,7 @@ conn_fail(struct control_conn *c, const char *fmt, ...)
 	va_end(ap);
 	strbuf_init(&body);
 	strbuf_printf(&body, CONTROL_ERROR_PREFIX "%s\n", msg);
-	conn_send(c, &body);
+	conn_send(c, &body, NULL);
 	strbuf_free(&body);
 }
 
@@ -163,6 +322,7 @@ conn_reply(struct control_conn *c)
 	char *words[CONTROL_MAX_WORDS];
 	const char *why = NULL;
 	struct strbuf body;
+	struct ctl_stream stream;
 	int n = control_parse_request(c->req, c->req_len, words,
 	    CONTROL_MAX_WORDS, &why);
 
@@ -171,8 +331,9 @@ conn_reply(struct control_conn *c)
 		return;
 	}
 	strbuf_init(&body);
-	c->cs->handler(c->cs->ctx, n, words, &body);
-	conn_send(c, &body);
+	memset(&stream, 0, sizeof(stream));
+	c->cs->handler(c->cs->ctx, n, words, &body, &stream);
+	conn_send(c, &body, &stream);
 	strbuf_free(&body);
 }
 
@@ -210,6 +371,10 @@ conn_timer_cb(struct ev_loop *loop, struct ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	if (c->idle) {		/* ask an idle stream again */
+		conn_resume(c);
+		return;
+	}
 	if (c->replying) {
 		log_debug("control: a client read nothing of its reply for "
 		    "%d s: dropped", CONTROL_SEND_TIMEOUT);
@@ -230,8 +395,6 @@ conn_timer_cb(struct ev_loop *loop, struct ev_timer *w, int revents)
 static void
 refuse_conn(int fd, unsigned n)
 {
-	const char *out;
-	size_t out_len;
 	char drain[CONTROL_MAX_REQUEST];
 	struct strbuf body, wire;
 
@@ -239,11 +402,11 @@ refuse_conn(int fd, unsigned n)
 	strbuf_init(&wire);
 	strbuf_printf(&body, CONTROL_ERROR_PREFIX "too many control "
 	    "connections (%u); try again in a few seconds\n", n);
-	frame_reply(&wire, &body, &out, &out_len);
+	frame_reply(&wire, &body);
 	for (int i = 0; i < 4 && recv(fd, drain, sizeof(drain),
 	    MSG_DONTWAIT) > 0; i++)
 		;
-	if (send(fd, out, out_len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+	if (wire.failed || send(fd, wire.s, wire.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		log_debug("control: refusal not sent: %s", strerror(errno));
 	close(fd);
 	strbuf_free(&wire);
@@ -276,6 +439,8 @@ accept_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	c->cs = cs;
 	c->fd = fd;
 	strbuf_init(&c->wire);
+	strbuf_init(&c->slice);
+	c->events = EV_READ;
 	c->next = cs->conns;
 	cs->conns = c;
 	cs->n_conns++;
@@ -327,6 +492,16 @@ control_server_open(struct ev_loop *loop, const char *path,
 	cs->io.data = cs;
 	ev_io_start(loop, &cs->io);
 	return cs;
+}
+
+void
+control_server_wake(struct control_server *cs)
+{
+	if (cs == NULL)
+		return;
+	for (struct control_conn *c = cs->conns; c != NULL; c = c->next)
+		if (c->idle)
+			conn_resume(c);
 }
 
 void

@@ -94,6 +94,7 @@ void	bgpd_check_converged(struct bgpd *d);
 int	bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing);
 
 /* The control socket's command dispatcher (control_cmds.c). */
-void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply);
+void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
+	    struct ctl_stream *stream);
 
 #endif

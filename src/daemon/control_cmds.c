@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +21,14 @@ struct control_cmd {
 	void		(*handler)(struct bgpd *d, int argc, char **argv,
 			    struct strbuf *reply);
 	const char	*help;
+};
+
+/* A command whose reply may stream (ctl_stream.h); its help line stays
+ * in commands[] (with no handler there). */
+struct control_stream_cmd {
+	const char	*words[3];
+	void		(*streamer)(struct bgpd *d, int argc, char **argv,
+			    struct strbuf *reply, struct ctl_stream *stream);
 };
 
 /* Router ids are kept in host order. */
@@ -303,7 +312,8 @@ tunnel(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	bgpd_tunnel_event(d, argv[0], closing);
 }
 
-static void help(struct bgpd *, int, char **, struct strbuf *);
+static void help(struct bgpd *, int, char **, struct strbuf *,
+    struct ctl_stream *);
 
 static const struct control_cmd commands[] = {
 	{ { "show", "protocols", NULL }, show_protocols,
@@ -341,38 +351,75 @@ static const struct control_cmd commands[] = {
 	    "rounds, run by the daemon" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
-	{ { "help", NULL, NULL }, help, "help: this list" },
+	{ { "help", NULL, NULL }, NULL, "help: this list" },
 };
 
-static void
-help(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define N_COMMANDS	NELEM(commands)
+
+static const struct control_stream_cmd streamers[] = {
+	{ { "help", NULL, NULL }, help },
+};
+
+/* `help` streams its list: budget bytes of lines a slice (the simplest
+ * user of the seam; with a small budget, one line a slice). */
+static enum ctl_stream_result
+help_next(void *arg, struct strbuf *out, size_t budget)
 {
+	size_t *i = arg, start = out->len;
+
+	while (*i < N_COMMANDS && out->len - start < budget)
+		strbuf_printf(out, "%s\n", commands[(*i)++].help);
+	return *i < N_COMMANDS ? CTL_STREAM_MORE : CTL_STREAM_DONE;
+}
+
+static void
+help(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
+    struct ctl_stream *stream)
+{
+	size_t *i;
+
 	(void)d;
 	(void)argc;
 	(void)argv;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		strbuf_printf(reply, "%s\n", commands[i].help);
+	if ((i = calloc(1, sizeof(*i))) == NULL) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		return;
+	}
+	stream->next = help_next;
+	stream->free = free;
+	stream->arg = i;
 }
 
-/* How many leading words of argv spell c's command; 0 if not it. */
+/* How many leading words of argv spell a command; 0 if not it. */
 static int
-command_match(const struct control_cmd *c, int argc, char **argv)
+command_match(const char *const words[3], int argc, char **argv)
 {
 	int n = 0;
 
-	for (; n < 3 && c->words[n] != NULL; n++)
-		if (n >= argc || strcmp(argv[n], c->words[n]) != 0)
+	for (; n < 3 && words[n] != NULL; n++)
+		if (n >= argc || strcmp(argv[n], words[n]) != 0)
 			return 0;
 	return n;
 }
 
 void
-bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply)
+bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
+    struct ctl_stream *stream)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		int n = command_match(&commands[i], argc, argv);
+	for (size_t i = 0; i < NELEM(streamers); i++) {
+		int n = command_match(streamers[i].words, argc, argv);
 
 		if (n > 0) {
+			streamers[i].streamer(ctx, argc - n, argv + n, reply,
+			    stream);
+			return;
+		}
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		int n = command_match(commands[i].words, argc, argv);
+
+		if (n > 0 && commands[i].handler != NULL) {
 			commands[i].handler(ctx, argc - n, argv + n, reply);
 			return;
 		}

@@ -76,6 +76,11 @@ check "bgp start ($out)" has "$out" "started (pid"
 DPID=$(cat "$US/var/peering-bgpd.pid")
 SOCK=$US/var/peering-bgpd.sock
 check "status answers" quiet us bgp status
+# help is a streamed reply (ctl_stream.h): the whole list, then ok.
+run help us bgp cli help
+check "streamed help: whole list, status ok ($rc: $(wc -l <<< "$out") lines, last: $(tail -n1 <<< "$out"))" \
+    test "$rc" -eq 0 -a "$(wc -l <<< "$out")" -ge 13 \
+    -a "$(tail -n1 <<< "$out")" = "help: this list"
 
 # --- (a) 16 idle connections: 8 silent, 8 with half a request
 "$PEER" hold "$SOCK" 8 > "$TMP/hold1" & BG+=($!); H1=$!
