@@ -320,12 +320,12 @@ static const struct control_cmd commands[] = {
 	    "show protocols [ipv4|ipv6|all] [json]: one line per session" },
 	{ { "show", "status", NULL }, show_status,
 	    "show status: the daemon's version, AS and session count" },
-	{ { "show", "route", NULL }, cmd_show_route,
+	{ { "show", "route", NULL }, NULL,
 	    "show route [FILTER]... [all] [json] [count] [limit N]: paths, "
 	    "best first (*); FILTER: ipv4|ipv6, PREFIX, for ADDR, in PREFIX, "
 	    "mux NAME, upstream N, as N, origin-as N, community A:B, "
 	    "large-community A:B:C, best" },
-	{ { "routes", NULL, NULL }, cmd_routes,
+	{ { "routes", NULL, NULL }, NULL,
 	    "routes [FILTER]... [text]: every path, one JSON object a line "
 	    "(text: show route's lines; the filters of show route)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
@@ -359,6 +359,8 @@ static const struct control_cmd commands[] = {
 
 static const struct control_stream_cmd streamers[] = {
 	{ { "help", NULL, NULL }, help },
+	{ { "show", "route", NULL }, cmd_show_route },
+	{ { "routes", NULL, NULL }, cmd_routes },
 };
 
 /* `help` streams its list: budget bytes of lines a slice (the simplest

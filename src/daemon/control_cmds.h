@@ -6,23 +6,6 @@
 
 #include "bgpd.h"
 
-/*
- * The control server's streaming seam (the ctl helper lands it in
- * src/ctl/; this copy goes when it does): a reply produced a slice at a
- * time.
- */
-#ifndef CTL_STREAM_SEAM
-#define CTL_STREAM_SEAM
-#include <stddef.h>
-#include "../lib/strbuf.h"
-enum ctl_stream_result { CTL_STREAM_DONE = 0, CTL_STREAM_MORE = 1, CTL_STREAM_FAIL = -1 };
-struct ctl_stream {
-    /* Appends the next slice of the body (whole lines, about budget bytes) to out. */
-    enum ctl_stream_result (*next)(void *arg, struct strbuf *out, size_t budget);
-    void (*free)(void *arg);   /* always called once, also when the client goes away */
-    void *arg;
-};
-#endif
 
 /* `show route` (show) or `routes` words into a stream; -1 with err. */
 int	routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
@@ -30,9 +13,11 @@ int	routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
 /* `routes` with its filters as a JSON object (NULL: none). */
 int	routes_stream_json(struct bgpd *d, const cJSON *filters,
 	    struct ctl_stream *out, char *err, size_t errlen);
-void	cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *reply);
+/* show route and routes: their replies stream (ctl_stream.h). */
 void	cmd_show_route(struct bgpd *d, int argc, char **argv,
-	    struct strbuf *reply);
+	    struct strbuf *reply, struct ctl_stream *stream);
+void	cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
+	    struct ctl_stream *stream);
 void	cmd_show_memory(struct bgpd *d, int argc, char **argv,
 	    struct strbuf *reply);
 /* One RIB path as `show route json` shows it. */

@@ -9,6 +9,7 @@
 #include "control_cmds.h"
 
 #include <cjson/cJSON.h>
+#include <ev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,21 @@ struct route_stream {
 	size_t		 paths_in_prefix;	/* json: written */
 	struct prefix	 last;		/* the last prefix matched */
 	struct strbuf	*out;		/* of this slice */
+	/* A slice that looked at its paths and matched none must not make
+	 * the stream idle (the server would wait a second): the next loop
+	 * turn wakes it. */
+	struct ev_timer	 wake;
 };
+
+static void
+stream_wake_cb(struct ev_loop *loop, struct ev_timer *w, int revents)
+{
+	struct route_stream *st = w->data;
+
+	(void)loop;
+	(void)revents;
+	control_server_wake(st->d->control);
+}
 
 static char *
 attr_text(size_t (*fmt)(struct rbuf, char *, size_t), struct rbuf v)
@@ -243,13 +258,22 @@ stream_next(void *arg, struct strbuf *out, size_t budget)
 			stream_tail(st);
 			return out->failed ? CTL_STREAM_FAIL : CTL_STREAM_DONE;
 		}
+	if (out->len == start && st->d->loop != NULL) {
+		ev_timer_stop(st->d->loop, &st->wake);
+		ev_timer_set(&st->wake, 0., 0.);
+		ev_timer_start(st->d->loop, &st->wake);
+	}
 	return out->failed ? CTL_STREAM_FAIL : CTL_STREAM_MORE;
 }
 
 static void
 stream_free(void *arg)
 {
-	free(arg);
+	struct route_stream *st = arg;
+
+	if (st->d->loop != NULL)
+		ev_timer_stop(st->d->loop, &st->wake);
+	free(st);
 }
 
 /* A stream of f's paths in fmt; -1 when memory runs out. */
@@ -268,6 +292,8 @@ stream_new(struct bgpd *d, const struct rfilter *f, enum route_fmt fmt,
 	st->count = count;
 	st->limit = limit;
 	st->per_path = rfilter_per_path(f);
+	ev_timer_init(&st->wake, stream_wake_cb, 0., 0.);
+	st->wake.data = st;
 	rfilter_cursor(&st->f, d->rib, &st->c);
 	out->next = stream_next;
 	out->free = stream_free;
@@ -347,35 +373,29 @@ routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
 	return 0;
 }
 
-/* Until the control server streams: the whole stream into reply. */
 static void
-stream_all(struct bgpd *d, bool show, int argc, char **argv,
-    struct strbuf *reply)
+stream_cmd(struct bgpd *d, bool show, int argc, char **argv,
+    struct strbuf *reply, struct ctl_stream *stream)
 {
-	struct ctl_stream st;
-	enum ctl_stream_result rv;
 	char err[256];
 
-	if (routes_stream_words(d, show, argc, argv, &st, err,
-	    sizeof(err)) == -1) {
+	if (routes_stream_words(d, show, argc, argv, stream, err,
+	    sizeof(err)) == -1)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		return;
-	}
-	while ((rv = st.next(st.arg, reply, 65536)) == CTL_STREAM_MORE)
-		;
-	st.free(st.arg);
 }
 
 void
-cmd_show_route(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+cmd_show_route(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
+    struct ctl_stream *stream)
 {
-	stream_all(d, true, argc, argv, reply);
+	stream_cmd(d, true, argc, argv, reply, stream);
 }
 
 void
-cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
+    struct ctl_stream *stream)
 {
-	stream_all(d, false, argc, argv, reply);
+	stream_cmd(d, false, argc, argv, reply, stream);
 }
 
 void
