@@ -184,6 +184,13 @@ bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute \
 	bash scripts/install-deps --interop
 	bash bench/bench_rib.sh
 
+# Dumping an S3-shaped RIB (2M paths) over the control socket: paths/s,
+# RSS growth, the loop's longest stall, sessions kept (root; a few minutes).
+.PHONY: bench-ctl
+bench-ctl: all $(B)/bench/bgpfeed $(B)/bench/loopprobe $(B)/bench/bench_routes
+	$(B)/bench/bench_routes
+	bash bench/bench_ctl.sh
+
 $(B)/demo/%: demo/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../bgp/format.h"
 #include "../cli/decode_json.h"
@@ -22,9 +23,11 @@
 #include "routes.h"
 
 #define SHOW_ROUTE_DEFAULT_LIMIT	1000
-/* Paths a slice may look at, matched or not: a filter that matches
- * little still gives the loop back (about 10 ms at most). */
-#define ROUTE_STREAM_VISITS	16384
+/* A slice gives the loop back after about budget bytes, or after this
+ * long (a filter that matches little looks at many paths for few
+ * bytes; the clock is read every ROUTE_STREAM_CLOCK_EVERY paths). */
+#define ROUTE_STREAM_SLICE_NS	3000000
+#define ROUTE_STREAM_CLOCK_EVERY 1024
 
 enum route_fmt {
 	ROUTE_FMT_LINES,	/* routes: one JSON object per path */
@@ -242,7 +245,8 @@ static enum ctl_stream_result
 stream_next(void *arg, struct strbuf *out, size_t budget)
 {
 	struct route_stream *st = arg;
-	size_t start = out->len;
+	size_t start = out->len, next_clock = ROUTE_STREAM_CLOCK_EVERY;
+	struct timespec t0, t1;
 
 	st->out = out;
 	st->visited = 0;
@@ -253,11 +257,20 @@ stream_next(void *arg, struct strbuf *out, size_t budget)
 		if (st->fmt == ROUTE_FMT_JSON && !st->count)
 			strbuf_append(out, "{\"routes\":[", 11);
 	}
-	while (out->len - start < budget && st->visited < ROUTE_STREAM_VISITS)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (out->len - start < budget) {
 		if (rib_cursor_step(st->d->rib, &st->c, stream_visit, st) == 0) {
 			stream_tail(st);
 			return out->failed ? CTL_STREAM_FAIL : CTL_STREAM_DONE;
 		}
+		if (st->visited >= next_clock) {
+			next_clock = st->visited + ROUTE_STREAM_CLOCK_EVERY;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if ((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+			    (t1.tv_nsec - t0.tv_nsec) > ROUTE_STREAM_SLICE_NS)
+				break;
+		}
+	}
 	if (out->len == start && st->d->loop != NULL) {
 		ev_timer_stop(st->d->loop, &st->wake);
 		ev_timer_set(&st->wake, 0., 0.);
