@@ -138,22 +138,6 @@ put_aspath_text(struct jw *w, struct rbuf path)
 	}
 }
 
-static const char *
-seg_type(unsigned type)
-{
-	switch (type) {
-	case BGP_AS_SET:
-		return "AS_SET";
-	case BGP_AS_SEQUENCE:
-		return "AS_SEQUENCE";
-	case BGP_AS_CONFED_SEQUENCE:
-		return "AS_CONFED_SEQUENCE";
-	case BGP_AS_CONFED_SET:
-		return "AS_CONFED_SET";
-	}
-	return "unknown";
-}
-
 /* The values the line shows, straight from the set's block (our own
  * canonical wire form: well formed, 4-octet AS numbers), without
  * rattrs_decode's RFC 7606 checks of every attribute. */
@@ -259,7 +243,7 @@ route_json_line(const struct rib *r, const struct prefix *p,
 		if (i > 0)
 			*w.p++ = ',';
 		PUT(&w, "{\"type\":");
-		put_plain(&w, seg_type(s.type));
+		put_plain(&w, bgp_aspath_seg_name(s.type));
 		PUT(&w, ",\"asns\":[");
 		for (unsigned k = 0; k < s.count; k++) {
 			if (k > 0)
