@@ -244,27 +244,21 @@ has_value(struct rbuf list, const uint8_t *v, size_t size)
 static bool
 attrs_pass(const struct rfilter *f, const struct rattrs *ra)
 {
-	struct bgp_attrs a;
+	struct rattrs_lists a;
 
 	if (f->upstream >= 0 && rfilter_upstream(ra) != f->upstream)
 		return false;
 	if (f->as == 0 && f->origin_as == 0 && !f->has_community &&
 	    !f->has_large)
 		return true;
-	if (rattrs_decode(ra, &a) != 0)
-		return false;
-	/* Only the attributes present are set. */
-	if (!bgp_attr_has(&a, BGP_ATTR_AS_PATH))
-		a.as_path = rbuf_make(NULL, 0);
+	rattrs_lists(ra, &a);
 	if (f->as != 0 && !aspath_contains(a.as_path, f->as))
 		return false;
 	if (f->origin_as != 0 && aspath_origin_as(a.as_path) != f->origin_as)
 		return false;
-	if (f->has_community && (!bgp_attr_has(&a, BGP_ATTR_COMMUNITIES) ||
-	    !has_value(a.communities, f->community, 4)))
+	if (f->has_community && !has_value(a.communities, f->community, 4))
 		return false;
-	if (f->has_large && (!bgp_attr_has(&a, BGP_ATTR_LARGE_COMMUNITIES) ||
-	    !has_value(a.large_communities, f->large, 12)))
+	if (f->has_large && !has_value(a.large_communities, f->large, 12))
 		return false;
 	return true;
 }

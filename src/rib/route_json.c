@@ -138,43 +138,9 @@ put_aspath_text(struct jw *w, struct rbuf path)
 	}
 }
 
-/* The values the line shows, straight from the set's block (our own
- * canonical wire form: well formed, 4-octet AS numbers), without
- * rattrs_decode's RFC 7606 checks of every attribute. */
-struct line_attrs {
-	struct rbuf	as_path;
-	struct rbuf	communities;
-	struct rbuf	large_communities;
-};
-
-static void
-line_attrs(const struct rattrs *ra, struct line_attrs *a)
-{
-	const uint8_t *p = ra->data + ra->nh_len, *end = p + ra->len;
-
-	memset(a, 0, sizeof(*a));
-	while (end - p >= 3) {
-		uint8_t flags = p[0], type = p[1];
-		size_t hdr = (flags & BGP_ATTR_FLAG_EXTLEN) ? 4 : 3, len;
-
-		if ((size_t)(end - p) < hdr)
-			return;
-		len = hdr == 4 ? (size_t)p[2] << 8 | p[3] : p[2];
-		if ((size_t)(end - p) - hdr < len)
-			return;
-		if (type == BGP_ATTR_AS_PATH)
-			a->as_path = rbuf_make(p + hdr, len);
-		else if (type == BGP_ATTR_COMMUNITIES)
-			a->communities = rbuf_make(p + hdr, len);
-		else if (type == BGP_ATTR_LARGE_COMMUNITIES)
-			a->large_communities = rbuf_make(p + hdr, len);
-		p += hdr + len;
-	}
-}
-
 /* Bytes the line can take at most, with these attributes. */
 static size_t
-line_bound(const struct line_attrs *a, const char *mux)
+line_bound(const struct rattrs_lists *a, const char *mux)
 {
 	/* A 4-byte AS: 10 digits and a separator in the text, the same in
 	 * the array; a community 2 x 5 digits and 5 more bytes; a large
@@ -190,7 +156,7 @@ route_json_line(const struct rib *r, const struct prefix *p,
 {
 	const struct rattrs *ra = path->attrs;
 	const char *mux = r->peers[path->peer].name;
-	struct line_attrs a;
+	struct rattrs_lists a;
 	struct aspath_iter it;
 	struct aspath_seg s;
 	char stack[4096], *buf, text[ADDR_STRLEN + 8];
@@ -198,7 +164,7 @@ route_json_line(const struct rib *r, const struct prefix *p,
 	size_t n, i;
 	long up;
 
-	line_attrs(ra, &a);
+	rattrs_lists(ra, &a);
 	n = line_bound(&a, mux);
 	if ((buf = n <= sizeof(stack) ? stack : malloc(n)) == NULL) {
 		out->failed = true;
