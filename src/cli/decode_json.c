@@ -686,6 +686,32 @@ json_message(cJSON *obj, struct rbuf msg, const struct bgp_codec_opts *o,
 	}
 }
 
+void
+decode_json_message(cJSON *obj, struct rbuf msg,
+    const struct bgp_codec_opts *o, struct bgp_scratch *scratch)
+{
+	if (msg.len < BGP_HEADER_LEN) {
+		cJSON_AddStringToObject(obj, "error",
+		    "message shorter than a header");
+		cJSON_AddNumberToObject(obj, "bytes", msg.len);
+		return;
+	}
+	json_message(obj, msg, o, scratch);
+}
+
+cJSON *
+decode_json_id(uint32_t id)
+{
+	return json_id(id);
+}
+
+void
+decode_json_addr(cJSON *obj, const char *key, unsigned af,
+    const uint8_t *addr)
+{
+	json_add_addr(obj, key, af, addr);
+}
+
 /* What was wrong with the input itself; no message to decode. */
 static void
 json_input_error(cJSON *obj, const struct decode_frame *f)

@@ -87,6 +87,13 @@ static const struct shell_opt opts_experiment[] = {
 	END,
 };
 
+static const struct shell_opt opts_log_mrt[] = {
+	{ "on", SHELL_ARG_NONE, "start logging (every session, or NAME's)" },
+	{ "off", SHELL_ARG_NONE, "stop logging (every session, or NAME's)" },
+	{ NULL, SHELL_ARG_MUX, "one mux or neighbour" },
+	END,
+};
+
 #define W(...)	{ __VA_ARGS__, NULL }
 #define P(...)	{ __VA_ARGS__ }
 
@@ -150,6 +157,13 @@ const struct shell_cmd shell_cmds[] = {
 	    "state", false },
 	{ W("experiment", "stop"), P(SHELL_ARG_NONE), NULL, "experiment stop",
 	    "end the experiment run, withdraw what it announced", false },
+	{ W("log", "mrt"), P(SHELL_ARG_NONE), opts_log_mrt,
+	    "log mrt [on|off [MUX]]", "every message of the sessions to "
+	    "var/mrt/updates.*.mrt (MRT BGP4MP_ET); alone: what is logged",
+	    false },
+	{ W("dump", "mrt"), P(SHELL_ARG_PATH), NULL, "dump mrt FILE",
+	    "the RIB as an MRT TABLE_DUMP_V2 file (a bare name: var/mrt/)",
+	    false },
 	{ W("help"), P(SHELL_ARG_NONE), NULL, "help",
 	    "this list (`?` anywhere: what may come next)", true },
 	{ W("quit"), P(SHELL_ARG_NONE), NULL, "quit", "leave (also exit, "

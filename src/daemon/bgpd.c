@@ -4,6 +4,7 @@
  * address, link events by interface name.
  */
 #include "bgpd.h"
+#include "mrt_cmds.h"
 #include "experiment.h"
 #include "muxtables.h"
 
@@ -643,6 +644,7 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 	kroute_close(d->kroute);
 	d->kroute = NULL;
 	experiment_close(d);
+	mrt_close(d);
 	routes_close(d);
 	exports_close(d);
 	listener_close(d->listener);

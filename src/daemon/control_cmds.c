@@ -6,6 +6,7 @@
 #include "control_cmds.h"
 #include "experiment.h"
 #include "exports.h"
+#include "mrt_cmds.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -533,6 +534,12 @@ static const struct control_cmd commands[] = {
 	    "rounds, run by the daemon" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
+	{ { "log", "mrt", NULL }, cmd_log_mrt,
+	    "log mrt [on|off [NAME]]: every message of the sessions (of mux "
+	    "or neighbor NAME) to var/mrt/updates.*.mrt (MRT BGP4MP_ET)" },
+	{ { "dump", "mrt", NULL }, NULL,
+	    "dump mrt FILE: the RIB as an MRT TABLE_DUMP_V2 file with "
+	    "ADD-PATH path ids (a bare name goes to var/mrt/)" },
 	{ { "help", NULL, NULL }, NULL, "help: this list" },
 };
 
@@ -543,6 +550,7 @@ static const struct control_stream_cmd streamers[] = {
 	{ { "help", NULL, NULL }, help },
 	{ { "show", "route", NULL }, cmd_show_route },
 	{ { "routes", NULL, NULL }, cmd_routes },
+	{ { "dump", "mrt", NULL }, cmd_dump_mrt },
 };
 
 /* `help` streams its list: budget bytes of lines a slice (the simplest
