@@ -14,7 +14,7 @@
 
 #include "fuzz_check.h"
 #include "fuzz_input.h"
-#include "../src/daemon/config.h"
+#include "../src/conf/config.h"
 #include "../src/vpn/mux.h"
 #include "../src/vpn/ovpn_conf.h"
 

@@ -21,7 +21,7 @@
 #include "../announce/ann_json.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"
-#include "../daemon/config.h"
+#include "../conf/config.h"
 #include "../lib/readfile.h"
 #include "../vpn/mux.h"
 

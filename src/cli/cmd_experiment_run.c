@@ -20,7 +20,7 @@
 #include "control.h"
 #include "../announce/ann_json.h"
 #include "../announce/announce_io.h"
-#include "../daemon/config.h"
+#include "../conf/config.h"
 #include "../exp/exp_state.h"
 #include "../lib/readfile.h"
 #include "../vpn/mux.h"

@@ -23,7 +23,7 @@
 #include "../announce/ann_text.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"
-#include "../daemon/config.h"
+#include "../conf/config.h"
 #include "../vpn/mux.h"
 
 struct prefix_cmd {

@@ -9,12 +9,12 @@
 #include <stdbool.h>
 
 #include "adj_out.h"
-#include "config.h"
 #include "exports.h"
 #include "../announce/ann_store.h"
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
 #include "../cli/control.h"
+#include "../conf/config.h"
 #include "../fib/kroute.h"
 #include "../netns/linkmon.h"
 #include "../rib/rib.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/daemon/config.h"
+#include "../../src/conf/config.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

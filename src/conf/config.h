@@ -8,8 +8,8 @@
  * resolved (defaults and the global settings copied in), so two configs
  * can be compared session by session on reload.
  */
-#ifndef PEERING_DAEMON_CONFIG_H
-#define PEERING_DAEMON_CONFIG_H
+#ifndef PEERING_CONF_CONFIG_H
+#define PEERING_CONF_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
