@@ -45,7 +45,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 	install uninstall \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
 	test-daemon test-e2e-app test-e2e-muxtable test-experiment \
-	test-e2e-experiment
+	test-e2e-experiment check-layers
 
 all: peering-bgpd peering
 
@@ -135,6 +135,13 @@ test-cli: all
 
 test-tshark: all
 	bash tests/tshark/run.sh
+
+# The include graph of src/ against the layer order of docs/architecture.md
+# (no include up or sideways, no cycle, every module in a layer), then the
+# checker's own test on scratch trees and the files the page names.
+check-layers:
+	python3 scripts/check-layers
+	bash tests/layers/run.sh
 
 # ---- interop with real BGP daemons in network namespaces (root) ----
 interop: all

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The layer checker (scripts/check-layers) against scratch trees: a clean
 # one passes, an include that goes up, one that goes sideways and a cycle
-# between files each fail naming the offending line; then the real tree.
+# between files each fail naming the offending line; then the real tree
+# and the files docs/architecture.md names.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 CHECK=scripts/check-layers
@@ -79,6 +80,23 @@ printf '```layers\n```\n' >"$T/tree/docs/architecture.md"
 run
 [ "$RC" = 2 ] && ok "an empty order is refused (exit 2)" ||
     ko "empty order: rc $RC: $OUT"
+
+# Every file docs/architecture.md names (in backquotes) exists: a path
+# from the top of the tree as it is, a module (NAME/) in src/, a bare
+# file name somewhere in src/.
+missing=
+for f in $(grep -o '`[^` ]*\.[ch]`\|`[a-z]*/[^` ]*`' docs/architecture.md |
+    tr -d '`' | sort -u); do
+	case $f in
+	/*) continue ;;			# outside the tree
+	*/) [ -d "$f" ] || [ -d "src/$f" ] || missing="$missing $f" ;;
+	*/*) [ -e "$f" ] || missing="$missing $f" ;;
+	*) [ -n "$(find src -name "$f" -print -quit)" ] ||
+	    missing="$missing $f" ;;
+	esac
+done
+[ -z "$missing" ] && ok "every file docs/architecture.md names exists" ||
+    ko "docs/architecture.md names files that do not exist:$missing"
 
 OUT=$("$CHECK" 2>&1); RC=$?
 [ "$RC" = 0 ] && ok "this tree follows its layer order" ||
