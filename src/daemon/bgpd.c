@@ -630,7 +630,7 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 	/* Table 20000 keeps its routes across a stop (BIRD's "persist"): the
 	 * next start finds them stale and sweeps what it does not confirm. */
 	if (d->rib != NULL)
-		d->rib->best_cb = NULL;
+		rib_best_mute(d->rib);
 	d->stopping = true;
 	for (unsigned i = 0; i < d->n_sessions; i++)
 		session_delete(d, d->sessions[i], BGP_CEASE_ADMIN_SHUTDOWN,

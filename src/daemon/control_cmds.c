@@ -57,7 +57,7 @@ session_refused(const struct bgpd *d, const struct session *s)
 
 	if (s->rib_peer < 0)
 		return 0;
-	pe = &d->rib->peers[s->rib_peer];
+	pe = rib_peer_info(d->rib, s->rib_peer);
 	return pe->refused_max_paths + pe->refused_max_prefix_paths;
 }
 
@@ -136,8 +136,7 @@ static cJSON *
 session_json(const struct bgpd *d, const struct session *s)
 {
 	cJSON *o = cJSON_CreateObject(), *st = cJSON_CreateObject();
-	const struct rib_peer *pe = s->rib_peer >= 0 ?
-	    &d->rib->peers[s->rib_peer] : NULL;
+	const struct rib_peer *pe = rib_peer_info(d->rib, s->rib_peer);
 	char a[ADDR_STRLEN], since[32], status[256];
 
 	time_text(s->since, since, sizeof(since));
@@ -232,7 +231,7 @@ session_detail_text(const struct bgpd *d, const struct session *s,
 	    (unsigned long long)st->treat_as_withdraw,
 	    (unsigned long long)st->attr_discards,
 	    (unsigned long long)(s->rib_peer >= 0 ?
-	    d->rib->peers[s->rib_peer].n_paths : 0),
+	    rib_peer_info(d->rib, s->rib_peer)->n_paths : 0),
 	    (unsigned long long)session_refused(d, s), st->established_count,
 	    s->info[0] ? s->info : "-");
 }

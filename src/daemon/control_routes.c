@@ -87,7 +87,7 @@ static void
 path_text(struct route_stream *sr, const struct prefix *p,
     const struct rib_path *path, bool best)
 {
-	const struct rib_peer *peer = &sr->d->rib->peers[path->peer];
+	const struct rib_peer *peer = rib_peer_info(sr->d->rib, path->peer);
 	const struct rattrs *ra = path->attrs;
 	struct bgp_attrs a;
 	char pfx[PREFIX_STRLEN], nh[ADDR_STRLEN], *aspath = NULL;
@@ -142,7 +142,7 @@ cJSON *
 routes_path_json(struct bgpd *d, const struct rib_path *path, bool best)
 {
 	static const struct bgp_codec_opts opts = { .as4 = true, .ibgp = true };
-	const struct rib_peer *peer = &d->rib->peers[path->peer];
+	const struct rib_peer *peer = rib_peer_info(d->rib, path->peer);
 	const struct rattrs *ra = path->attrs;
 	cJSON *o = cJSON_CreateObject();
 	struct bgp_attrs a;

@@ -171,7 +171,7 @@ snap_slice(struct experiment *x)
 
 	sn->slices++;
 	while (rib != NULL && sn->af < AF_IDX_COUNT) {
-		w.tree = &rib->tree[sn->af];
+		w.tree = rib_tree(rib, sn->af);
 		rv = sn->resumed ? ptree_walk_from(w.tree, &sn->last,
 		    snap_node, &w) : ptree_walk(w.tree, snap_node, &w);
 		if (rv != 0)

@@ -311,7 +311,7 @@ dump_node(void *ctx, const struct ptree_node *n)
 		return 1;
 	if (count == 0)
 		return 0;
-	ptree_prefix(&m->d->rib->tree[m->af], n, &m->last);
+	ptree_prefix(rib_tree(m->d->rib, m->af), n, &m->last);
 	m->started = true;
 	m->budget--;
 	dump_prefix(m, &m->last, v, count);
@@ -344,7 +344,7 @@ dump_next(void *arg, struct strbuf *out, size_t budget)
 	 * written (the tree may have changed in between: a prefix added
 	 * before it since is not in this dump). */
 	while (m->af < AF_IDX_COUNT && !m->failed) {
-		const struct ptree *t = &m->d->rib->tree[m->af];
+		const struct ptree *t = rib_tree(m->d->rib, m->af);
 		int stop = m->started ? ptree_walk_from(t, &m->last, dump_node,
 		    m) : ptree_walk(t, dump_node, m);
 
@@ -391,21 +391,21 @@ static void
 dump_peers(struct mrt_dump *m)
 {
 	struct mrt_peer *peers = calloc(RIB_MAX_PEERS, sizeof(*peers));
-	struct rib *r = m->d->rib;
+	const struct rib_peer *pe;
 	uint16_t n = 0;
 
 	if (peers == NULL) {
 		m->failed = true;
 		return;
 	}
-	for (unsigned i = 0; i < RIB_MAX_PEERS; i++) {
-		if (!r->peers[i].in_use)
+	for (int i = 0; i < RIB_MAX_PEERS; i++) {
+		if (!(pe = rib_peer_info(m->d->rib, i))->in_use)
 			continue;
 		m->index[i] = n;
-		peers[n].af = r->peers[i].addr.af;
-		memcpy(peers[n].addr, r->peers[i].addr.addr, 16);
-		peers[n].as = r->peers[i].as;
-		peers[n].bgp_id = r->peers[i].router_id;
+		peers[n].af = pe->addr.af;
+		memcpy(peers[n].addr, pe->addr.addr, 16);
+		peers[n].as = pe->as;
+		peers[n].bgp_id = pe->router_id;
 		n++;
 	}
 	mrt_peer_table_encode(&m->w, m->time, m->d->conf->router_id,

@@ -96,7 +96,7 @@ announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
 			rib_withdraw(d->rib, s->rib_peer, &p, id);
 			continue;
 		}
-		if (ra == NULL && (ra = rattrs_get(&d->rib->attrs, a, af, nh,
+		if (ra == NULL && (ra = rib_attrs_get(d->rib, a, af, nh,
 		    nh_ll)) == NULL) {
 			log_warn("%s/%s: out of memory for routes",
 			    s->conf.name, session_af_name(s));
@@ -110,7 +110,7 @@ announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
 			rc = limit_reached(d, s, &p, res, err);
 	}
 	if (ra != NULL)
-		rattrs_put(&d->rib->attrs, ra);	/* the RIB holds its own */
+		rib_attrs_put(d->rib, ra);	/* the RIB holds its own */
 	return rc;
 }
 
@@ -161,10 +161,9 @@ hook_up(void *ctx, struct session *s)
 		rib_peer_sweep(d->rib, s->rib_peer);
 	s->limits_logged = 0;
 	rib_peer_set_router_id(d->rib, s->rib_peer, s->params.peer_id);
-	d->rib->peers[s->rib_peer].ibgp = s->params.ibgp;
 	/* Once per session, not per route: a tap made anew has a new index. */
-	d->rib->peers[s->rib_peer].ifindex = s->conf.ifname[0] ?
-	    (int)if_nametoindex(s->conf.ifname) : 0;
+	rib_peer_set_link(d->rib, s->rib_peer, s->params.ibgp,
+	    s->conf.ifname[0] ? (int)if_nametoindex(s->conf.ifname) : 0);
 	/* Ours go out before the End-of-RIB the session sends next. */
 	exports_session_up(d, s);
 }
@@ -270,7 +269,7 @@ routes_limits_apply(struct bgpd *d, struct session *s)
 
 	if (s->rib_peer < 0)
 		return;
-	pe = &d->rib->peers[s->rib_peer];
+	pe = rib_peer_info(d->rib, s->rib_peer);
 	raised = (pe->refused_max_paths > 0 && cs->max_paths.max >
 	    pe->max_paths) || (pe->refused_max_prefix_paths > 0 &&
 	    cs->max_prefix_paths.max > pe->max_prefix_paths);
@@ -322,7 +321,7 @@ struct kroute *
 routes_kernel_open(struct bgpd *d)
 {
 	return kroute_open(d->loop, KROUTE_TABLE_PEERING,
-	    KROUTE_PROTO_PEERING, d->rib->tree, kernel_want, d);
+	    KROUTE_PROTO_PEERING, rib_trees(d->rib), kernel_want, d);
 }
 
 int
@@ -342,7 +341,7 @@ void
 routes_close(struct bgpd *d)
 {
 	if (d->rib != NULL) {
-		d->rib->best_cb = NULL;	/* the kernel keeps its routes */
+		rib_best_mute(d->rib);	/* the kernel keeps its routes */
 		rib_destroy(d->rib);
 		free(d->rib);
 	}
@@ -357,8 +356,7 @@ routes_session_add(struct bgpd *d, struct session *s)
 	    s->conf.local_as);
 
 	if (peer >= 0)
-		snprintf(d->rib->peers[peer].ifname,
-		    sizeof(d->rib->peers[peer].ifname), "%s", s->conf.ifname);
+		rib_peer_set_ifname(d->rib, peer, s->conf.ifname);
 	s->rib_peer = peer;
 	return peer;
 }

@@ -50,7 +50,7 @@ rib_node_of(const struct peertable *t, unsigned af, const struct ptree_node *n)
 	struct prefix p;
 
 	ptree_prefix(&t->tree[af], n, &p);
-	return ptree_find(&t->rib->tree[af], &p);
+	return ptree_find(rib_tree(t->rib, af), &p);
 }
 
 static const struct rib_path *
@@ -73,7 +73,7 @@ peertable_path_want(const struct rib *r, const struct rib_path *path,
 
 	if (path == NULL || path->attrs->af != af)
 		return false;
-	peer = &r->peers[path->peer];
+	peer = rib_peer_info(r, path->peer);
 	if (peer->ifindex <= 0)
 		return false;
 	w->nexthop = rattrs_nexthop(path->attrs);
@@ -197,7 +197,8 @@ peertable_clear_peer(struct peertable *t, unsigned af)
 {
 	struct gathered g = { NULL, 0, 0 };
 
-	if (t->peer[af] >= 0 && t->rib->peers[t->peer[af]].watch_ctx == t)
+	if (t->peer[af] >= 0 &&
+	    rib_peer_info(t->rib, t->peer[af])->watch_ctx == t)
 		rib_peer_watch(t->rib, t->peer[af], NULL, NULL);
 	t->peer[af] = -1;
 	/* Empty already when the peer's paths went first (the usual way). */
@@ -232,7 +233,7 @@ peertable_free(struct peertable *t)
 		return;
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++)
 		if (t->peer[af] >= 0 &&
-		    t->rib->peers[t->peer[af]].watch_ctx == t)
+		    rib_peer_info(t->rib, t->peer[af])->watch_ctx == t)
 			rib_peer_watch(t->rib, t->peer[af], NULL, NULL);
 	kroute_close(t->k);
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++)

@@ -805,3 +805,41 @@ rib_memory(const struct rib *r, struct rib_mem *m)
 	m->attr_lookups = r->attrs.lookups;
 	m->attr_hits = r->attrs.hits;
 }
+
+const struct rib_peer *
+rib_peer_info(const struct rib *r, int peer)
+{
+	return peer >= 0 ? &r->peers[peer] : NULL;
+}
+
+void
+rib_peer_set_ifname(struct rib *r, int peer, const char *ifname)
+{
+	snprintf(r->peers[peer].ifname, sizeof(r->peers[peer].ifname), "%s",
+	    ifname);
+}
+
+void
+rib_peer_set_link(struct rib *r, int peer, bool ibgp, int ifindex)
+{
+	r->peers[peer].ibgp = ibgp;
+	r->peers[peer].ifindex = ifindex;
+}
+
+void
+rib_best_mute(struct rib *r)
+{
+	r->best_cb = NULL;
+}
+
+struct ptree *
+rib_trees(struct rib *r)
+{
+	return r->tree;
+}
+
+const struct ptree *
+rib_tree(const struct rib *r, unsigned af)
+{
+	return &r->tree[af];
+}

@@ -132,6 +132,35 @@ const struct rib_path *rib_node_path(const struct rib *r,
 	    const struct ptree_node *n, int peer, uint32_t path_id);
 /* rib_peer_down() and the slot freed. */
 void	rib_peer_remove(struct rib *r, int peer);
+/* The peer's record (names, counters, limits) to read; NULL for no peer
+ * (peer < 0). */
+const struct rib_peer *rib_peer_info(const struct rib *r, int peer);
+/* Where its paths lead, for the kernel routes: the interface ("": none),
+ * its index (0: unknown), iBGP or not. Set as its session learns it. */
+void	rib_peer_set_ifname(struct rib *r, int peer, const char *ifname);
+void	rib_peer_set_link(struct rib *r, int peer, bool ibgp, int ifindex);
+
+/* No best-path callback any more (a stop: the kernel keeps its routes). */
+void	rib_best_mute(struct rib *r);
+/* The RIB's prefix trees, AF_IDX_COUNT of them (the kernel sync's), and
+ * one family's (a walk, a dump). */
+struct ptree *rib_trees(struct rib *r);
+const struct ptree *rib_tree(const struct rib *r, unsigned af);
+
+/* The interned set of a and its next hops (rattrs_get), a reference for
+ * the caller; and that reference given back. */
+static inline struct rattrs *
+rib_attrs_get(struct rib *r, const struct bgp_attrs *a, unsigned af,
+    const uint8_t *nh, const uint8_t *nh_ll)
+{
+	return rattrs_get(&r->attrs, a, af, nh, nh_ll);
+}
+
+static inline void
+rib_attrs_put(struct rib *r, struct rattrs *ra)
+{
+	rattrs_put(&r->attrs, ra);
+}
 
 enum rib_result {
 	RIB_OK = 0,

@@ -899,6 +899,33 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* The seams the daemon uses instead of the RIB's structs. */
+START_TEST(test_peer_seams)
+{
+	int a = peer("mux1", "100.65.0.1", 47065, true, 1);
+	struct rattrs *ra = attrs(100, "", 0, -1, 1);
+	struct prefix p = pfx("184.164.224.0/24");
+	size_t n;
+
+	ck_assert_ptr_null(rib_peer_info(&rib, -1));
+	ck_assert_str_eq(rib_peer_info(&rib, a)->name, "mux1");
+	rib_peer_set_ifname(&rib, a, "tap1");
+	rib_peer_set_link(&rib, a, false, 7);
+	ck_assert_str_eq(rib_peer_info(&rib, a)->ifname, "tap1");
+	ck_assert_int_eq(rib_peer_info(&rib, a)->ifindex, 7);
+	ck_assert(!rib_peer_info(&rib, a)->ibgp);
+	ck_assert_ptr_eq(rib_tree(&rib, AF_IDX_IPV6), &rib_trees(&rib)[1]);
+	ck_assert_int_eq(rib_update(&rib, a, &p, 0, ra), RIB_OK);
+	rib_attrs_put(&rib, ra);
+	ck_assert_int_eq(changes, 1);
+	ck_assert_ptr_nonnull(ptree_find(rib_tree(&rib, AF_IDX_IPV4), &p));
+	rib_best_mute(&rib);
+	rib_withdraw(&rib, a, &p, 0);		/* told nobody */
+	ck_assert_int_eq(changes, 1);
+	ck_assert_ptr_null(rib_lookup(&rib, &p, &n));
+}
+END_TEST
+
 START_TEST(test_policy)
 {
 	struct import_policy imp;
@@ -947,6 +974,7 @@ rib_suite(void)
 	tcase_add_test(tc, test_best_unchanged_not_reported);
 	tcase_add_test(tc, test_peer_down_and_stale);
 	tcase_add_test(tc, test_policy);
+	tcase_add_test(tc, test_peer_seams);
 	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
 	/* Thousands of steps, each checked by brute force. */
