@@ -492,6 +492,111 @@ session_find(struct bgpd *d, const struct session_conf *sc)
 	return NULL;
 }
 
+/* What a reload builds before it changes anything. */
+struct reload {
+	struct config		*c;
+	struct session_plan	*plan;
+	struct mux_table	 t;
+	struct session		*next[BGPD_MAX_SESSIONS];
+	unsigned		 n;
+	struct session		*reimport[BGPD_MAX_SESSIONS];
+	unsigned		 n_reimport;
+};
+
+/* The sessions of the new plan: the running one where its settings are
+ * the same byte for byte (noted for a re-import when only its policy
+ * changed), else a new one. -1 with err when out of memory, the new ones
+ * gone again. */
+static int
+reload_sessions(struct bgpd *d, struct reload *r,
+    struct bgpd_reload_stats *st, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < r->plan->n; i++) {
+		const struct session_conf *sc = &r->plan->confs[i];
+		struct session *s = session_find(d, sc);
+
+		if (s != NULL && memcmp(&s->conf, sc, sizeof(s->conf)) == 0) {
+			st->kept++;
+			r->next[r->n++] = s;
+			/* Same session, other import policy: no restart. */
+			if (!import_policy_equal(&config_session_named(d->conf,
+			    s->conf.name)->import, &config_session_named(r->c,
+			    s->conf.name)->import))
+				r->reimport[r->n_reimport++] = s;
+			continue;
+		}
+		if ((r->next[r->n] = session_new(d, sc)) == NULL) {
+			for (unsigned k = 0; k < r->n; k++)
+				if (session_find(d, &r->next[k]->conf) !=
+				    r->next[k])
+					session_delete(d, r->next[k],
+					    BGP_CEASE_ADMIN_SHUTDOWN, "");
+			snprintf(err, errlen, "out of memory building sessions");
+			return -1;
+		}
+		if (s != NULL)
+			st->changed++;
+		else
+			st->added++;
+		r->n++;
+	}
+	return 0;
+}
+
+/* What the new plan did not keep goes, with a Cease (RFC 4486 3). */
+static void
+reload_drop_others(struct bgpd *d, const struct reload *r,
+    struct bgpd_reload_stats *st)
+{
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		struct session *s = d->sessions[i];
+		bool kept = false, replaced = false;
+
+		for (unsigned k = 0; k < r->n && !kept; k++) {
+			kept = r->next[k] == s;
+			replaced |= strcmp(r->next[k]->conf.name,
+			    s->conf.name) == 0 && r->next[k]->conf.af ==
+			    s->conf.af;
+		}
+		if (kept)
+			continue;
+		if (replaced)
+			session_delete(d, s, BGP_CEASE_CONFIG_CHANGE,
+			    "configuration changed");
+		else {
+			session_delete(d, s, BGP_CEASE_PEER_DECONF,
+			    "neighbor removed from the configuration");
+			st->removed++;
+		}
+	}
+}
+
+/* The new sessions, configuration and muxes in place; new import
+ * policies and limits applied, the per-mux tables following, the new
+ * sessions started. */
+static void
+reload_commit(struct bgpd *d, struct reload *r, struct bgpd_reload_stats *st)
+{
+	bool refreshed;
+
+	memcpy(d->sessions, r->next, r->n * sizeof(r->next[0]));
+	d->n_sessions = r->n;
+	muxtables_reload_note(d, r->c, &r->t);
+	memcpy(d->conf, r->c, sizeof(*r->c));
+	d->muxes = r->t;
+	for (unsigned i = 0; i < r->n_reimport; i++) {
+		routes_import_changed(d, r->reimport[i], &refreshed);
+		st->reimported++;
+	}
+	for (unsigned i = 0; i < r->n; i++)
+		routes_limits_apply(d, d->sessions[i]);
+	muxtables_sessions(d);
+	for (unsigned i = 0; i < r->n; i++)
+		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
+		    !d->sessions[i]->link_up)
+			session_bring_up(d, d->sessions[i]);
+}
+
 /*
  * Re-reads the configuration and the mux table. A session whose settings
  * are the same, byte for byte, keeps running untouched; a changed one is
@@ -502,97 +607,28 @@ int
 bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
     size_t errlen)
 {
-	struct config *c = malloc(sizeof(*c));
-	struct session_plan *plan = malloc(sizeof(*plan));
-	struct session *next[BGPD_MAX_SESSIONS], *reimport[BGPD_MAX_SESSIONS];
-	struct mux_table t;
-	unsigned n = 0, n_reimport = 0;
+	struct reload *r = calloc(1, sizeof(*r));
+	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (c == NULL || plan == NULL) {
+	if (r == NULL || (r->c = malloc(sizeof(*r->c))) == NULL ||
+	    (r->plan = malloc(sizeof(*r->plan))) == NULL)
 		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	if (config_read(&d->paths, d->conf->router_id, c, &t, err,
-	    errlen) == -1)
-		goto fail;
-	plan_build(plan, c, &t);
-	for (unsigned i = 0; i < plan->n; i++) {
-		struct session *s = session_find(d, &plan->confs[i]);
-
-		if (s != NULL && memcmp(&s->conf, &plan->confs[i],
-		    sizeof(s->conf)) == 0) {
-			st->kept++;
-			next[n++] = s;
-			/* Same session, other import policy: no restart. */
-			if (!import_policy_equal(&config_session_named(d->conf,
-			    s->conf.name)->import, &config_session_named(c,
-			    s->conf.name)->import))
-				reimport[n_reimport++] = s;
-			continue;
-		}
-		next[n] = session_new(d, &plan->confs[i]);
-		if (next[n] == NULL) {
-			for (unsigned k = 0; k < n; k++)
-				if (session_find(d, &next[k]->conf) != next[k])
-					session_delete(d, next[k],
-					    BGP_CEASE_ADMIN_SHUTDOWN, "");
-			snprintf(err, errlen, "out of memory building sessions");
-			goto fail;
-		}
-		if (s != NULL)
-			st->changed++;
-		else
-			st->added++;
-		n++;
-	}
-	/* What the new plan did not keep goes, with a Cease. */
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		struct session *s = d->sessions[i];
-		bool kept = false, replaced = false;
-
-		for (unsigned k = 0; k < n && !kept; k++) {
-			kept = next[k] == s;
-			replaced |= strcmp(next[k]->conf.name, s->conf.name) ==
-			    0 && next[k]->conf.af == s->conf.af;
-		}
-		if (kept)
-			continue;
-		/* RFC 4486 3 */
-		if (replaced)
-			session_delete(d, s, BGP_CEASE_CONFIG_CHANGE,
-			    "configuration changed");
-		else {
-			session_delete(d, s, BGP_CEASE_PEER_DECONF,
-			    "neighbor removed from the configuration");
-			st->removed++;
+	else if (config_read(&d->paths, d->conf->router_id, r->c, &r->t, err,
+	    errlen) == 0) {
+		plan_build(r->plan, r->c, &r->t);
+		if (reload_sessions(d, r, st, err, errlen) == 0) {
+			reload_drop_others(d, r, st);
+			reload_commit(d, r, st);
+			rc = 0;
 		}
 	}
-	memcpy(d->sessions, next, n * sizeof(next[0]));
-	d->n_sessions = n;
-	muxtables_reload_note(d, c, &t);
-	memcpy(d->conf, c, sizeof(*c));
-	d->muxes = t;
-	for (unsigned i = 0; i < n_reimport; i++) {
-		bool refreshed;
-
-		routes_import_changed(d, reimport[i], &refreshed);
-		st->reimported++;
+	if (r != NULL) {
+		free(r->c);
+		free(r->plan);
 	}
-	for (unsigned i = 0; i < n; i++)
-		routes_limits_apply(d, d->sessions[i]);
-	muxtables_sessions(d);
-	for (unsigned i = 0; i < n; i++)
-		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
-		    !d->sessions[i]->link_up)
-			session_bring_up(d, d->sessions[i]);
-	free(c);
-	free(plan);
-	return 0;
-fail:
-	free(c);
-	free(plan);
-	return -1;
+	free(r);
+	return rc;
 }
 
 static void

@@ -238,6 +238,79 @@ daemonize(void)
 	return 0;
 }
 
+/* The files of the client directory unless given on the command line. */
+static void
+paths_resolve(const struct options *o, struct bgpd_paths *paths)
+{
+	paths->client_dir = o->dir;
+	paths->config = o->config ? o->config :
+	    path_in(o->dir, "configs/peering-bgpd.conf");
+	paths->config_optional = o->config == NULL;
+	paths->control = o->control ? o->control :
+	    path_in(o->dir, "var/peering-bgpd.sock");
+	paths->pidfile = o->pidfile ? o->pidfile :
+	    path_in(o->dir, "var/peering-bgpd.pid");
+	paths->logfile = o->logfile ? o->logfile :
+	    path_in(o->dir, "var/peering-bgpd.log");
+}
+
+/* Unless in the foreground: the log file from now on, and into the
+ * background. -1 with err. */
+static int
+background(const struct options *o, const struct bgpd_paths *paths,
+    FILE **log, char *err, size_t errlen)
+{
+	if (o->foreground)
+		return 0;
+	if ((*log = log_file_open(paths->logfile, err, errlen)) == NULL)
+		return -1;
+	log_open(*log, o->debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	if (daemonize() == -1) {
+		snprintf(err, errlen, "cannot daemonize: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The pid written and the daemon started; on failure, said in the log
+ * and on stderr, and everything undone. */
+static int
+start(struct bgpd *d, const struct bgpd_paths *paths, int pidfd)
+{
+	char err[1024] = "";
+
+	if (pidfile_write(pidfd) == 0 &&
+	    bgpd_start(d, err, sizeof(err)) == 0) {
+		log_info("peering-bgpd %s started: %u sessions",
+		    PEERING_VERSION, d->n_sessions);
+		return 0;
+	}
+	if (err[0] == '\0')
+		snprintf(err, sizeof(err), "%s: %s", paths->pidfile,
+		    strerror(errno));
+	log_warn("%s", err);
+	fprintf(stderr, "peering-bgpd: %s\n", err);
+	bgpd_shutdown(d, "peering-bgpd failed to start");
+	unlink(paths->pidfile);
+	return -1;
+}
+
+/* The loop until a stop: SIGTERM and SIGINT stop, SIGHUP reloads. */
+static void
+run(struct bgpd *d, struct ev_loop *loop)
+{
+	struct ev_signal sig_term, sig_int, sig_hup;
+
+	ev_signal_init(&sig_term, signal_cb, SIGTERM);
+	ev_signal_init(&sig_int, signal_cb, SIGINT);
+	ev_signal_init(&sig_hup, reload_cb, SIGHUP);
+	sig_term.data = sig_int.data = sig_hup.data = d;
+	ev_signal_start(loop, &sig_term);
+	ev_signal_start(loop, &sig_int);
+	ev_signal_start(loop, &sig_hup);
+	ev_run(loop, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,7 +318,6 @@ main(int argc, char **argv)
 	struct options o;
 	struct bgpd_paths paths;
 	struct ev_loop *loop;
-	struct ev_signal sig_term, sig_int, sig_hup;
 	char err[1024], var[PATH_MAX];
 	FILE *log = NULL;
 	int pidfd;
@@ -259,66 +331,25 @@ main(int argc, char **argv)
 	if (options_parse(argc, argv, &o) == -1)
 		return 2;
 	loop = EV_DEFAULT;
-	paths.client_dir = o.dir;
-	paths.config = o.config ? o.config :
-	    path_in(o.dir, "configs/peering-bgpd.conf");
-	paths.config_optional = o.config == NULL;
-	paths.control = o.control ? o.control :
-	    path_in(o.dir, "var/peering-bgpd.sock");
-	paths.pidfile = o.pidfile ? o.pidfile :
-	    path_in(o.dir, "var/peering-bgpd.pid");
-	paths.logfile = o.logfile ? o.logfile :
-	    path_in(o.dir, "var/peering-bgpd.log");
+	paths_resolve(&o, &paths);
 	snprintf(var, sizeof(var), "%s/var", o.dir);
 	/* Whatever umask we were started with, nothing we create is
 	 * writable by others (each file also gets its own mode). */
 	umask(022);
 	log_open(NULL, o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);
-
 	if (var_check(var, err, sizeof(err)) == -1 ||
 	    (pidfd = pidfile_claim(paths.pidfile, paths.control, err,
 	    sizeof(err))) == -1 ||
-	    bgpd_init(&d, loop, &paths, err, sizeof(err)) == -1) {
+	    bgpd_init(&d, loop, &paths, err, sizeof(err)) == -1 ||
+	    background(&o, &paths, &log, err, sizeof(err)) == -1) {
 		fprintf(stderr, "peering-bgpd: %s\n", err);
 		return 1;
 	}
 	d.bgp_port = (uint16_t)o.port;
-	if (!o.foreground) {
-		if ((log = log_file_open(paths.logfile, err,
-		    sizeof(err))) == NULL) {
-			fprintf(stderr, "peering-bgpd: %s\n", err);
-			return 1;
-		}
-		log_open(log, o.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-		if (daemonize() == -1) {
-			fprintf(stderr, "peering-bgpd: cannot daemonize: %s\n",
-			    strerror(errno));
-			return 1;
-		}
-	}
-	err[0] = '\0';
-	if (pidfile_write(pidfd) == -1 ||
-	    bgpd_start(&d, err, sizeof(err)) == -1) {
-		if (err[0] == '\0')
-			snprintf(err, sizeof(err), "%s: %s", paths.pidfile,
-			    strerror(errno));
-		log_warn("%s", err);
-		fprintf(stderr, "peering-bgpd: %s\n", err);
-		bgpd_shutdown(&d, "peering-bgpd failed to start");
-		unlink(paths.pidfile);
+	if (start(&d, &paths, pidfd) == -1)
 		return 1;
-	}
-	log_info("peering-bgpd %s started: %u sessions", PEERING_VERSION,
-	    d.n_sessions);
-	ev_signal_init(&sig_term, signal_cb, SIGTERM);
-	ev_signal_init(&sig_int, signal_cb, SIGINT);
-	ev_signal_init(&sig_hup, reload_cb, SIGHUP);
-	sig_term.data = sig_int.data = sig_hup.data = &d;
-	ev_signal_start(loop, &sig_term);
-	ev_signal_start(loop, &sig_int);
-	ev_signal_start(loop, &sig_hup);
-	ev_run(loop, 0);
+	run(&d, loop);
 	unlink(paths.pidfile);
 	close(pidfd);		/* the lock goes last */
 	log_info("peering-bgpd stopped");
