@@ -275,38 +275,43 @@ session_up(struct session *s)
 	out_queue(s, &w);
 }
 
+/* The NOTIFICATION the FSM decided, flushed at once: a Cease/
+ * Administrative Shutdown with the reason (RFC 9003), else with the data
+ * of the error that caused it. */
 static void
-session_apply(struct session *s, const struct bgp_fsm_step *st,
+apply_notification(struct session *s, const struct bgp_fsm_step *st,
     const struct bgp_err *err)
 {
-	uint32_t a = st->actions;
+	size_t len = 0;
+	const uint8_t *data = NULL;
 
-	if (a & BGP_FSM_SEND_NOTIFICATION) {
-		size_t len = 0;
-		const uint8_t *data = NULL;
+	if (err != NULL && err->code == st->code &&
+	    err->subcode == st->subcode)
+		data = bgp_err_data(err, &len);
+	if (st->code == BGP_ERR_CEASE &&
+	    st->subcode == BGP_CEASE_ADMIN_SHUTDOWN) {
+		/* RFC 9003: tell the peer's operator why. */
+		uint8_t b[BGP_MAX_LEN];
+		struct wbuf w;
 
-		if (err != NULL && err->code == st->code &&
-		    err->subcode == st->subcode)
-			data = bgp_err_data(err, &len);
-		if (st->code == BGP_ERR_CEASE &&
-		    st->subcode == BGP_CEASE_ADMIN_SHUTDOWN) {
-			/* RFC 9003: tell the peer's operator why. */
-			uint8_t b[BGP_MAX_LEN];
-			struct wbuf w;
+		wbuf_init(&w, b, sizeof(b));
+		bgp_shutdown_encode(&w, st->subcode, s->info);
+		out_queue(s, &w);
+		/* A NOTIFICATION went: no graceful restart follows. */
+		s->notified = true;
+		log_info("%s/%s: sent NOTIFICATION Cease/Administrative "
+		    "Shutdown: \"%s\"", s->conf.name, session_af_name(s),
+		    s->info);
+	} else
+		send_notification(s, st->code, st->subcode, data, len);
+	if (s->fd >= 0)
+		out_flush(s);
+}
 
-			wbuf_init(&w, b, sizeof(b));
-			bgp_shutdown_encode(&w, st->subcode, s->info);
-			out_queue(s, &w);
-			/* A NOTIFICATION went: no graceful restart follows. */
-			s->notified = true;
-			log_info("%s/%s: sent NOTIFICATION Cease/Administrative "
-			    "Shutdown: \"%s\"", s->conf.name, session_af_name(s),
-			    s->info);
-		} else
-			send_notification(s, st->code, st->subcode, data, len);
-		if (s->fd >= 0)
-			out_flush(s);
-	}
+/* The connection dropped, timers stopped, the connect retry started. */
+static void
+apply_connection(struct session *s, uint32_t a)
+{
 	if (a & BGP_FSM_DROP_TCP)
 		conn_close(s);
 	if (a & BGP_FSM_STOP_CONNECT_RETRY)
@@ -317,6 +322,12 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 	}
 	if (a & BGP_FSM_START_CONNECT_RETRY)
 		timer_start(s, &s->t_connect_retry, s->conf.connect_retry);
+}
+
+/* The OPEN and KEEPALIVE exchange, and the hold and keepalive timers. */
+static void
+apply_handshake(struct session *s, uint32_t a)
+{
 	if (a & BGP_FSM_SEND_OPEN) {
 		if (!s->skip_open)
 			send_open(s);
@@ -330,19 +341,36 @@ session_apply(struct session *s, const struct bgp_fsm_step *st,
 		timer_start(s, &s->t_hold, s->params.hold_time);
 	if (a & BGP_FSM_START_KEEPALIVE)
 		timer_start(s, &s->t_keepalive, s->params.keepalive);
+}
+
+static void
+session_down(struct session *s)
+{
+	/* RFC 4724 4.2: a failed connection of a restart-capable peer keeps
+	 * its routes; a NOTIFICATION ends them. */
+	bool graceful = s->params.peer_gr && !s->notified;
+
+	log_info("%s/%s: session down: %s", s->conf.name, session_af_name(s),
+	    s->info);
+	if (s->hooks != NULL && s->hooks->down != NULL)
+		s->hooks->down(s->hooks->ctx, s, graceful);
+}
+
+/* The FSM's actions of one step, in this order. */
+static void
+session_apply(struct session *s, const struct bgp_fsm_step *st,
+    const struct bgp_err *err)
+{
+	uint32_t a = st->actions;
+
+	if (a & BGP_FSM_SEND_NOTIFICATION)
+		apply_notification(s, st, err);
+	apply_connection(s, a);
+	apply_handshake(s, a);
 	if (a & BGP_FSM_SESSION_UP)
 		session_up(s);
-	if (a & BGP_FSM_SESSION_DOWN) {
-		/* RFC 4724 4.2: a failed connection of a restart-capable
-		 * peer keeps its routes; a NOTIFICATION ends them. */
-		bool graceful = s->params.peer_gr && !s->notified;
-
-		log_info("%s/%s: session down: %s", s->conf.name,
-		    session_af_name(s), s->info);
-		if (s->hooks != NULL && s->hooks->down != NULL)
-			s->hooks->down(s->hooks->ctx, s, graceful);
-	}
-
+	if (a & BGP_FSM_SESSION_DOWN)
+		session_down(s);
 	if (a & BGP_FSM_START_IDLE_HOLD)
 		timer_start(s, &s->t_idle_hold,
 		    bgp_fsm_idle_hold_seconds(s->fsm.connect_retry_counter));
