@@ -994,23 +994,33 @@ msg_build(struct kroute *k, uint8_t *buf, unsigned af,
 	return NLMSG_ALIGN(off);
 }
 
+/* A batch being filled: its bytes in k->batch, its nodes in k->pend. */
+struct kr_batch {
+	size_t		 off;		/* bytes */
+	size_t		 nmsg;		/* messages */
+	size_t		 taken;		/* nodes taken off the queue */
+	struct nlmsghdr	*last;		/* the one that asks for the ACK */
+};
+
 /*
- * One batch from the queue in one sendmsg(): at most max nodes taken.
- * Returns the nodes taken (sent, settled without a message, or failed),
- * or -1 when sendmsg() failed (then all of the batch is queued again).
+ * Fills the batch from the queue: at most max nodes taken, as many
+ * messages as fit and the kernel's window allows. A node with a message
+ * in flight, or whose next hop object is not there yet, waits in the
+ * queue; one that needs nothing is settled; one whose next hop failed is
+ * retried later.
  */
-static long
-batch_send(struct kroute *k, size_t max)
+static void
+batch_fill(struct kroute *k, size_t max, struct kr_batch *b)
 {
 	kr_ref later[KR_BATCH_MSGS], r;
 	struct ptree_node *n;
-	struct nlmsghdr *last = NULL;
-	size_t off = 0, i, nmsg = 0, nlater = 0, taken = 0;
+	size_t nlater = 0;
 	uint32_t nh, seq = k->seq;
 	enum kr_op op;
 
-	while (taken < max && nmsg < KR_BATCH_MSGS && nlater < KR_BATCH_MSGS &&
-	    k->inflight + nmsg < k->window && (r = q_pop(&k->q)) != 0) {
+	while (b->taken < max && b->nmsg < KR_BATCH_MSGS &&
+	    nlater < KR_BATCH_MSGS && k->inflight + b->nmsg < k->window &&
+	    (r = q_pop(&k->q)) != 0) {
 		n = ref_node(r);
 		n->fib &= (uint8_t)~KR_F_QUEUED;
 		k->n_queued--;
@@ -1018,7 +1028,7 @@ batch_send(struct kroute *k, size_t max)
 			later[nlater++] = r;	/* after its answer */
 			continue;
 		}
-		taken++;
+		b->taken++;
 		if ((op = decide(k, ref_af(r), n, &nh)) == KR_OP_NONE) {
 			node_done(k, r);
 			continue;
@@ -1028,7 +1038,7 @@ batch_send(struct kroute *k, size_t max)
 			case KR_NH_OK:
 				break;
 			case KR_NH_PENDING:
-				taken--;
+				b->taken--;
 				later[nlater++] = r;
 				continue;
 			default:
@@ -1038,34 +1048,37 @@ batch_send(struct kroute *k, size_t max)
 				continue;
 			}
 		}
-		last = (struct nlmsghdr *)(k->batch + off);
-		off += msg_build(k, k->batch + off, ref_af(r), n, op, nh, seq);
-		k->pend[nmsg].node = r;
-		k->pend[nmsg].nh = nh;
-		k->pend[nmsg].op = (uint8_t)op;
+		b->last = (struct nlmsghdr *)(k->batch + b->off);
+		b->off += msg_build(k, k->batch + b->off, ref_af(r), n, op, nh,
+		    seq);
+		k->pend[b->nmsg].node = r;
+		k->pend[b->nmsg].nh = nh;
+		k->pend[b->nmsg].op = (uint8_t)op;
 		n->fib |= KR_F_INFLIGHT;
 		seq = seq_next(seq);
-		nmsg++;
+		b->nmsg++;
 	}
-	for (i = 0; i < nlater; i++)
+	for (size_t i = 0; i < nlater; i++)
 		enqueue(k, later[i]);
-	if (nlater > 0 && taken == 0)
+	if (nlater > 0 && b->taken == 0)
 		k->blocked = true;	/* only answers can move it on */
-	if (nmsg == 0)
-		return (long)taken;
-	last->nlmsg_flags |= NLM_F_ACK;
-	if (send(k->fd, k->batch, off, 0) == -1) {
-		if (log_allowed(k))
-			log_warn("kroute: sending %zu route messages: %s",
-			    nmsg, strerror(errno));
-		for (i = 0; i < nmsg; i++) {
-			ref_node(k->pend[i].node)->fib &=
-			    (uint8_t)~KR_F_INFLIGHT;
-			enqueue(k, k->pend[i].node);
-		}
-		return -1;
+}
+
+/* A batch sendmsg() refused: its nodes queued again. */
+static void
+batch_unsend(struct kroute *k, size_t nmsg)
+{
+	for (size_t i = 0; i < nmsg; i++) {
+		ref_node(k->pend[i].node)->fib &= (uint8_t)~KR_F_INFLIGHT;
+		enqueue(k, k->pend[i].node);
 	}
-	for (i = 0; i < nmsg; i++) {
+}
+
+/* A batch sent: each message in the ring until its answer. */
+static void
+batch_sent(struct kroute *k, size_t nmsg)
+{
+	for (size_t i = 0; i < nmsg; i++) {
 		struct kr_sent *e = &k->ring[k->seq & (KR_RING - 1)];
 
 		e->node = k->pend[i].node;
@@ -1079,8 +1092,32 @@ batch_send(struct kroute *k, size_t max)
 	}
 	k->st.sent += nmsg;
 	k->st.batches++;
+}
+
+/*
+ * One batch from the queue in one sendmsg(): at most max nodes taken.
+ * Returns the nodes taken (sent, settled without a message, or failed),
+ * or -1 when sendmsg() failed (then all of the batch is queued again).
+ */
+static long
+batch_send(struct kroute *k, size_t max)
+{
+	struct kr_batch b = { 0, 0, 0, NULL };
+
+	batch_fill(k, max, &b);
+	if (b.nmsg == 0)
+		return (long)b.taken;
+	b.last->nlmsg_flags |= NLM_F_ACK;
+	if (send(k->fd, k->batch, b.off, 0) == -1) {
+		if (log_allowed(k))
+			log_warn("kroute: sending %zu route messages: %s",
+			    b.nmsg, strerror(errno));
+		batch_unsend(k, b.nmsg);
+		return -1;
+	}
+	batch_sent(k, b.nmsg);
 	drain(k);
-	return (long)taken;
+	return (long)b.taken;
 }
 
 static void
