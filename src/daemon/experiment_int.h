@@ -20,6 +20,8 @@
 #define EXP_UPDATES_MAX		100000	/* lines of a round's UPDATE log */
 #define EXP_PREFIXES_MAX	(ANN_EXP_ALLOCATION_MAX + ANN_EXP_VARS)
 
+struct mrt_log;
+
 /* A round's RIB snapshot being written (experiment_snap.c). */
 struct xp_snap {
 	bool			 active;
@@ -47,6 +49,7 @@ struct experiment {
 	const char		*phase;		/* "round" or "stop" */
 	int			 updates;	/* the round's UPDATE log */
 	size_t			 upd_lines;
+	struct mrt_log		*upd_mrt;	/* and its MRT file */
 	struct prefix		 pfx[EXP_PREFIXES_MAX];	/* its prefixes */
 	size_t			 n_pfx;
 	size_t			 n_stopped;	/* stop: withdrawn */
@@ -84,8 +87,8 @@ void	xp_snapshot(struct experiment *x, uint32_t round);
 void	xp_snapshot_abandon(struct experiment *x, const char *why);
 
 /* The UPDATE log (experiment_log.c): the experiment's prefixes, bound;
- * round-K.updates.jsonl opened (appended to) and closed; the daemon's
- * update hook wrapped, once. */
+ * round-K.updates.jsonl and round-K.updates.mrt opened (appended to) and
+ * closed; the daemon's update and message hooks wrapped, once. */
 void	xp_prefixes_collect(struct experiment *x);
 void	xp_updates_open(struct experiment *x, uint32_t round);
 void	xp_updates_close(struct experiment *x);
