@@ -94,4 +94,16 @@ void	xp_updates_open(struct experiment *x, uint32_t round);
 void	xp_updates_close(struct experiment *x);
 void	xp_hooks_install(struct bgpd *d);
 
+/* The test-bed check of the test schedule, never waiting (experiment_tb.c):
+ * mx's answer when known lately: 1 a test bed, 0 not (why says why);
+ * else 2: its management socket asked (or being asked), the answer comes
+ * within TESTBED_TIMEOUT_MS, and then the control server's idle streams
+ * are woken and the done callback (xp_tb_when_done) is called. */
+int	xp_tb_query(struct bgpd *d, const struct mux *mx, char *why,
+	    size_t whylen);
+bool	xp_tb_busy(const struct bgpd *d);
+/* done called once no probe runs (at once if none does). */
+void	xp_tb_when_done(struct bgpd *d, void (*done)(struct bgpd *d));
+void	xp_tb_free(struct bgpd *d);
+
 #endif

@@ -115,7 +115,7 @@ START_TEST(test_log_full_buffer_drops)
 {
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
 	static uint8_t rec[1 << 20];
-	struct mrt_log_conf c = { NULL, "updates", 0, 0 };
+	struct mrt_log_conf c = { NULL, "updates", 0, 0, NULL };
 	struct mrt_log_stats st;
 	struct mrt_log *l;
 	char dir[256];
