@@ -228,7 +228,8 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	    $(PKG_LIBS)
 
 # The programs sharing the synthetic table (bench/table_gen.c).
-$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_muxtable: \
+$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_muxtable \
+    $(B)/bench/bench_routes: \
     $(B)/bench/%: bench/%.c \
     bench/table_gen.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
@@ -248,6 +249,13 @@ bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute \
     $(B)/bench/loopprobe
 	bash scripts/install-deps --interop
 	bash bench/bench_rib.sh
+
+# Dumping an S3-shaped RIB (2M paths) over the control socket: paths/s,
+# RSS growth, the loop's longest stall, sessions kept (root; a few minutes).
+.PHONY: bench-ctl
+bench-ctl: all $(B)/bench/bgpfeed $(B)/bench/loopprobe $(B)/bench/bench_routes
+	$(B)/bench/bench_routes
+	bash bench/bench_ctl.sh
 
 # An experiment's RIB snapshot of a 1M-prefix table: its time, its slices
 # and the longest the loop did not serve meanwhile (root; about a minute).

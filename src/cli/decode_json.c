@@ -167,22 +167,6 @@ json_attr_origin(cJSON *j, const struct bgp_attrs *a,
 	cJSON_AddStringToObject(j, "origin", bgp_origin_name(a->origin));
 }
 
-static const char *
-json_seg_type_name(unsigned type)
-{
-	switch (type) {
-	case BGP_AS_SET:
-		return "AS_SET";
-	case BGP_AS_SEQUENCE:
-		return "AS_SEQUENCE";
-	case BGP_AS_CONFED_SEQUENCE:
-		return "AS_CONFED_SEQUENCE";
-	case BGP_AS_CONFED_SET:
-		return "AS_CONFED_SET";
-	}
-	return "unknown";
-}
-
 static cJSON *
 json_aspath_segments(struct rbuf path4)
 {
@@ -195,7 +179,7 @@ json_aspath_segments(struct rbuf path4)
 	while (aspath_iter_next(&it, &s) == 1) {
 		seg = cJSON_CreateObject();
 		cJSON_AddStringToObject(seg, "type",
-		    json_seg_type_name(s.type));
+		    bgp_aspath_seg_name(s.type));
 		asns = cJSON_AddArrayToObject(seg, "asns");
 		for (i = 0; i < s.count; i++)
 			cJSON_AddItemToArray(asns,

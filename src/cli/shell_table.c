@@ -30,9 +30,10 @@ static const struct shell_opt opts_route[] = {
 	{ "large-community", SHELL_ARG_LARGE, "paths with a large community" },
 	{ "best", SHELL_ARG_NONE, "each prefix's best path only" },
 	{ "primary", SHELL_ARG_NONE, "the same as best (birdc's word)" },
+	{ "text", SHELL_ARG_NONE, "routes only: show route's lines" },
 	{ "all", SHELL_ARG_NONE, "every attribute of each path" },
 	{ "count", SHELL_ARG_NONE, "how many, not the routes" },
-	{ "limit", SHELL_ARG_NUMBER, "at most N paths" },
+	{ "limit", SHELL_ARG_NUMBER, "at most N prefixes" },
 	FAMILY, JSON, END,
 };
 
@@ -107,6 +108,9 @@ const struct shell_cmd shell_cmds[] = {
 	{ W("show", "route"), P(SHELL_ARG_NONE), opts_route,
 	    "show route [FILTER]... [all] [count] [json] [limit N]",
 	    "routes from the muxes, best first (*)", false },
+	{ W("routes"), P(SHELL_ARG_NONE), opts_route,
+	    "routes [FILTER]... [text]",
+	    "every path, one JSON object a line (peering bgp routes)", false },
 	{ W("show", "status"), P(SHELL_ARG_NONE), NULL, "show status",
 	    "the daemon: version, AS, router id, sessions", false },
 	{ W("show", "memory"), P(SHELL_ARG_NONE), opts_json,

@@ -487,9 +487,14 @@ static const struct control_cmd commands[] = {
 	{ { "show", "route", "export" }, adv,
 	    "show route export NAME [ipv4|ipv6] [json]: what a mux or "
 	    "neighbour was really sent (the Adj-RIB-Out), as adv" },
-	{ { "show", "route", NULL }, cmd_show_route,
-	    "show route [ipv4|ipv6] [PREFIX] [all] [json] [limit N]: paths, "
-	    "best first (*)" },
+	{ { "show", "route", NULL }, NULL,
+	    "show route [FILTER]... [all] [json] [count] [limit N]: paths, "
+	    "best first (*); FILTER: ipv4|ipv6, PREFIX, for ADDR, in PREFIX, "
+	    "mux NAME, upstream N, as N, origin-as N, community A:B, "
+	    "large-community A:B:C, best" },
+	{ { "routes", NULL, NULL }, NULL,
+	    "routes [FILTER]... [text]: every path, one JSON object a line "
+	    "(text: show route's lines; the filters of show route)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
 	    "show memory [json]: what the RIB holds and its bytes" },
 	{ { "announce", NULL, NULL }, announce,
@@ -543,6 +548,8 @@ static const struct control_cmd commands[] = {
 
 static const struct control_stream_cmd streamers[] = {
 	{ { "help", NULL, NULL }, help },
+	{ { "show", "route", NULL }, cmd_show_route },
+	{ { "routes", NULL, NULL }, cmd_routes },
 	{ { "dump", "mrt", NULL }, cmd_dump_mrt },
 	{ { "experiment", NULL, NULL }, experiment_control_stream },
 };
@@ -593,22 +600,31 @@ void
 bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
     struct ctl_stream *stream)
 {
-	for (size_t i = 0; i < NELEM(streamers); i++) {
-		int n = command_match(streamers[i].words, argc, argv);
+	const struct control_stream_cmd *sc = NULL;
+	const struct control_cmd *cc = NULL;
+	int best = 0, n;
 
-		if (n > 0) {
-			streamers[i].streamer(ctx, argc - n, argv + n, reply,
-			    stream);
-			return;
+	/* The command that spells the most words ("show route export" over
+	 * "show route"), streamed or not. */
+	for (size_t i = 0; i < NELEM(streamers); i++)
+		if ((n = command_match(streamers[i].words, argc, argv)) > best) {
+			best = n;
+			sc = &streamers[i];
 		}
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (commands[i].handler != NULL &&
+		    (n = command_match(commands[i].words, argc, argv)) > best) {
+			best = n;
+			sc = NULL;
+			cc = &commands[i];
+		}
+	if (sc != NULL) {
+		sc->streamer(ctx, argc - best, argv + best, reply, stream);
+		return;
 	}
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		int n = command_match(commands[i].words, argc, argv);
-
-		if (n > 0 && commands[i].handler != NULL) {
-			commands[i].handler(ctx, argc - n, argv + n, reply);
-			return;
-		}
+	if (cc != NULL) {
+		cc->handler(ctx, argc - best, argv + best, reply);
+		return;
 	}
 	strbuf_printf(reply, CONTROL_ERROR_PREFIX "unknown command '%s' "
 	    "(try: help)\n", argv[0]);
