@@ -387,15 +387,15 @@ if [ "$snaps" -eq 3 ] && cmp -s "$DIR/experiment.json" "$TMP/exp.json" &&
 else
 	fail "the directory: $snaps RIB snapshots; $(ls "$DIR" 2>&1 | tr '\n' ' ')"
 fi
-# Round 3's snapshot: the whole best-route table, a line per prefix, each
-# the best path of what `show route json` has now (the muxes' tables do
+# Round 3's snapshot: the whole best-route table, a line per prefix (as
+# `routes` writes a path), each the best path of what `show route json` has now (the muxes' tables do
 # not change meanwhile).
 best_now() {
 	ours_routes | jq -r '.routes[] | .prefix as $p | .paths[] |
 	    select(.best) | "\($p) \(.peer) \(.next_hop)"' | sort
 }
 snap_of() {
-	jq -r 'select(.best) | "\(.prefix) \(.peer) \(.next_hop)"' \
+	jq -r 'select(.best and .round == '"$1"') | "\(.prefix) \(.mux) \(.next_hop)"' \
 	    "$DIR/round-$1.rib.jsonl" | sort
 }
 if [ "$(snap_of 3)" = "$(best_now)" ] && [ "$(wc -l <"$DIR/round-3.rib.jsonl")" -eq 5 ] &&

@@ -357,7 +357,8 @@ if command -v bgpdump >/dev/null; then
 		fail "bgpdump -m: $(bgpdump -m "$DIR/round-1.updates.mrt" 2>&1 | head -n 5)"
 	fi
 fi
-if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .peer == "nb1" and .round == 1)' \
+if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .mux == "nb1" and .round == 1 and
+    .best and (.as_path | type) == "string")' \
     "$DIR/round-1.rib.jsonl" >/dev/null 2>&1; then
 	pass "round 1's RIB snapshot: nb1's path for B's prefix"
 else
