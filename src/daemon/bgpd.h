@@ -53,6 +53,7 @@ struct bgpd {
 	/* `peering bgp6 stop`: a family's sessions held down (AF_IDX_*). */
 	bool			 af_stopped[2];
 	struct experiment	*xp;		/* the experiment run, or NULL */
+	struct xp_tb		*xp_tb;		/* test-bed probes (experiment_tb.c) */
 	struct mrt_ctl		*mrt;		/* `log mrt`, or NULL */
 	/* Bit N: the mux on tapN was proven a test bed (vpn/testbed.h) by
 	 * the last test-schedule check (experiment.c); only a request with

@@ -527,7 +527,7 @@ static const struct control_cmd commands[] = {
 	{ { "tunnel", NULL, NULL }, tunnel,
 	    "tunnel MUX closing|open: stop a mux's sessions before its tunnel "
 	    "closes (peering openvpn down), or start them again" },
-	{ { "experiment", NULL, NULL }, experiment_control,
+	{ { "experiment", NULL, NULL }, NULL,
 	    "experiment run PATH [bind V=PREFIX]... [round-seconds N] "
 	    "[dry-run] | resume | status [json] | stop: an experiment's "
 	    "rounds, run by the daemon" },
@@ -550,6 +550,7 @@ static const struct control_stream_cmd streamers[] = {
 	{ { "show", "route", NULL }, cmd_show_route },
 	{ { "routes", NULL, NULL }, cmd_routes },
 	{ { "dump", "mrt", NULL }, cmd_dump_mrt },
+	{ { "experiment", NULL, NULL }, experiment_control_stream },
 };
 
 /* `help` streams its list: budget bytes of lines a slice (the simplest

@@ -84,44 +84,67 @@ round_of(const struct ann_exp *e, size_t i)
  * short) only where it cannot reach a PEERING mux: every mux the file
  * names a configured neighbour, or a mux of configs/openvpn whose tunnel
  * goes to a test bed (vpn/testbed.h: its OpenVPN server in 198.18.0.0/15,
- * asked of the tunnel itself); never "all" (every PEERING mux). Sets
- * d->mux_testbed to the muxes so proven, which the plans then read.
+ * asked of the tunnel itself, without waiting: experiment_tb.c); never
+ * "all" (every PEERING mux). Sets d->mux_testbed to the muxes so proven,
+ * which the plans then read. 0 allowed; -1 refused (the reply says why);
+ * 1 not known yet: a tunnel is being asked, ask again when it answers
+ * (xp_tb_when_done); nothing written.
  */
 static int
 fast_check(struct bgpd *d, const struct ann_exp *e, unsigned secs,
     struct strbuf *reply)
 {
 	uint64_t proven = 0, refused = 0;
-	char tb[320];
+	const char *why = NULL, *sep = "", *bad = NULL;
+	char tb[320], badwhy[320] = "";
+	size_t bad_i = 0;
+	bool pending = false;
 
 	d->mux_testbed = 0;
 	for (size_t i = 0; i < e->n_req; i++) {
-		const char *m = e->req[i].mux, *why = NULL, *sep = "";
+		const char *m = e->req[i].mux, *w = NULL;
 		const struct mux *mx;
+		int v;
 
 		if (m[0] == '\0')
-			why = "\"all\", every PEERING mux";
+			w = "\"all\", every PEERING mux";
 		else if ((mx = mux_find(&d->muxes, m)) != NULL) {
 			if (proven >> mx->tap & 1)
 				continue;
-			if (!(refused >> mx->tap & 1) && testbed_mux(
-			    d->paths.client_dir, mx, tb, sizeof(tb)) == 1) {
-				proven |= UINT64_C(1) << mx->tap;
-				continue;
+			if (!(refused >> mx->tap & 1)) {
+				v = xp_tb_query(d, mx, tb, sizeof(tb));
+				if (v == 1) {
+					proven |= UINT64_C(1) << mx->tap;
+					continue;
+				}
+				if (v == 2) {
+					pending = true;
+					continue;
+				}
 			}
 			refused |= UINT64_C(1) << mx->tap;
-			why = "a PEERING mux (configs/openvpn)";
-			sep = ": ";
+			w = "a PEERING mux (configs/openvpn)";
+			if (bad == NULL) {
+				sep = ": ";
+				snprintf(badwhy, sizeof(badwhy), "%s", tb);
+			}
 		} else if (config_find_neighbor(d->conf, m) == NULL)
-			why = "not a configured neighbor";
-		if (why == NULL)
-			continue;
+			w = "not a configured neighbor";
+		if (w != NULL && bad == NULL) {
+			why = w;
+			bad = m;
+			bad_i = i;
+		}
+	}
+	if (pending)
+		return 1;
+	if (bad != NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "round-seconds %u is "
 		    "the test schedule (rounds under %d s): only for the "
 		    "configured neighbors of peering-bgpd.conf and muxes of a "
 		    "test bed, and round %zu names %s, %s%s%s\n", secs,
-		    ANN_CHANGE_INTERVAL, round_of(e, i) + 1, m[0] ? m : "all",
-		    why, sep, sep[0] != '\0' ? tb : "");
+		    ANN_CHANGE_INTERVAL, round_of(e, bad_i) + 1, bad[0] ? bad :
+		    "all", why, sep, sep[0] != '\0' ? badwhy : "");
 		return -1;
 	}
 	d->mux_testbed = proven;
@@ -458,7 +481,7 @@ cmd_run(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	strbuf_init(&dry);
 	if (xp_parse_file(d, a.path, &buf, &len, &x->e, &pol, &owned,
 	    reply) == -1 || (x->st.fast && fast_check(d, &x->e,
-	    x->st.round_seconds, reply) == -1) ||
+	    x->st.round_seconds, reply) != 0) ||
 	    bind_idle(d, &x->e, &x->st.b, &pol, reply) == -1)
 		goto fail;
 	if (exp_bindings_check(&x->e, &x->st.b, &pol, err, sizeof(err)) == -1) {
@@ -568,8 +591,8 @@ xp_load(struct bgpd *d, struct experiment *x, const char *id,
 		goto out;
 	}
 	if (x->st.fast && fast_check(d, &x->e, x->st.round_seconds,
-	    reply) == -1)
-		goto out;
+	    reply) != 0)
+		goto out;	/* 1: asked again when the tunnels answer */
 	rc = journal_open(x);
 	if (rc == -1)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: journal: %s\n",
@@ -822,24 +845,95 @@ experiment_control(struct bgpd *d, int argc, char **argv,
 	    "| stop\n");
 }
 
+/* A reply that waits for the test-bed check (experiment_tb.c): the
+ * command runs again once the tunnels have answered. */
+struct xp_deferred {
+	struct bgpd	*d;
+	int		 argc;
+	char		*argv[EXP_DEFER_ARGS];
+};
+
+static void
+deferred_free(void *arg)
+{
+	struct xp_deferred *q = arg;
+
+	for (int i = 0; i < q->argc; i++)
+		free(q->argv[i]);
+	free(q);
+}
+
+static enum ctl_stream_result
+deferred_next(void *arg, struct strbuf *out, size_t budget)
+{
+	struct xp_deferred *q = arg;
+
+	(void)budget;
+	if (xp_tb_busy(q->d))
+		return CTL_STREAM_MORE;	/* idle until woken */
+	experiment_control(q->d, q->argc, q->argv, out);
+	if (out->len == 0 && xp_tb_busy(q->d))
+		return CTL_STREAM_MORE;
+	return control_body_status(out->s, out->len) == CONTROL_STATUS_ERROR ?
+	    CTL_STREAM_FAIL : CTL_STREAM_DONE;
+}
+
 void
-experiment_open(struct bgpd *d)
+experiment_control_stream(struct bgpd *d, int argc, char **argv,
+    struct strbuf *reply, struct ctl_stream *stream)
+{
+	struct xp_deferred *q;
+
+	experiment_control(d, argc, argv, reply);
+	if (reply->len > 0 || !xp_tb_busy(d))
+		return;
+	if (argc > EXP_DEFER_ARGS || (q = calloc(1, sizeof(*q))) == NULL) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", argc >
+		    EXP_DEFER_ARGS ? "too many arguments" : "out of memory");
+		return;
+	}
+	q->d = d;
+	for (; q->argc < argc; q->argc++)
+		if ((q->argv[q->argc] = strdup(argv[q->argc])) == NULL) {
+			deferred_free(q);
+			strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of "
+			    "memory\n");
+			return;
+		}
+	stream->next = deferred_next;
+	stream->free = deferred_free;
+	stream->arg = q;
+}
+
+static void
+open_resume(struct bgpd *d)
 {
 	struct strbuf reply;
 
 	strbuf_init(&reply);
-	xp_hooks_install(d);
-	if (xp_resume(d, &reply) == -1)
-		log_warn("experiment not resumed: %s", reply.s ? reply.s : "");
-	else if (d->xp != NULL && d->xp->st.status == EXP_RUNNING)
+	if (xp_resume(d, &reply) == -1) {
+		if (reply.len == 0 && xp_tb_busy(d))
+			xp_tb_when_done(d, open_resume);
+		else
+			log_warn("experiment not resumed: %s", reply.s ?
+			    reply.s : "");
+	} else if (d->xp != NULL && d->xp->st.status == EXP_RUNNING)
 		log_info("experiment %s resumed at round %u of %u", d->xp->st.id,
 		    d->xp->st.next_round + 1, d->xp->st.n_rounds);
 	strbuf_free(&reply);
 }
 
 void
+experiment_open(struct bgpd *d)
+{
+	xp_hooks_install(d);
+	open_resume(d);
+}
+
+void
 experiment_close(struct bgpd *d)
 {
+	xp_tb_free(d);
 	xp_free(d->xp);
 	d->xp = NULL;
 }

@@ -13,6 +13,7 @@
 
 #include "../announce/announce.h"
 #include "../bgp/session.h"
+#include "../ctl/ctl_stream.h"
 #include "../lib/strbuf.h"
 
 struct bgpd;
@@ -24,6 +25,12 @@ void	experiment_close(struct bgpd *d);
 /* `experiment run|resume|status|stop ...` (the words after experiment). */
 void	experiment_control(struct bgpd *d, int argc, char **argv,
 	    struct strbuf *reply);
+/* The same, as the control server calls it: a run or resume on the test
+ * schedule that must first ask a mux's tunnel (experiment_tb.c) answers
+ * through stream once it has, never waiting on the loop. */
+#define EXP_DEFER_ARGS	64
+void	experiment_control_stream(struct bgpd *d, int argc, char **argv,
+	    struct strbuf *reply, struct ctl_stream *stream);
 /* `clear announcements` (bgp stop) took everything back: a run stops
  * too, and a restart does not resume it. */
 void	experiment_cleared(struct bgpd *d);

@@ -20,6 +20,8 @@
 #define EXP_UPDATES_MAX		100000	/* lines of a round's UPDATE log */
 #define EXP_PREFIXES_MAX	(ANN_EXP_ALLOCATION_MAX + ANN_EXP_VARS)
 
+struct mrt_log;
+
 /* A round's RIB snapshot being written (experiment_snap.c). */
 struct xp_snap {
 	bool			 active;
@@ -47,6 +49,7 @@ struct experiment {
 	const char		*phase;		/* "round" or "stop" */
 	int			 updates;	/* the round's UPDATE log */
 	size_t			 upd_lines;
+	struct mrt_log		*upd_mrt;	/* and its MRT file */
 	struct prefix		 pfx[EXP_PREFIXES_MAX];	/* its prefixes */
 	size_t			 n_pfx;
 	size_t			 n_stopped;	/* stop: withdrawn */
@@ -84,11 +87,23 @@ void	xp_snapshot(struct experiment *x, uint32_t round);
 void	xp_snapshot_abandon(struct experiment *x, const char *why);
 
 /* The UPDATE log (experiment_log.c): the experiment's prefixes, bound;
- * round-K.updates.jsonl opened (appended to) and closed; the daemon's
- * update hook wrapped, once. */
+ * round-K.updates.jsonl and round-K.updates.mrt opened (appended to) and
+ * closed; the daemon's update and message hooks wrapped, once. */
 void	xp_prefixes_collect(struct experiment *x);
 void	xp_updates_open(struct experiment *x, uint32_t round);
 void	xp_updates_close(struct experiment *x);
 void	xp_hooks_install(struct bgpd *d);
+
+/* The test-bed check of the test schedule, never waiting (experiment_tb.c):
+ * mx's answer when known lately: 1 a test bed, 0 not (why says why);
+ * else 2: its management socket asked (or being asked), the answer comes
+ * within TESTBED_TIMEOUT_MS, and then the control server's idle streams
+ * are woken and the done callback (xp_tb_when_done) is called. */
+int	xp_tb_query(struct bgpd *d, const struct mux *mx, char *why,
+	    size_t whylen);
+bool	xp_tb_busy(const struct bgpd *d);
+/* done called once no probe runs (at once if none does). */
+void	xp_tb_when_done(struct bgpd *d, void (*done)(struct bgpd *d));
+void	xp_tb_free(struct bgpd *d);
 
 #endif

@@ -1,10 +1,15 @@
 /*
- * The UPDATE log of an experiment's rounds: round-K.updates.jsonl holds,
- * from round K's start to the next round's, every route the sessions
- * receive or lose for the experiment's prefixes, one JSON line each (the
- * UPDATEs we send are in the journal). The daemon's update hook is
- * wrapped once; what is not an experiment prefix costs a length and a
- * byte compare.
+ * The UPDATE log of an experiment's rounds, from round K's start to the
+ * next round's, in two files:
+ * - round-K.updates.mrt: every UPDATE the IPv4 sessions (the ones the
+ *   schedule drives) receive and send, whole, as BGP4MP_ET records
+ *   (microsecond times) through the MRT log writer (mrt_log.h);
+ * - round-K.updates.jsonl: every route the sessions receive or lose for
+ *   the experiment's prefixes, one JSON line each (the UPDATEs we send are
+ *   in the journal); what is not an experiment prefix costs a length and
+ *   a byte compare.
+ * The daemon's update and message hooks are wrapped once, at start, before
+ * `log mrt` can wrap the message hook: both logs see every message.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +21,8 @@
 #include <cjson/cJSON.h>
 
 #include "experiment_int.h"
+#include "mrt_cmds.h"
+#include "mrt_log.h"
 #include "../bgp/msg_json.h"
 #include "../bgp/nlri.h"
 #include "../lib/atomicfile.h"
@@ -24,6 +31,8 @@
 static int	(*next_update)(void *ctx, struct session *s,
 		    const struct bgp_update *u, enum bgp_action act,
 		    struct bgp_err *err);
+static void	(*next_message)(void *ctx, struct session *s, struct rbuf msg,
+		    bool sent);
 
 void
 xp_prefixes_collect(struct experiment *x)
@@ -56,6 +65,7 @@ xp_prefix_of(const struct experiment *x, const struct prefix *p)
 void
 xp_updates_open(struct experiment *x, uint32_t round)
 {
+	struct mrt_log_conf lc;
 	char name[64], path[4200];
 
 	xp_updates_close(x);
@@ -66,6 +76,14 @@ xp_updates_open(struct experiment *x, uint32_t round)
 	    O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
 		log_warn("experiment %s: no UPDATE log for round %u (%s)",
 		    x->st.id, round + 1, strerror(errno));
+	snprintf(name, sizeof(name), "round-%u.updates.mrt", round + 1);
+	memset(&lc, 0, sizeof(lc));
+	lc.dir = x->dir;
+	lc.prefix = "updates";
+	lc.name = name;
+	if ((x->upd_mrt = mrt_log_open(x->d->loop, &lc)) == NULL)
+		log_warn("experiment %s: no MRT UPDATE log for round %u (%s)",
+		    x->st.id, round + 1, strerror(errno));
 }
 
 void
@@ -74,6 +92,8 @@ xp_updates_close(struct experiment *x)
 	if (x->updates >= 0)
 		close(x->updates);
 	x->updates = -1;
+	mrt_log_close(x->upd_mrt);
+	x->upd_mrt = NULL;
 }
 
 static void
@@ -150,6 +170,25 @@ hook_update(void *ctx, struct session *s, const struct bgp_update *u,
 	return rc;
 }
 
+/* Every UPDATE of an IPv4 session, received or sent, to the round's MRT
+ * file. */
+static void
+hook_message(void *ctx, struct session *s, struct rbuf msg, bool sent)
+{
+	struct bgpd *d = ctx;
+	struct experiment *x = d->xp;
+	struct mrt_bgp4mp m;
+
+	if (next_message != NULL)
+		next_message(ctx, s, msg, sent);
+	if (x == NULL || x->st.status != EXP_RUNNING || x->upd_mrt == NULL ||
+	    s->conf.af != AF_IDX_IPV4 || msg.len < BGP_HEADER_LEN ||
+	    msg.p[BGP_HEADER_LEN - 1] != BGP_UPDATE)
+		return;
+	mrt_session_record(s, msg, sent, &m);
+	mrt_log_message(x->upd_mrt, &m);
+}
+
 void
 xp_hooks_install(struct bgpd *d)
 {
@@ -157,4 +196,6 @@ xp_hooks_install(struct bgpd *d)
 		return;
 	next_update = d->hooks.update;
 	d->hooks.update = hook_update;
+	next_message = d->hooks.message;
+	d->hooks.message = hook_message;
 }

@@ -1,7 +1,8 @@
 /*
  * An experiment's RIB snapshot at the end of each round: the whole
- * best-route table (every prefix's best path, both families, as `show
- * route json` gives a path), one JSON line per prefix, to
+ * best-route table (every prefix's best path, both families, as
+ * `routes` gives a path: rib/route_json.h, with "round" first), one JSON
+ * line per prefix, to
  * round-K.rib.jsonl. A full table is about a million prefixes: the walk
  * goes in slices of at most EXP_SNAP_SLICE_US on the loop, each resumed
  * after the last prefix written (ptree_walk_from), so the sessions and
@@ -22,12 +23,12 @@
 
 #include <cjson/cJSON.h>
 
-#include "control_cmds.h"
 #include "experiment_int.h"
 #include "../lib/atomicfile.h"
 #include "../lib/log.h"
 #include "../rib/ptree.h"
 #include "../rib/rib.h"
+#include "../rib/route_json.h"
 
 static int
 snap_paths(struct experiment *x, char *tmp, size_t ntmp, char *path,
@@ -104,51 +105,56 @@ struct snap_walk {
 	int64_t			 deadline;
 	unsigned		 n;
 	int			 err;	/* errno of a failed write */
+	struct strbuf		 line;	/* one path's line */
 };
 
 #define SNAP_CLOCK_EVERY	32	/* prefixes between looks at the time */
 #define SNAP_STOP		1	/* the slice's time is up */
 #define SNAP_FAILED		2
 
+/* Appends len bytes of line to the buffer, written out when full. */
+static int
+snap_put(struct xp_snap *sn, const char *line, size_t len)
+{
+	if (sn->len + len > EXP_SNAP_BUF && snap_flush(sn) == -1)
+		return -1;
+	if (len > EXP_SNAP_BUF)
+		return atomicfile_write_all(sn->fd, line, len);
+	memcpy(sn->buf + sn->len, line, len);
+	sn->len += len;
+	return 0;
+}
+
 static int
 snap_node(void *ctx, const struct ptree_node *n)
 {
 	struct snap_walk *w = ctx;
 	struct xp_snap *sn = &w->x->snap;
+	struct strbuf *line = &w->line;
 	const struct rib_path *v;
-	char pfx[PREFIX_STRLEN], *text;
-	size_t count, tl;
-	cJSON *o;
+	char head[32];
+	size_t count;
+	int hl;
 
 	v = rib_node_paths(n, &count);
 	ptree_prefix(w->tree, n, &sn->last);
 	sn->resumed = true;
 	if (count > 0) {
-		o = routes_path_json(w->x->d, &v[0], true);
-		cJSON_AddNumberToObject(o, "round", sn->round + 1);
-		cJSON_AddStringToObject(o, "prefix", prefix_format(&sn->last,
-		    pfx, sizeof(pfx)));
-		text = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (text == NULL) {
+		/* {"round":K, then the path's line without its '{' */
+		line->len = 0;
+		route_json_line(w->x->d->rib, &sn->last, &v[0], true, line);
+		if (line->failed || line->len < 2) {
 			w->err = ENOMEM;
 			return SNAP_FAILED;
 		}
-		tl = strlen(text);
-		if ((sn->len + tl + 1 > EXP_SNAP_BUF && snap_flush(sn) == -1) ||
-		    (tl + 1 > EXP_SNAP_BUF &&
-		    atomicfile_write_all(sn->fd, text, tl) == -1)) {
+		hl = snprintf(head, sizeof(head), "{\"round\":%u,",
+		    sn->round + 1);
+		if (snap_put(sn, head, (size_t)hl) == -1 ||
+		    snap_put(sn, line->s + 1, line->len - 1) == -1) {
 			w->err = errno;
-			cJSON_free(text);
 			return SNAP_FAILED;
 		}
-		if (tl + 1 <= EXP_SNAP_BUF) {
-			memcpy(sn->buf + sn->len, text, tl);
-			sn->len += tl;
-		}
-		sn->buf[sn->len++] = '\n';
 		sn->routes++;
-		cJSON_free(text);
 	}
 	if (++w->n % SNAP_CLOCK_EVERY == 0 && xp_now_us() >= w->deadline)
 		return SNAP_STOP;
@@ -166,7 +172,8 @@ snap_slice(struct experiment *x)
 	struct xp_snap *sn = &x->snap;
 	struct rib *rib = x->d->rib;
 	int64_t t0 = xp_now_us();
-	struct snap_walk w = { x, NULL, t0 + EXP_SNAP_SLICE_US, 0, 0 };
+	struct snap_walk w = { x, NULL, t0 + EXP_SNAP_SLICE_US, 0, 0,
+	    { NULL, 0, 0, false } };
 	int rv = 0;
 
 	sn->slices++;
@@ -179,6 +186,7 @@ snap_slice(struct experiment *x)
 		sn->af++;
 		sn->resumed = false;
 	}
+	strbuf_free(&w.line);
 	t0 = xp_now_us() - t0;
 	sn->busy_us += t0;
 	if (t0 > sn->max_slice_us)

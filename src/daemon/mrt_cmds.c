@@ -151,6 +151,7 @@ log_on(struct bgpd *d, struct strbuf *reply)
 	lc.prefix = "updates";
 	lc.rotate_bytes = MRT_LOG_ROTATE_BYTES;
 	lc.rotate_seconds = MRT_LOG_ROTATE_SECONDS;
+	lc.name = NULL;
 	if ((c->log = mrt_log_open(d->loop, &lc)) == NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: %s\n", dir,
 		    strerror(errno));

@@ -19,6 +19,7 @@ struct mrt_log {
 	struct ev_timer		 t_flush;
 	char			 dir[2048];
 	char			 prefix[64];
+	bool			 fixed;		/* prefix is the file's name */
 	uint64_t		 rotate_bytes;
 	unsigned		 rotate_seconds;
 	int			 fd;
@@ -40,6 +41,13 @@ file_open(struct mrt_log *l)
 	struct tm tm;
 	time_t now = time(NULL);
 
+	if (l->fixed) {
+		snprintf(l->st.path, sizeof(l->st.path), "%s/%s", l->dir,
+		    l->prefix);
+		l->fd = open(l->st.path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC | O_NOFOLLOW, 0640);
+		goto opened;
+	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d.%H%M%S", &tm);
 	for (unsigned n = 0; n < 100; n++) {
@@ -54,6 +62,7 @@ file_open(struct mrt_log *l)
 		if (l->fd >= 0 || errno != EEXIST)
 			break;
 	}
+ opened:
 	if (l->fd < 0)
 		return -1;
 	l->opened = now;
@@ -137,9 +146,11 @@ mrt_log_open(struct ev_loop *loop, const struct mrt_log_conf *conf)
 		goto fail;
 	l->loop = loop;
 	snprintf(l->dir, sizeof(l->dir), "%s", conf->dir);
-	snprintf(l->prefix, sizeof(l->prefix), "%s", conf->prefix);
-	l->rotate_bytes = conf->rotate_bytes;
-	l->rotate_seconds = conf->rotate_seconds;
+	l->fixed = conf->name != NULL;
+	snprintf(l->prefix, sizeof(l->prefix), "%s", l->fixed ? conf->name :
+	    conf->prefix);
+	l->rotate_bytes = l->fixed ? 0 : conf->rotate_bytes;
+	l->rotate_seconds = l->fixed ? 0 : conf->rotate_seconds;
 	l->cut = SIZE_MAX;
 	l->fd = -1;
 	if ((mkdir(l->dir, 0750) == -1 && errno != EEXIST) ||

@@ -32,6 +32,9 @@ struct mrt_log_conf {
 	const char	*prefix;	/* "updates" */
 	uint64_t	 rotate_bytes;	/* 0: no size limit */
 	unsigned	 rotate_seconds;	/* 0: no age limit */
+	/* Set: the one file DIR/NAME, created or appended to, never rotated
+	 * (the rotate_ fields are ignored): one file per experiment round. */
+	const char	*name;
 };
 
 struct mrt_log_stats {

@@ -9,7 +9,6 @@
 #include "../lib/prefix.h"
 #include "../lib/readfile.h"
 #include "ovpn_conf.h"
-#include "ovpn_conn.h"
 
 bool
 testbed_addr(const char *addr)
@@ -21,9 +20,8 @@ testbed_addr(const char *addr)
 	    a.addr[0] == 198 && (a.addr[1] & 0xfe) == 18;
 }
 
-/* The management socket of m's config, absolute. */
-static int
-mgmt_path(const char *client_dir, const struct mux *m, char *path,
+int
+testbed_mgmt_path(const char *client_dir, const struct mux *m, char *path,
     size_t size, char *why, size_t whylen)
 {
 	struct ovpn_conf conf;
@@ -57,37 +55,16 @@ mgmt_path(const char *client_dir, const struct mux *m, char *path,
 }
 
 int
-testbed_mux(const char *client_dir, const struct mux *m, char *why,
-    size_t whylen)
+testbed_verdict(const struct ovpn_state *st, char *why, size_t whylen)
 {
-	struct ovpn_state st;
-	struct ovpn_conn *c;
-	char path[4200], err[256];
-	int rc;
-
-	if (mgmt_path(client_dir, m, path, sizeof(path), why, whylen) == -1)
-		return 0;
-	if ((c = malloc(sizeof(*c))) == NULL) {
-		errmsg_set(why, whylen, "out of memory");
-		return 0;
-	}
-	rc = ovpn_conn_open(c, path, TESTBED_TIMEOUT_MS, err, sizeof(err));
-	if (rc == OVPN_CONN_OK)
-		rc = ovpn_conn_state(c, &st, err, sizeof(err));
-	ovpn_conn_close(c);
-	free(c);
-	if (rc != OVPN_CONN_OK) {
-		errmsg_set(why, whylen, "its tunnel cannot be seen (%s)", err);
-		return 0;
-	}
-	if (strcmp(st.name, "CONNECTED") != 0) {
+	if (strcmp(st->name, "CONNECTED") != 0) {
 		errmsg_set(why, whylen, "its tunnel is not up (OpenVPN: %s)",
-		    st.name);
+		    st->name);
 		return 0;
 	}
-	if (!testbed_addr(st.remote)) {
+	if (!testbed_addr(st->remote)) {
 		errmsg_set(why, whylen, "its OpenVPN server %s is not in %s "
-		    "(a test bed)", st.remote[0] ? st.remote : "(unknown)",
+		    "(a test bed)", st->remote[0] ? st->remote : "(unknown)",
 		    TESTBED_NET);
 		return 0;
 	}

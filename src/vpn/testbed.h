@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "mux.h"
+#include "ovpn_mgmt.h"
 
 #define TESTBED_NET		"198.18.0.0/15"
 #define TESTBED_TIMEOUT_MS	500	/* the management socket's answer */
@@ -26,11 +27,16 @@
 /* addr (text) is an IPv4 address of TESTBED_NET. Pure. */
 bool	testbed_addr(const char *addr);
 
-/* Whether mux m, configured in client_dir/configs/openvpn, is tunnelled
- * to a test bed: 1 yes; 0 no, with why ("its tunnel is not up", "its
- * OpenVPN server 192.0.2.1 is not in 198.18.0.0/15", ...). Asks the mux's
- * management socket (at most TESTBED_TIMEOUT_MS per wait). */
-int	testbed_mux(const char *client_dir, const struct mux *m, char *why,
-	    size_t whylen);
+/* The management socket of mux m's config in client_dir/configs/openvpn,
+ * absolute, into path: 0, or -1 with why. Reads the config file. */
+int	testbed_mgmt_path(const char *client_dir, const struct mux *m,
+	    char *path, size_t size, char *why, size_t whylen);
+
+/* The rule on the tunnel's state as its management socket tells it
+ * (`state`): 1 a test bed; 0 not, with why ("its tunnel is not up", "its
+ * OpenVPN server 192.0.2.1 is not in 198.18.0.0/15", ...). Pure. The
+ * daemon asks the socket without waiting (experiment_tb.c), at most
+ * TESTBED_TIMEOUT_MS for the answer. */
+int	testbed_verdict(const struct ovpn_state *st, char *why, size_t whylen);
 
 #endif

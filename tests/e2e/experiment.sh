@@ -285,6 +285,35 @@ for m in $A $S; do
 	counts="${counts:-}$m $ju/$jw "
 done
 [ "$match" = 1 ] && pass "the journal's UPDATEs match what the muxes received (${counts% })"
+# Round 1's UPDATE log in MRT (BGP4MP_ET), read back with `peering decode`:
+# each IPv4 UPDATE the journal shows for round 1 is there, sent, with its
+# prefix, its microsecond time within a second of the journal's and in
+# round 1.
+"$PEERING" decode "$DIR/round-1.updates.mrt" >"$TMP/r1.json" 2>"$TMP/r1.err"
+if jq -n -e --slurpfile j "$J" --slurpfile m "$TMP/r1.json" \
+    --argjson r1 "$(round_at_ms 1)000" --argjson r2 "$(round_at_ms 2)000" '
+    def t: .time * 1000000 + .usec;
+    def pfx(f): [f[]? | (.prefix? // .)];
+    [$j[] | select(.event == "update" and .round == 1 and .af == "ipv4")] as $u |
+    ($u | length) > 0 and
+    all($m[]; .type == "BGP4MP_ET" and .message.type == "UPDATE" and
+        t >= $r1 - 1000 and t < $r2 + 1000) and
+    all($u[]; . as $e | any($m[]; .direction == "sent" and
+        ((t - $e.time_us) | fabs) < 1000000 and
+        (if $e.withdraw then pfx(.message.withdrawn) else pfx(.message.nlri) end |
+         index($e.prefix) != null)))' >/dev/null 2>"$TMP/jq.err"; then
+	pass "round 1's MRT UPDATE log: each UPDATE the journal shows, sent, BGP4MP_ET (µs)"
+else
+	fail "round 1's MRT UPDATE log: $(head -c 600 "$TMP/r1.json") $(head -c 300 "$TMP/r1.err" "$TMP/jq.err")"
+fi
+if command -v bgpdump >/dev/null; then
+	n=$(bgpdump -m "$DIR/round-1.updates.mrt" 2>/dev/null | grep -Ec '^BGP4MP_ET[A-Z_]*\|[0-9]+\.[0-9]{6}\|[AW]\|')
+	if [ "$n" -gt 0 ]; then
+		pass "bgpdump -m reads round 1's MRT log: $n routes with microsecond times"
+	else
+		fail "bgpdump -m: $(bgpdump -m "$DIR/round-1.updates.mrt" 2>&1 | head -n 5)"
+	fi
+fi
 note "The journal, one JSON line per step (the UPDATEs with the microsecond"
 note "each left):"
 show client "tail -n 3 var/experiments/$ID/journal.jsonl" tail -n 3 "$J"
@@ -358,15 +387,15 @@ if [ "$snaps" -eq 3 ] && cmp -s "$DIR/experiment.json" "$TMP/exp.json" &&
 else
 	fail "the directory: $snaps RIB snapshots; $(ls "$DIR" 2>&1 | tr '\n' ' ')"
 fi
-# Round 3's snapshot: the whole best-route table, a line per prefix, each
-# the best path of what `show route json` has now (the muxes' tables do
+# Round 3's snapshot: the whole best-route table, a line per prefix (as
+# `routes` writes a path), each the best path of what `show route json` has now (the muxes' tables do
 # not change meanwhile).
 best_now() {
 	ours_routes | jq -r '.routes[] | .prefix as $p | .paths[] |
 	    select(.best) | "\($p) \(.peer) \(.next_hop)"' | sort
 }
 snap_of() {
-	jq -r 'select(.best) | "\(.prefix) \(.peer) \(.next_hop)"' \
+	jq -r 'select(.best and .round == '"$1"') | "\(.prefix) \(.mux) \(.next_hop)"' \
 	    "$DIR/round-$1.rib.jsonl" | sort
 }
 if [ "$(snap_of 3)" = "$(best_now)" ] && [ "$(wc -l <"$DIR/round-3.rib.jsonl")" -eq 5 ] &&

@@ -330,7 +330,35 @@ if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .peer == "nb1" and .withdr
 else
 	fail "round 1's UPDATE log: $(head -c 600 "$DIR/round-1.updates.jsonl" 2>&1)"
 fi
-if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .peer == "nb1" and .round == 1)' \
+# The same round in MRT: BGP4MP_ET records of the UPDATEs sent and received,
+# read back with `peering decode`, in round 1's time in microseconds: what
+# we sent nb1 (A) and nb2 (B) at its start, and B from nb1 after its
+# restart.
+"$PEERING" decode "$DIR/round-1.updates.mrt" >"$TMP/r1.json" 2>"$TMP/r1.err"
+r1=$(round_at 1) r2=$(round_at 2)
+if jq -s -e --arg a "$P1" --arg b "$P3" --argjson r1 "$r1" --argjson r2 "$r2" '
+    def t: .time * 1000000 + .usec;
+    def has(p): any(.message.nlri[]?; .prefix == p);
+    length > 0 and all(.[]; .type == "BGP4MP_ET" and .message.type == "UPDATE" and
+        t >= $r1 and t < $r2) and
+    any(.[]; .direction == "sent" and has($a)) and
+    any(.[]; .direction == "sent" and has($b)) and
+    any(.[]; .direction == "received" and has($b)) and
+    any(.[]; .usec != 0)' "$TMP/r1.json" >/dev/null; then
+	pass "round 1's MRT UPDATE log: A and B sent, B received from nb1, BGP4MP_ET in round 1 (µs)"
+else
+	fail "round 1's MRT UPDATE log: $(head -c 800 "$TMP/r1.json") $(head -c 300 "$TMP/r1.err")"
+fi
+if command -v bgpdump >/dev/null; then
+	if bgpdump -m "$DIR/round-1.updates.mrt" 2>/dev/null |
+	    grep -Eq "^BGP4MP_ET[A-Z_]*\|[0-9]+\.[0-9]{6}\|A\|[^|]*\|[0-9]+\|$P3\|"; then
+		pass "bgpdump -m reads it: B announced, microsecond time"
+	else
+		fail "bgpdump -m: $(bgpdump -m "$DIR/round-1.updates.mrt" 2>&1 | head -n 5)"
+	fi
+fi
+if jq -s -e --arg p "$P3" 'any(.[]; .prefix == $p and .mux == "nb1" and .round == 1 and
+    .best and (.as_path | type) == "string")' \
     "$DIR/round-1.rib.jsonl" >/dev/null 2>&1; then
 	pass "round 1's RIB snapshot: nb1's path for B's prefix"
 else

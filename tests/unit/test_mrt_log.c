@@ -86,6 +86,7 @@ START_TEST(test_log_rotates_by_size)
 	c.prefix = "updates";
 	c.rotate_bytes = 1000;	/* a record is 12 + 4 + 12 + 8 + 19 = 55 */
 	c.rotate_seconds = 0;
+	c.name = NULL;
 	ck_assert_ptr_nonnull(l = mrt_log_open(loop, &c));
 	for (i = 0; i < 100; i++) {
 		ck_assert(mrt_log_message(l, &m));
@@ -114,7 +115,7 @@ START_TEST(test_log_full_buffer_drops)
 {
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
 	static uint8_t rec[1 << 20];
-	struct mrt_log_conf c = { NULL, "updates", 0, 0 };
+	struct mrt_log_conf c = { NULL, "updates", 0, 0, NULL };
 	struct mrt_log_stats st;
 	struct mrt_log *l;
 	char dir[256];
@@ -147,6 +148,36 @@ START_TEST(test_log_full_buffer_drops)
 }
 END_TEST
 
+/* A named file: appended to across opens, never rotated. */
+START_TEST(test_log_named_file_appends)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct mrt_log_conf c = { NULL, "ignored", 100, 1, "round-1.mrt" };
+	struct mrt_log_stats st;
+	struct mrt_bgp4mp m;
+	struct mrt_log *l;
+	uint8_t msg[BGP_HEADER_LEN];
+	char dir[256];
+	unsigned files;
+
+	th_tmpdir_make(dir, sizeof(dir), "mrtlog");
+	c.dir = dir;
+	keepalive_record(&m, msg);
+	for (unsigned k = 0; k < 2; k++) {
+		ck_assert_ptr_nonnull(l = mrt_log_open(loop, &c));
+		for (unsigned i = 0; i < 3; i++)	/* 165 bytes > 100 */
+			ck_assert(mrt_log_message(l, &m));
+		mrt_log_stats(l, &st);
+		ck_assert(strstr(st.path, "/round-1.mrt") != NULL);
+		mrt_log_close(l);
+	}
+	ck_assert_uint_eq(count_records(dir, &files), 6);
+	ck_assert_uint_eq(files, 1);
+	ev_loop_destroy(loop);
+	th_tmpdir_remove(dir);
+}
+END_TEST
+
 Suite *
 mrt_log_suite(void)
 {
@@ -156,6 +187,7 @@ mrt_log_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_log_rotates_by_size);
 	tcase_add_test(tc, test_log_full_buffer_drops);
+	tcase_add_test(tc, test_log_named_file_appends);
 	suite_add_tcase(s, tc);
 	return s;
 }
