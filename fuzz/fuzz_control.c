@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/cli/control.h"
+#include "../src/ctl/control.h"
 #include "../tests/unit/th_control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

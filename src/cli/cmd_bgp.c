@@ -13,8 +13,8 @@
 
 #include "client_paths.h"
 #include "commands.h"
-#include "control.h"
-#include "../daemon/pidfile.h"
+#include "../ctl/control.h"
+#include "../ctl/pidfile.h"
 #include "../lib/clock.h"
 
 static void

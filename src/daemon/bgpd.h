@@ -13,7 +13,7 @@
 #include "../announce/ann_store.h"
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
-#include "../cli/control.h"
+#include "../ctl/control.h"
 #include "../netns/linkmon.h"
 #include "../rib/kroute.h"
 #include "../rib/rib.h"

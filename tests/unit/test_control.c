@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 #include "th_control.h"
 
 static int

@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 #include "th_tmpdir.h"
 
 #define LINE_LEN	14	/* "line %08zu\n" */

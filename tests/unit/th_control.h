@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 
 struct th_reply {
 	int			 rc;	/* of the last feed */

@@ -1,6 +1,6 @@
 /*
  * The control protocol between `peering` and `peering-bgpd`, over a unix
- * socket (mode 0600: root only); docs/daemon.md, "Control protocol".
+ * socket (mode 0600: root only); docs/control.md.
  *
  * A request is one line of words. The reply is a body of text lines (or
  * JSON) followed by one status line: ".ok" or ".error". A body line that
@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../ctl/ctl_stream.h"
+#include "ctl_stream.h"
 #include "../lib/strbuf.h"
 
 #define CONTROL_MAX_REQUEST	4096
