@@ -94,7 +94,10 @@ void	bgpd_check_converged(struct bgpd *d);
 int	bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing);
 
 /* The control socket's command dispatcher (control_cmds.c). */
-void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
-	    struct ctl_stream *stream);
+enum ctl_code bgpd_control(void *ctx, struct ctl_request *rq,
+	    struct strbuf *reply, struct ctl_stream *stream);
+/* The same on the read-only socket: requests that change state refused. */
+enum ctl_code bgpd_control_ro(void *ctx, struct ctl_request *rq,
+	    struct strbuf *reply, struct ctl_stream *stream);
 
 #endif
