@@ -31,8 +31,10 @@
 #define CONTROL_STATUS_OK_WORD	"ok"
 #define CONTROL_STATUS_ERROR_WORD "error"
 
-/* The daemon serves this many connections at once; one more is told so. */
-#define CONTROL_MAX_CONNS	16
+/* The daemon serves this many connections at once; one more is told so
+ * ("busy"). An idle connection costs about 4.5 KiB; a streaming one at most
+ * CTL_STREAM_PENDING_MAX + a slice more (docs/control.md, "Limits"). */
+#define CONTROL_MAX_CONNS	256
 /* Seconds a client has, from connecting, to send its whole request. */
 #define CONTROL_IDLE_TIMEOUT	5
 /* Seconds a client may take no byte of its reply before it is dropped. */

@@ -137,8 +137,8 @@ read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 			rc = control_reader_feed(r, buf, (size_t)n, &used);
 			continue;
 		}
-		part = r->fed == 0 ? "before replying" :
-		    "in the middle of its reply (what came is incomplete)";
+		part = r->fed == 0 ? "it did not reply" :
+		    "it cut its reply (what came is incomplete)";
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			snprintf(why, whylen, "peering-bgpd sent nothing for "
 			    "%d seconds %s; is it stuck?", client_timeout(),
@@ -147,11 +147,11 @@ read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 			return READ_SILENT;
 		}
 		if (n == 0)
-			snprintf(why, whylen, "peering-bgpd closed the "
-			    "connection %s", part);
+			snprintf(why, whylen, "the daemon closed the "
+			    "connection: %s", part);
 		else
-			snprintf(why, whylen, "peering-bgpd closed the "
-			    "connection %s (%s)", part, strerror(errno));
+			snprintf(why, whylen, "the daemon closed the "
+			    "connection: %s (%s)", part, strerror(errno));
 		return READ_CLOSED;
 	}
 	if (rc == -1) {

@@ -409,6 +409,17 @@ conn_read_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 		conn_free(c);
 		return;
 	}
+	/* Garbage is refused at its first byte, not after 4 KiB of it. */
+	for (ssize_t k = 0; k < n; k++) {
+		unsigned char b = (unsigned char)c->req[c->req_len + (size_t)k];
+
+		if ((b < 0x20 && b != '\t' && b != '\n') || b > 0x7e) {
+			c->json = c->req[0] == '{';
+			conn_fail(c, CTL_E_BAD_REQUEST, "request has a "
+			    "non-printable byte");
+			return;
+		}
+	}
 	c->req_len += (size_t)n;
 	nl = memchr(c->req, '\n', c->req_len);
 	if (nl != NULL) {

@@ -312,10 +312,10 @@ static const struct {
 } answers[] = {
 	{ "up\n.ok\n", CONTROL_OK, "up\n" },
 	{ "error: no\n.error\n", CONTROL_REFUSED, "error: no\n" },
-	{ "", CONTROL_LOST, "peering-bgpd closed the connection before "
-	    "replying" },
-	{ "up\n", CONTROL_LOST, "peering-bgpd closed the connection in the "
-	    "middle of its reply" },
+	{ "", CONTROL_LOST, "the daemon closed the connection: it did not "
+	    "reply" },
+	{ "up\n", CONTROL_LOST, "the daemon closed the connection: it cut its "
+	    "reply" },
 	{ "up\n.what\n", CONTROL_LOST, "peering-bgpd sent a malformed reply "
 	    "(unknown status)" },
 };
