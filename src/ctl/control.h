@@ -18,6 +18,7 @@
 #include <ev.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "ctl_stream.h"
 #include "../lib/strbuf.h"
@@ -172,6 +173,13 @@ typedef enum ctl_code (*control_handler)(void *ctx,
 struct control_server;
 struct control_server *control_server_open(struct ev_loop *loop,
 	    const char *path, control_handler handler, void *ctx);
+/* The socket's group and mode (the read-only socket's: others than root
+ * may connect); -1 with errno set. */
+int	control_server_access(struct control_server *cs, gid_t gid,
+	    mode_t mode);
+/* The read-only socket beside the control socket path: "X.sock" gives
+ * "X.ro.sock", anything else "X.ro". -1 when it does not fit. */
+int	ctl_ro_path(const char *control, char *buf, size_t size);
 /* Asks every idle stream (one whose next() appended nothing) again. */
 void	control_server_wake(struct control_server *cs);
 void	control_server_close(struct control_server *cs);

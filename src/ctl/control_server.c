@@ -561,6 +561,28 @@ control_server_open(struct ev_loop *loop, const char *path,
 	return cs;
 }
 
+int
+control_server_access(struct control_server *cs, gid_t gid, mode_t mode)
+{
+	if (chown(cs->path, (uid_t)-1, gid) == -1 ||
+	    chmod(cs->path, mode) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ctl_ro_path(const char *control, char *buf, size_t size)
+{
+	size_t n = strlen(control);
+	int w;
+
+	if (n >= 5 && strcmp(control + n - 5, ".sock") == 0)
+		w = snprintf(buf, size, "%.*s.ro.sock", (int)(n - 5), control);
+	else
+		w = snprintf(buf, size, "%s.ro", control);
+	return w < 0 || (size_t)w >= size ? -1 : 0;
+}
+
 void
 control_server_wake(struct control_server *cs)
 {

@@ -41,6 +41,8 @@ struct bgpd {
 	struct bgp_scratch	*scratch;
 	struct listener		*listener;
 	struct control_server	*control;
+	struct control_server	*control_ro;	/* show, routes, events */
+	char			 control_ro_path[128];
 	struct linkmon		*linkmon;
 	struct rib		*rib;
 	struct kroute		*kroute;
@@ -48,6 +50,7 @@ struct bgpd {
 	struct ann_store	 ann;		/* our announcements */
 	struct exports_state	 exp;		/* their saves, their load */
 	struct experiment	*xp;		/* the experiment run, or NULL */
+	struct events_sub	*events;	/* `events` subscribers */
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;

@@ -4,6 +4,7 @@
  */
 #include "bgpd.h"
 #include "control_cmds.h"
+#include "events.h"
 #include "experiment.h"
 #include "exports.h"
 
@@ -362,6 +363,9 @@ static const struct control_cmd commands[] = {
 	    "rounds, run by the daemon" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
+	{ { "events", NULL, NULL }, NULL,
+	    "events [json]: a reply that does not end: sessions up and down, "
+	    "announcement requests, each UPDATE sent (docs/control.md)" },
 	{ { "help", NULL, NULL }, NULL, "help [json]: this list" },
 };
 
@@ -370,6 +374,7 @@ static const struct control_cmd commands[] = {
 
 static const struct control_stream_cmd streamers[] = {
 	{ { "help", NULL, NULL }, help },
+	{ { "events", NULL, NULL }, cmd_events },
 };
 
 /* `help` streams its list: budget bytes of lines a slice (the simplest

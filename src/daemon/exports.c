@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bgpd.h"
+#include "events.h"
 #include "experiment.h"
 #include "export_attrs.h"
 #include "exports_int.h"
@@ -71,8 +72,10 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		bgp_packer_init(&pk, &s->params.tx, s->conf.af, NULL);
 		bgp_packer_add(&pk, p, 0, &w);
 		bgp_packer_flush(&pk, &w);
-		if (session_send(s, &w))
+		if (session_send(s, &w)) {
 			experiment_note_update(d, s, p, NULL);
+			events_update(d, s, p, NULL);
+		}
 		return;
 	}
 	if (export_nexthop(d, s, e, &nh, why, sizeof(why)) == -1) {
@@ -87,8 +90,10 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 	bgp_packer_init(&pk, &s->params.tx, s->conf.af, &a);
 	bgp_packer_add(&pk, p, 0, &w);
 	bgp_packer_flush(&pk, &w);
-	if (session_send(s, &w))
+	if (session_send(s, &w)) {
 		experiment_note_update(d, s, p, e);
+		events_update(d, s, p, &a);
+	}
 }
 
 /*
