@@ -87,12 +87,18 @@ neighbor 100.65.128.1 {
 	interface $V_US
 }
 EOC
-echo 184.164.224.0/24 > "$US/prefixes.txt"
+printf "184.164.224.0/24\n184.164.225.0/24\n" > "$US/prefixes.txt"
 out=$(us bgp start 2>&1)
 check "bgp start ($out)" has "$out" "started (pid"
 DPID=$(cat "$US/var/peering-bgpd.pid")
 SOCK=$US/var/peering-bgpd.sock RO=$US/var/peering-bgpd.ro.sock
 check "mux1 Established" wait_for 20 established
+# the peer sends us a route, for the routes the example streams
+echo 184.164.226.0/24 > "$PEER/prefixes.txt"
+ip netns exec "$NS_PEER" env PEERING_DIR="$PEER" "$ROOT/peering" bgp cli \
+    announce 184.164.226.0/24 mux client > /dev/null 2>&1
+has_route() { us bgp cli show route 2>/dev/null | grep -q 184.164.226.0/24; }
+check "the peer's route is in our RIB" wait_for 10 has_route
 
 # --- version, JSON requests, codes
 out=$(ask "$SOCK" "hello"); rc=$?
@@ -143,6 +149,17 @@ check "events: the withdrawal" wait_for 5 grep -q '"type":"withdraw".*"prefix":"
 check "the log has both UPDATEs with their time" \
     [ "$(grep -c 'UPDATE sent to mux1/ipv4 at 20[0-9-]*T[0-9:.]*Z: \(announce\|withdraw\) 184.164.224.0/24' "$US/var/peering-bgpd.log")" -ge 2 ]
 kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
+
+# --- the Python example of docs/control.md, taken from the page
+sed -n '/^```python$/,/^```$/p' docs/control.md | sed '1d;$d' > "$TMP/example.py"
+check "docs/control.md has the Python example" [ -s "$TMP/example.py" ]
+out=$(ip netns exec "$NS_US" python3 "$TMP/example.py" "$SOCK" 184.164.225.0/24 mux1 2>&1); rc=$?
+check "the example runs (status $rc): $(tr '\n' ' ' <<< "$out")" [ $rc -eq 0 ]
+check "... protocol 1" has "$out" "protocol 1"
+check "... streams the routes (the peer's one)" grep -qx "paths 1" <<< "$out"
+check "... announces" has "$out" "184.164.225.0/24: announced to mux1"
+check "... withdraws" has "$out" "184.164.225.0/24: withdrawn from mux1"
+check "... and reads an error's code" has "$out" "error code unknown-command"
 
 # --- 200 hostile clients
 for i in 1 2 3 4 5; do ask "$SOCK" "show status" > /dev/null; done
