@@ -21,7 +21,7 @@ static void
 bgp_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
-	    "[COMMAND...]|adv MUX [--json]\n", cmd);
+	    "[COMMAND...]|adv MUX [--json]|events [--json]\n", cmd);
 }
 
 static int
@@ -141,16 +141,21 @@ bgp_stop(const struct client_paths *p)
 	return 1;
 }
 
+/* The exit status of a request, and what to say when it was not sent. */
 static int
-bgp_request(const struct client_paths *p, int argc, char **argv)
+bgp_result(const struct client_paths *p, enum control_result rc)
 {
-	enum control_result rc = control_request(p->control, argc, argv);
-
 	if (rc == CONTROL_NOT_SENT)
 		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
 		    "start it with ./peering bgp start\n", p->control,
 		    strerror(errno));
 	return rc == CONTROL_OK ? 0 : 1;
+}
+
+static int
+bgp_request(const struct client_paths *p, int argc, char **argv)
+{
+	return bgp_result(p, control_request(p->control, argc, argv));
 }
 
 static int
@@ -213,6 +218,21 @@ bgp_adv(const struct client_paths *p, int argc, char **argv)
 	return bgp_request(p, argc == 3 ? 3 : 2, req);
 }
 
+/* Sessions, requests and UPDATEs as they happen, until interrupted
+ * (docs/control.md, "Events"). */
+static int
+bgp_events(const struct client_paths *p, int argc, char **argv)
+{
+	char *req[2] = { (char *)"events", (char *)"json" };
+
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) {
+		fprintf(stderr, "peering: usage: bgp events [--json]\n");
+		return EXIT_USAGE;
+	}
+	return bgp_result(p, control_request_stream(p->control, argc + 1,
+	    req));
+}
+
 static int
 bgp_main(int argc, char **argv, bool v6)
 {
@@ -236,6 +256,8 @@ bgp_main(int argc, char **argv, bool v6)
 		return bgp_cli(&p, argc - 2, argv + 2);
 	if (strcmp(argv[1], "adv") == 0)
 		return bgp_adv(&p, argc - 2, argv + 2);
+	if (strcmp(argv[1], "events") == 0)
+		return bgp_events(&p, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);
 	return EXIT_USAGE;
 }

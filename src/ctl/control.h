@@ -207,6 +207,10 @@ enum control_result control_call(const char *path, int argc, char **argv,
  */
 enum control_result control_request(const char *path, int argc,
 	    char **argv);
+/* control_request() for a reply that may stay silent for long (`events`):
+ * no timeout once the request is sent. */
+enum control_result control_request_stream(const char *path, int argc,
+	    char **argv);
 /* Whether a daemon listens on path. */
 int	control_is_live(const char *path);
 

@@ -149,6 +149,15 @@ check "events: the withdrawal" wait_for 5 grep -q '"type":"withdraw".*"prefix":"
 check "the log has both UPDATEs with their time" \
     [ "$(grep -c 'UPDATE sent to mux1/ipv4 at 20[0-9-]*T[0-9:.]*Z: \(announce\|withdraw\) 184.164.224.0/24' "$US/var/peering-bgpd.log")" -ge 2 ]
 kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
+# peering bgp events: the same, printed as they come, no timeout
+PEERING_CONTROL_TIMEOUT=1 us bgp events > "$TMP/events.txt" 2>&1 & EV_PID=$!
+wait_for 5 grep -q subscribed "$TMP/events.txt"
+sleep 1.5
+us bgp cli announce 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
+check "peering bgp events prints as they come" wait_for 5 \
+    grep -q 'update mux1 ipv4 announce 184.164.224.0/24' "$TMP/events.txt"
+check "... and waits (silent longer than the timeout)" kill -0 "$EV_PID"
+kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
 
 # --- the Python example of docs/control.md, taken from the page
 sed -n '/^```python$/,/^```$/p' docs/control.md | sed '1d;$d' > "$TMP/example.py"
