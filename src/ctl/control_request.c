@@ -110,12 +110,14 @@ json_request(const char *buf, size_t len, struct ctl_request *rq,
 			}
 			rq->json = cJSON_IsTrue(it);
 		} else if (strcmp(it->string, "version") == 0) {
-			if (!cJSON_IsNumber(it) || it->valuedouble < 1 ||
-			    it->valuedouble != (double)(int)it->valuedouble) {
-				*why = "\"version\" is not a whole number";
+			double v = cJSON_IsNumber(it) ? it->valuedouble : 0;
+
+			/* Bounded before the cast: no overflow. */
+			if (!(v >= 1 && v <= 1e6) || v != (double)(long)v) {
+				*why = "\"version\" is not a whole number from 1";
 				goto out;
 			}
-			if (it->valueint > CONTROL_PROTOCOL_VERSION) {
+			if (v > CONTROL_PROTOCOL_VERSION) {
 				*code = CTL_E_VERSION;
 				*why = "this daemon speaks version 1 of the "
 				    "control protocol";
