@@ -215,10 +215,13 @@ sub_next(void *arg, struct strbuf *out, size_t budget)
 		    EVENTS_QUEUE_MAX / 1024);
 		return CTL_STREAM_FAIL;
 	}
-	if (n > budget) {	/* whole lines */
-		const char *nl = memrchr(e->q.s + e->off, '\n', budget);
+	if (n > budget) {	/* whole lines; at least one */
+		const char *p = e->q.s + e->off;
+		const char *nl = memrchr(p, '\n', budget);
 
-		n = nl != NULL ? (size_t)(nl - (e->q.s + e->off)) + 1 : n;
+		if (nl == NULL)
+			nl = memchr(p + budget, '\n', n - budget);
+		n = nl != NULL ? (size_t)(nl - p) + 1 : n;
 	}
 	strbuf_append(out, e->q.s + e->off, n);
 	e->off += n;

@@ -5,9 +5,10 @@
 # and JSON errors; every command's JSON; the read-only socket (its mode and
 # group from the config, state-changing requests refused "read-only");
 # `events --json` seeing an announcement (its attributes and time) and a
-# withdrawal, also in the daemon's log; then 200 hostile clients (garbage,
-# 1 MB without a newline, silent, `events` never read) for 15 s while a
-# well-behaved client asks `show status` every 50 ms: every answer comes
+# withdrawal, also in the daemon's log; the Python example of
+# docs/control.md; then 200 hostile clients (garbage, 1 MB without a
+# newline, silent, `events` never read, while announcements churn) for 15 s
+# while a well-behaved client asks `show status` every 50 ms: every answer comes
 # (the worst latency is printed, not judged unless absurd: > 5 s), the
 # session stays Established, and afterwards the daemon's open files are
 # back to where they were and its RSS within 8 MiB of it.
@@ -174,7 +175,17 @@ check "... and reads an error's code" has "$out" "error code unknown-command"
 for i in 1 2 3 4 5; do ask "$SOCK" "show status" > /dev/null; done
 sleep 1
 fd0=$(fds) rss0=$(rss_kb)
+# announcements churn meanwhile, so the `events` that are never read fill
+churn() {
+	local end=$(( $(date +%s) + 15 ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		us bgp cli announce 184.164.224.0/24 mux mux1 force
+		us bgp cli withdraw 184.164.224.0/24 mux mux1 force
+	done > /dev/null 2>&1
+}
+churn & CHURN=$!
 res=$($CC hostile "$SOCK" 15 200)
+wait "$CHURN"
 echo "hostile: $res"
 check "the good client got every answer" [ "$(jq .good_fail <<< "$res")" = 0 ]
 check "... and many ($(jq .good_ok <<< "$res"))" [ "$(jq .good_ok <<< "$res")" -ge 50 ]
