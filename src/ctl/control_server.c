@@ -9,6 +9,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct control_conn {
 	bool			 idle;		/* the stream waits for news */
 	bool			 nomem;		/* sending reply_nomem */
 	bool			 json;		/* errors in JSON */
+	bool			 rd_closed;	/* the client sends no more */
 	char			 req[CONTROL_MAX_REQUEST];
 	size_t			 req_len;
 	size_t			 ignored;	/* bytes sent after the request */
@@ -99,6 +101,8 @@ conn_free(struct control_conn *c)
 static void
 conn_watch(struct control_conn *c, int events)
 {
+	if (c->rd_closed)
+		events &= ~EV_READ;
 	if (c->events == events)
 		return;
 	ev_io_stop(c->cs->loop, &c->io);
@@ -247,8 +251,17 @@ conn_read_after(struct control_conn *c)
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR;
-	if (n == 0)
-		return false;
+	if (n == 0) {
+		/* The end of what it sends: gone, or only done sending (a
+		 * half close, as `nc -N` does): it still reads its reply. */
+		struct pollfd p = { c->fd, POLLOUT, 0 };
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
+			return false;
+		c->rd_closed = true;
+		conn_watch(c, c->events);
+		return true;
+	}
 	c->ignored += (size_t)n;
 	return c->ignored <= MAX_IGNORED;
 }

@@ -297,6 +297,36 @@ START_TEST(test_stream_idle_then_woken)
 }
 END_TEST
 
+/* A client done sending (shutdown) still gets its whole reply, streamed
+ * or not; one that closes is noticed while its stream is idle. */
+START_TEST(test_half_close)
+{
+	struct bed b;
+
+	bed_open(&b, "stream 100000\n");
+	ck_assert_int_eq(shutdown(b.fd, SHUT_WR), 0);
+	bed_read_all(&b);
+	ck_assert_int_eq(b.rc, 1);
+	ck_assert_int_eq(b.r.status, CONTROL_STATUS_OK);
+	ck_assert_uint_eq(b.body.len, 5 + 100000 * LINE_LEN);
+	bed_close(&b);
+	bed_open(&b, "plain\n");
+	ck_assert_int_eq(shutdown(b.fd, SHUT_WR), 0);
+	bed_read_all(&b);
+	ck_assert_int_eq(b.rc, 1);
+	ck_assert_str_eq(b.body.s, "plain\n");
+	bed_close(&b);
+	bed_open(&b, "stream 3 idle\n");
+	bed_turns(&b, 10);
+	ck_assert_uint_eq(prod.frees, 0);
+	close(b.fd);
+	b.fd = -1;
+	bed_turns(&b, 10);
+	ck_assert_uint_eq(prod.frees, 1);	/* gone while idle */
+	bed_close(&b);
+}
+END_TEST
+
 START_TEST(test_stream_none)
 {
 	struct bed b;
@@ -322,6 +352,7 @@ ctl_stream_suite(void)
 	tcase_add_test(tc, test_handler_code);
 	tcase_add_test(tc, test_stream_idle_then_woken);
 	tcase_add_test(tc, test_stream_none);
+	tcase_add_test(tc, test_half_close);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
