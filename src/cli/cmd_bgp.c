@@ -21,7 +21,7 @@ static void
 bgp_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
-	    "[COMMAND...]|adv MUX [--json]|events [--json]\n", cmd);
+	    "[COMMAND...]|adv MUX [--json]|events [--best] [--json]\n", cmd);
 }
 
 static int
@@ -218,19 +218,25 @@ bgp_adv(const struct client_paths *p, int argc, char **argv)
 	return bgp_request(p, argc == 3 ? 3 : 2, req);
 }
 
-/* Sessions, requests and UPDATEs as they happen, until interrupted
- * (docs/control.md, "Events"). */
+/* Sessions, requests, UPDATEs (and with --best, best-route changes) as
+ * they happen, until interrupted (docs/control.md, "Events"). */
 static int
 bgp_events(const struct client_paths *p, int argc, char **argv)
 {
-	char *req[2] = { (char *)"events", (char *)"json" };
+	char *req[3] = { (char *)"events" };
+	int n = 1;
 
-	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) {
-		fprintf(stderr, "peering: usage: bgp events [--json]\n");
-		return EXIT_USAGE;
-	}
-	return bgp_result(p, control_request_stream(p->control, argc + 1,
-	    req));
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0 && n < 3)
+			req[n++] = (char *)"json";
+		else if (strcmp(argv[i], "--best") == 0 && n < 3)
+			req[n++] = (char *)"best";
+		else {
+			fprintf(stderr, "peering: usage: bgp events [--best] "
+			    "[--json]\n");
+			return EXIT_USAGE;
+		}
+	return bgp_result(p, control_request_stream(p->control, n, req));
 }
 
 static int

@@ -51,6 +51,7 @@ struct bgpd {
 	struct exports_state	 exp;		/* their saves, their load */
 	struct experiment	*xp;		/* the experiment run, or NULL */
 	struct events_sub	*events;	/* `events` subscribers */
+	unsigned		 events_best;	/* of them, "best" ones */
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;

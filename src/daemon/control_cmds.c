@@ -364,8 +364,9 @@ static const struct control_cmd commands[] = {
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
 	{ { "events", NULL, NULL }, NULL,
-	    "events [json]: a reply that does not end: sessions up and down, "
-	    "announcement requests, each UPDATE sent (docs/control.md)" },
+	    "events [best] [json]: a reply that does not end: sessions up and "
+	    "down, announcement requests, each UPDATE sent, best-route changes "
+	    "with best (docs/control.md)" },
 	{ { "help", NULL, NULL }, NULL, "help [json]: this list" },
 };
 

@@ -24,6 +24,7 @@ struct events_sub {
 	struct events_sub	*next;
 	struct bgpd		*d;
 	bool			 json;
+	bool			 best;		/* wants best-route changes */
 	struct strbuf		 q;		/* whole lines */
 	size_t			 off;		/* of q, taken */
 	uint64_t		 lost;		/* events not queued */
@@ -67,13 +68,15 @@ queue(struct events_sub *e, const char *line, size_t len)
 /* Queues the event (text and JSON forms; root is consumed) to every
  * subscriber, and wakes them. */
 static void
-publish(struct bgpd *d, const char *text, cJSON *root)
+publish_to(struct bgpd *d, const char *text, cJSON *root, bool best)
 {
 	char *json = NULL;
 
 	if (d->events != NULL)
 		json = cJSON_PrintUnformatted(root);
 	for (struct events_sub *e = d->events; e != NULL; e = e->next) {
+		if (best && !e->best)
+			continue;
 		if (!e->json)
 			queue(e, text, strlen(text));
 		else if (json != NULL) {
@@ -88,6 +91,12 @@ publish(struct bgpd *d, const char *text, cJSON *root)
 		control_server_wake(d->control);
 		control_server_wake(d->control_ro);
 	}
+}
+
+static void
+publish(struct bgpd *d, const char *text, cJSON *root)
+{
+	publish_to(d, text, root, false);
 }
 
 static cJSON *
@@ -188,6 +197,38 @@ events_update(struct bgpd *d, const struct session *s, const struct prefix *p,
 	publish(d, text, o);
 }
 
+void
+events_best(struct bgpd *d, const struct prefix *p, const struct rib_path *best)
+{
+	uint64_t us;
+	char t[40], pfx[PREFIX_STRLEN], nh[ADDR_STRLEN], text[256];
+	const char *peer = NULL;
+	cJSON *o;
+
+	if (d->events_best == 0)	/* the usual case: at once */
+		return;
+	us = now_us();
+	time_text(us, t, sizeof(t));
+	prefix_format(p, pfx, sizeof(pfx));
+	o = event_new("best", us);
+	cJSON_AddStringToObject(o, "prefix", pfx);
+	if (best != NULL) {
+		const struct rattrs *ra = best->attrs;
+
+		peer = d->rib->peers[best->peer].name;
+		addr_format(ra->af, rattrs_nexthop(ra), nh, sizeof(nh));
+		cJSON_AddStringToObject(o, "peer", peer);
+		cJSON_AddNumberToObject(o, "path_id", best->path_id);
+		cJSON_AddStringToObject(o, "next_hop", nh);
+		snprintf(text, sizeof(text), "%s best %s via %s from %s path "
+		    "%u\n", t, pfx, nh, peer, best->path_id);
+	} else {
+		cJSON_AddBoolToObject(o, "unreachable", true);
+		snprintf(text, sizeof(text), "%s best %s unreachable\n", t, pfx);
+	}
+	publish_to(d, text, o, true);
+}
+
 static void
 sub_free(void *arg)
 {
@@ -198,6 +239,7 @@ sub_free(void *arg)
 			*pp = e->next;
 			break;
 		}
+	e->d->events_best -= e->best;
 	strbuf_free(&e->q);
 	free(e);
 }
@@ -238,16 +280,26 @@ cmd_events(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 	uint64_t us = now_us();
 	char t[40];
 
-	if (argc > 1 || (argc == 1 && strcmp(argv[0], "json") != 0)) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "events [json]\n");
-		return;
-	}
+	bool json = false, best = false;
+
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "best") == 0)
+			best = true;
+		else {
+			strbuf_printf(reply, CONTROL_ERROR_PREFIX
+			    "events [best] [json]\n");
+			return;
+		}
 	if ((e = calloc(1, sizeof(*e))) == NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return;
 	}
 	e->d = d;
-	e->json = argc == 1;
+	e->json = json;
+	e->best = best;
+	d->events_best += best;
 	strbuf_init(&e->q);
 	e->next = d->events;
 	d->events = e;
@@ -255,9 +307,9 @@ cmd_events(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 	time_text(us, t, sizeof(t));
 	if (e->json)
 		strbuf_printf(reply, "{\"type\":\"subscribed\",\"time_us\":%llu,"
-		    "\"protocol\":%d,\"queue_bytes\":%d}\n",
+		    "\"protocol\":%d,\"queue_bytes\":%d,\"best\":%s}\n",
 		    (unsigned long long)us, CONTROL_PROTOCOL_VERSION,
-		    EVENTS_QUEUE_MAX);
+		    EVENTS_QUEUE_MAX, best ? "true" : "false");
 	else
 		strbuf_printf(reply, "%s subscribed\n", t);
 	stream->next = sub_next;

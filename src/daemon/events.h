@@ -25,7 +25,11 @@ void	events_request(struct bgpd *d, const struct ann_request *r,
 /* An UPDATE of ours went to s: p announced with a, or withdrawn (NULL). */
 void	events_update(struct bgpd *d, const struct session *s,
 	    const struct prefix *p, const struct bgp_attrs *a);
-/* The `events [json]` command: a reply that never ends. */
+/* The best path of p changed (NULL: none left); for subscribers that
+ * asked for "best" only, and nothing at all when none did. */
+void	events_best(struct bgpd *d, const struct prefix *p,
+	    const struct rib_path *best);
+/* The `events [best] [json]` command: a reply that never ends. */
 void	cmd_events(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 	    struct ctl_stream *stream);
 

@@ -304,9 +304,9 @@ best_cb(void *ctx, const struct prefix *p, struct ptree_node *n,
 {
 	struct bgpd *d = ctx;
 
-	(void)best;
 	if (d->kroute != NULL)
 		kroute_changed(d->kroute, p->af, n);
+	events_best(d, p, best);
 }
 
 /* The kernel route of a prefix: its best path's next hop on the peer's

@@ -138,7 +138,7 @@ out=$(ask "$RO" '{"command":["configure"]}')
 check "read-only: configure refused in JSON" [ "$(head -n1 <<< "$out" | jq -r .error.code)" = read-only ]
 
 # --- events
-$CC stream "$RO" "events json" > "$TMP/events" 2>&1 & EV_PID=$!
+$CC stream "$RO" "events best json" > "$TMP/events" 2>&1 & EV_PID=$!
 wait_for 5 grep -q subscribed "$TMP/events"
 out=$(us bgp cli announce 184.164.224.0/24 mux mux1 community 47065:7 2>&1)
 check "announce ($out)" has "$out" "announced"
@@ -149,6 +149,13 @@ us bgp cli withdraw 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
 check "events: the withdrawal" wait_for 5 grep -q '"type":"withdraw".*"prefix":"184.164.224.0/24"' "$TMP/events"
 check "the log has both UPDATEs with their time" \
     [ "$(grep -c 'UPDATE sent to mux1/ipv4 at 20[0-9-]*T[0-9:.]*Z: \(announce\|withdraw\) 184.164.224.0/24' "$US/var/peering-bgpd.log")" -ge 2 ]
+peer() { ip netns exec "$NS_PEER" env PEERING_DIR="$PEER" "$ROOT/peering" "$@"; }
+peer bgp cli withdraw 184.164.226.0/24 mux client force > /dev/null 2>&1
+check "events best: the peer's route gone" wait_for 5 \
+    grep -q '"type":"best",.*"prefix":"184.164.226.0/24","unreachable":true' "$TMP/events"
+peer bgp cli announce 184.164.226.0/24 mux client force > /dev/null 2>&1
+check "events best: ... and back, via the peer" wait_for 5 \
+    grep -q '"type":"best",.*"prefix":"184.164.226.0/24","peer":"mux1","path_id":0,"next_hop":"100.65.128.1"' "$TMP/events"
 kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
 # peering bgp events: the same, printed as they come, no timeout
 PEERING_CONTROL_TIMEOUT=1 us bgp events > "$TMP/events.txt" 2>&1 & EV_PID=$!

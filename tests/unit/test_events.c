@@ -103,6 +103,40 @@ START_TEST(test_events_lost)
 }
 END_TEST
 
+/* Best-route changes go only to those who asked, and cost nothing when
+ * nobody did. */
+START_TEST(test_events_best_only_asked)
+{
+	struct ctl_stream plain, best;
+	struct strbuf f1, f2, out;
+	char *argv[] = { (char *)"best", (char *)"json" };
+	struct prefix p;
+
+	ck_assert_int_eq(prefix_parse("184.164.224.0/24", true, &p), 0);
+	events_best(&d, &p, NULL);		/* no subscriber: nothing */
+	subscribe(false, &plain, &f1);
+	memset(&best, 0, sizeof(best));
+	strbuf_init(&f2);
+	cmd_events(&d, 2, argv, &f2, &best);
+	ck_assert(strstr(f2.s, "\"best\":true") != NULL);
+	ck_assert_uint_eq(d.events_best, 1);
+	events_best(&d, &p, NULL);
+	strbuf_init(&out);
+	ck_assert_int_eq(plain.next(plain.arg, &out, 4096), CTL_STREAM_MORE);
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_int_eq(best.next(best.arg, &out, 4096), CTL_STREAM_MORE);
+	ck_assert_msg(strstr(out.s, "{\"type\":\"best\",\"time_us\":") ==
+	    out.s && strstr(out.s, "\"prefix\":\"184.164.224.0/24\","
+	    "\"unreachable\":true}\n") != NULL, "%s", out.s);
+	best.free(best.arg);
+	ck_assert_uint_eq(d.events_best, 0);
+	plain.free(plain.arg);
+	strbuf_free(&out);
+	strbuf_free(&f1);
+	strbuf_free(&f2);
+}
+END_TEST
+
 START_TEST(test_events_args)
 {
 	struct ctl_stream st;
@@ -114,7 +148,7 @@ START_TEST(test_events_args)
 	cmd_events(&d, 1, argv, &reply, &st);
 	ck_assert_ptr_null(st.next);
 	ck_assert_ptr_null(d.events);
-	ck_assert_str_eq(reply.s, "error: events [json]\n");
+	ck_assert_str_eq(reply.s, "error: events [best] [json]\n");
 	strbuf_free(&reply);
 }
 END_TEST
@@ -128,6 +162,7 @@ events_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_events_lines);
 	tcase_add_test(tc, test_events_lost);
+	tcase_add_test(tc, test_events_best_only_asked);
 	tcase_add_test(tc, test_events_args);
 	suite_add_tcase(su, tc);
 	return su;
