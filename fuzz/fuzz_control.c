@@ -2,9 +2,10 @@
  * libFuzzer: both parsers of the control socket over arbitrary bytes: the
  * daemon's request parser, in both forms (words, and the JSON object that
  * a line starting with '{' is read as), and the client's reply reader (the
- * same bytes as a reply, its status line's error code included). The reader must give the same verdict and body fed at once
- * and byte by byte (and, unless malformed, stop at the same byte); a whole
- * reply's body, framed again, must read back the same.
+ * same bytes as a reply, its status line's error code included). The
+ * reader must give the same verdict and body fed at once and byte by byte
+ * (and, unless malformed, stop at the same byte); a whole reply's body,
+ * framed again, must read back the same.
  */
 #include <stdint.h>
 #include <stdlib.h>

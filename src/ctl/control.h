@@ -61,7 +61,7 @@ enum ctl_code {
 	CTL_E_BUSY,		/* too many clients */
 	CTL_E_TOO_LARGE,	/* the request is over CONTROL_MAX_REQUEST */
 	CTL_E_TIMEOUT,		/* no whole request in time */
-	CTL_E_VERSION,		/* a protocol version the daemon does not speak */
+	CTL_E_VERSION,		/* a protocol newer than the daemon's */
 	CTL_E_LOST_EVENTS,	/* an events subscriber read too slowly */
 	CTL_E_INTERNAL,		/* out of memory and the like */
 	CTL_CODE_COUNT
@@ -86,7 +86,7 @@ struct ctl_request {
 	char	*argv[CONTROL_MAX_WORDS + 1];	/* NULL-terminated */
 	bool	 json;		/* the reply (and an error) in JSON */
 	bool	 json_form;	/* sent as a JSON object */
-	char	 store[CONTROL_MAX_REQUEST + 8];	/* the JSON form's words */
+	char	 store[CONTROL_MAX_REQUEST + 8];	/* JSON form's words */
 };
 
 /*

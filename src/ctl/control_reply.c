@@ -105,7 +105,8 @@ ctl_error_body(struct strbuf *out, bool json, enum ctl_code code,
 	while (len > 0 && msg[len - 1] == '\n')
 		len--;
 	if (!json) {
-		strbuf_printf(out, CONTROL_ERROR_PREFIX "%.*s\n", (int)len, msg);
+		strbuf_printf(out, CONTROL_ERROR_PREFIX "%.*s\n", (int)len,
+		    msg);
 		return;
 	}
 	root = cJSON_CreateObject();

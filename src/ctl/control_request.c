@@ -114,7 +114,8 @@ json_request(const char *buf, size_t len, struct ctl_request *rq,
 
 			/* Bounded before the cast: no overflow. */
 			if (!(v >= 1 && v <= 1e6) || v != (double)(long)v) {
-				*why = "\"version\" is not a whole number from 1";
+				*why = "\"version\" is not a whole number "
+				    "from 1";
 				goto out;
 			}
 			if (v > CONTROL_PROTOCOL_VERSION) {
@@ -129,7 +130,8 @@ json_request(const char *buf, size_t len, struct ctl_request *rq,
 		}
 	}
 	if (cJSON_IsString(cmd)) {
-		char *save = NULL, *w = strtok_r(cmd->valuestring, " \t", &save);
+		char *save = NULL;
+		char *w = strtok_r(cmd->valuestring, " \t", &save);
 
 		for (; w != NULL; w = strtok_r(NULL, " \t", &save))
 			if (json_word(rq, &used, w, why) == -1)

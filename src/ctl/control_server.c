@@ -31,9 +31,9 @@ struct control_conn {
 	int			 fd;
 	int			 events;	/* what io watches */
 	bool			 replying;
-	bool			 streaming;	/* stream.next may be called */
-	bool			 idle;		/* the stream waits for news */
-	bool			 nomem;		/* sending reply_nomem */
+	bool			 streaming;	/* next() may be called */
+	bool			 idle;		/* the stream waits */
+	bool			 nomem;		/* sends reply_nomem */
 	bool			 json;		/* errors in JSON */
 	bool			 rd_closed;	/* the client sends no more */
 	char			 req[CONTROL_MAX_REQUEST];
