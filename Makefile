@@ -27,7 +27,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
-	test-daemon test-e2e-app test-experiment
+	test-daemon test-e2e-app test-experiment test-e2e-experiment
 
 all: peering-bgpd peering
 
@@ -97,8 +97,9 @@ test-interop-ci: all
 	bash tests/interop/run.sh --ci
 
 # `peering experiment run` against two BIRD 1.6 neighbours on the test
-# schedule: rounds, journal, kill -9 and resume, stop (root; about 35 s;
-# also in test-interop-ci).
+# schedule: rounds, journal, kill -9 and resume, stop; then `peering
+# announce FILE.json` all or nothing (root; about 50 s; also in
+# test-interop-ci).
 test-experiment: all
 	bash tests/interop/run.sh experiment.sh
 
@@ -107,9 +108,17 @@ test-badpeer: all $(B)/bench/bgpfeed
 	bash tests/badpeer/run.sh
 
 # The whole user flow against emulated PEERING muxes: OpenVPN servers and
-# BIRD 1.6 in network namespaces, upstreams behind them (root).
+# BIRD 1.6 in network namespaces, upstreams behind them (root); then an
+# experiment's three rounds on the same bed (test-e2e-experiment).
 test-e2e: all
 	bash tests/e2e/run.sh
+	$(MAKE) --no-print-directory test-e2e-experiment
+
+# `peering experiment run` on the emulated muxes, test schedule: rounds at
+# the muxes and upstreams, journal, kill -9 and resume, a full disk
+# (root; about 70 s).
+test-e2e-experiment: all
+	timeout -k 15 180 bash tests/e2e/experiment.sh
 
 # `peering app` on the same bed: each egress proven by the taps' counters,
 # the bridge, nothing left after -d; `peering proxy`: a container at a mux
@@ -185,6 +194,12 @@ bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute \
     $(B)/bench/loopprobe
 	bash scripts/install-deps --interop
 	bash bench/bench_rib.sh
+
+# An experiment's RIB snapshot of a 1M-prefix table: its time, its slices
+# and the longest the loop did not serve meanwhile (root; about a minute).
+.PHONY: bench-snapshot
+bench-snapshot: all $(B)/bench/bgpfeed $(B)/bench/loopprobe
+	bash bench/bench_snapshot.sh
 
 $(B)/demo/%: demo/%.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)

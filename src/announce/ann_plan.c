@@ -29,7 +29,7 @@ ann_plan_allowed_at(time_t last)
 unsigned
 ann_plan_interval(const struct ann_request *r, const struct ann_target *t)
 {
-	if (t->hears_all || r->rate_interval == 0 ||
+	if ((t->hears_all && !t->testbed) || r->rate_interval == 0 ||
 	    r->rate_interval > ANN_CHANGE_INTERVAL)
 		return ANN_CHANGE_INTERVAL;
 	return r->rate_interval;

@@ -15,8 +15,9 @@
  *
  * r->rate_interval may ask for a shorter interval (the experiments' test
  * schedule): it holds only on targets that are not PEERING muxes
- * (hears_all false: configured neighbours); a mux always waits
- * ANN_CHANGE_INTERVAL, whoever asks.
+ * (hears_all false: configured neighbours) or are muxes proven emulated
+ * (testbed: a tunnel to a test bed, src/vpn/testbed.h); a PEERING mux
+ * always waits ANN_CHANGE_INTERVAL, whoever asks.
  */
 #ifndef PEERING_ANN_PLAN_H
 #define PEERING_ANN_PLAN_H
@@ -40,6 +41,9 @@ struct ann_target {
 	const char	*name;
 	bool		 hears_all;	/* a PEERING mux: the "all" entries
 					 * apply to it (a neighbour: no) */
+	bool		 testbed;	/* a mux of configs/openvpn whose tunnel
+					 * goes to a test bed, not to PEERING
+					 * (vpn/testbed.h) */
 	enum ann_wire	 wire;		/* set by ann_plan_make */
 };
 
@@ -77,7 +81,8 @@ time_t	ann_plan_allowed_at(time_t last);
 /* The same with another interval (seconds). */
 time_t	ann_plan_allowed_after(time_t last, unsigned interval);
 /* The interval r has on target t: ANN_CHANGE_INTERVAL, or r's shorter
- * rate_interval on a target that is not a PEERING mux. */
+ * rate_interval on a target that is not a PEERING mux (a neighbour, or a
+ * mux of a test bed). */
 unsigned ann_plan_interval(const struct ann_request *r,
 	    const struct ann_target *t);
 

@@ -131,6 +131,25 @@ ann_store_free(struct ann_store *s)
 }
 
 int
+ann_store_copy(struct ann_store *dst, const struct ann_store *src)
+{
+	ann_store_init(dst, src->path);
+	if ((src->n > 0 && (dst->e = malloc(src->n * sizeof(*dst->e))) ==
+	    NULL) || (src->nc > 0 && (dst->c = malloc(src->nc *
+	    sizeof(*dst->c))) == NULL)) {
+		ann_store_free(dst);
+		return -1;
+	}
+	if (src->n > 0)
+		memcpy(dst->e, src->e, src->n * sizeof(*dst->e));
+	if (src->nc > 0)
+		memcpy(dst->c, src->c, src->nc * sizeof(*dst->c));
+	dst->n = dst->cap = src->n;
+	dst->nc = dst->ccap = src->nc;
+	return 0;
+}
+
+int
 ann_store_key_cmp(const struct prefix *pa, const char *ma,
     const struct prefix *pb, const char *mb)
 {

@@ -51,6 +51,9 @@ struct ann_store {
 
 void	ann_store_init(struct ann_store *s, const char *path);
 void	ann_store_free(struct ann_store *s);
+/* dst (not initialised) becomes a copy of src: entries, change records,
+ * path. -1 when memory runs out (dst is then empty). */
+int	ann_store_copy(struct ann_store *dst, const struct ann_store *src);
 /* Reads path (a missing file is an empty store); -1 with err, "FILE:
  * message", on a file that does not parse (the store is left empty). */
 int	ann_store_load(struct ann_store *s, char *err, size_t errlen);

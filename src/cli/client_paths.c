@@ -1,5 +1,6 @@
 #include "client_paths.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,5 +44,26 @@ client_paths_get(struct client_paths *p)
 	    p->dir);
 	snprintf(p->logfile, sizeof(p->logfile), "%s/var/peering-bgpd.log",
 	    p->dir);
+	return 0;
+}
+
+int
+client_file_word(const char *prog, const char *file, char *abs, size_t max)
+{
+	if (realpath(file, abs) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", prog, file, strerror(errno));
+		return -1;
+	}
+	for (const char *p = abs; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) {
+			fprintf(stderr, "%s: %s: a path with spaces or "
+			    "characters outside printable ASCII cannot go to "
+			    "the daemon: move or link the file\n", prog, abs);
+			return -1;
+		}
+	if (strlen(abs) >= max) {
+		fprintf(stderr, "%s: %s: path too long\n", prog, abs);
+		return -1;
+	}
 	return 0;
 }

@@ -15,4 +15,11 @@ struct client_paths {
 
 int	client_paths_get(struct client_paths *p);
 
+/* A file the daemon is to read (experiment run, announce FILE.json): its
+ * absolute path into abs (PATH_MAX bytes), one control word: printable
+ * ASCII without spaces, shorter than max. -1 with the reason on stderr,
+ * after prog. */
+int	client_file_word(const char *prog, const char *file, char *abs,
+	    size_t max);
+
 #endif

@@ -1,13 +1,15 @@
 /*
  * `peering announce [-n] [-R] [--force] FILE.json`: the old client's JSON
  * announcements (docs/announce-json.md). The whole file is checked here
- * against the schema, the mux table and the gates before the first
- * request goes out, so a file with one mistake changes nothing; then one
- * control request per (prefix, mux), as `peering prefix` sends them. The
- * daemon runs the gates again, whoever asks.
+ * against the schema, the mux table and the gates, so a file with a
+ * mistake is refused before the daemon hears of it; then one control
+ * request, `announce-file PATH [force] [nodp]`: the daemon reads the file
+ * itself, checks every request again with its own gates and applies all
+ * of them or none (src/daemon/exports_batch.c).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "../announce/ann_json.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"
+#include "../daemon/config.h"
 #include "../lib/readfile.h"
 #include "../vpn/mux.h"
 
@@ -26,11 +29,15 @@
 
 struct announce_cmd {
 	const char		*file;
+	char			 abs[PATH_MAX];
 	bool			 dry_run;
 	bool			 no_dataplane;
 	bool			 force;
 	struct client_paths	 paths;
 	struct mux_table	 muxes;
+	struct config		 conf;		/* its neighbours */
+	const char		*names[MUX_MAX + CONFIG_MAX_NEIGHBORS];
+	size_t			 n_names;
 	struct prefix		*allowed;
 	size_t			 n_allowed;
 	struct ann_request	*reqs;
@@ -52,8 +59,9 @@ announce_usage(FILE *f)
 "  -R          no data plane (no address on lo, no ip rule)\n"
 "  --force     change announcements within 10 minutes of the last change\n"
 "\n"
-"The whole file is checked before anything is sent: one error and nothing\n"
-"changes. docs/announce-json.md has the details.\n");
+"The whole file is checked, here and by the daemon, which reads it itself\n"
+"and applies every request or none: one error and nothing changes.\n"
+"docs/announce-json.md has the details.\n");
 }
 
 static int
@@ -110,8 +118,10 @@ announce_load_client(struct announce_cmd *c)
 		fprintf(stderr, PROG ": cannot find the client directory\n");
 		return -1;
 	}
-	if (mux_table_load(c->paths.dir, &c->muxes, err, sizeof(err)) == -1 ||
-	    announce_read_prefixes(c->paths.dir, &c->allowed, &c->n_allowed,
+	if (cli_names_load(PROG, c->paths.dir, &c->muxes, &c->conf, c->names,
+	    &c->n_names) == -1)
+		return -1;
+	if (announce_read_prefixes(c->paths.dir, &c->allowed, &c->n_allowed,
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return -1;
@@ -122,10 +132,9 @@ announce_load_client(struct announce_cmd *c)
 static int
 announce_parse_file(struct announce_cmd *c)
 {
-	const char *names[MUX_MAX];
 	struct ann_policy pol;
 	char *buf, *err;
-	size_t len, i;
+	size_t len;
 	int rc;
 
 	if (readfile(c->file, ANN_JSON_MAX_BYTES, &buf, &len) == -1) {
@@ -133,8 +142,6 @@ announce_parse_file(struct announce_cmd *c)
 		    readfile_strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < c->muxes.n; i++)
-		names[i] = c->muxes.mux[i].name;
 	memset(&pol, 0, sizeof(pol));
 	pol.allowed = c->allowed;
 	pol.n_allowed = c->n_allowed;
@@ -144,7 +151,7 @@ announce_parse_file(struct announce_cmd *c)
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}
-	rc = ann_json_parse(buf, len, names, c->muxes.n, &pol, &c->reqs,
+	rc = ann_json_parse(buf, len, c->names, c->n_names, &pol, &c->reqs,
 	    &c->n_reqs, err, ANN_JSON_MAX_ERRORS * 1024);
 	if (rc == -1)
 		cli_print_file_errors(c->file, err);
@@ -210,107 +217,52 @@ announce_print_lines(const struct announce_cmd *c)
 }
 
 /*
- * Request i (from 0) refused, or lost (sent, no reply: whether the daemon
- * applied it is unknown): say what was applied and what not sent.
+ * One request for the whole file: the daemon reads it, checks every
+ * request and applies all or none, and says so; a reply lost leaves it
+ * unknown whether the daemon applied the file (all of it, or nothing).
  */
-static void
-announce_partial(const struct announce_cmd *c, size_t i, bool lost)
-{
-	char applied[64] = "", rest[64] = "";
-	const char *sep;
-
-	if (i == 0 && !lost)
-		snprintf(applied, sizeof(applied), ": nothing was applied");
-	else if (i == 1)
-		snprintf(applied, sizeof(applied), ": request 1 was applied");
-	else if (i > 1)
-		snprintf(applied, sizeof(applied), ": requests 1..%zu were "
-		    "applied", i);
-	sep = applied[0] != '\0' ? "," : ":";
-	if (i + 2 == c->n_reqs)
-		snprintf(rest, sizeof(rest), "%s %zu not sent", sep, i + 2);
-	else if (i + 2 < c->n_reqs)
-		snprintf(rest, sizeof(rest), "%s %zu..%zu not sent", sep,
-		    i + 2, c->n_reqs);
-	fprintf(stderr, PROG ": %s: request %zu of %zu %s%s%s\n", c->file,
-	    i + 1, c->n_reqs, lost ? "got no reply, so it may or may not be "
-	    "applied" : "failed", applied, rest);
-}
-
-/* Request i, as the daemon answered it (printed). */
-static enum control_result
-announce_one(struct announce_cmd *c, size_t i, bool check)
-{
-	char line[CONTROL_MAX_REQUEST + 1], *words[CONTROL_MAX_WORDS];
-	enum control_result rc;
-	const char *why;
-	int n;
-
-	c->reqs[i].check = check;
-	n = announce_words(&c->reqs[i], line, words, &why);
-	c->reqs[i].check = false;
-	/* Checked by announce_check_lines: cannot fail here. */
-	if (n < 0) {
-		fprintf(stderr, PROG ": request %zu: %s\n", i + 1, why);
-		return CONTROL_REFUSED;
-	}
-	rc = control_request(c->paths.control, n, words);
-	if (rc == CONTROL_NOT_SENT)
-		fprintf(stderr, PROG ": request %zu: cannot reach "
-		    "peering-bgpd: %s\n", i + 1, strerror(errno));
-	return rc;
-}
-
-/*
- * All or nothing: the daemon first runs its gates on every request as a
- * dry run (`check`, which applies nothing); only when all pass is any
- * request sent for real. A daemon that does not answer ends it.
- */
-static int
-announce_dry_run(struct announce_cmd *c)
-{
-	enum control_result rc = CONTROL_OK;
-	int failed = 0;
-
-	for (size_t i = 0; i < c->n_reqs; i++) {
-		rc = announce_one(c, i, true);
-		if (rc == CONTROL_REFUSED)
-			failed++;
-		else if (rc != CONTROL_OK)
-			break;
-	}
-	if (rc == CONTROL_LOST || rc == CONTROL_NOT_SENT)
-		fprintf(stderr, PROG ": %s: peering-bgpd did not answer the "
-		    "check of every request: nothing was applied\n", c->file);
-	else if (failed > 0)
-		fprintf(stderr, PROG ": %s: the daemon refused %d request%s: "
-		    "nothing was applied\n", c->file, failed,
-		    failed == 1 ? "" : "s");
-	return failed > 0 || rc != CONTROL_OK ? -1 : 0;
-}
-
 static int
 announce_send(struct announce_cmd *c)
 {
 	enum control_result rc;
+	char *w[4];
+	int n = 0;
 
+	if (client_file_word(PROG, c->file, c->abs, CONTROL_MAX_REQUEST -
+	    64) == -1) {
+		fprintf(stderr, PROG ": %s refused; nothing was sent\n",
+		    c->file);
+		return 1;
+	}
 	if (!control_is_live(c->paths.control)) {
 		fprintf(stderr, PROG ": peering-bgpd is not running (%s): "
 		    "start it with ./peering bgp start first; nothing was "
 		    "sent\n", c->paths.control);
 		return 1;
 	}
-	if (announce_dry_run(c) == -1)
+	w[n++] = "announce-file";
+	w[n++] = c->abs;
+	if (c->force)
+		w[n++] = "force";
+	if (c->no_dataplane)
+		w[n++] = "nodp";
+	rc = control_request(c->paths.control, n, w);
+	switch (rc) {
+	case CONTROL_OK:
+		return 0;
+	case CONTROL_REFUSED:
 		return 1;
-	for (size_t i = 0; i < c->n_reqs; i++) {
-		if ((rc = announce_one(c, i, false)) == CONTROL_OK)
-			continue;
-		announce_partial(c, i, rc == CONTROL_LOST);
+	case CONTROL_LOST:
+		fprintf(stderr, PROG ": %s: peering-bgpd did not answer, so "
+		    "the file may or may not be applied (all of it or none: "
+		    "./peering bgp adv MUX shows which)\n", c->file);
 		return 1;
+	case CONTROL_NOT_SENT:
+		break;
 	}
-	printf("%s: %zu request%s applied\n", c->file, c->n_reqs,
-	    c->n_reqs == 1 ? "" : "s");
-	return 0;
+	fprintf(stderr, PROG ": cannot reach peering-bgpd: %s; nothing was "
+	    "sent\n", strerror(errno));
+	return 1;
 }
 
 int
@@ -319,7 +271,8 @@ cmd_announce_json(int argc, char **argv)
 	struct announce_cmd *c;
 	int rc;
 
-	/* Paths and the mux table: some 13 KB, kept off the stack. */
+	/* Paths, the mux table and the configuration: kept off the
+	 * stack. */
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return 1;
@@ -327,7 +280,8 @@ cmd_announce_json(int argc, char **argv)
 	if ((rc = announce_args(c, argc, argv)) != 0)
 		rc = rc == -1 ? 0 : rc;
 	else if (announce_load_client(c) == -1 ||
-	    announce_parse_file(c) == -1 || announce_check_lines(c) == -1) {
+	    announce_parse_file(c) == -1 ||
+	    (c->dry_run && announce_check_lines(c) == -1)) {
 		fprintf(stderr, PROG ": %s refused; nothing was sent\n",
 		    c->file);
 		rc = 1;

@@ -99,27 +99,24 @@ run_args(int argc, char **argv, struct run_cmd *c)
 	return 0;
 }
 
-/* The muxes of configs/openvpn/ and the neighbours of the daemon's
- * configuration: the names a round may give. */
-static int
-run_names(struct run_cmd *c, struct mux_table *muxes, struct config *conf,
-    const char **names, size_t *n)
+int
+cli_names_load(const char *prog, const char *dir, struct mux_table *muxes,
+    struct config *conf, const char **names, size_t *n)
 {
-	char path[sizeof(c->paths.dir) + 32], err[1024];
+	char path[4200], err[1024];
 
-	if (mux_table_load(c->paths.dir, muxes, err, sizeof(err)) == -1) {
-		fprintf(stderr, PROG ": %s\n", err);
+	config_init(conf);
+	if (mux_table_load(dir, muxes, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
 		return -1;
 	}
 	*n = 0;
 	for (size_t i = 0; i < muxes->n; i++)
 		names[(*n)++] = muxes->mux[i].name;
-	snprintf(path, sizeof(path), "%s/configs/peering-bgpd.conf",
-	    c->paths.dir);
-	config_init(conf);
+	snprintf(path, sizeof(path), "%s/configs/peering-bgpd.conf", dir);
 	if (access(path, F_OK) == 0 && config_load(path, conf, err,
 	    sizeof(err)) == -1) {
-		fprintf(stderr, PROG ": %s\n", err);
+		fprintf(stderr, "%s: %s\n", prog, err);
 		return -1;
 	}
 	for (unsigned i = 0; i < conf->n_neighbors; i++)
@@ -143,7 +140,8 @@ run_check_file(struct run_cmd *c)
 	memset(&pol, 0, sizeof(pol));
 	if (conf == NULL || err == NULL)
 		fprintf(stderr, PROG ": out of memory\n");
-	else if (run_names(c, &muxes, conf, names, &n) == -1)
+	else if (cli_names_load(PROG, c->paths.dir, &muxes, conf, names,
+	    &n) == -1)
 		;
 	else if (announce_read_prefixes(c->paths.dir,
 	    (struct prefix **)&pol.allowed, &pol.n_allowed, err,
@@ -170,22 +168,7 @@ run_check_file(struct run_cmd *c)
 static int
 run_path(struct run_cmd *c)
 {
-	if (realpath(c->file, c->abs) == NULL) {
-		fprintf(stderr, PROG ": %s: %s\n", c->file, strerror(errno));
-		return -1;
-	}
-	for (const char *p = c->abs; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) {
-			fprintf(stderr, PROG ": %s: a path with spaces or "
-			    "characters outside printable ASCII cannot go to "
-			    "the daemon: move or link the file\n", c->abs);
-			return -1;
-		}
-	if (strlen(c->abs) >= EXP_PATH_MAX) {
-		fprintf(stderr, PROG ": %s: path too long\n", c->abs);
-		return -1;
-	}
-	return 0;
+	return client_file_word(PROG, c->file, c->abs, EXP_PATH_MAX);
 }
 
 /* The request's words: "experiment VERB ...". */

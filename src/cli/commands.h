@@ -6,6 +6,8 @@
 #ifndef PEERING_CLI_COMMANDS_H
 #define PEERING_CLI_COMMANDS_H
 
+#include <stddef.h>
+
 #define EXIT_USAGE	2
 
 int	cmd_decode(int argc, char **argv);
@@ -23,5 +25,16 @@ int	cmd_proxy(int argc, char **argv);
 /* A parser's errors (lines separated by '\n') on stderr, each as
  * "FILE: line" (cmd_experiment.c). */
 void	cli_print_file_errors(const char *file, const char *err);
+
+struct mux_table;
+struct config;
+/* The names a file may give (experiment run, announce FILE.json): the
+ * muxes of dir/configs/openvpn/ (into muxes), then the neighbours of
+ * dir/configs/peering-bgpd.conf (into conf, initialised here), into names
+ * (MUX_MAX + CONFIG_MAX_NEIGHBORS); -1 with the reason on stderr after
+ * prog (cmd_experiment_run.c). */
+int	cli_names_load(const char *prog, const char *dir,
+	    struct mux_table *muxes, struct config *conf, const char **names,
+	    size_t *n);
 
 #endif

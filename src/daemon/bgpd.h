@@ -52,6 +52,10 @@ struct bgpd {
 	struct experiment	*xp;		/* the experiment run, or NULL */
 	struct events_sub	*events;	/* `events` subscribers */
 	unsigned		 events_best;	/* of them, "best" ones */
+	/* Bit N: the mux on tapN was proven a test bed (vpn/testbed.h) by
+	 * the last test-schedule check (experiment.c); only a request with
+	 * a rate_interval, which only such a run sets, heeds it. */
+	uint64_t		 mux_testbed;
 	/* Routes a previous run left in the kernel go once every session
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;

@@ -347,6 +347,9 @@ static const struct control_cmd commands[] = {
 	    "[community A:B]... [large A:B:C]... [container] [nodp] [force]" },
 	{ { "withdraw", NULL, NULL }, announce,
 	    "withdraw PREFIX [mux NAME]" },
+	{ { "announce-file", NULL, NULL }, exports_file,
+	    "announce-file /PATH [force] [nodp]: an announcement file "
+	    "(peering announce FILE.json), all of it or nothing" },
 	{ { "adv", NULL, NULL }, adv,
 	    "adv NAME [json]: what is exported to a mux" },
 	{ { "clear", "announcements", NULL }, clear_announcements,

@@ -22,6 +22,7 @@
 #include "../lib/log.h"
 #include "../lib/readfile.h"
 #include "../vpn/mux.h"
+#include "../vpn/testbed.h"
 
 #define XP_JOURNAL_READ_MAX	(256 * 1024 * 1024)
 #define XP_PAST_RUNS_MAX	1000	/* state files read for idle times */
@@ -33,24 +34,6 @@ xp_root(const struct bgpd *d, char *buf, size_t size)
 	    d->paths.client_dir) >= size)
 		return -1;
 	return 0;
-}
-
-/* The sessions' names, each once (an IPv4 and an IPv6 session share). */
-static size_t
-session_names(const struct bgpd *d, const char **names)
-{
-	size_t n = 0;
-
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		const char *s = d->sessions[i]->conf.name;
-		size_t k;
-
-		for (k = 0; k < n && strcmp(names[k], s) != 0; k++)
-			;
-		if (k == n)
-			names[n++] = s;
-	}
-	return n;
 }
 
 /* Reads and checks the experiment file against the daemon's gates; *buf
@@ -78,7 +61,7 @@ xp_parse_file(struct bgpd *d, const char *path, char **buf, size_t *len,
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return -1;
 	}
-	rc = exp_parse_file(*buf, *len, names, session_names(d, names), pol,
+	rc = exp_parse_file(*buf, *len, names, exports_session_names(d, names), pol,
 	    e, err, ANN_JSON_MAX_ERRORS * 1024);
 	if (rc == -1)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: %s\n", path, err);
@@ -99,31 +82,49 @@ round_of(const struct ann_exp *e, size_t i)
 /*
  * The test schedule (rounds under 10 minutes, and the change interval as
  * short) only where it cannot reach a PEERING mux: every mux the file
- * names a configured neighbour, none a mux of configs/openvpn, never
- * "all" (every PEERING mux).
+ * names a configured neighbour, or a mux of configs/openvpn whose tunnel
+ * goes to a test bed (vpn/testbed.h: its OpenVPN server in 198.18.0.0/15,
+ * asked of the tunnel itself); never "all" (every PEERING mux). Sets
+ * d->mux_testbed to the muxes so proven, which the plans then read.
  */
 static int
-fast_check(const struct bgpd *d, const struct ann_exp *e, unsigned secs,
+fast_check(struct bgpd *d, const struct ann_exp *e, unsigned secs,
     struct strbuf *reply)
 {
+	uint64_t proven = 0, refused = 0;
+	char tb[320];
+
+	d->mux_testbed = 0;
 	for (size_t i = 0; i < e->n_req; i++) {
-		const char *m = e->req[i].mux, *why = NULL;
+		const char *m = e->req[i].mux, *why = NULL, *sep = "";
+		const struct mux *mx;
 
 		if (m[0] == '\0')
 			why = "\"all\", every PEERING mux";
-		else if (mux_find(&d->muxes, m) != NULL)
+		else if ((mx = mux_find(&d->muxes, m)) != NULL) {
+			if (proven >> mx->tap & 1)
+				continue;
+			if (!(refused >> mx->tap & 1) && testbed_mux(
+			    d->paths.client_dir, mx, tb, sizeof(tb)) == 1) {
+				proven |= UINT64_C(1) << mx->tap;
+				continue;
+			}
+			refused |= UINT64_C(1) << mx->tap;
 			why = "a PEERING mux (configs/openvpn)";
-		else if (config_find_neighbor(d->conf, m) == NULL)
+			sep = ": ";
+		} else if (config_find_neighbor(d->conf, m) == NULL)
 			why = "not a configured neighbor";
 		if (why == NULL)
 			continue;
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "round-seconds %u is "
 		    "the test schedule (rounds under %d s): only for the "
-		    "configured neighbors of peering-bgpd.conf, and round %zu "
-		    "names %s, %s\n", secs, ANN_CHANGE_INTERVAL,
-		    round_of(e, i) + 1, m[0] ? m : "all", why);
+		    "configured neighbors of peering-bgpd.conf and muxes of a "
+		    "test bed, and round %zu names %s, %s%s%s\n", secs,
+		    ANN_CHANGE_INTERVAL, round_of(e, i) + 1, m[0] ? m : "all",
+		    why, sep, sep[0] != '\0' ? tb : "");
 		return -1;
 	}
+	d->mux_testbed = proven;
 	return 0;
 }
 
@@ -274,6 +275,7 @@ xp_new(struct bgpd *d)
 	x->d = d;
 	x->journal = -1;
 	x->updates = -1;
+	x->snap.fd = -1;
 	x->phase = "round";
 	return x;
 }
@@ -401,7 +403,8 @@ run_warnings(const struct exp_state *st, struct strbuf *reply)
 {
 	if (st->fast)
 		strbuf_printf(reply, "test schedule: rounds of %u s and a "
-		    "change interval of %u s, on configured neighbors only\n",
+		    "change interval of %u s, on configured neighbors and "
+		    "test-bed muxes only\n",
 		    st->round_seconds, st->rate_interval);
 	else if (st->round_seconds < EXP_ROUND_DEFAULT)
 		strbuf_printf(reply, "warning: rounds of %u s are shorter than "
@@ -711,7 +714,8 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		strbuf_printf(reply, "next round: %u at %s (in %.0f s)\n",
 		    out + 1, when, difftime(x->st.round_at, time(NULL)));
 	strbuf_printf(reply, "rounds of %u s%s\n", x->st.round_seconds,
-	    x->st.fast ? " (test schedule: configured neighbors only)" : "");
+	    x->st.fast ? " (test schedule: configured neighbors and "
+	    "test-bed muxes only)" : "");
 	bindings_text(&x->st.b, reply);
 	{
 		cJSON *m = muxes_json(&x->e), *v;

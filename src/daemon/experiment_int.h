@@ -13,9 +13,26 @@
 #include "../exp/exp_state.h"
 
 #define EXP_SLICE		8	/* requests per loop turn */
-#define EXP_SNAPSHOT_MAX	10000	/* RIB paths per snapshot */
+/* The RIB snapshot, written in slices of at most this long on the loop,
+ * buffered up to EXP_SNAP_BUF bytes between writes. */
+#define EXP_SNAP_SLICE_US	4000
+#define EXP_SNAP_BUF		(256 * 1024)
 #define EXP_UPDATES_MAX		100000	/* lines of a round's UPDATE log */
 #define EXP_PREFIXES_MAX	(ANN_EXP_ALLOCATION_MAX + ANN_EXP_VARS)
+
+/* A round's RIB snapshot being written (experiment_snap.c). */
+struct xp_snap {
+	bool			 active;
+	uint32_t		 round;		/* 0-based */
+	int			 fd;		/* the temp file, or -1 */
+	unsigned		 af;		/* the family being walked */
+	bool			 resumed;	/* last is set for af */
+	struct prefix		 last;		/* the last prefix written */
+	size_t			 routes, slices, len;
+	int64_t			 began_us, max_slice_us, busy_us;
+	struct ev_timer		 t;		/* the next slice */
+	char			*buf;		/* EXP_SNAP_BUF bytes */
+};
 
 struct experiment {
 	struct bgpd		*d;
@@ -33,6 +50,7 @@ struct experiment {
 	struct prefix		 pfx[EXP_PREFIXES_MAX];	/* its prefixes */
 	size_t			 n_pfx;
 	size_t			 n_stopped;	/* stop: withdrawn */
+	struct xp_snap		 snap;
 };
 
 /* The run's directory path of name into buf. */
@@ -56,6 +74,14 @@ size_t	xp_targets(const struct bgpd *d, unsigned af, struct exp_target *t);
 void	xp_announced(struct experiment *x,
 	    void (*cb)(struct experiment *x, const struct ann_request *r));
 void	xp_free(struct experiment *x);
+
+/* The RIB snapshot at round's end (experiment_snap.c): every prefix's
+ * best path, to round-K.rib.jsonl.tmp in slices, renamed when whole; a
+ * snapshot still being written when the next begins is abandoned. Both
+ * journal what came of it; a write error is journaled, never fatal. */
+void	xp_snapshot(struct experiment *x, uint32_t round);
+/* An unfinished snapshot abandoned (its temp file removed). */
+void	xp_snapshot_abandon(struct experiment *x, const char *why);
 
 /* The UPDATE log (experiment_log.c): the experiment's prefixes, bound;
  * round-K.updates.jsonl opened (appended to) and closed; the daemon's

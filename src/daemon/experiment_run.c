@@ -2,8 +2,8 @@
  * An experiment's rounds on the loop: each round's requests through
  * exports_request (the gates, the change-rate plan, the save, then the
  * UPDATEs) a slice per loop turn, every request and every UPDATE in the
- * journal, a RIB snapshot of the experiment's prefixes at each round's
- * end, and the state saved at every step.
+ * journal, a RIB snapshot at each round's end (experiment_snap.c), and
+ * the state saved at every step.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,6 +97,7 @@ xp_targets(const struct bgpd *d, unsigned af, struct exp_target *t)
 		memset(&t[n], 0, sizeof(t[n]));
 		t[n].t.name = s->conf.name;
 		t[n].t.hears_all = exports_hears_all(d, s);
+		t[n].t.testbed = exports_testbed(d, s);
 		t[n].peer.af = s->conf.af;
 		t[n].peer.ibgp = s->conf.peer_as == s->conf.local_as;
 		t[n].peer.local_as = s->conf.local_as;
@@ -177,57 +178,6 @@ experiment_note_update(struct bgpd *d, const struct session *s,
 		    &e->attrs, s->conf.af) ? "container" : "self");
 	}
 	xp_journal(x, "update", o);
-}
-
-/* ---- the RIB at a round's end ---- */
-
-/* round-K.rib.jsonl: every path the RIB holds for the experiment's
- * prefixes, one line each, at most EXP_SNAPSHOT_MAX. */
-static void
-xp_snapshot(struct experiment *x, uint32_t round)
-{
-	struct bgpd *d = x->d;
-	char name[64], path[4200], pfx[PREFIX_STRLEN];
-	size_t lines = 0;
-	int fd;
-
-	snprintf(name, sizeof(name), "round-%u.rib.jsonl", round + 1);
-	if (d->rib == NULL || xp_path(x, name, path, sizeof(path)) == -1 ||
-	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1) {
-		log_warn("experiment %s: no RIB snapshot of round %u", x->st.id,
-		    round + 1);
-		return;
-	}
-	for (size_t i = 0; i < x->n_pfx && lines < EXP_SNAPSHOT_MAX; i++) {
-		const struct prefix *p = &x->pfx[i];
-		const struct ptree_node *n;
-		const struct rib_path *v;
-		size_t count;
-
-		if ((n = ptree_find(&d->rib->tree[p->af], p)) == NULL)
-			continue;
-		v = rib_node_paths(n, &count);
-		prefix_format(p, pfx, sizeof(pfx));
-		for (size_t k = 0; k < count && lines < EXP_SNAPSHOT_MAX; k++) {
-			cJSON *o = routes_path_json(d, &v[k], k == 0);
-			char *text;
-
-			cJSON_AddNumberToObject(o, "round", round + 1);
-			cJSON_AddStringToObject(o, "prefix", pfx);
-			text = cJSON_PrintUnformatted(o);
-			cJSON_Delete(o);
-			if (text != NULL && (atomicfile_write_all(fd, text,
-			    strlen(text)) == -1 ||
-			    atomicfile_write_all(fd, "\n", 1) == -1))
-				log_warn("experiment %s: %s: %s", x->st.id,
-				    path, strerror(errno));
-			cJSON_free(text);
-			lines++;
-		}
-	}
-	close(fd);
-	xp_journal(x, "snapshot", cJSON_CreateObject());
 }
 
 /* ---- the rounds ---- */
@@ -390,6 +340,7 @@ xp_free(struct experiment *x)
 	if (x == NULL)
 		return;
 	ev_timer_stop(x->d->loop, &x->t);
+	xp_snapshot_abandon(x, "the run was closed");
 	if (x->journal >= 0)
 		close(x->journal);
 	xp_updates_close(x);

@@ -107,6 +107,31 @@ exports_hears_all(const struct bgpd *d, const struct session *s)
 }
 
 bool
+exports_testbed(const struct bgpd *d, const struct session *s)
+{
+	const struct mux *m = mux_find(&d->muxes, s->conf.name);
+
+	return m != NULL && (d->mux_testbed >> m->tap & 1) != 0;
+}
+
+size_t
+exports_session_names(const struct bgpd *d, const char **names)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		const char *s = d->sessions[i]->conf.name;
+		size_t k;
+
+		for (k = 0; k < n && strcmp(names[k], s) != 0; k++)
+			;
+		if (k == n)
+			names[n++] = s;
+	}
+	return n;
+}
+
+bool
 exports_session_named(const struct bgpd *d, const char *name)
 {
 	for (unsigned i = 0; i < d->n_sessions; i++)

@@ -53,6 +53,11 @@ void	exports_session_up(struct bgpd *d, struct session *s);
  * or the one-line refusal. */
 void	exports_request(struct bgpd *d, const struct ann_request *r,
 	    struct strbuf *reply);
+/* `announce-file PATH [force] [nodp]` (peering announce FILE.json): the
+ * file read here, every request checked, all applied or none, the store
+ * saved once before any UPDATE (exports_batch.c). */
+void	exports_file(struct bgpd *d, int argc, char **argv,
+	    struct strbuf *reply);
 /* `peering bgp stop`: every announcement withdrawn and forgotten, every
  * pref-20000 rule removed. */
 void	exports_clear(struct bgpd *d, struct strbuf *reply);

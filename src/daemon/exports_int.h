@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "bgpd.h"
+#include "../announce/ann_plan.h"
 
 /* What one session heard of a prefix before a change, and after. */
 struct exports_heard {
@@ -28,7 +29,12 @@ struct exports_diff {
 /* A PEERING mux hears the "all" entries; a configured neighbour does not
  * (docs/announce.md, "Who hears what"). */
 bool	exports_hears_all(const struct bgpd *d, const struct session *s);
+/* s is a mux the test schedule's check proved a test bed (d->mux_testbed). */
+bool	exports_testbed(const struct bgpd *d, const struct session *s);
 bool	exports_session_named(const struct bgpd *d, const char *name);
+/* The sessions' names, each once (an IPv4 and an IPv6 session share
+ * one), into names (BGPD_MAX_SESSIONS); returns how many. */
+size_t	exports_session_names(const struct bgpd *d, const char **names);
 
 /* Before the store changes for p: what every session hears. */
 void	exports_diff_begin(struct bgpd *d, const struct prefix *p,
@@ -44,6 +50,27 @@ void	exports_diff_undo(struct bgpd *d, const struct prefix *p,
 /* Each session that hears a change gets the UPDATE for it. */
 void	exports_diff_send(struct bgpd *d, const struct prefix *p,
 	    const struct exports_diff *df);
+
+/* The requests' common steps (exports_req.c), for the one request and
+ * for a file's batch (exports_batch.c). */
+/* The sessions of p's family, as the plan sees them (t holds
+ * BGPD_MAX_SESSIONS); returns how many. */
+size_t	exports_plan_targets(const struct bgpd *d, const struct prefix *p,
+	    struct ann_target *t);
+/* The verdicts that answer without changing anything (the reply says
+ * why); 0: apply, 1: nothing to do, -1: refused. */
+int	exports_plan_answer(const struct ann_request *r,
+	    const struct ann_plan *pl, struct strbuf *reply);
+/* Whether an entry of p sets up the data plane. */
+bool	exports_dataplane_kept(struct bgpd *d, const struct prefix *p);
+/* A withdrawal of what s keeps: it passes whatever the gates now say (a
+ * prefix taken out of prefixes.txt, a mux no longer configured). */
+bool	exports_withdraw_of_kept(struct ann_store *s,
+	    const struct ann_request *r);
+/* The gates of r under pol (ann_check, a known session); -1 with the
+ * refusal in reply. */
+int	exports_gates(struct bgpd *d, const struct ann_policy *pol,
+	    const struct ann_request *r, struct strbuf *reply);
 
 /* The policy of the gates: the user's prefix lists, read afresh
  * (*owned to free). -1 with err. */

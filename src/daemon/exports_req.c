@@ -17,9 +17,8 @@
 #include "../lib/log.h"
 #include "../netns/dataplane.h"
 
-/* The sessions of p's family, as the plan sees them. */
-static size_t
-plan_targets(const struct bgpd *d, const struct prefix *p,
+size_t
+exports_plan_targets(const struct bgpd *d, const struct prefix *p,
     struct ann_target *t)
 {
 	size_t n = 0;
@@ -31,6 +30,7 @@ plan_targets(const struct bgpd *d, const struct prefix *p,
 			continue;
 		t[n].name = s->conf.name;
 		t[n].hears_all = exports_hears_all(d, s);
+		t[n].testbed = exports_testbed(d, s);
 		t[n].wire = ANN_WIRE_SAME;
 		n++;
 	}
@@ -53,9 +53,8 @@ rate_refusal(struct strbuf *reply, const char *pfx, const struct ann_plan *pl)
 	    "after %s, or add --force\n", pfx, pl->waiting, others, when);
 }
 
-/* The verdicts that answer without changing anything; 0: apply. */
-static int
-plan_answer(const struct ann_request *r, const struct ann_plan *pl,
+int
+exports_plan_answer(const struct ann_request *r, const struct ann_plan *pl,
     struct strbuf *reply)
 {
 	char pfx[PREFIX_STRLEN];
@@ -86,9 +85,8 @@ plan_answer(const struct ann_request *r, const struct ann_plan *pl,
 	return -1;
 }
 
-/* Whether an entry of p sets up the data plane. */
-static bool
-dataplane_kept(struct bgpd *d, const struct prefix *p)
+bool
+exports_dataplane_kept(struct bgpd *d, const struct prefix *p)
 {
 	for (size_t i = 0; i < d->ann.n; i++)
 		if (prefix_equal(&d->ann.e[i].prefix, p) &&
@@ -109,7 +107,7 @@ announce_undo(struct bgpd *d, const struct ann_request *r,
 	else
 		ann_store_remove(&d->ann, &r->prefix, r->mux);
 	exports_diff_undo(d, &r->prefix, df);
-	if (dp_added && !dataplane_kept(d, &r->prefix) &&
+	if (dp_added && !exports_dataplane_kept(d, &r->prefix) &&
 	    dataplane_remove(&r->prefix, err, sizeof(err)) == -1)
 		log_warn("data plane of a refused announcement: %s", err);
 }
@@ -128,7 +126,7 @@ request_announce(struct bgpd *d, const struct ann_request *r,
 	/* Added again even where it is (it is idempotent): repairs a rule
 	 * removed by hand. */
 	if (!r->no_dataplane) {
-		dp_added = !dataplane_kept(d, &r->prefix);
+		dp_added = !exports_dataplane_kept(d, &r->prefix);
 		if (dataplane_add(&r->prefix, err, sizeof(err)) == -1) {
 			strbuf_printf(reply, CONTROL_ERROR_PREFIX "data plane "
 			    "for %s: %s (add -R to announce without it)\n",
@@ -208,14 +206,32 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
  * refuse it: a prefix taken out of prefixes.txt, a mux no longer
  * configured. Stopping is never the risk.
  */
-static bool
-withdraw_of_kept(struct bgpd *d, const struct ann_request *r)
+bool
+exports_withdraw_of_kept(struct ann_store *s, const struct ann_request *r)
 {
 	if (!r->withdraw)
 		return false;
 	if (r->mux[0] == '\0')
-		return ann_store_has_prefix(&d->ann, &r->prefix);
-	return ann_store_find(&d->ann, &r->prefix, r->mux) != NULL;
+		return ann_store_has_prefix(s, &r->prefix);
+	return ann_store_find(s, &r->prefix, r->mux) != NULL;
+}
+
+int
+exports_gates(struct bgpd *d, const struct ann_policy *pol,
+    const struct ann_request *r, struct strbuf *reply)
+{
+	char err[512];
+
+	if (ann_check(r, pol, err, sizeof(err)) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
+		return -1;
+	}
+	if (r->mux[0] != '\0' && !exports_session_named(d, r->mux)) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
+		    r->mux);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -231,18 +247,9 @@ request_gates(struct bgpd *d, const struct ann_request *r,
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
 		return -1;
 	}
-	rc = ann_check(r, &pol, err, sizeof(err));
+	rc = exports_gates(d, &pol, r, reply);
 	free(owned);
-	if (rc == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		return -1;
-	}
-	if (r->mux[0] != '\0' && !exports_session_named(d, r->mux)) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
-		    r->mux);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 void
@@ -254,13 +261,14 @@ exports_request(struct bgpd *d, const struct ann_request *r,
 	size_t nt;
 
 	/* The gates run here, whoever sent the request (DESIGN.md). */
-	if (!withdraw_of_kept(d, r) && request_gates(d, r, reply) == -1)
+	if (!exports_withdraw_of_kept(&d->ann, r) &&
+	    request_gates(d, r, reply) == -1)
 		return;
-	nt = plan_targets(d, &r->prefix, t);
+	nt = exports_plan_targets(d, &r->prefix, t);
 	ann_plan_make(&d->ann, r, t, nt, time(NULL), &pl);
 	/* A dry run (JSON files check every request first) stops here; a
 	 * pass answers nothing. */
-	if (plan_answer(r, &pl, reply) != 0 || r->check)
+	if (exports_plan_answer(r, &pl, reply) != 0 || r->check)
 		return;
 	if (r->withdraw)
 		request_withdraw(d, r, reply);

@@ -195,19 +195,6 @@ exp_request(const struct ann_exp *e, const struct exp_bindings *b, size_t i,
 
 /* ---- the schedule played on a copy of the store ---- */
 
-static int
-store_copy(struct ann_store *dst, const struct ann_store *src)
-{
-	for (size_t i = 0; i < src->n; i++)
-		if (ann_store_set(dst, &src->e[i]) == -1)
-			return -1;
-	for (size_t i = 0; i < src->nc; i++)
-		if (ann_store_change_note(dst, &src->c[i].prefix,
-		    src->c[i].mux, src->c[i].at, NULL) == -1)
-			return -1;
-	return 0;
-}
-
 /* What the daemon does with an applied request (exports_req.c), on the
  * copy: the entry set or removed, each session that hears it noted. */
 static int
@@ -331,7 +318,7 @@ exp_sim_run(const struct exp_sim *sim, const struct ann_store *s,
 	int rc = 0;
 
 	ann_store_init(&copy, "");
-	if (tg.t == NULL || tg.idx == NULL || store_copy(&copy, s) == -1)
+	if (tg.t == NULL || tg.idx == NULL || ann_store_copy(&copy, s) == -1)
 		rc = errmsg_fail(err, errlen, "out of memory");
 	for (size_t k = sim->from_round; rc == 0 && k < sim->e->n_rounds;
 	    k++) {

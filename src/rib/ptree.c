@@ -603,12 +603,30 @@ struct walk {
 	bool	fib;			/* nodes with fib, not with data */
 	int	(*cb)(void *ctx, struct ptree_node *n);
 	void	*ctx;
+	const struct ptree	*t;	/* with from: */
+	const struct prefix	*from;	/* only nodes after it, or NULL */
 };
+
+/* a before b in the walk's order: address, then length. */
+static int
+prefix_order(const struct ptree *t, const struct ptree_node *n,
+    const struct prefix *b)
+{
+	struct prefix a;
+	int c;
+
+	ptree_prefix(t, n, &a);
+	if ((c = memcmp(a.addr, b->addr, af_addr_bytes(b->af))) != 0)
+		return c;
+	return (int)a.len - (int)b->len;
+}
 
 static int
 visit(const struct walk *w, uint32_t ref, struct ptree_node *n)
 {
 	if (is_glue(ref) || (w->fib ? n->fib == 0 : ptree_data(n) == NULL))
+		return 0;
+	if (w->from != NULL && prefix_order(w->t, n, w->from) <= 0)
 		return 0;
 	return w->cb(w->ctx, n);
 }
@@ -686,12 +704,17 @@ walk(const struct ptree *t, const struct walk *w)
 {
 	struct walk_iter shorts, mid;
 	struct ptree_node *s, *m;
-	uint32_t sref, mref = 0, top;
+	uint32_t sref, mref = 0, top = 0;
 	int rv;
 
+	/* From a prefix on: the subtrees whose first 16 bits come before
+	 * its own hold only prefixes before it (the short ones are
+	 * few, and skipped one by one in visit). */
+	if (w->from != NULL)
+		top = (uint32_t)w->from->addr[0] << 8 | w->from->addr[1];
 	iter_start(&shorts, t, t->root);
 	s = iter_next(&shorts, &sref);
-	for (top = 0; (t->index != NULL || t->fine != NULL) &&
+	for (; (t->index != NULL || t->fine != NULL) &&
 	    top < INDEX_SIZE; top++) {
 		iter_start(&mid, t, t->index != NULL ? t->index[top] : 0);
 		if ((m = iter_next(&mid, &mref)) == NULL && fine_empty(t, top))
@@ -723,7 +746,17 @@ ptree_walk(const struct ptree *t,
     int (*cb)(void *ctx, const struct ptree_node *n), void *ctx)
 {
 	struct walk_const c = { cb, ctx };
-	struct walk w = { false, walk_const_cb, &c };
+	struct walk w = { false, walk_const_cb, &c, t, NULL };
+
+	return walk(t, &w);
+}
+
+int
+ptree_walk_from(const struct ptree *t, const struct prefix *from,
+    int (*cb)(void *ctx, const struct ptree_node *n), void *ctx)
+{
+	struct walk_const c = { cb, ctx };
+	struct walk w = { false, walk_const_cb, &c, t, from };
 
 	return walk(t, &w);
 }
@@ -732,7 +765,7 @@ int
 ptree_walk_fib(struct ptree *t, int (*cb)(void *ctx, struct ptree_node *n),
     void *ctx)
 {
-	struct walk w = { true, cb, ctx };
+	struct walk w = { true, cb, ctx, t, NULL };
 
 	return walk(t, &w);
 }

@@ -101,6 +101,12 @@ struct ptree_node *ptree_node_at(const struct ptree *t, uint32_t ref);
  * tree. */
 int	ptree_walk(const struct ptree *t,
 	    int (*cb)(void *ctx, const struct ptree_node *n), void *ctx);
+/* The same, for the nodes after prefix from (of the tree's family) in
+ * that order: a walk resumed where an earlier one stopped, the tree
+ * changed or not in between (the nodes added before from are not seen).
+ * Skips the subtrees before from's first 16 bits whole. */
+int	ptree_walk_from(const struct ptree *t, const struct prefix *from,
+	    int (*cb)(void *ctx, const struct ptree_node *n), void *ctx);
 /* Calls cb for every node with fib set, in the same order. cb may change
  * the node's fib and data, not the tree. */
 int	ptree_walk_fib(struct ptree *t,

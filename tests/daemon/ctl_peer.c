@@ -12,9 +12,7 @@
  *	in it as the daemon does; prints "ready" once it listens.
  *	MODE close: closes each connection at once, reading nothing;
  *	read-close: reads the request line, closes without a reply;
- *	cut: reads it, sends part of a reply (no status line), closes;
- *	check-ok: answers requests ending in " check" with an empty ok
- *	reply, closes the others without a reply.
+ *	cut: reads it, sends part of a reply (no status line), closes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,8 +109,8 @@ hold(const char *path, int n, const char *text)
 	return open_left > 0;
 }
 
-/* The request line, as far as it comes; whether it ended in " check". */
-static int
+/* The request line, as far as it comes. */
+static void
 read_request(int fd)
 {
 	char req[4096];
@@ -125,21 +123,16 @@ read_request(int fd)
 		if (req[len - 1] == '\n')
 			break;
 	}
-	return len >= 7 && memcmp(req + len - 7, " check\n", 7) == 0;
 }
 
 static void
 serve(int fd, const char *mode)
 {
-	int check;
-
 	if (strcmp(mode, "close") == 0)
 		return;
-	check = read_request(fd);
+	read_request(fd);
 	if (strcmp(mode, "cut") == 0)
 		(void)!send(fd, "name af state\npart", 18, MSG_NOSIGNAL);
-	else if (strcmp(mode, "check-ok") == 0 && check)
-		(void)!send(fd, ".ok\n", 4, MSG_NOSIGNAL);
 }
 
 static int
@@ -188,6 +181,6 @@ main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "fake") == 0)
 		return fake(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: ctl_peer hold SOCKET N [TEXT] | "
-	    "fake SOCKET close|read-close|cut|check-ok PIDFILE\n");
+	    "fake SOCKET close|read-close|cut PIDFILE\n");
 	return 2;
 }

@@ -18,6 +18,11 @@
 #      and BIRD's counters), round 3 goes out; status says done.
 #   5. An announcement file run as one round; stop: withdraws what the run
 #      announced and nothing else (a prefix announced by hand stays).
+#   6. `peering announce FILE.json`, one request: a good file applied at
+#      once; a file with one entry the change-rate rule refuses changes
+#      nothing (store byte for byte, the BIRDs' counters); the daemon's
+#      own gates (a name it has no session for); a file others may write
+#      refused; kill -9 right after a file: store and BIRDs agree.
 #
 # Own namespaces ("pbi" + 6 hex digits), removed on exit, failure and
 # signals; BIRDs stopped by PID. Needs root, bird/birdc (BIRD 1.6), jq.
@@ -368,5 +373,78 @@ peering experiment run "$TMP/ann2.json" --round-seconds 8
 peering bgp cli clear announcements
 peering experiment status
 check "clear announcements stops the run" eval 'has "stopped" && has "round 1 of 1"'
+# ---- 6. peering announce FILE.json: one request, all or nothing ----
+P5=184.164.228.0/24
+P6=184.164.229.0/24
+printf '%s\n' $P5 $P6 >>"$CLIENT/prefixes.txt"
+STORE=$CLIENT/var/announcements.json
+store_pairs() {	# the store's (prefix, mux) pairs, sorted, one line
+	jq -r '.announcements[] | "\(.prefix)@\(.mux)"' "$STORE" | sort | tr '\n' ' '
+}
+cat >"$TMP/good.json" <<JSON
+{"$P5": {"announce": [{"muxes": ["nb1"], "communities": [[47065, 11]]}]},
+ "$P6": {"announce": [{"muxes": ["nb1", "nb2"]}]}}
+JSON
+peering announce "$TMP/good.json"
+check "announce FILE.json: one request, 3 applied at once" eval '[ $RC -eq 0 ] &&
+    has "3 requests applied at once (3 changed), saved once"'
+if wait_for 5 "P5 at nb1" path_is nb1 $P5 47065 && wait_for 5 "P6 at nb1" path_is nb1 $P6 47065 &&
+    wait_for 5 "P6 at nb2" path_is nb2 $P6 47065; then
+	pass "the good file at the BIRDs: P5 at nb1, P6 at nb1 and nb2"
+else
+	fail "the good file at the BIRDs: nb1 P5 $(bird_path nb1 $P5) P6 $(bird_path nb1 $P6), nb2 P6 $(bird_path nb2 $P6)"
+fi
+check "the store holds the file's three pairs" eval \
+    '[ "$(store_pairs | grep -o "$P5@nb1\|$P6@nb1\|$P6@nb2" | wc -l)" -eq 3 ]'
+# A withdrawal that alone would pass, and an announcement the change-rate
+# rule refuses: the daemon applies neither.
+cat >"$TMP/bad.json" <<JSON
+{"$P5": {"withdraw": ["nb1"]},
+ "$P6": {"announce": [{"muxes": ["nb2"], "prepend": [3356]}]}}
+JSON
+cp "$STORE" "$TMP/store.before"
+before1=$(counters nb1)
+before2=$(counters nb2)
+peering announce "$TMP/bad.json"
+check "a file with one refused entry: exit 1, the entry named, nothing applied" eval \
+    '[ $RC -eq 1 ] && has "request 2 of 2: $P6 was changed less than 10 minutes ago" &&
+    has "1 of 2 requests refused: nothing was applied"'
+sleep 1
+check "... the store unchanged, byte for byte" cmp -s "$STORE" "$TMP/store.before"
+check "... nothing reached the BIRDs (P5 still at nb1, their counters unchanged)" eval \
+    'path_is nb1 $P5 47065 && path_is nb2 $P6 47065 &&
+    [ "$(counters nb1)" = "$before1" ] && [ "$(counters nb2)" = "$before2" ]'
+# The daemon's own gates, whatever the client checked: a name it has no
+# session for, asked directly.
+printf '{"%s": {"announce": [{"muxes": ["nb9"]}]}}\n' $P5 >"$TMP/nb9.json"
+peering bgp cli announce-file "$TMP/nb9.json"
+check "the daemon refuses a file naming a mux it does not have" eval \
+    '[ $RC -ne 0 ] && has "unknown mux \"nb9\""'
+cp "$TMP/good.json" "$TMP/open.json"
+chmod o+w "$TMP/open.json"
+peering announce "$TMP/open.json"
+check "a file others may write is refused" eval '[ $RC -eq 1 ] && has "writable by others: refused"'
+check "... the store unchanged" cmp -s "$STORE" "$TMP/store.before"
+# kill -9 right after a file: the store and what the neighbours hear
+# agree after the restart.
+cat >"$TMP/good2.json" <<JSON
+{"$P5": {"withdraw": ["nb1"]}, "$P6": {"withdraw": ["nb1"]}}
+JSON
+peering announce "$TMP/good2.json"
+kill -KILL "$OURS_PID"
+wait "$OURS_PID" 2>/dev/null
+check "announce FILE.json before the kill -9: applied" eval '[ $RC -eq 0 ] && has "2 requests applied at once"'
+start_bg "$NS_OURS" "$TMP/ours2.log" "$PEERING_BGPD" -f -v -d "$CLIENT"
+OURS_PID=$BG_PID
+wait_for 10 "control socket" ours_json >/dev/null || give_up "peering-bgpd did not restart"
+wait_for 20 "sessions again" both_up
+if [ "$(store_pairs | grep -c "$P5@\|$P6@nb1")" -eq 0 ] && store_pairs | grep -q "$P6@nb2" &&
+    wait_for 10 "nb2 has P6" path_is nb2 $P6 47065 && wait_for 5 "nb1 has no P5" path_is nb1 $P5 absent &&
+    path_is nb1 $P6 absent; then
+	pass "after the kill -9: the store (P6 at nb2 only) and the BIRDs agree"
+else
+	fail "after the kill -9: store $(store_pairs); nb1 P5 $(bird_path nb1 $P5) P6 $(bird_path nb1 $P6); nb2 P6 $(bird_path nb2 $P6)"
+fi
+
 ours_stop
 iop_finish

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../src/announce/ann_plan.h"
+#include "../../src/vpn/testbed.h"
 #include "th_ann.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -327,6 +328,39 @@ START_TEST(test_plan_far_future)
 }
 END_TEST
 
+/* The test schedule's shorter interval: on a neighbour and on a mux
+ * proven a test bed, never on a PEERING mux; never longer than the rule. */
+START_TEST(test_plan_interval_testbed)
+{
+	struct ann_request r = th_ann_request("announce " P " mux lab1");
+
+	r.rate_interval = 8;
+	ck_assert_uint_eq(ann_plan_interval(&r, &tg[2]), 8);
+	ck_assert_uint_eq(ann_plan_interval(&r, &tg[0]), ANN_CHANGE_INTERVAL);
+	tg[0].testbed = true;
+	ck_assert_uint_eq(ann_plan_interval(&r, &tg[0]), 8);
+	ck_assert_uint_eq(ann_plan_interval(&r, &tg[1]), ANN_CHANGE_INTERVAL);
+	r.rate_interval = 0;
+	ck_assert_uint_eq(ann_plan_interval(&r, &tg[0]), ANN_CHANGE_INTERVAL);
+	r.rate_interval = ANN_CHANGE_INTERVAL + 1;
+	ck_assert_uint_eq(ann_plan_interval(&r, &tg[0]), ANN_CHANGE_INTERVAL);
+}
+END_TEST
+
+/* RFC 2544's 198.18.0.0/15 and nothing around it. */
+START_TEST(test_testbed_addr)
+{
+	ck_assert(testbed_addr("198.18.5.1"));
+	ck_assert(testbed_addr("198.19.255.255"));
+	ck_assert(!testbed_addr("198.17.255.255"));
+	ck_assert(!testbed_addr("198.20.0.0"));
+	ck_assert(!testbed_addr("128.59.16.1"));
+	ck_assert(!testbed_addr("::ffff:198.18.0.1"));
+	ck_assert(!testbed_addr(""));
+	ck_assert(!testbed_addr("198.18.0.0/15"));
+}
+END_TEST
+
 Suite *
 ann_plan_suite(void)
 {
@@ -345,6 +379,8 @@ ann_plan_suite(void)
 	tcase_add_test(tc, test_plan_withdraw_same);
 	tcase_add_test(tc, test_plan_no_records);
 	tcase_add_test(tc, test_plan_far_future);
+	tcase_add_test(tc, test_plan_interval_testbed);
+	tcase_add_test(tc, test_testbed_addr);
 	suite_add_tcase(s, tc);
 	return s;
 }

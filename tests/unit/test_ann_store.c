@@ -386,6 +386,47 @@ START_TEST(test_ann_store_changes)
 }
 END_TEST
 
+/* A copy holds the same entries and records, and changes apart from the
+ * original (the batch of a file is planned on one, the store restored
+ * from another). */
+START_TEST(test_ann_store_copy)
+{
+	struct ann_store s, c;
+	struct ann_entry e = entry("184.164.224.0/24", "isi01", 47065);
+	struct prefix p = pfx("184.164.224.0/24");
+	char *a, *b;
+
+	ann_store_init(&s, "/x/announcements.json");
+	ck_assert_int_eq(ann_store_copy(&c, &s), 0);
+	ck_assert_uint_eq(c.n + c.nc, 0);
+	ck_assert_str_eq(c.path, s.path);
+	ann_store_free(&c);
+	ck_assert_int_eq(ann_store_set(&s, &e), 0);
+	e = entry("184.164.225.0/24", "", 47065);
+	ck_assert_int_eq(ann_store_set(&s, &e), 0);
+	note_ok(&s, "184.164.224.0/24", "isi01", 1000);
+	ck_assert_int_eq(ann_store_copy(&c, &s), 0);
+	a = ann_store_format(&s);
+	b = ann_store_format(&c);
+	ck_assert_str_eq(a, b);
+	free(b);
+	ann_store_withdraw(&c, &p, "isi01");
+	note_ok(&c, "184.164.224.0/24", "amsterdam01", 2000);
+	e = entry("184.164.226.0/24", "ufmg01", 47065);
+	ck_assert_int_eq(ann_store_set(&c, &e), 0);
+	b = ann_store_format(&s);
+	ck_assert_str_eq(a, b);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(ann_store_change_at(&s, &p, "amsterdam01"), 0);
+	ck_assert_int_eq(ann_store_change_at(&c, &p, "amsterdam01"), 2000);
+	free(a);
+	free(b);
+	ann_store_free(&c);
+	ann_store_free(&s);
+}
+END_TEST
+
 /* Only what the file holds: a session's name, no host bits, a time. */
 START_TEST(test_ann_store_changes_refused)
 {
@@ -1037,6 +1078,7 @@ ann_store_suite(void)
 	tcase_add_loop_test(tc, test_ann_store_check_entry, 0,
 	    (int)NELEM(check_cases));
 	tcase_add_test(tc, test_ann_store_changes);
+	tcase_add_test(tc, test_ann_store_copy);
 	tcase_add_test(tc, test_ann_store_changes_refused);
 	tcase_add_test(tc, test_ann_store_changes_prune);
 	tcase_add_test(tc, test_ann_store_changes_full);

@@ -804,6 +804,19 @@ check_all(const struct ptree *t, struct ref *r)
 	qsort(w.sorted, r->n, sizeof(*w.sorted), ref_cmp);
 	TP_ASSERT(ptree_walk(t, walk_compare, &w) == 0);
 	TP_ASSERT(w.i == r->n);
+	/* Resumed after a prefix of the tree: exactly those after it. */
+	for (size_t k = 0; r->n > 0 && k < r->n; k += r->n / 3 + 1) {
+		w.i = k + 1;
+		TP_ASSERT(ptree_walk_from(t, &w.sorted[k], walk_compare,
+		    &w) == 0);
+		TP_ASSERT(w.i == r->n);
+	}
+	if (r->n > 0) {
+		w.i = r->n;
+		TP_ASSERT(ptree_walk_from(t, &w.sorted[r->n - 1],
+		    walk_compare, &w) == 0);
+		TP_ASSERT(w.i == r->n);
+	}
 	free(w.sorted);
 }
 
