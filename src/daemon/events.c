@@ -257,6 +257,8 @@ sub_next(void *arg, struct strbuf *out, size_t budget)
 		    EVENTS_QUEUE_MAX / 1024);
 		return CTL_STREAM_FAIL;
 	}
+	if (n == 0)
+		return CTL_STREAM_MORE;		/* idle: nothing new */
 	if (n > budget) {	/* whole lines; at least one */
 		const char *p = e->q.s + e->off;
 		const char *nl = memrchr(p, '\n', budget);
