@@ -7,6 +7,17 @@ CLANG    ?= clang
 # CFLAGS is the user's (optimisation, sanitizers); the flags every build
 # must have live in WFLAGS, so `make CFLAGS=...` cannot drop them.
 CFLAGS   ?= -O2 -g
+# CPPFLAGS and LDFLAGS are the user's too (a distribution's hardening:
+# `make CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)" ...`).
+CPPFLAGS ?=
+LDFLAGS  ?=
+# `make install`: PREFIX, DESTDIR as usual.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+SBINDIR  := $(PREFIX)/sbin
+MANDIR   := $(PREFIX)/share/man
+COMPDIR  := $(PREFIX)/share/bash-completion/completions
 WFLAGS   := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP
 PKGS     := libcjson libnl-3.0 libnl-route-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -14,6 +25,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
 # Only `peering` speaks HTTP (the REST API): the daemon does not link it.
 CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# Only `peering` has a line editor (`peering bgp cli`): libedit.
+EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
+EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 B        := build
@@ -26,8 +40,10 @@ FUZZ_TIME ?= 20
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
+	install uninstall \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
-	test-daemon test-e2e-app test-experiment test-e2e-experiment
+	test-daemon test-e2e-app test-e2e-muxtable test-experiment \
+	test-e2e-experiment
 
 all: peering-bgpd peering
 
@@ -36,17 +52,40 @@ deps:
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(CURL_CFLAGS) -c $< -o $@
+	$(CC) $(WFLAGS) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) \
+	    $(CURL_CFLAGS) $(EDIT_CFLAGS) -c $< -o $@
 
 $(B)/libpeering.a: $(LIB_OBJS)
 	@mkdir -p $(B)
 	rm -f $@ && ar rcs $@ $^
 
 peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) \
+	    $(EDIT_LIBS)
 
 peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- install: the two programs, their manual pages, bash completion ----
+# The installed peering finds the client directory through PEERING_DIR
+# or the current directory (man peering, FILES).
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(COMPDIR)
+	install -m 755 peering $(DESTDIR)$(BINDIR)/peering
+	install -m 755 peering-bgpd $(DESTDIR)$(SBINDIR)/peering-bgpd
+	install -m 644 man/peering.1 $(DESTDIR)$(MANDIR)/man1/peering.1
+	install -m 644 man/peering-bgpd.8 \
+	    $(DESTDIR)$(MANDIR)/man8/peering-bgpd.8
+	install -m 644 scripts/peering.bash-completion \
+	    $(DESTDIR)$(COMPDIR)/peering
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/peering $(DESTDIR)$(SBINDIR)/peering-bgpd \
+	    $(DESTDIR)$(MANDIR)/man1/peering.1 \
+	    $(DESTDIR)$(MANDIR)/man8/peering-bgpd.8 \
+	    $(DESTDIR)$(COMPDIR)/peering
 
 # ---- unit tests: one runner, every suite; suites are found by name ----
 # A test file registers a suite by defining `<name>_suite(void)` returning
@@ -58,7 +97,7 @@ $(B)/tests/suites.inc: $(TEST_SRCS)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
 
 $(B)/tests/unit/runner.o: $(B)/tests/suites.inc
 $(B)/tests/unit/runner.o: EXTRA_CFLAGS := -I$(B)/tests
@@ -84,6 +123,11 @@ test-cli: all
 	bash tests/cli/experiment.sh
 	bash tests/cli/app.sh
 	bash tests/cli/proxy.sh
+	bash tests/cli/bgp.sh
+	bash tests/cli/help.sh
+	bash tests/cli/shell.sh
+	bash tests/cli/install.sh
+	bash tests/cli/doclinks.sh
 
 test-tshark: all
 	bash tests/tshark/run.sh
@@ -125,6 +169,12 @@ test-e2e-experiment: all
 # fetches a page through it (root; about 40 s).
 test-e2e-app: all
 	timeout -k 15 180 bash tests/e2e/app.sh
+
+# Per-mux tables (mux-table yes) on the same bed: ping -I tapN and app -u
+# MUX by the mux's own routes (counters, route get), IPv6, the tap going
+# and coming, nothing left after bgp stop (root; about 60 s).
+test-e2e-muxtable: all
+	timeout -k 15 240 bash tests/e2e/muxtable.sh
 
 # The daemon's life: start, status, reload, stop; its files; the control
 # socket when clients or the daemon misbehave; the control protocol v1 (JSON
@@ -175,7 +225,8 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	    $(PKG_LIBS)
 
 # The programs sharing the synthetic table (bench/table_gen.c).
-$(B)/bench/bench_decode $(B)/bench/bgpfeed: $(B)/bench/%: bench/%.c \
+$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_muxtable: \
+    $(B)/bench/%: bench/%.c \
     bench/table_gen.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.c %.a,$^) \
@@ -218,6 +269,7 @@ check: deps
 	$(MAKE) --no-print-directory test-daemon
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory test-e2e-app
+	$(MAKE) --no-print-directory test-e2e-muxtable
 	$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TIME)
 	@echo "make check: every test layer passed"
 

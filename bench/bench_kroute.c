@@ -18,7 +18,12 @@
  * waiting): what the kernel itself costs, the cheapest way it offers
  * (`floor`: nexthop objects, an ack per sendmsg) and PEERS.md's way
  * (`floor-gateway`: the gateway in each route, an ack per route), each
- * in a namespace of its own. Numbers only, no verdict.
+ * in a namespace of its own. `--gateway` runs the kroute phases with the
+ * gateway in each route instead of nexthop objects, as the per-mux tables
+ * write theirs (peertable.h). After install and delete, kernel_mib: the
+ * kernel's Slab + VmallocUsed (/proc/meminfo) against before the install,
+ * machine-wide (other programs add noise: compare with the floor runs).
+ * Numbers only, no verdict.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -349,6 +354,27 @@ bench_want(void *ctx, unsigned af, const struct ptree_node *n,
 	return true;
 }
 
+static bool gateway_mode;		/* --gateway */
+static double kernel_before;
+
+/* The kernel's slab and vmalloc memory, MiB (machine-wide). */
+static double
+kernel_mib(void)
+{
+	char line[256];
+	double kb, sum = 0;
+	FILE *f;
+
+	if ((f = fopen("/proc/meminfo", "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Slab: %lf kB", &kb) == 1 ||
+		    sscanf(line, "VmallocUsed: %lf kB", &kb) == 1)
+			sum += kb;
+	fclose(f);
+	return sum / 1024;
+}
+
 static struct kroute *
 open_or_die(void)
 {
@@ -357,6 +383,8 @@ open_or_die(void)
 	if ((k = kroute_open(loop, KROUTE_TABLE_PEERING,
 	    KROUTE_PROTO_PEERING, trees, bench_want, NULL)) == NULL)
 		errx(1, "kroute_open");
+	if (gateway_mode)
+		kroute_use_nexthop_objects(k, false);
 	return k;
 }
 
@@ -392,11 +420,15 @@ bench_kroute(const struct route *r, size_t n, int ifindex)
 	    "own array and tree included)\n", n, rss_mib());
 	k = open_or_die();
 
+	kernel_before = kernel_mib();
 	mark_start(&m, k);
 	for (i = 0; i < n; i++)
 		kroute_changed(k, AF_IDX_IPV4, node[i]);
 	run_until_answered(k);
 	report("install", n, &m, k);
+	printf("bench kroute kernel   routes=%zu gateway=%d kernel_mib=%.1f "
+	    "bytes_per_route=%.0f\n", n, gateway_mode, kernel_mib() -
+	    kernel_before, (kernel_mib() - kernel_before) * 1048576. / n);
 
 	mark_start(&m, k);
 	kroute_close(k);
@@ -643,10 +675,13 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--floor") == 0)
 			floor_mode = true;
+		else if (strcmp(argv[i], "--gateway") == 0)
+			gateway_mode = true;
 		else if (strcmp(argv[i], "--routes") == 0 && i + 1 < argc)
 			n = strtoul(argv[++i], NULL, 10);
 		else
-			errx(2, "usage: bench_kroute [--floor] [--routes N]");
+			errx(2, "usage: bench_kroute [--floor | --gateway] "
+			    "[--routes N]");
 	}
 	log_open(NULL, LOG_LEVEL_WARN);
 	r = make_routes(n);

@@ -62,12 +62,17 @@ ann_text_community(const char *s, size_t len, char sep, uint32_t *c)
 	return rc;
 }
 
+/* The separator a flag's value uses: ':' if it has one, else ','. */
+static char
+flag_sep(const char *s, size_t len)
+{
+	return memchr(s, ':', len) != NULL ? ':' : ',';
+}
+
 int
 ann_text_community_flag(const char *s, size_t len, uint32_t *c)
 {
-	char sep = memchr(s, ':', len) != NULL ? ':' : ',';
-
-	return ann_text_community(s, len, sep, c);
+	return ann_text_community(s, len, flag_sep(s, len), c);
 }
 
 int
@@ -79,4 +84,10 @@ ann_text_large(const char *s, size_t len, char sep, uint32_t out[3])
 	if (rc == ANN_TEXT_OK)
 		memcpy(out, v, sizeof(v));
 	return rc;
+}
+
+int
+ann_text_large_flag(const char *s, size_t len, uint32_t out[3])
+{
+	return ann_text_large(s, len, flag_sep(s, len), out);
 }

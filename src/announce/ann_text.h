@@ -26,5 +26,8 @@ int	ann_text_community(const char *s, size_t len, char sep, uint32_t *c);
 int	ann_text_community_flag(const char *s, size_t len, uint32_t *c);
 /* Three 32-bit numbers. */
 int	ann_text_large(const char *s, size_t len, char sep, uint32_t out[3]);
+/* `peering prefix -l`: "A,B,C" as the old client took it, or "A:B:C";
+ * the first ':' picks the colon form, so "1,2:3" is a syntax error. */
+int	ann_text_large_flag(const char *s, size_t len, uint32_t out[3]);
 
 #endif

@@ -113,6 +113,8 @@ struct session {
 	const struct session_hooks	*hooks;
 	int				 rib_peer;	/* the daemon's */
 	uint8_t				 limits_logged;	/* the daemon's */
+	bool				 disabled;	/* the daemon's: held
+							 * down by the user */
 	bool				 notified;	/* a NOTIFICATION went
 							 * either way */
 };

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +24,46 @@ exe_dir(char *buf, size_t size)
 	return 0;
 }
 
+/* Whether dir is a client directory: it has configs/openvpn/. */
+static bool
+is_client_dir(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/configs/openvpn", dir);
+	return access(path, F_OK) == 0;
+}
+
+/* PEERING_DIR; else the program's directory when it is a client
+ * directory (./peering in a checkout); else the current directory when
+ * it is one (an installed peering run from there); else the program's. */
+static int
+client_dir(const char *bin, char *out, size_t size)
+{
+	const char *env = getenv("PEERING_DIR");
+	char cwd[PATH_MAX];
+
+	if (env != NULL && env[0] != '\0')
+		return snprintf(out, size, "%s", env) < (int)size ? 0 : -1;
+	if (!is_client_dir(bin) && getcwd(cwd, sizeof(cwd)) != NULL &&
+	    is_client_dir(cwd))
+		return snprintf(out, size, "%s", cwd) < (int)size ? 0 : -1;
+	return snprintf(out, size, "%s", bin) < (int)size ? 0 : -1;
+}
+
 int
 client_paths_get(struct client_paths *p)
 {
-	const char *env = getenv("PEERING_DIR");
 	char bin[sizeof(p->dir)];
 
-	if (exe_dir(bin, sizeof(bin)) == -1)
+	if (exe_dir(bin, sizeof(bin)) == -1 ||
+	    client_dir(bin, p->dir, sizeof(p->dir)) == -1)
 		return -1;
-	if (env != NULL && env[0] != '\0') {
-		if (strlen(env) >= sizeof(p->dir))
-			return -1;
-		strcpy(p->dir, env);
-	} else
-		strcpy(p->dir, bin);
+	/* Beside peering (the build); installed, it is in ../sbin. */
 	snprintf(p->bgpd, sizeof(p->bgpd), "%s/peering-bgpd", bin);
+	if (access(p->bgpd, X_OK) == -1)
+		snprintf(p->bgpd, sizeof(p->bgpd), "%s/../sbin/peering-bgpd",
+		    bin);
 	snprintf(p->control, sizeof(p->control), "%s/var/peering-bgpd.sock",
 	    p->dir);
 	snprintf(p->pidfile, sizeof(p->pidfile), "%s/var/peering-bgpd.pid",

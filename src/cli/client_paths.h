@@ -1,5 +1,9 @@
-/* Where the client's files are: the directory of the `peering` program,
- * or $PEERING_DIR (tests and unusual layouts). */
+/* Where the client's files are: $PEERING_DIR; else the directory of the
+ * `peering` program if it has configs/openvpn/ (./peering in the client
+ * directory); else the current directory if it has configs/openvpn/ (an
+ * installed peering run there); else the program's directory. The
+ * daemon is peering-bgpd beside peering, or in ../sbin when installed
+ * (man peering, FILES). */
 #ifndef PEERING_CLI_CLIENT_PATHS_H
 #define PEERING_CLI_CLIENT_PATHS_H
 

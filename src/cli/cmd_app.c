@@ -52,8 +52,10 @@ app_usage(FILE *f)
 "-d             remove everything the app made (pass the other parameters\n"
 "               as when it was created)\n"
 "\n"
-"-u MUX         traffic from the prefix leaves through this mux (table\n"
-"               10000+ID, default via the mux on its tap); without -u it\n"
+"-u MUX         traffic from the prefix leaves through this mux: by the\n"
+"               mux's own best routes where the daemon keeps them\n"
+"               (mux-table yes: table 21000+N of tapN), else by table\n"
+"               10000+ID's default via the mux on its tap; without -u it\n"
 "               takes the best route from any mux (table 20000)\n"
 "-u MUX:PEER    ... through upstream peer PEER of that mux (IPv4)\n"
 "\n"
@@ -239,6 +241,9 @@ print_plan(const struct app_spec *spec, const struct app_plan *plan)
 		    spec->peer, plan->tapdev, addr_format(plan->gw.af,
 		    plan->gw.addr, g, sizeof(g)), plan->onlink ? " onlink" : "",
 		    plan->table);
+	if (plan->mux_table != 0)
+		printf("First: table %u, %s's own best routes (when the daemon "
+		    "keeps them: mux-table yes)\n", plan->mux_table, spec->mux);
 }
 
 static int
@@ -267,8 +272,12 @@ app_add(const struct app_args *args, struct app_spec *spec,
 		    plan.ns, plan.hostdev);
 	else
 		printf("Created bridge %s\n", plan.hostdev);
-	printf("Rule: from %s lookup %u priority %u\n",
-	    prefix_format(&plan.net, p, sizeof(p)), plan.table, plan.prio);
+	prefix_format(&plan.net, p, sizeof(p));
+	if (plan.mux_table != 0)
+		printf("Rule: from %s lookup %u priority %u\n", p,
+		    plan.mux_table, plan.prio);
+	printf("Rule: from %s lookup %u priority %u\n", p, plan.table,
+	    plan.prio);
 	return 0;
 }
 
@@ -386,6 +395,7 @@ state_json(const struct app_state *s, const char *egress,
 		cJSON_AddNullToObject(o, "prefix");
 	cJSON_AddStringToObject(o, "egress", egress);
 	cJSON_AddNumberToObject(o, "table", s->has_rule ? s->table : 0);
+	cJSON_AddNumberToObject(o, "mux_table", s->mux_table);
 	cJSON_AddBoolToObject(o, "link", s->has_link);
 	cJSON_AddBoolToObject(o, "address", s->has_addr);
 	cJSON_AddBoolToObject(o, "rule", s->has_rule);

@@ -13,6 +13,7 @@
 
 #include "client_paths.h"
 #include "commands.h"
+#include "shell.h"
 #include "../ctl/control.h"
 #include "../ctl/pidfile.h"
 #include "../lib/clock.h"
@@ -24,18 +25,104 @@ bgp_usage(FILE *f, const char *cmd)
 	    "[COMMAND...]|adv MUX [--json]|events [--best] [--json]\n", cmd);
 }
 
+/* `peering bgp --help`: every verb, as the old client's `./peering bgp`
+ * listed them. */
+static void
+bgp_help(const char *cmd)
+{
+	bool v6 = strcmp(cmd, "bgp6") == 0;
+	const char *fam = v6 ? "IPv6" : "IPv4";
+
+	bgp_usage(stdout, cmd);
+	printf("\n"
+"One daemon, peering-bgpd, carries the IPv4 and the IPv6 sessions (BIRD and\n"
+"BIRD6 were two); `bgp` and `bgp6` keep the old commands working.\n"
+"\n");
+	if (v6)
+		printf(
+"  start         start peering-bgpd (both families), or, when it runs with\n"
+"                the IPv6 sessions stopped, bring them back\n"
+"  stop          end the IPv6 sessions and withdraw the IPv6 announcements\n"
+"                only; when IPv4 is stopped too, stop the daemon\n");
+	else
+		printf(
+"  start         start peering-bgpd: sessions on every tunnel that is up,\n"
+"                the others wait in Idle for theirs\n"
+"  stop          withdraw every announcement (and its source-routing rule),\n"
+"                end every session and stop the daemon; routes stay in\n"
+"                table 20000\n");
+	printf(
+"  status        one line per %s session: name, af, state, since, info\n"
+"      --json    the sessions and counters as one JSON object\n"
+"  adv MUX       the %s announcements MUX is to hear and what it was\n"
+"                really sent (next hop, AS path, communities)\n"
+"      --json    as one JSON object\n"
+"  cli [COMMAND] one command to the daemon, or, without one, the\n"
+"                interactive shell (`?` lists commands, tab completes;\n"
+"                `peering bgp cli help` lists them)\n"
+"  events        what happens, as it happens, until interrupted: sessions\n"
+"                up and down, announcement requests, each UPDATE sent\n"
+"      --best    also the RIB's best-route changes\n"
+"      --json    one JSON object per line (docs/control.md)\n"
+"\n"
+"docs/daemon.md describes the daemon and its control commands;\n"
+"docs/control.md the control protocol.\n", fam, fam);
+}
+
+/* What the daemon says when neither family runs (control_cmds.c). */
+#define ALL_STOPPED	"no family is running"
+
+/* One request whose reply is kept (and printed unless quiet); the
+ * outcome as bgp_request's. */
 static int
-bgp_start(const struct client_paths *p)
+bgp_ask(const struct client_paths *p, int argc, char **argv,
+    struct strbuf *body)
+{
+	char why[512];
+	enum control_result rc = control_call(p->control, argc, argv,
+	    control_sink_strbuf, body, why, sizeof(why));
+
+	if (rc == CONTROL_NOT_SENT)
+		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
+		    "start it with ./peering bgp start\n", p->control,
+		    strerror(errno));
+	else if (rc == CONTROL_LOST)
+		fprintf(stderr, "peering: %s\n", why);
+	else if (rc == CONTROL_REFUSED)
+		fprintf(stderr, "%.*s", (int)body->len, body->s);
+	return rc == CONTROL_OK ? 0 : 1;
+}
+
+/* `bgp start` / `bgp6 start` with the daemon running: the family back,
+ * if it was stopped. */
+static int
+bgp_start_family(const struct client_paths *p, bool v6)
+{
+	char *req[2] = { (char *)"start", (char *)(v6 ? "ipv6" : "ipv4") };
+	struct strbuf body;
+	int rc;
+
+	strbuf_init(&body);
+	if ((rc = bgp_ask(p, 2, req, &body)) == 0) {
+		if (body.len > 0 && strstr(body.s, "running already") != NULL)
+			printf("peering-bgpd is already running\n");
+		else
+			printf("%.*s", (int)body.len, body.s);
+	}
+	strbuf_free(&body);
+	return rc;
+}
+
+static int
+bgp_start(const struct client_paths *p, bool v6)
 {
 	char *const argv[] = { (char *)p->bgpd, (char *)"-d", (char *)p->dir,
 	    NULL };
 	pid_t pid;
 	int status;
 
-	if (control_is_live(p->control)) {
-		printf("peering-bgpd is already running\n");
-		return 0;
-	}
+	if (control_is_live(p->control))
+		return bgp_start_family(p, v6);
 	/* No shell: the program and its arguments go straight to exec. */
 	if ((pid = fork()) < 0) {
 		perror("peering: fork");
@@ -141,6 +228,31 @@ bgp_stop(const struct client_paths *p)
 	return 1;
 }
 
+/*
+ * `bgp6 stop`: the IPv6 sessions end and the IPv6 announcements are
+ * withdrawn, as stopping BIRD6 did; IPv4 runs on. When no family is left
+ * running, the daemon is stopped as `bgp stop` does.
+ */
+static int
+bgp6_stop(const struct client_paths *p)
+{
+	char *req[2] = { (char *)"stop", (char *)"ipv6" };
+	struct strbuf body;
+	bool all;
+	int rc;
+
+	if (!control_is_live(p->control))
+		return bgp_stop(p);
+	strbuf_init(&body);
+	rc = bgp_ask(p, 2, req, &body);
+	if (rc == 0)
+		printf("%.*s", (int)body.len, body.s);
+	all = rc == 0 && body.len > 0 && strstr(body.s, ALL_STOPPED) != NULL;
+	strbuf_free(&body);
+	fflush(stdout);
+	return all ? bgp_stop(p) : rc;
+}
+
 /* The exit status of a request, and what to say when it was not sent. */
 static int
 bgp_result(const struct client_paths *p, enum control_result rc)
@@ -152,8 +264,8 @@ bgp_result(const struct client_paths *p, enum control_result rc)
 	return rc == CONTROL_OK ? 0 : 1;
 }
 
-static int
-bgp_request(const struct client_paths *p, int argc, char **argv)
+int
+bgp_control(const struct client_paths *p, int argc, char **argv)
 {
 	return bgp_result(p, control_request(p->control, argc, argv));
 }
@@ -171,51 +283,41 @@ bgp_status(const struct client_paths *p, bool v6, int argc, char **argv)
 		fprintf(stderr, "peering: status takes only --json\n");
 		return EXIT_USAGE;
 	}
-	return bgp_request(p, n, req);
+	return bgp_control(p, n, req);
 }
 
-/* Without words: one request per line typed, as birdc did. */
+/* One command, or the shell (shell.c): words as birdc users type them. */
 static int
 bgp_cli(const struct client_paths *p, int argc, char **argv)
 {
-	char line[CONTROL_MAX_REQUEST], *words[CONTROL_MAX_WORDS];
-	const char *why;
-	int rc = 0;
+	int rc;
 
-	if (argc > 0)
-		return bgp_request(p, argc, argv);
-	while (fputs("peering-bgpd> ", stdout), fflush(stdout),
-	    fgets(line, sizeof(line), stdin) != NULL) {
-		int n = control_parse_request(line, strlen(line), words,
-		    CONTROL_MAX_WORDS, &why);
-
-		if (n == -1) {
-			if (strcmp(why, "empty request") != 0)
-				fprintf(stderr, "peering: %s\n", why);
-			continue;
-		}
-		if (strcmp(words[0], "quit") == 0 ||
-		    strcmp(words[0], "exit") == 0)
-			break;
-		rc = bgp_request(p, n, words);
-	}
-	return rc;
+	if (argc == 0)
+		return shell_run(p);
+	/* The daemon's own list (its streamed reply), as before the shell. */
+	if (argc == 1 && strcmp(argv[0], "help") == 0)
+		return bgp_control(p, argc, argv);
+	rc = shell_command(p, argc, argv);
+	return rc == SHELL_QUIT ? 0 : rc;
 }
 
-/* What is exported to a mux, as `birdc show route export` showed it. */
+/* What a mux was sent, as `birdc show route export` showed it: bgp adv
+ * the IPv4 side, bgp6 adv the IPv6 side. */
 static int
-bgp_adv(const struct client_paths *p, int argc, char **argv)
+bgp_adv(const struct client_paths *p, bool v6, int argc, char **argv)
 {
-	char *req[3] = { (char *)"adv", NULL, (char *)"json" };
+	char *req[4] = { (char *)"adv", NULL, (char *)(v6 ? "ipv6" : "ipv4"),
+	    (char *)"json" };
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		argc = 3;
+		argc = 4;
 	else if (argc != 1) {
-		fprintf(stderr, "peering: usage: bgp adv MUX [--json]\n");
+		fprintf(stderr, "peering: usage: bgp%s adv MUX [--json]\n",
+		    v6 ? "6" : "");
 		return EXIT_USAGE;
 	}
 	req[1] = argv[0];
-	return bgp_request(p, argc == 3 ? 3 : 2, req);
+	return bgp_control(p, argc == 4 ? 4 : 3, req);
 }
 
 /* Sessions, requests, UPDATEs (and with --best, best-route changes) as
@@ -248,20 +350,24 @@ bgp_main(int argc, char **argv, bool v6)
 		bgp_usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
+	if (cli_help_word(argv[1]) && argc == 2) {
+		bgp_help(argv[0]);
+		return 0;
+	}
 	if (client_paths_get(&p) == -1) {
 		fprintf(stderr, "peering: cannot find the client directory\n");
 		return 1;
 	}
 	if (strcmp(argv[1], "start") == 0 && argc == 2)
-		return bgp_start(&p);
+		return bgp_start(&p, v6);
 	if (strcmp(argv[1], "stop") == 0 && argc == 2)
-		return bgp_stop(&p);
+		return v6 ? bgp6_stop(&p) : bgp_stop(&p);
 	if (strcmp(argv[1], "status") == 0)
 		return bgp_status(&p, v6, argc - 2, argv + 2);
 	if (strcmp(argv[1], "cli") == 0)
 		return bgp_cli(&p, argc - 2, argv + 2);
 	if (strcmp(argv[1], "adv") == 0)
-		return bgp_adv(&p, argc - 2, argv + 2);
+		return bgp_adv(&p, v6, argc - 2, argv + 2);
 	if (strcmp(argv[1], "events") == 0)
 		return bgp_events(&p, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);

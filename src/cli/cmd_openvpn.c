@@ -267,7 +267,7 @@ cmd_openvpn(int argc, char **argv)
 		openvpn_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+	if (cli_help_word(argv[1])) {
 		openvpn_usage(stdout);
 		return 0;
 	}

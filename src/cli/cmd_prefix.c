@@ -56,14 +56,14 @@ prefix_usage(FILE *f)
 	fprintf(f,
 "\n"
 "  -m mux      only this mux (a name in configs/openvpn/) [default: all]\n"
-"  -P n        prepend the origin n times, 1..4\n"
+"  -P n        prepend the origin n times, 1..4 (0: the default)\n"
 "  -o asn      origin AS, a PEERING ASN [default: 47065]; sets -P to 1\n"
 "  -p asn      poison asn (repeatable): the path becomes origin, poisons,\n"
 "              origin (-o 61574 -p 3356: 61574 3356 61574)\n"
 "  -c asn,val  attach community asn:val, 16-bit numbers (repeatable, at\n"
 "              most 20; asn:val works too): 47065:X only to peer X,\n"
-"              47065:(1000+X) not to X\n"
-"  -l a,b,c    attach large community a:b:c (repeatable)\n"
+"              47065:(1000+X) not to X; -C is the old name of -c\n"
+"  -l a,b,c    attach large community a:b:c (repeatable; a:b:c works too)\n"
 "  -R          no data plane (no address on lo, no ip rule)\n"
 "  -M          next hop into your container at the mux (needs -m and\n"
 "              container.txt)\n"
@@ -128,7 +128,8 @@ opt_prepend(struct prefix_cmd *c, const char *v)
 {
 	uint32_t n;
 
-	if (ann_text_u32(v, strlen(v), 4, &n) != ANN_TEXT_OK || n == 0)
+	/* -P 0 is the default, as the old client's scripts pass it. */
+	if (ann_text_u32(v, strlen(v), 4, &n) != ANN_TEXT_OK)
 		return fail(c, "can prepend only 1, 2, 3, or 4 times");
 	c->req.attrs.prepend = (uint8_t)n;
 	return 0;
@@ -188,10 +189,10 @@ opt_large(struct prefix_cmd *c, const char *v)
 	if (a->n_large == ANN_MAX_LARGE)
 		return fail(c, "-l can be given at most %d times",
 		    ANN_MAX_LARGE);
-	if (ann_text_large(v, strlen(v), ',', a->large[a->n_large]) !=
+	if (ann_text_large_flag(v, strlen(v), a->large[a->n_large]) !=
 	    ANN_TEXT_OK)
-		return fail(c, "-l takes ASN,X,Y (three 32-bit numbers and "
-		    "two commas), not %s", v);
+		return fail(c, "-l takes ASN,X,Y or ASN:X:Y (three 32-bit "
+		    "numbers), not %s", v);
 	a->n_large++;
 	return 0;
 }
@@ -211,6 +212,7 @@ opt_one(struct prefix_cmd *c, int ch, const char *v)
 	case 'p':
 		return opt_poison(c, v);
 	case 'c':
+	case 'C':	/* the old client's name of -c */
 		return opt_community(c, v);
 	case 'l':
 		return opt_large(c, v);
@@ -263,7 +265,7 @@ prefix_parse_args(struct prefix_cmd *c, int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;	/* GNU: start afresh */
-	while ((ch = getopt_long(argc, argv, ":m:P:o:p:c:l:RMh", prefix_long,
+	while ((ch = getopt_long(argc, argv, ":m:P:o:p:c:C:l:RMh", prefix_long,
 	    NULL)) != -1) {
 		if (ch == 'h') {
 			prefix_usage(stdout);

@@ -6,9 +6,19 @@
 #ifndef PEERING_CLI_COMMANDS_H
 #define PEERING_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #define EXIT_USAGE	2
+
+/* "-h", "--help" or "help": a module describes itself on stdout, exit 0. */
+static inline bool
+cli_help_word(const char *a)
+{
+	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 ||
+	    strcmp(a, "help") == 0;
+}
 
 int	cmd_decode(int argc, char **argv);
 int	cmd_bgp(int argc, char **argv);
@@ -21,6 +31,11 @@ int	cmd_experiment(int argc, char **argv);
 int	cmd_experiment_local(int argc, char **argv);
 int	cmd_app(int argc, char **argv);
 int	cmd_proxy(int argc, char **argv);
+
+/* One request to peering-bgpd, its reply printed (the body on stdout,
+ * a refusal on stderr); 0, or 1 with the failure said (cmd_bgp.c). */
+struct client_paths;
+int	bgp_control(const struct client_paths *p, int argc, char **argv);
 
 /* A parser's errors (lines separated by '\n') on stderr, each as
  * "FILE: line" (cmd_experiment.c). */

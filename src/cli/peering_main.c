@@ -37,8 +37,9 @@ static const struct command {
 	    "announce or withdraw a prefix (`peering prefix` for the flags)" },
 	{ "proxy",	cmd_proxy,
 	    "TinyProxy for your container at a mux (docs/app.md)" },
-	{ "help",	cmd_help,	"show this help" },
+	{ "help",	cmd_help,	"this help; `help MODULE`: one module's" },
 	{ "--help",	cmd_help,	NULL },
+	{ "-h",		cmd_help,	NULL },
 	{ "--version",	cmd_version,	"print the version" },
 };
 
@@ -52,16 +53,31 @@ usage(FILE *f)
 		if (commands[i].help != NULL)
 			fprintf(f, "  %-11s %s\n", commands[i].name,
 			    commands[i].help);
-	fprintf(f, "`peering COMMAND --help` describes one command.\n");
+	fprintf(f, "`peering COMMAND --help` or `peering help COMMAND` describes "
+	    "one command;\n`man peering` the whole client.\n");
 }
 
+static const struct command *command_find(const char *name);
+
+/* `peering help [MODULE]`: the module's own --help. */
 static int
 cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	usage(stdout);
-	return 0;
+	const struct command *c;
+	char *args[] = { NULL, (char *)"--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if ((c = command_find(argv[1])) == NULL || c->help == NULL ||
+	    c->handler == cmd_help) {
+		fprintf(stderr, "peering: no module named %s\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	args[0] = argv[1];
+	return c->handler(2, args);
 }
 
 static int

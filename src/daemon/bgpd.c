@@ -6,6 +6,7 @@
 #include "bgpd.h"
 #include "events.h"
 #include "experiment.h"
+#include "muxtables.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -304,17 +305,26 @@ link_wait_reason(const char *ifname, const struct linkmon_event *ev,
 	snprintf(buf, len, "waiting for %s: %s", ifname, why);
 }
 
+/* Held down by the user: `disable NAME`, or its family stopped. */
+static bool
+session_held(const struct bgpd *d, const struct session *s)
+{
+	return s->disabled || d->af_stopped[s->conf.af];
+}
+
 static void
 link_cb(void *ctx, const struct linkmon_event *ev)
 {
 	struct bgpd *d = ctx;
 
+	muxtables_link(d, ev);
 	for (unsigned i = 0; i < d->n_sessions; i++) {
 		struct session *s = d->sessions[i];
 		char why[96];
 		bool up;
 
-		if (strcmp(s->conf.ifname, ev->ifname) != 0)
+		if (strcmp(s->conf.ifname, ev->ifname) != 0 ||
+		    session_held(d, s))
 			continue;
 		up = link_usable(ev, s->conf.af);
 		link_wait_reason(s->conf.ifname, ev, s->conf.af, why,
@@ -352,6 +362,8 @@ session_bring_up(struct bgpd *d, struct session *s)
 	struct linkmon_event ev;
 	bool known;
 
+	if (session_held(d, s))
+		return;
 	if (s->conf.ifname[0] == '\0') {
 		session_link_event(s, true, NULL);
 		return;
@@ -387,6 +399,55 @@ bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing)
 	return n;
 }
 
+/* Holds s down (a Cease now, Idle after) or lets it start again. */
+static void
+session_hold(struct bgpd *d, struct session *s, bool hold, const char *why)
+{
+	if (hold) {
+		if (s->fsm.state != BGP_STATE_IDLE || s->link_up)
+			session_link_event(s, false, why);
+		snprintf(s->info, sizeof(s->info), "%s", why);
+	} else if (!session_held(d, s)) {
+		s->link_up = false;
+		session_bring_up(d, s);
+	}
+}
+
+int
+bgpd_session_enable(struct bgpd *d, const char *name, bool enable)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		struct session *s = d->sessions[i];
+
+		if (strcmp(s->conf.name, name) != 0)
+			continue;
+		n++;
+		s->disabled = !enable;
+		session_hold(d, s, !enable, "disabled by the user");
+	}
+	return n;
+}
+
+int
+bgpd_family_enable(struct bgpd *d, unsigned af, bool enable)
+{
+	int n = 0;
+
+	d->af_stopped[af] = !enable;
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		struct session *s = d->sessions[i];
+
+		if (s->conf.af != af)
+			continue;
+		n++;
+		session_hold(d, s, !enable, af == AF_IDX_IPV4 ?
+		    "stopped by bgp stop" : "stopped by bgp6 stop");
+	}
+	return n;
+}
+
 #define STALE_SWEEP_TIMEOUT	120.	/* seconds: convergence or not */
 
 void
@@ -404,6 +465,7 @@ bgpd_check_converged(struct bgpd *d)
 	log_info("every session has its table: removing the stale kernel "
 	    "routes of the previous run");
 	kroute_sweep_stale(d->kroute);
+	muxtables_sweep_stale(d);
 	d->stale_swept = true;
 	ev_timer_stop(d->loop, &d->t_stale);
 }
@@ -420,6 +482,8 @@ stale_timeout_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
 		    "stale kernel routes anyway", STALE_SWEEP_TIMEOUT);
 		kroute_sweep_stale(d->kroute);
 	}
+	if (!d->stale_swept)
+		muxtables_sweep_stale(d);
 	d->stale_swept = true;
 }
 
@@ -432,6 +496,7 @@ bgpd_start(struct bgpd *d, char *err, size_t errlen)
 	if (d->kroute == NULL)
 		log_warn("cannot write kernel table %u: routes are kept in "
 		    "the RIB only", KROUTE_TABLE_PEERING);
+	muxtables_open(d);
 	ev_timer_init(&d->t_stale, stale_timeout_cb, STALE_SWEEP_TIMEOUT, 0.);
 	d->t_stale.data = d;
 	ev_timer_start(d->loop, &d->t_stale);
@@ -552,6 +617,7 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	}
 	memcpy(d->sessions, next, n * sizeof(next[0]));
 	d->n_sessions = n;
+	muxtables_reload_note(d, c, &t);
 	memcpy(d->conf, c, sizeof(*c));
 	d->muxes = t;
 	for (unsigned i = 0; i < n_reimport; i++) {
@@ -562,6 +628,7 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	}
 	for (unsigned i = 0; i < n; i++)
 		routes_limits_apply(d, d->sessions[i]);
+	muxtables_sessions(d);
 	for (unsigned i = 0; i < n; i++)
 		if (d->sessions[i]->fsm.state == BGP_STATE_IDLE &&
 		    !d->sessions[i]->link_up)
@@ -617,6 +684,8 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 		    why);
 	d->n_sessions = 0;
 	ev_timer_stop(d->loop, &d->t_stale);
+	/* Unlike table 20000, nothing of the per-mux tables stays. */
+	muxtables_close(d);
 	if (d->kroute != NULL)
 		kroute_drain(d);
 	kroute_close(d->kroute);

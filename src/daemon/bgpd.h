@@ -8,6 +8,7 @@
 #include <ev.h>
 #include <stdbool.h>
 
+#include "adj_out.h"
 #include "config.h"
 #include "exports.h"
 #include "../announce/ann_store.h"
@@ -46,9 +47,13 @@ struct bgpd {
 	struct linkmon		*linkmon;
 	struct rib		*rib;
 	struct kroute		*kroute;
+	struct muxtables	*muxtables;	/* per-mux tables, or NULL */
 	struct session_hooks	 hooks;
 	struct ann_store	 ann;		/* our announcements */
 	struct exports_state	 exp;		/* their saves, their load */
+	struct adj_out		 adj_out;	/* what each session was sent */
+	/* `peering bgp6 stop`: a family's sessions held down (AF_IDX_*). */
+	bool			 af_stopped[2];
 	struct experiment	*xp;		/* the experiment run, or NULL */
 	struct events_sub	*events;	/* `events` subscribers */
 	unsigned		 events_best;	/* of them, "best" ones */
@@ -100,6 +105,15 @@ void	bgpd_check_converged(struct bgpd *d);
  * number of sessions of that mux.
  */
 int	bgpd_tunnel_event(struct bgpd *d, const char *mux, bool closing);
+
+/*
+ * The sessions the user holds down: `disable NAME` (both families of a
+ * mux or neighbour) and `bgp6 stop` (a whole family) stop them with a
+ * Cease and keep them in Idle, whatever their link does, until `enable`
+ * or `bgp6 start`. Each returns the number of sessions it concerned.
+ */
+int	bgpd_session_enable(struct bgpd *d, const char *name, bool enable);
+int	bgpd_family_enable(struct bgpd *d, unsigned af, bool enable);
 
 /* The control socket's command dispatcher (control_cmds.c). */
 enum ctl_code bgpd_control(void *ctx, struct ctl_request *rq,

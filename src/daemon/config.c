@@ -41,6 +41,7 @@ enum cfg_kw {
 	KW_MAX_PREFIX_PATHS,
 	KW_RO_GROUP,
 	KW_RO_MODE,
+	KW_MUX_TABLE,
 	KW_COUNT
 };
 #define KW_BIT(kw)	(1u << (kw))
@@ -401,6 +402,14 @@ kw_max_prefix_paths(struct cfg_parser *p, unsigned argc, char **argv)
 	    &p->sess->max_prefix_paths);
 }
 
+/* A kernel table of the mux's own best routes (docs/dataplane.md). */
+static int
+kw_mux_table(struct cfg_parser *p, unsigned argc, char **argv)
+{
+	(void)argc;
+	return cfg_bool(p, argv[0], argv[1], &p->sess->mux_table);
+}
+
 static int
 kw_passive(struct cfg_parser *p, unsigned argc, char **argv)
 {
@@ -633,6 +642,8 @@ static const struct cfg_keyword keywords[KW_COUNT] = {
 	    kw_ro_group },
 	[KW_RO_MODE] = { "control-read-only-mode", SCOPE_GLOBAL, 1, false,
 	    kw_ro_mode },
+	[KW_MUX_TABLE] = { "mux-table", SCOPE_GLOBAL | SCOPE_MUX, 1, false,
+	    kw_mux_table },
 };
 
 /* ---- statements ---- */
@@ -826,6 +837,8 @@ cfg_resolve(const struct config_session *def, struct config_session *s,
 		s->max_paths = def->max_paths;
 	if (!(set & KW_BIT(KW_MAX_PREFIX_PATHS)))
 		s->max_prefix_paths = def->max_prefix_paths;
+	if (!(set & KW_BIT(KW_MUX_TABLE)))
+		s->mux_table = def->mux_table;
 }
 
 static void

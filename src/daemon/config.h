@@ -71,6 +71,8 @@ struct config_session {
 	struct config_import	import;
 	struct config_limit	max_paths;		/* all prefixes */
 	struct config_limit	max_prefix_paths;	/* one prefix */
+	bool			mux_table;	/* muxes: a table of its own
+						 * (read at start) */
 };
 
 /* A `mux NAME { }` block; muxes without one use config.defaults. */

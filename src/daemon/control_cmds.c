@@ -80,35 +80,56 @@ session_status(const struct bgpd *d, const struct session *s, char *buf,
 		    "limits", (unsigned long long)refused);
 }
 
-/* Filters: "ipv4", "ipv6" or "all"; and "json". */
+/* Filters: "ipv4" or "ipv6"; a session's name; "all" (the details of
+ * each, as birdc's `show protocols all`); and "json". */
 struct show_opts {
-	int	af;		/* -1: every family */
-	bool	json;
+	int		 af;		/* -1: every family */
+	const char	*name;		/* NULL: every session */
+	bool		 all;
+	bool		 json;
 };
 
-static int
-show_opts_parse(int argc, char **argv, struct show_opts *o,
-    struct strbuf *reply)
+static bool
+session_named(const struct bgpd *d, const char *name)
 {
+	for (unsigned i = 0; i < d->n_sessions; i++)
+		if (strcmp(d->sessions[i]->conf.name, name) == 0)
+			return true;
+	return false;
+}
+
+static int
+show_opts_parse(const struct bgpd *d, int argc, char **argv,
+    struct show_opts *o, struct strbuf *reply)
+{
+	memset(o, 0, sizeof(*o));
 	o->af = -1;
-	o->json = false;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "ipv4") == 0)
 			o->af = AF_IDX_IPV4;
 		else if (strcmp(argv[i], "ipv6") == 0)
 			o->af = AF_IDX_IPV6;
 		else if (strcmp(argv[i], "all") == 0)
-			o->af = -1;
+			o->all = true;
 		else if (strcmp(argv[i], "json") == 0)
 			o->json = true;
+		else if (o->name == NULL && session_named(d, argv[i]))
+			o->name = argv[i];
 		else {
 			strbuf_printf(reply, CONTROL_ERROR_PREFIX
-			    "unknown option '%s' (ipv4, ipv6, all, json)\n",
-			    argv[i]);
+			    "unknown option or session '%s' (ipv4, ipv6, all, "
+			    "json, a mux or neighbour name)\n", argv[i]);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+static bool
+show_opts_match(const struct show_opts *o, const struct session *s)
+{
+	return (o->af < 0 || (int)s->conf.af == o->af) &&
+	    (o->name == NULL || strcmp(s->conf.name, o->name) == 0);
 }
 
 static cJSON *
@@ -171,6 +192,51 @@ session_json(const struct bgpd *d, const struct session *s)
 	return o;
 }
 
+/* `show protocols all`: what birdc shows of a BGP protocol, as far as we
+ * have it: neighbour, capabilities, timers, counters, last reason. */
+static void
+session_detail_text(const struct bgpd *d, const struct session *s,
+    struct strbuf *reply)
+{
+	const struct bgp_session_params *p = &s->params;
+	const struct session_stats *st = &s->stats;
+	char a[ADDR_STRLEN], id[16];
+
+	strbuf_printf(reply, "  Neighbor address: %s\n  Neighbor AS:      %u\n"
+	    "  Local AS:         %u\n  Interface:        %s\n",
+	    addr_format(s->conf.peer.af, s->conf.peer.addr, a, sizeof(a)),
+	    s->conf.peer_as, s->conf.local_as,
+	    s->conf.ifname[0] ? s->conf.ifname : "-");
+	if (s->fsm.state == BGP_STATE_ESTABLISHED) {
+		strbuf_printf(reply, "  Neighbor ID:      %s\n  Hold timer:       "
+		    "%u s\n  Keepalive timer:  %u s\n", router_id_text(
+		    p->peer_id, id, sizeof(id)), p->hold_time, p->keepalive);
+		strbuf_printf(reply, "  Capabilities:     4-byte AS %s, ADD-PATH "
+		    "rx %s, extended messages %s, route refresh %s, graceful "
+		    "restart %s\n", p->rx.as4 ? "yes" : "no",
+		    p->rx.addpath[s->conf.af] ? "yes" : "no",
+		    p->rx.max_len > BGP_MAX_LEN ? "yes" : "no",
+		    p->route_refresh ? "yes" : "no", p->peer_gr ? "yes" : "no");
+	} else
+		strbuf_printf(reply, "  Hold timer:       %u s (configured)\n",
+		    s->conf.hold_time);
+	strbuf_printf(reply, "  Messages in:      %llu (%llu updates, %llu "
+	    "route refresh)\n  Routes in:        %llu announced, %llu "
+	    "withdrawn, %llu treated as withdraw, %llu attributes "
+	    "discarded\n  Paths held:       %llu, %llu dropped by limits\n"
+	    "  Established:      %u times\n  Last reason:      %s\n",
+	    (unsigned long long)st->msgs_in, (unsigned long long)st->updates_in,
+	    (unsigned long long)st->refresh_in,
+	    (unsigned long long)st->prefixes_in,
+	    (unsigned long long)st->withdrawals_in,
+	    (unsigned long long)st->treat_as_withdraw,
+	    (unsigned long long)st->attr_discards,
+	    (unsigned long long)(s->rib_peer >= 0 ?
+	    d->rib->peers[s->rib_peer].n_paths : 0),
+	    (unsigned long long)session_refused(d, s), st->established_count,
+	    s->info[0] ? s->info : "-");
+}
+
 static void
 show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
@@ -178,13 +244,13 @@ show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	cJSON *root, *arr;
 	char *text;
 
-	if (show_opts_parse(argc, argv, &o, reply) == -1)
+	if (show_opts_parse(d, argc, argv, &o, reply) == -1)
 		return;
 	if (o.json) {
 		root = cJSON_CreateObject();
 		arr = cJSON_AddArrayToObject(root, "protocols");
 		for (unsigned i = 0; i < d->n_sessions; i++)
-			if (o.af < 0 || (int)d->sessions[i]->conf.af == o.af)
+			if (show_opts_match(&o, d->sessions[i]))
 				cJSON_AddItemToArray(arr,
 				    session_json(d, d->sessions[i]));
 		exports_status(d, reply, root);
@@ -201,13 +267,15 @@ show_protocols(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		const struct session *s = d->sessions[i];
 		char since[32], status[256];
 
-		if (o.af >= 0 && (int)s->conf.af != o.af)
+		if (!show_opts_match(&o, s))
 			continue;
 		time_text(s->since, since, sizeof(since));
 		session_status(d, s, status, sizeof(status));
 		strbuf_printf(reply, "%-16s %-5s %-12s %-19s %s\n",
 		    s->conf.name, session_af_name(s),
 		    bgp_state_name(s->fsm.state), since, status);
+		if (o.all)
+			session_detail_text(d, s, reply);
 	}
 	exports_status(d, reply, NULL);
 }
@@ -241,6 +309,11 @@ show_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	    PEERING_VERSION, since, (long)getpid(), d->conf->local_as,
 	    router_id_text(d->conf->router_id, id, sizeof(id)),
 	    d->n_sessions, up);
+	for (unsigned af = 0; af < 2; af++)
+		if (d->af_stopped[af])
+			strbuf_printf(reply, "%s sessions stopped (%s start "
+			    "brings them back)\n", af == AF_IDX_IPV4 ? "IPv4" :
+			    "IPv6", af == AF_IDX_IPV4 ? "bgp" : "bgp6");
 }
 
 static void
@@ -280,16 +353,105 @@ announce(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	exports_request(d, &r, reply);
 }
 
+/* "ipv4" or "ipv6" in argv[i], else -1. */
+static int
+af_word(const char *w)
+{
+	if (strcmp(w, "ipv4") == 0)
+		return AF_IDX_IPV4;
+	if (strcmp(w, "ipv6") == 0)
+		return AF_IDX_IPV6;
+	return -1;
+}
+
+/* adv NAME [ipv4|ipv6] [json], and show route export NAME [...]. */
 static void
 adv(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
-	bool json = argc == 2 && strcmp(argv[1], "json") == 0;
+	bool json = false;
+	int af = -1;
 
-	if (argc < 1 || argc > 2 || (argc == 2 && !json)) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "adv NAME [json]\n");
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "json") == 0 && !json)
+			json = true;
+		else if (af_word(argv[i]) >= 0 && af < 0)
+			af = af_word(argv[i]);
+		else {
+			argc = 0;
+			break;
+		}
+	}
+	if (argc < 1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX
+		    "adv NAME [ipv4|ipv6] [json]\n");
 		return;
 	}
-	exports_show(d, argv[0], json, reply);
+	exports_show(d, argv[0], af, json, reply);
+}
+
+/* The literal `peering bgp6 stop` looks for (cmd_bgp.c) to end the
+ * daemon when no family runs. */
+#define ALL_STOPPED	"no family is running"
+
+/* stop ipv4|ipv6: the family's sessions held down, its announcements
+ * withdrawn; start ipv4|ipv6: its sessions back. */
+static void
+family(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	bool start = strcmp(argv[-1], "start") == 0;
+	int af = argc == 1 ? af_word(argv[0]) : -1;
+	const char *name;
+	int n;
+
+	if (af < 0) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s ipv4|ipv6\n",
+		    argv[-1]);
+		return;
+	}
+	name = af == AF_IDX_IPV4 ? "IPv4" : "IPv6";
+	if (start && !d->af_stopped[af]) {
+		strbuf_printf(reply, "%s sessions are running already\n", name);
+		return;
+	}
+	if (!start && d->af_stopped[af]) {
+		strbuf_printf(reply, "%s sessions are stopped already\n", name);
+	} else {
+		/* Withdrawals first, while the sessions can carry them (as
+		 * bgp stop does), then the Cease. */
+		if (!start)
+			exports_clear_family(d, (unsigned)af, reply);
+		n = bgpd_family_enable(d, (unsigned)af, start);
+		strbuf_printf(reply, "%d %s sessions %s\n", n, name, start ?
+		    "started" : "stopped");
+	}
+	if (d->af_stopped[AF_IDX_IPV4] && d->af_stopped[AF_IDX_IPV6])
+		strbuf_printf(reply, ALL_STOPPED "\n");
+}
+
+/* enable|disable|restart NAME: a mux's or neighbour's sessions. */
+static void
+session_admin(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	const char *verb = argv[-1];
+	bool restart = strcmp(verb, "restart") == 0;
+	int n = 0;
+
+	if (argc != 1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s NAME\n", verb);
+		return;
+	}
+	if (restart || strcmp(verb, "disable") == 0)
+		n = bgpd_session_enable(d, argv[0], false);
+	if (restart || strcmp(verb, "enable") == 0)
+		n = bgpd_session_enable(d, argv[0], true);
+	if (n == 0) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "no session named "
+		    "%s\n", argv[0]);
+		return;
+	}
+	strbuf_printf(reply, "%s: %d sessions %s\n", argv[0], n, restart ?
+	    "restarted" : strcmp(verb, "enable") == 0 ? "enabled" :
+	    "disabled");
 }
 
 static void
@@ -331,12 +493,16 @@ static void help(struct bgpd *, int, char **, struct strbuf *,
 
 static const struct control_cmd commands[] = {
 	{ { "show", "protocols", NULL }, show_protocols,
-	    "show protocols [ipv4|ipv6|all] [json]: one line per session" },
+	    "show protocols [all] [NAME] [ipv4|ipv6] [json]: one line per "
+	    "session; all: capabilities, timers, counters, last reason" },
 	{ { "hello", NULL, NULL }, NULL,
 	    "hello [VERSION] [json]: the control protocol's version (a client "
 	    "that speaks VERSION is refused by an older daemon)" },
 	{ { "show", "status", NULL }, show_status,
 	    "show status [json]: the daemon's version, AS and session count" },
+	{ { "show", "route", "export" }, adv,
+	    "show route export NAME [ipv4|ipv6] [json]: what a mux or "
+	    "neighbour was really sent (the Adj-RIB-Out), as adv" },
 	{ { "show", "route", NULL }, cmd_show_route,
 	    "show route [ipv4|ipv6] [PREFIX] [all] [json] [limit N]: paths, "
 	    "best first (*)" },
@@ -351,7 +517,20 @@ static const struct control_cmd commands[] = {
 	    "announce-file /PATH [force] [nodp]: an announcement file "
 	    "(peering announce FILE.json), all of it or nothing" },
 	{ { "adv", NULL, NULL }, adv,
-	    "adv NAME [json]: what is exported to a mux" },
+	    "adv NAME [ipv4|ipv6] [json]: what a mux is to hear and what it "
+	    "was really sent (next hop, AS path with our prepending)" },
+	{ { "stop", NULL, NULL }, family,
+	    "stop ipv4|ipv6: a family's sessions stopped, its announcements "
+	    "withdrawn (bgp6 stop)" },
+	{ { "start", NULL, NULL }, family,
+	    "start ipv4|ipv6: a stopped family's sessions back (bgp6 start)" },
+	{ { "enable", NULL, NULL }, session_admin,
+	    "enable NAME: a disabled mux's or neighbour's sessions back" },
+	{ { "disable", NULL, NULL }, session_admin,
+	    "disable NAME: a mux's or neighbour's sessions stopped (Cease) "
+	    "and held in Idle" },
+	{ { "restart", NULL, NULL }, session_admin,
+	    "restart NAME: disable, then enable" },
 	{ { "clear", "announcements", NULL }, clear_announcements,
 	    "clear announcements: withdraw and forget all (bgp stop does)" },
 	{ { "import", NULL, NULL }, cmd_import,

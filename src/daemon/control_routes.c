@@ -12,6 +12,7 @@
 
 #include "../bgp/format.h"
 #include "../cli/decode_json.h"
+#include "muxtables.h"
 #include "routes.h"
 
 #define SHOW_ROUTE_DEFAULT_LIMIT	1000
@@ -235,6 +236,7 @@ cmd_show_route(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 void
 cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
+	struct muxtables_stats mts;
 	struct kroute_stats ks;
 	struct rib_mem m;
 	size_t total;
@@ -243,8 +245,9 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	memset(&ks, 0, sizeof(ks));
 	if (d->kroute != NULL)
 		kroute_get_stats(d->kroute, &ks);
+	muxtables_get_stats(d, &mts);
 	total = m.node_bytes[0] + m.node_bytes[1] + m.path_bytes +
-	    m.attr_bytes + m.attr_hash_bytes + ks.bytes;
+	    m.attr_bytes + m.attr_hash_bytes + ks.bytes + mts.bytes;
 	if (argc == 1 && strcmp(argv[0], "json") == 0) {
 		strbuf_printf(reply, "{\"prefixes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
 		    "\"tree_nodes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
@@ -254,12 +257,16 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		    "\"attribute_lookups\":%llu,\"attribute_hits\":%llu,"
 		    "\"kernel_routes\":%zu,\"kernel_queued\":%zu,"
 		    "\"kernel_bytes\":%zu,\"paths_refused\":%llu,"
+		    "\"mux_tables\":%u,\"mux_table_routes\":%zu,"
+		    "\"mux_table_queued\":%zu,\"mux_table_prefixes\":%zu,"
+		    "\"mux_table_bytes\":%zu,"
 		    "\"total_bytes\":%zu}\n", m.prefixes[0], m.prefixes[1],
 		    m.nodes[0], m.nodes[1], m.node_bytes[0], m.node_bytes[1],
 		    m.paths, m.path_bytes, m.attr_sets, m.attr_bytes,
 		    m.attr_hash_bytes, (unsigned long long)m.attr_lookups,
 		    (unsigned long long)m.attr_hits, ks.installed, ks.queued,
-		    ks.bytes, (unsigned long long)m.paths_refused, total);
+		    ks.bytes, (unsigned long long)m.paths_refused, mts.tables,
+		    mts.routes, mts.queued, mts.prefixes, mts.bytes, total);
 		return;
 	}
 	if (argc != 0) {
@@ -283,6 +290,9 @@ cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	    m.attr_hash_bytes);
 	strbuf_printf(reply, "%-22s %12zu %14zu\n", "kernel table routes",
 	    ks.installed, ks.bytes);
+	if (mts.tables > 0)
+		strbuf_printf(reply, "%-22s %12zu %14zu\n", "mux table routes",
+		    mts.routes, mts.bytes);
 	strbuf_printf(reply, "%-22s %12s %14zu\n", "total", "", total);
 	if (m.paths_refused > 0)
 		strbuf_printf(reply, "%llu paths dropped by the sessions' "

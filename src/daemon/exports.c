@@ -73,6 +73,7 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		bgp_packer_add(&pk, p, 0, &w);
 		bgp_packer_flush(&pk, &w);
 		if (session_send(s, &w)) {
+			adj_out_withdrawn(&d->adj_out, s->conf.name, p);
 			experiment_note_update(d, s, p, NULL);
 			events_update(d, s, p, NULL);
 		}
@@ -90,10 +91,14 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 	bgp_packer_init(&pk, &s->params.tx, s->conf.af, &a);
 	bgp_packer_add(&pk, p, 0, &w);
 	bgp_packer_flush(&pk, &w);
-	if (session_send(s, &w)) {
-		experiment_note_update(d, s, p, e);
-		events_update(d, s, p, &a);
-	}
+	if (!session_send(s, &w))
+		return;
+	if (adj_out_announced(&d->adj_out, s->conf.name, p, &e->attrs, &peer,
+	    &nh, time(NULL)) == -1)
+		log_warn("%s/%s: out of memory for the Adj-RIB-Out",
+		    s->conf.name, session_af_name(s));
+	experiment_note_update(d, s, p, e);
+	events_update(d, s, p, &a);
 }
 
 /*
@@ -152,6 +157,7 @@ session_effective(const struct bgpd *d, const struct session *s,
 void
 exports_session_up(struct bgpd *d, struct session *s)
 {
+	adj_out_reset(&d->adj_out, s->conf.name, s->conf.af);
 	for (size_t i = 0; i < d->ann.n; i++) {
 		const struct ann_entry *e = &d->ann.e[i];
 
@@ -236,107 +242,3 @@ exports_diff_send(struct bgpd *d, const struct prefix *p,
 	}
 }
 
-static void
-show_entry_text(struct strbuf *reply, const struct ann_entry *e)
-{
-	uint32_t as[ANN_MAX_PATH];
-	size_t n = ann_aspath(&e->attrs, as, ANN_MAX_PATH);
-	char pfx[PREFIX_STRLEN];
-
-	strbuf_printf(reply, "%-20s [%s] (100) [AS", prefix_format(&e->prefix,
-	    pfx, sizeof(pfx)), e->mux[0] ? e->mux : "all");
-	for (size_t i = 0; i < n; i++)
-		strbuf_printf(reply, "%s%u", i ? " " : "", as[i]);
-	strbuf_printf(reply, "i]%s\n", e->attrs.container_nexthop ?
-	    " via container" : "");
-	if (e->attrs.n_communities > 0) {
-		strbuf_printf(reply, "\tBGP.community:");
-		for (size_t i = 0; i < e->attrs.n_communities; i++)
-			strbuf_printf(reply, " (%u,%u)",
-			    e->attrs.communities[i] >> 16,
-			    e->attrs.communities[i] & 0xffff);
-		strbuf_printf(reply, "\n");
-	}
-	if (e->attrs.n_large > 0) {
-		strbuf_printf(reply, "\tBGP.large_community:");
-		for (size_t i = 0; i < e->attrs.n_large; i++)
-			strbuf_printf(reply, " (%u, %u, %u)",
-			    e->attrs.large[i][0], e->attrs.large[i][1],
-			    e->attrs.large[i][2]);
-		strbuf_printf(reply, "\n");
-	}
-}
-
-static cJSON *
-entry_json(const struct ann_entry *e)
-{
-	cJSON *o = cJSON_CreateObject(), *arr;
-	uint32_t as[ANN_MAX_PATH];
-	size_t n = ann_aspath(&e->attrs, as, ANN_MAX_PATH);
-	char pfx[PREFIX_STRLEN];
-
-	cJSON_AddStringToObject(o, "prefix", prefix_format(&e->prefix, pfx,
-	    sizeof(pfx)));
-	cJSON_AddStringToObject(o, "mux", e->mux[0] ? e->mux : "all");
-	arr = cJSON_AddArrayToObject(o, "as_path");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateNumber(as[i]));
-	arr = cJSON_AddArrayToObject(o, "communities");
-	for (size_t i = 0; i < e->attrs.n_communities; i++) {
-		cJSON *c = cJSON_CreateArray();
-
-		cJSON_AddItemToArray(c, cJSON_CreateNumber(
-		    e->attrs.communities[i] >> 16));
-		cJSON_AddItemToArray(c, cJSON_CreateNumber(
-		    e->attrs.communities[i] & 0xffff));
-		cJSON_AddItemToArray(arr, c);
-	}
-	arr = cJSON_AddArrayToObject(o, "large_communities");
-	for (size_t i = 0; i < e->attrs.n_large; i++) {
-		cJSON *c = cJSON_CreateArray();
-
-		for (size_t k = 0; k < 3; k++)
-			cJSON_AddItemToArray(c,
-			    cJSON_CreateNumber(e->attrs.large[i][k]));
-		cJSON_AddItemToArray(arr, c);
-	}
-	cJSON_AddBoolToObject(o, "container_nexthop",
-	    e->attrs.container_nexthop);
-	cJSON_AddBoolToObject(o, "dataplane", !e->no_dataplane);
-	cJSON_AddNumberToObject(o, "last_change", (double)e->last_change);
-	return o;
-}
-
-void
-exports_show(struct bgpd *d, const char *name, bool json, struct strbuf *reply)
-{
-	cJSON *root = json ? cJSON_CreateObject() : NULL, *arr = NULL;
-	char *text;
-
-	if (!exports_session_named(d, name)) {
-		cJSON_Delete(root);
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
-		    name);
-		return;
-	}
-	if (root != NULL)
-		arr = cJSON_AddArrayToObject(root, "exported");
-	for (size_t i = 0; i < d->ann.n; i++) {
-		const struct ann_entry *e = &d->ann.e[i];
-
-		if (ann_store_effective(&d->ann, &e->prefix, name,
-		    mux_find(&d->muxes, name) != NULL) != e)
-			continue;
-		if (arr != NULL)
-			cJSON_AddItemToArray(arr, entry_json(e));
-		else
-			show_entry_text(reply, e);
-	}
-	if (root == NULL)
-		return;
-	text = cJSON_PrintUnformatted(root);
-	if (text != NULL)
-		strbuf_printf(reply, "%s\n", text);
-	cJSON_free(text);
-	cJSON_Delete(root);
-}

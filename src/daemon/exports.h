@@ -61,11 +61,16 @@ void	exports_file(struct bgpd *d, int argc, char **argv,
 /* `peering bgp stop`: every announcement withdrawn and forgotten, every
  * pref-20000 rule removed. */
 void	exports_clear(struct bgpd *d, struct strbuf *reply);
+/* `peering bgp6 stop`: the announcements of one family (AF_IDX_*)
+ * withdrawn and forgotten, with their data plane. */
+void	exports_clear_family(struct bgpd *d, unsigned af,
+	    struct strbuf *reply);
+/* `adv NAME [ipv4|ipv6] [json]`: what a mux was really sent (the
+ * Adj-RIB-Out) beside what it is to hear; af -1: both families. */
+void	exports_show(struct bgpd *d, const char *name, int af, bool json,
+	    struct strbuf *reply);
 /* The lines `bgp status` adds after the sessions (nothing when all is
  * well), or, with json, an "announcements" object added to it. */
 void	exports_status(struct bgpd *d, struct strbuf *reply, cJSON *json);
-/* `adv NAME [json]`: what is exported to a mux. */
-void	exports_show(struct bgpd *d, const char *name, bool json,
-	    struct strbuf *reply);
 
 #endif

@@ -277,30 +277,63 @@ exports_request(struct bgpd *d, const struct ann_request *r,
 	events_request(d, r, reply);
 }
 
-void
-exports_clear(struct bgpd *d, struct strbuf *reply)
+/* Withdraws and forgets e (a copy: the store moves its entries). */
+static void
+clear_entry(struct bgpd *d, struct ann_entry e, time_t now)
 {
 	static struct exports_diff df;
 	char err[512];
-	size_t n = d->ann.n;
+
+	exports_diff_begin(d, &e.prefix, &df);
+	ann_store_remove(&d->ann, &e.prefix, e.mux);
+	exports_diff_note(d, &e.prefix, &df, now);
+	exports_diff_send(d, &e.prefix, &df);
+	if (!ann_store_has_prefix(&d->ann, &e.prefix) && !e.no_dataplane &&
+	    dataplane_remove(&e.prefix, err, sizeof(err)) == -1)
+		log_warn("data plane: %s", err);
+}
+
+/* Every announcement of family af (-1: all) withdrawn and forgotten;
+ * returns how many. */
+static size_t
+clear_family(struct bgpd *d, int af)
+{
 	time_t now = time(NULL);
+	size_t n = 0;
+
+	/* From the end: a removal moves no entry below the one removed. */
+	for (size_t i = d->ann.n; i-- > 0;) {
+		if (i >= d->ann.n ||
+		    (af >= 0 && d->ann.e[i].prefix.af != (unsigned)af))
+			continue;
+		clear_entry(d, d->ann.e[i], now);
+		n++;
+	}
+	return n;
+}
+
+void
+exports_clear(struct bgpd *d, struct strbuf *reply)
+{
+	char err[512];
+	size_t n = clear_family(d, -1);
 	int rules;
 
-	while (d->ann.n > 0) {
-		struct ann_entry e = d->ann.e[d->ann.n - 1];
-
-		exports_diff_begin(d, &e.prefix, &df);
-		ann_store_remove(&d->ann, &e.prefix, e.mux);
-		exports_diff_note(d, &e.prefix, &df, now);
-		exports_diff_send(d, &e.prefix, &df);
-		if (!ann_store_has_prefix(&d->ann, &e.prefix) &&
-		    !e.no_dataplane &&
-		    dataplane_remove(&e.prefix, err, sizeof(err)) == -1)
-			log_warn("data plane: %s", err);
-	}
 	if (exports_save(d, err, sizeof(err)) == -1)
 		exports_save_failed(d, err);
 	rules = dataplane_flush_rules(err, sizeof(err));
 	strbuf_printf(reply, "%zu announcements withdrawn, %d source-routing "
 	    "rules removed\n", n, rules < 0 ? 0 : rules);
+}
+
+void
+exports_clear_family(struct bgpd *d, unsigned af, struct strbuf *reply)
+{
+	char err[512];
+	size_t n = clear_family(d, (int)af);
+
+	if (exports_save(d, err, sizeof(err)) == -1)
+		exports_save_failed(d, err);
+	strbuf_printf(reply, "%zu %s announcements withdrawn\n", n,
+	    af == AF_IDX_IPV4 ? "IPv4" : "IPv6");
 }

@@ -229,6 +229,7 @@ exports_close(struct bgpd *d)
 {
 	exports_save_close(d);
 	ann_store_free(&d->ann);
+	adj_out_free(&d->adj_out);
 }
 
 /* ---- what bgp status says of them ---- */

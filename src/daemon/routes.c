@@ -14,6 +14,7 @@
 #include "bgpd.h"
 #include "exports.h"
 #include "../lib/log.h"
+#include "../rib/peertable.h"
 #include "../rib/policy.h"
 
 static const struct config_import *
@@ -310,24 +311,14 @@ best_cb(void *ctx, const struct prefix *p, struct ptree_node *n,
 }
 
 /* The kernel route of a prefix: its best path's next hop on the peer's
- * interface, onlink. Sessions without an interface install nothing, nor
- * does a next hop of the other family. */
+ * interface, onlink (peertable_path_want). */
 static bool
 kernel_want(void *ctx, unsigned af, const struct ptree_node *n,
     struct kroute_want *w)
 {
 	struct bgpd *d = ctx;
-	const struct rib_path *best = ptree_data(n);
-	const struct rib_peer *peer;
 
-	if (best == NULL || best->attrs->af != af)
-		return false;
-	peer = &d->rib->peers[best->peer];
-	if (peer->ifindex <= 0)
-		return false;
-	w->nexthop = rattrs_nexthop(best->attrs);
-	w->ifindex = peer->ifindex;
-	return true;
+	return peertable_path_want(d->rib, ptree_data(n), af, w);
 }
 
 struct kroute *

@@ -17,6 +17,7 @@
 #include <netlink/netlink.h>
 
 #include "../lib/errmsg.h"
+#include "muxrule.h"
 #include "netns.h"
 #include "nlroute.h"
 
@@ -69,9 +70,11 @@ plan_egress(const struct app_spec *spec, struct app_plan *plan, char *err,
 	plan->table = plan->prio;
 	plan->has_gw = true;
 	snprintf(plan->tapdev, sizeof(plan->tapdev), "tap%u", spec->tap);
-	if (spec->egress == APP_EGRESS_MUX)
+	if (spec->egress == APP_EGRESS_MUX) {
 		rc = v4 ? mux_neighbor_v4(spec->tap, &plan->gw) :
 		    mux_neighbor_v6(spec->tap, &plan->gw);
+		plan->mux_table = muxrule_table(spec->tap);
+	}
 	else if (!v4)
 		return errmsg_fail(err, errlen, "-u %s:%u: leaving through "
 		    "one upstream peer works for IPv4 prefixes only (PEERING "
@@ -257,6 +260,8 @@ app_create(const struct app_spec *spec, const struct app_plan *plan,
 	if (rc == 0 &&
 	    create_host_side(sk, plan, &ifindex, err, errlen) == 0 &&
 	    create_table(sk, plan, ifindex, err, errlen) == 0 &&
+	    (plan->mux_table == 0 || nlr_rule_add(sk, &plan->net,
+	    plan->mux_table, plan->prio, err, errlen) == 0) &&
 	    nlr_rule_add(sk, &plan->net, plan->table, plan->prio, err,
 	    errlen) == 0 &&
 	    forwarding_on(plan, err, errlen) == 0)
@@ -285,7 +290,7 @@ rule_of_app(const struct nlr_rule *d, unsigned prio, struct prefix *src,
 		return false;
 	if (table != NULL)
 		*table = t;
-	return t == APP_TABLE_ALL || t == prio;
+	return t == APP_TABLE_ALL || t == prio || muxrule_is_table(t);
 }
 
 static int
@@ -446,6 +451,10 @@ list_rules(struct nl_sock *sk, struct app_state *v, size_t *n, size_t max,
 		if (!rule_of_app(&rs.v[i], prio, &src, &table) ||
 		    (s = state_for(v, n, max, prio - APP_TABLE_BASE)) == NULL)
 			continue;
+		if (muxrule_is_table(table)) {
+			s->mux_table = table;	/* -u MUX's first look */
+			continue;
+		}
 		s->has_rule = true;
 		s->prefix = src;
 		s->table = table;

@@ -7,7 +7,10 @@
  * from the prefix is source-routed: `from PREFIX lookup TABLE priority
  * 10000+ID`, TABLE being 20000 (the best route from any mux) or the app's
  * own 10000+ID with one default route: via the mux on its tap (-u MUX) or
- * via one upstream peer's next hop at that mux (-u MUX:PEER, IPv4).
+ * via one upstream peer's next hop at that mux (-u MUX:PEER, IPv4). With
+ * -u MUX a rule of the same priority, added first, looks up the mux's own
+ * table 21000+N before (muxrule.h): its routes when the daemon keeps
+ * them, the default route when not.
  *
  * The names are the state: everything app_create makes is found again
  * from the kernel by its name or its priority (app_remove, app_list).
@@ -65,6 +68,7 @@ struct app_plan {
 	struct prefix	any;		/* 0.0.0.0/0 or ::/0 */
 	unsigned	prio;		/* 10000 + ID */
 	unsigned	table;		/* 20000, or 10000 + ID */
+	unsigned	mux_table;	/* -u MUX: 21000 + N, first; 0 */
 	bool		has_gw;		/* a default route in table */
 	struct prefix	gw;		/* via, on tapdev */
 	bool		onlink;
@@ -105,6 +109,7 @@ struct app_state {
 	bool		has_rule;
 	struct prefix	prefix;		/* from the rule */
 	unsigned	table;
+	unsigned	mux_table;	/* the rule looking it up first, 0 */
 	bool		has_addr;	/* host address on the link */
 	bool		has_route;	/* table 10000+ID's default */
 	bool		has_gw;

@@ -1122,8 +1122,10 @@ flush(struct kroute *k, size_t quota)
 	}
 	if (k->q.len == 0 || k->blocked)
 		flush_stop(k);
+	/* Without objects of its own (peertable.h), none of the objects
+	 * found at open is this table's to delete. */
 	if (k->flushing && k->q.len == 0 && k->inflight == 0 &&
-	    k->n_retry == 0)
+	    k->n_retry == 0 && k->nh_objects)
 		nh_delete_all(k);
 }
 

@@ -383,6 +383,17 @@ best_report(struct rib *r, struct ptree_node *n, const struct prefix *pfx,
 		ptree_release(&r->tree[pfx->af], n);
 }
 
+/* A watched peer's change (rib_peer_watch). */
+static inline void
+watch_tell(const struct rib *r, int peer, const struct prefix *p,
+    const struct ptree_node *n, uint32_t path_id, enum rib_watch_event ev)
+{
+	const struct rib_peer *pe = &r->peers[peer];
+
+	if (pe->watch != NULL)
+		pe->watch(pe->watch_ctx, peer, p, n, path_id, ev);
+}
+
 /* ---- paths ---- */
 
 /* The peer's limits, before a new path of its. */
@@ -481,6 +492,7 @@ rib_update(struct rib *r, int peer, const struct prefix *p, uint32_t path_id,
 			ptree_release(&r->tree[p->af], n);
 		return res;
 	}
+	watch_tell(r, peer, p, n, path_id, RIB_WATCH_SET);
 	best_report(r, n, p, &was);
 	return RIB_OK;
 }
@@ -510,6 +522,7 @@ rib_withdraw(struct rib *r, int peer, const struct prefix *p, uint32_t path_id)
 	path_drop(r, &old);
 	if (count > 1 && rescan)
 		best_rescan(r, v, count - 1);
+	watch_tell(r, peer, p, n, path_id, RIB_WATCH_GONE);
 	best_report(r, n, p, &was);
 }
 
@@ -693,8 +706,11 @@ peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 				continue;
 			best_was_take(&was, n);
 			gone = node_remove(r, af, n, &m);
-			if (gone > 0)
+			if (gone > 0) {
+				watch_tell(r, peer, &l.p[i], n, 0,
+				    RIB_WATCH_SOME_GONE);
 				best_report(r, n, &l.p[i], &was);
+			}
 			pa->removed += gone;
 		}
 	}
@@ -735,6 +751,38 @@ rib_peer_remove(struct rib *r, int peer)
 {
 	rib_peer_down(r, peer, false);
 	r->peers[peer].in_use = false;
+	r->peers[peer].watch = NULL;
+}
+
+void
+rib_peer_watch(struct rib *r, int peer, rib_watch_cb cb, void *ctx)
+{
+	r->peers[peer].watch = cb;
+	r->peers[peer].watch_ctx = ctx;
+}
+
+const struct rib_path *
+rib_peer_best(const struct rib *r, int peer, const struct ptree_node *n)
+{
+	size_t count, i;
+	const struct rib_path *v = rib_node_paths(n, &count), *best = NULL;
+
+	for (i = 0; i < count; i++)
+		if (v[i].peer == peer && (best == NULL ||
+		    rib_path_cmp(r, &v[i], best) < 0))
+			best = &v[i];
+	return best;
+}
+
+const struct rib_path *
+rib_node_path(const struct rib *r, const struct ptree_node *n, int peer,
+    uint32_t path_id)
+{
+	size_t count;
+	const struct rib_path *v = rib_node_paths(n, &count);
+	long i = pathset_find(&r->paths, v, count, (uint16_t)peer, path_id);
+
+	return i < 0 ? NULL : &v[i];
 }
 
 void

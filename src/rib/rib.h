@@ -42,6 +42,19 @@ rib_node_paths(const struct ptree_node *n, size_t *count)
 	return ptree_data(n);
 }
 
+/* What happened to a watched peer's paths of a prefix (rib_peer_watch). */
+enum rib_watch_event {
+	RIB_WATCH_SET,		/* path_id added or replaced */
+	RIB_WATCH_GONE,		/* path_id withdrawn */
+	RIB_WATCH_SOME_GONE,	/* some (maybe all) of its paths removed */
+};
+
+/* Called after the change, n (the prefix's node) still there, with the
+ * paths as they are now (maybe none); n must not be changed or kept. */
+typedef void (*rib_watch_cb)(void *ctx, int peer, const struct prefix *p,
+	    const struct ptree_node *n, uint32_t path_id,
+	    enum rib_watch_event ev);
+
 struct rib_peer {
 	char		name[32];
 	char		ifname[16];	/* where its next hops are, or "" */
@@ -60,6 +73,9 @@ struct rib_peer {
 	size_t		max_prefix_paths;	/* of one prefix */
 	uint64_t	refused_max_paths;
 	uint64_t	refused_max_prefix_paths;
+	/* rib_peer_watch's; NULL for most peers (a branch per change). */
+	rib_watch_cb	watch;
+	void		*watch_ctx;
 };
 
 /* best is NULL when the prefix has no path left; n is its tree node,
@@ -67,6 +83,7 @@ struct rib_peer {
  * returned. */
 typedef void (*rib_best_cb)(void *ctx, const struct prefix *p,
 	    struct ptree_node *n, const struct rib_path *best);
+
 
 struct rib {
 	struct ptree		 tree[AF_IDX_COUNT];
@@ -102,6 +119,17 @@ void	rib_peer_sweep(struct rib *r, int peer);
  * that changed). Returns how many went. */
 size_t	rib_peer_filter(struct rib *r, int peer,
 	    bool (*keep)(void *ctx, const struct prefix *p), void *ctx);
+/* Every later change of the peer's paths is told to cb (NULL: no
+ * longer); the paths it has already are not. Cleared by
+ * rib_peer_remove() and rib_peer_add(). */
+void	rib_peer_watch(struct rib *r, int peer, rib_watch_cb cb, void *ctx);
+/* The best of peer's paths among n's (rib_path_cmp), or NULL. Looks at
+ * every path of n. */
+const struct rib_path *rib_peer_best(const struct rib *r, int peer,
+	    const struct ptree_node *n);
+/* Peer's path path_id among n's, or NULL. */
+const struct rib_path *rib_node_path(const struct rib *r,
+	    const struct ptree_node *n, int peer, uint32_t path_id);
 /* rib_peer_down() and the slot freed. */
 void	rib_peer_remove(struct rib *r, int peer);
 

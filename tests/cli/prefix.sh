@@ -95,7 +95,7 @@ expect_usage "-m needs a value" announce "$P" -m
 expect_usage "-P needs a value" announce "$P" -P
 
 # ---- flag values (REFERENCE.md's texts) ----
-for n in 0 5 9 x -1 01; do
+for n in 5 9 x -1 01 00; do
 	expect_error 1 "error [can prepend only 1, 2, 3, or 4 times]" \
 	    announce -P "$n" "$P"
 done
@@ -108,8 +108,8 @@ for c in 1 1,2,3 a,b ,1 -1,1 1:2:3 1,2:3 1:2,3 a:b :1 1: 01:1; do
 	expect_error 1 "error [-c takes ASN,COMM or ASN:COMM (two numbers), not $c]" \
 	    announce -c "$c" "$P"
 done
-for l in 1,2 1,2,3,4 1,2,4294967296 1:2:3; do
-	expect_error 1 "error [-l takes ASN,X,Y (three 32-bit numbers and two commas), not $l]" \
+for l in 1,2 1,2,3,4 1,2,4294967296 1:2 1:2:3:4 1:2,3 1,2:3 1:2:4294967296; do
+	expect_error 1 "error [-l takes ASN,X,Y or ASN:X:Y (three 32-bit numbers), not $l]" \
 	    announce -l "$l" "$P"
 done
 expect_error 1 "error [AS (x) should be a number]" announce -o x "$P"
@@ -292,6 +292,12 @@ if command -v python3 >/dev/null 2>&1; then
 	sent announce "${comm[@]:2}" "$P" -- \
 	    "announce $P community $(seq -s, -f '47065:%g' 2 21)"
 	sent announce -R --force "$P" -- "announce $P nodp force"
+	# The old client's habits: -P 0 is the default, -C is -c, -l a:b:c.
+	sent announce -P 0 "$P" -- "announce $P"
+	sent announce -o 61574 -P 0 "$P" -- "announce $P origin 61574"
+	sent announce -C 47065,1 -C 47065:2 "$P" -- \
+	    "announce $P community 47065:1,47065:2"
+	sent announce -l 1:2:3 -l 4,5,6 "$P" -- "announce $P large 1:2:3,4:5:6"
 	sent announce -m amsterdam01 -M -o 61574 -P 2 -p 3356 -c 47065,1 \
 	    -l 1,2,3 -R --force "$P" -- "announce $P mux amsterdam01 origin 61574 prepend 2 poison 3356 community 47065:1 large 1:2:3 container nodp force"
 	sent withdraw "$P" -- "withdraw $P"

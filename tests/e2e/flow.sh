@@ -16,8 +16,9 @@
 #   5. ping from 184.164.224.1 to the Internet host behind AS 174;
 #   6. `peering app -i 1 -n -p 184.164.224.16/28 -u amsterdam01`: a ping
 #      from the app's namespace to the Internet host leaves through
-#      tap5 (the taps' counters), though table 20000 prefers seattle01;
-#      `app -d` leaves nothing;
+#      tap5 (the taps' counters), though table 20000 prefers seattle01,
+#      by amsterdam01's own route (`mux-table yes` in its block: table
+#      21005, via its upstream 2's next hop); `app -d` leaves nothing;
 #   7. `openvpn down seattle01` (the mux of the best paths): its sessions
 #      go Idle, its paths leave the RIB and table 20000, amsterdam01's take
 #      over; the upstream keeps the prefix through amsterdam01 only once
@@ -202,6 +203,10 @@ note "configs/openvpn/$A.conf and $S.conf, certs/ (from a"
 note "throwaway CA), prefixes.txt ($P4), prefixes6.txt"
 note "($P6). The mux names (vpn.$A.mux.peering.ee.columbia.edu)"
 note "resolve to the emulated servers."
+# amsterdam01 gets a table of its own routes (docs/dataplane.md).
+printf 'mux %s {\n\tmux-table yes\n}\n' "$A" >>"$CLIENT/configs/peering-bgpd.conf"
+note "configs/peering-bgpd.conf gets: mux $A { mux-table yes }: the daemon"
+note "keeps $A's own best routes in table $((21000 + $(mux_tap $A)))."
 
 # ---- 1. the tunnels ----
 
@@ -313,6 +318,19 @@ user app -i 1 -n -p "$APP_P" -u $A
 expect_rc "app -i 1 -n -p $APP_P -u $A"
 show client "ip rule show pref 10001; ip route show table 10001" eval \
     'ip -n "$NS_C" rule show pref 10001; ip -n "$NS_C" route show table 10001'
+MT=$((21000 + NA))
+note "The first rule looks up $A's own table $MT (mux-table yes): its"
+note "best route to each destination, via the upstream it came from; table"
+note "10001's default route to $A serves the rest."
+show client "ip route show table $MT" ip -n "$NS_C" route show table "$MT"
+app_route() {	# the client's route for the app's packets to the host
+	ip -n "$NS_C" route get "$E2E_HOST" from "${APP_P%.16/28}.17" \
+	    iif papp1h | head -n 1 | sed 's/  */ /g; s/ iif papp1h.*//; s/ *$//'
+}
+expect_eq "papp1 -> $E2E_HOST: $A's own route (table $MT, upstream 2)" 10 \
+    "$E2E_HOST from ${APP_P%.16/28}.17 via $(nh_v4 "$NA" 2) dev tap$NA table $MT" \
+    app_route
+show client "ip route get $E2E_HOST from ${APP_P%.16/28}.17 iif papp1h" app_route
 TX_A=$(tx_packets "$NS_C" "tap$NA")
 TX_S=$(tx_packets "$NS_C" "tap$NS")
 if app_ping; then

@@ -493,7 +493,11 @@ store_has() {	# PREFIX MUX: an entry in var/announcements.json
 	jq -e --arg p "$1" --arg m "$2" \
 	    'any(.announcements[]; .prefix == $p and .mux == $m)' "$ANN_FILE" >/dev/null 2>&1
 }
-adv_json() { peering_q bgp adv "$1" --json; }
+# Both families: bgp adv is the IPv4 side, bgp6 adv the IPv6 side.
+adv_json() {
+	jq -s '{exported: (.[0].exported + .[1].exported)}' \
+	    <(peering_q bgp adv "$1" --json) <(peering_q bgp6 adv "$1" --json)
+}
 
 P1=184.164.224.0/24
 P2=184.164.225.0/24
@@ -812,10 +816,11 @@ if jq -e --arg p1 $P1 --arg p2 $P2 --arg p6 $P6 '
     (.exported | map(.prefix) | sort) == ([$p1, $p2, $p6] | sort) and
     (.exported[] | select(.prefix == $p1) | .as_path == [1299, 47065] and
 	.communities == [[47065, 1001]] and .large_communities == [[47065, 1, 2]] and
-	.mux == "all" and .dataplane == true) and
+	.mux == "all" and .dataplane == true and .sent.as_path == [1299, 47065] and
+	.sent.local_pref == 100 and (.sent.next_hop | test("^100\\.65\\."))) and
     (.exported[] | select(.prefix == $p2) | .as_path == [47065, 47065, 47065] and
 	.mux == "seattle01" and .dataplane == false)' <<<"$ADV1" >/dev/null 2>&1; then
-	pass "bgp adv seattle01 --json lists the 3 exported announcements with their attributes"
+	pass "bgp adv seattle01 --json lists the 3 exported announcements with their attributes and what was sent (next hop on tap1)"
 else
 	fail "bgp adv seattle01 --json lists the 3 exported announcements"; echo "  $ADV1"
 fi
@@ -887,6 +892,53 @@ else
 	fail "the session stayed up through both refreshes (established $E0 -> $E1)"
 fi
 
+# ---- 9c. bgp6 stop and start: the IPv6 side alone ----
+log "9c. ./peering bgp6 stop, bgp6 start"
+PID=$(daemon_pid)
+LINES_m1v6=$(wc -l <"$TMP/mux1.bird6.log")
+peering bgp6 stop
+[ "$RC" -eq 0 ] && [[ "$OUT" == *"2 IPv6 sessions stopped"* ]] &&
+    [[ "$OUT" == *"IPv6 announcements withdrawn"* ]] && kill -0 "$PID" 2>/dev/null &&
+    pass "bgp6 stop: the IPv6 sessions stopped, the daemon runs on" ||
+    fail "bgp6 stop: exit $RC: $OUT"
+expect "bgp6 stop: mux 1's bird6 loses $P6" 5 m1v6 $P6 absent
+expect "bgp6 stop: mux 2's bird6 loses $P6" 5 m2v6 $P6 absent
+if wait_for 5 eval '! bird_established m1v6 ours && ! bird_established m2v6 ours'; then
+	pass "bgp6 stop: both bird6 sessions down"
+else
+	fail "bgp6 stop: both bird6 sessions down"
+fi
+stays "bgp6 stop: mux 1 keeps $P1 over IPv4, same attributes" 2 m1v4 $P1 "$W1_1"
+withdrawn_first() {	# NAME PREFIX...: removed by a withdrawal, before the Cease
+	local b=$1 n
+	shift
+	n=$(eval echo "\$LINES_$b")
+	tail -n +$((n + 1)) "$TMP/mux${b:1:1}.bird${b:3:1}.log" | awk -v want="$*" '
+	    BEGIN { k = split(want, w, " ") }
+	    /ours: Received: |ours: State changed to stop/ { exit }
+	    /ours > removed/ { for (i = 1; i <= k; i++) if ($0 ~ (" " w[i] " ")) got[i] = 1 }
+	    END { for (i = 1; i <= k; i++) if (!(i in got)) exit 1 }'
+}
+withdrawn_first m1v6 $P6 && pass "bgp6 stop: m1v6 got the withdrawal of $P6 before the Cease" ||
+    fail "bgp6 stop: m1v6 got the withdrawal of $P6 before the Cease"
+bird_established m1v4 ours && bird_established m2v4 ours &&
+    pass "bgp6 stop: the IPv4 sessions stay up" || fail "bgp6 stop: the IPv4 sessions stay up"
+ADV=$(adv_json seattle01)
+jq -e --arg p6 $P6 '[.exported[] | select(.prefix == $p6)] == [] and
+    ([.exported[] | select(.af == "ipv4")] | length) >= 1' <<<"$ADV" >/dev/null 2>&1 &&
+    pass "bgp6 stop: adv lists IPv4 announcements only" ||
+    { fail "bgp6 stop: adv lists IPv4 announcements only"; echo "  $ADV"; }
+peering bgp6 start
+[ "$RC" -eq 0 ] && [ "$OUT" = "2 IPv6 sessions started" ] &&
+    pass "bgp6 start: $OUT" || fail "bgp6 start: exit $RC: $OUT"
+if wait_for 20 eval 'bird_established m1v6 ours && bird_established m2v6 ours'; then
+	pass "bgp6 start: both bird6 sessions Established again"
+else
+	fail "bgp6 start: both bird6 sessions Established again"
+fi
+peering prefix announce --force $P6
+expect "after bgp6 start: mux 1's bird6 has $P6 again" 5 m1v6 $P6 "$(want6 1 "")"
+
 # ---- 10. bgp stop ----
 log "10. ./peering bgp stop"
 PID=$(daemon_pid)
@@ -905,19 +957,7 @@ if grep -q "Received: Administrative shutdown" "$TMP/mux1.bird4.log"; then
 else
 	fail "mux 1 got our Cease (Administrative shutdown)"; grep -i "received\|error" "$TMP/mux1.bird4.log" | tail -3
 fi
-# withdrawn_first NAME PREFIX...: BIRD's trace (debug routes) after the
-# stop shows each PREFIX removed before the session went down (our Cease),
-# that is by a withdrawal, not by the session's flush.
-withdrawn_first() {
-	local b=$1 n
-	shift
-	n=$(eval echo "\$LINES_$b")
-	tail -n +$((n + 1)) "$TMP/mux${b:1:1}.bird${b:3:1}.log" | awk -v want="$*" '
-	    BEGIN { k = split(want, w, " ") }
-	    /ours: Received: |ours: State changed to stop/ { exit }
-	    /ours > removed/ { for (i = 1; i <= k; i++) if ($0 ~ (" " w[i] " ")) got[i] = 1 }
-	    END { for (i = 1; i <= k; i++) if (!(i in got)) exit 1 }'
-}
+# withdrawn_first (9c): each PREFIX removed before the Cease.
 for w in "m1v4 $P1 $P2" "m2v4 $P1" "m1v6 $P6" "m2v6 $P6"; do
 	set -- $w
 	if withdrawn_first "$@"; then

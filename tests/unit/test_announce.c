@@ -1010,6 +1010,34 @@ START_TEST(test_text_community_flag)
 }
 END_TEST
 
+/* `peering prefix -l`: "A,B,C" or "A:B:C", one separator. */
+static const struct {
+	const char	*s;
+	int		 rc;
+	uint32_t	 v[3];
+} large_flag_cases[] = {
+	{ "1,2,3", ANN_TEXT_OK, { 1, 2, 3 } },
+	{ "1:2:3", ANN_TEXT_OK, { 1, 2, 3 } },
+	{ "47065:4294967295:0", ANN_TEXT_OK, { 47065, UINT32_MAX, 0 } },
+	{ "1:2:4294967296", ANN_TEXT_RANGE, { 0, 0, 0 } },
+	{ "1:2,3", ANN_TEXT_SYNTAX, { 0, 0, 0 } },
+	{ "1,2:3", ANN_TEXT_SYNTAX, { 0, 0, 0 } },
+	{ "1:2", ANN_TEXT_SYNTAX, { 0, 0, 0 } },
+	{ "1:2:3:4", ANN_TEXT_SYNTAX, { 0, 0, 0 } },
+	{ "", ANN_TEXT_SYNTAX, { 0, 0, 0 } },
+};
+
+START_TEST(test_text_large_flag)
+{
+	uint32_t v[3] = { 0, 0, 0 };
+	int rc = ann_text_large_flag(large_flag_cases[_i].s,
+	    strlen(large_flag_cases[_i].s), v);
+
+	ck_assert_int_eq(rc, large_flag_cases[_i].rc);
+	ck_assert_mem_eq(v, large_flag_cases[_i].v, sizeof(v));
+}
+END_TEST
+
 /* ---- the next hop ---- */
 
 struct nh_case {
@@ -1154,6 +1182,8 @@ announce_suite(void)
 	suite_add_tcase(s, line);
 	tcase_add_loop_test(text, test_text_u32, 0, (int)NELEM(u32_cases));
 	tcase_add_test(text, test_text_pairs);
+	tcase_add_loop_test(text, test_text_large_flag, 0,
+	    (int)NELEM(large_flag_cases));
 	tcase_add_loop_test(text, test_text_community_flag, 0,
 	    (int)NELEM(flag_cases));
 	suite_add_tcase(s, text);

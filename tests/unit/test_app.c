@@ -225,6 +225,9 @@ START_TEST(test_app_plan)
 	ck_assert_int_eq(plan.onlink, c->onlink);
 	ck_assert_uint_eq(plan.any.len, 0);
 	ck_assert_uint_eq(plan.any.af, spec.prefix.af);
+	/* -u MUX alone looks the mux's own table (21000+N) up first. */
+	ck_assert_uint_eq(plan.mux_table, c->egress == APP_EGRESS_MUX ?
+	    21000 + c->tap : 0);
 	if (c->gw != NULL) {
 		ck_assert_str_eq(addr_format(plan.gw.af, plan.gw.addr, buf,
 		    sizeof(buf)), c->gw);

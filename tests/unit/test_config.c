@@ -95,6 +95,28 @@ START_TEST(test_config_read_only_socket)
 }
 END_TEST
 
+START_TEST(test_config_mux_table)
+{
+	parse_ok("mux seattle01 {\n}\n");
+	ck_assert(!cfg->defaults.mux_table);
+	ck_assert(!config_mux_session(cfg, "seattle01")->mux_table);
+	/* The top level's is every mux's but those that say otherwise. */
+	parse_ok("mux-table yes\nmux seattle01 {\n\tmux-table no\n}\n"
+	    "mux amsterdam01 {\n}\n");
+	ck_assert(config_mux_session(cfg, "amsterdam01")->mux_table);
+	ck_assert(config_mux_session(cfg, "ufmg01")->mux_table);
+	ck_assert(!config_mux_session(cfg, "seattle01")->mux_table);
+	parse_ok("mux amsterdam01 {\n\tmux-table yes\n}\n");
+	ck_assert(config_mux_session(cfg, "amsterdam01")->mux_table);
+	ck_assert(!config_mux_session(cfg, "seattle01")->mux_table);
+	ck_assert_int_eq(parse("mux-table maybe\n"), -1);
+	ck_assert_int_eq(parse("neighbor 10.0.0.1 {\nname a\nremote-as 1\n"
+	    "mux-table yes\n}\n"), -1);
+	ck_assert_str_eq(err, "t.conf:4: mux-table is not allowed inside a "
+	    "neighbor block");
+}
+END_TEST
+
 START_TEST(test_config_defaults)
 {
 	parse_ok("");
@@ -799,6 +821,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_shipped_example);
 	tcase_add_test(tc, test_config_kernel_on_stop);
 	tcase_add_test(tc, test_config_read_only_socket);
+	tcase_add_test(tc, test_config_mux_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
