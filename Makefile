@@ -29,6 +29,8 @@ CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 EDIT_CFLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
 EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# Only `peering` reads gzip (MRT files as collectors publish them).
+ZLIB_LIBS  := $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 
 B        := build
 MAINS    := src/cli/peering_main.c src/daemon/bgpd_main.c
@@ -61,7 +63,7 @@ $(B)/libpeering.a: $(LIB_OBJS)
 
 peering: $(B)/src/cli/peering_main.o $(B)/libpeering.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) \
-	    $(EDIT_LIBS)
+	    $(EDIT_LIBS) $(ZLIB_LIBS)
 
 peering-bgpd: $(B)/src/daemon/bgpd_main.o $(B)/libpeering.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -97,7 +99,8 @@ $(B)/tests/suites.inc: $(TEST_SRCS)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests/unit-tests: $(TEST_SRCS:%.c=$(B)/%.o) $(B)/libpeering.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) \
+	    $(ZLIB_LIBS) $(CHECK_LIBS)
 
 $(B)/tests/unit/runner.o: $(B)/tests/suites.inc
 $(B)/tests/unit/runner.o: EXTRA_CFLAGS := -I$(B)/tests
@@ -118,6 +121,7 @@ asan:
 test-cli: all
 	bash scripts/openvpn-configs --check
 	bash tests/cli/run.sh
+	bash tests/cli/mrt.sh
 	bash tests/cli/prefix.sh
 	bash tests/cli/openvpn.sh
 	bash tests/cli/experiment.sh
@@ -137,6 +141,7 @@ interop: all
 	bash scripts/install-deps --interop
 	bash tests/interop/run.sh
 
+# BIRD 1.6 as the peer, and MRT against GoBGP and bgpdump (tests/interop/mrt.sh).
 test-interop-ci: all
 	bash tests/interop/run.sh --ci
 
@@ -208,7 +213,8 @@ $(B)/fuzz/libpeering.a: $(FUZZ_LIB_OBJS)
 
 $(B)/fuzz/bin/%: $(B)/fuzz/fuzz/%.o $(B)/fuzz/libpeering.a
 	@mkdir -p $(dir $@)
-	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS) \
+	    $(ZLIB_LIBS)
 
 # Kept between runs, so fuzz-build does not recompile everything each time.
 .SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZERS:$(B)/fuzz/bin/%=$(B)/fuzz/fuzz/%.o)
@@ -225,7 +231,8 @@ $(B)/bench/%: bench/%.c $(B)/libpeering.a
 	    $(PKG_LIBS)
 
 # The programs sharing the synthetic table (bench/table_gen.c).
-$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_muxtable: \
+$(B)/bench/bench_decode $(B)/bench/bgpfeed $(B)/bench/bench_muxtable \
+    $(B)/bench/bench_routes: \
     $(B)/bench/%: bench/%.c \
     bench/table_gen.c $(B)/libpeering.a
 	@mkdir -p $(dir $@)
@@ -245,6 +252,13 @@ bench-rib: all $(B)/bench/bgpfeed $(B)/bench/bench_kroute \
     $(B)/bench/loopprobe
 	bash scripts/install-deps --interop
 	bash bench/bench_rib.sh
+
+# Dumping an S3-shaped RIB (2M paths) over the control socket: paths/s,
+# RSS growth, the loop's longest stall, sessions kept (root; a few minutes).
+.PHONY: bench-ctl
+bench-ctl: all $(B)/bench/bgpfeed $(B)/bench/loopprobe $(B)/bench/bench_routes
+	$(B)/bench/bench_routes
+	bash bench/bench_ctl.sh
 
 # An experiment's RIB snapshot of a 1M-prefix table: its time, its slices
 # and the longest the loop did not serve meanwhile (root; about a minute).

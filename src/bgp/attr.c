@@ -159,15 +159,20 @@ cluster_list_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 }
 
 /* The next hop of MP_REACH_NLRI must have the family's size (RFC 4760 3;
- * RFC 2545 3: IPv6 global, optionally followed by link-local). */
+ * RFC 2545 3: IPv6 global, optionally followed by link-local; RFC 8950 4:
+ * an IPv6 one for IPv4 routes, when the codec is told to take it). */
 static int
-mp_nexthop_decode(struct rbuf nh, struct bgp_mp_nlri *mp, const char **reason)
+mp_nexthop_decode(struct rbuf nh, struct bgp_mp_nlri *mp, bool ext_nexthop,
+    const char **reason)
 {
+	bool v6 = mp->af == AF_IDX_IPV6 || (mp->af == AF_IDX_IPV4 &&
+	    ext_nexthop && (nh.len == 16 || nh.len == 32));
+
 	mp->nh_raw = nh;
 	mp->nh_len = (uint8_t)nh.len;
 	memset(mp->nexthop, 0, sizeof(mp->nexthop));
 	memset(mp->nexthop_ll, 0, sizeof(mp->nexthop_ll));
-	if (mp->af == AF_IDX_IPV4 && nh.len != 4) {
+	if (mp->af == AF_IDX_IPV4 && !v6 && nh.len != 4) {
 		*reason = "MP_REACH_NLRI IPv4 next hop length is not 4";
 		return -1;
 	}
@@ -175,9 +180,9 @@ mp_nexthop_decode(struct rbuf nh, struct bgp_mp_nlri *mp, const char **reason)
 		*reason = "MP_REACH_NLRI IPv6 next hop length is not 16 or 32";
 		return -1;
 	}
-	if (mp->af == AF_IDX_IPV4)
+	if (mp->af == AF_IDX_IPV4 && !v6)
 		memcpy(mp->nexthop, nh.p, 4);
-	else if (mp->af == AF_IDX_IPV6) {
+	else if (v6) {
 		memcpy(mp->nexthop, nh.p, 16);
 		if (nh.len == 32)
 			memcpy(mp->nexthop_ll, nh.p + 16, 16);
@@ -213,7 +218,7 @@ mp_reach_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	}
 	mp->af = (int8_t)bgp_af_index(mp->afi, mp->safi);
 	mp->nlri = v;
-	if (mp_nexthop_decode(nh, mp, reason) == -1)
+	if (mp_nexthop_decode(nh, mp, c->opts->ext_nexthop, reason) == -1)
 		return -1;
 	return mp_nlri_check(mp, c, reason);
 }

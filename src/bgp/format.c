@@ -131,3 +131,19 @@ bgp_origin_name(unsigned origin)
 
 	return origin < 3 ? names[origin] : "?";
 }
+
+const char *
+bgp_aspath_seg_name(unsigned type)
+{
+	switch (type) {
+	case BGP_AS_SET:
+		return "AS_SET";
+	case BGP_AS_SEQUENCE:
+		return "AS_SEQUENCE";
+	case BGP_AS_CONFED_SEQUENCE:
+		return "AS_CONFED_SEQUENCE";
+	case BGP_AS_CONFED_SET:
+		return "AS_CONFED_SET";
+	}
+	return "unknown";
+}

@@ -17,6 +17,9 @@ size_t	bgp_format_communities(struct rbuf comms, char *buf, size_t size);
 size_t	bgp_format_large_communities(struct rbuf lc, char *buf, size_t size);
 /* "(rt, 47065, 100) (ro, 1.2.3.4, 5) (generic, 0x43000000, 0x1)" */
 size_t	bgp_format_ext_communities(struct rbuf ec, char *buf, size_t size);
+/* "AS_SEQUENCE", "AS_SET", "AS_CONFED_SEQUENCE", "AS_CONFED_SET" or
+ * "unknown": an AS path segment's type (docs/decode.md). */
+const char *bgp_aspath_seg_name(unsigned type);
 /* "IGP", "EGP", "Incomplete" or "?" */
 const char *bgp_origin_name(unsigned origin);
 

@@ -67,6 +67,19 @@ out_flush(struct session *s)
 	return 0;
 }
 
+/* The messages of w, one by one, to the message hook. */
+static void
+out_tell(struct session *s, const struct wbuf *w)
+{
+	struct rbuf b = rbuf_make(w->p, w->len);
+	struct rbuf msg;
+
+	while (b.len >= BGP_HEADER_LEN &&
+	    load_u16(b.p + BGP_MARKER_LEN) >= BGP_HEADER_LEN &&
+	    rbuf_sub(&b, load_u16(b.p + BGP_MARKER_LEN), &msg) == 0)
+		s->hooks->message(s->hooks->ctx, s, msg, true);
+}
+
 /* Queues one encoded message; a write error shows up on the next
  * write-ready callback, never re-entering the FSM from here. */
 static void
@@ -90,6 +103,8 @@ out_queue(struct session *s, const struct wbuf *w)
 	}
 	memcpy(s->out.p + s->out.len, w->p, w->len);
 	s->out.len += w->len;
+	if (s->hooks != NULL && s->hooks->message != NULL)
+		out_tell(s, w);
 	if (out_flush(s) == -1)
 		ev_io_start(s->loop, &s->io_write);
 }
@@ -694,6 +709,8 @@ handle_message(struct session *s, struct rbuf msg, uint8_t type)
 	struct bgp_err err;
 
 	s->stats.msgs_in++;
+	if (s->hooks != NULL && s->hooks->message != NULL)
+		s->hooks->message(s->hooks->ctx, s, msg, false);
 	switch (type) {
 	case BGP_OPEN:
 		handle_open(s, msg);

@@ -71,6 +71,11 @@ struct session_hooks {
 	/* The peer asked for our routes (ROUTE-REFRESH, RFC 2918): queue
 	 * the session's whole export now (session_send). */
 	void	(*export_all)(void *ctx, struct session *s);
+	/* Every whole message (header included): read from the peer (sent
+	 * false), before it is acted on; queued for the peer (sent true).
+	 * For message logs (MRT); it must not touch the session. */
+	void	(*message)(void *ctx, struct session *s, struct rbuf msg,
+		    bool sent);
 	void	*ctx;
 };
 

@@ -23,6 +23,8 @@ struct bgp_codec_opts {
 	bool		ibgp;			/* LOCAL_PREF is meaningful */
 	bool		addpath[AF_IDX_COUNT];	/* path ids in NLRI */
 	uint16_t	max_len;		/* 4096 or 65535 (RFC 8654) */
+	bool		ext_nexthop;		/* IPv6 next hops for IPv4
+						 * NLRI (RFC 8950; tools) */
 };
 
 /* Multiprotocol NLRI (MP_REACH_NLRI / MP_UNREACH_NLRI). */
@@ -30,7 +32,8 @@ struct bgp_mp_nlri {
 	uint16_t	afi;
 	uint8_t		safi;
 	int8_t		af;		/* enum afi_index, -1: not ours */
-	uint8_t		nh_len;		/* MP_REACH only: 0, 4, 16 or 32 */
+	uint8_t		nh_len;		/* MP_REACH only: 0, 4, 16 or 32
+					 * (16 or 32 for IPv4: RFC 8950) */
 	uint8_t		nexthop[16];	/* IPv4 in the first 4 bytes */
 	uint8_t		nexthop_ll[16];	/* IPv6 link-local if nh_len 32 */
 	struct rbuf	nh_raw;		/* next hop field as sent */

@@ -22,7 +22,8 @@ static void
 bgp_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
-	    "[COMMAND...]|adv MUX [--json]|events [--best] [--json]\n", cmd);
+	    "[COMMAND...]|adv MUX [--json]|routes [--json] [FILTER...]|"
+	    "events [--best] [--json]\n", cmd);
 }
 
 /* `peering bgp --help`: every verb, as the old client's `./peering bgp`
@@ -57,6 +58,8 @@ bgp_help(const char *cmd)
 "  adv MUX       the %s announcements MUX is to hear and what it was\n"
 "                really sent (next hop, AS path, communities)\n"
 "      --json    as one JSON object\n"
+"  routes [FILTER...]  every path the muxes sent, streamed as it comes\n"
+"      --json    one JSON object per path per line (`routes --help`)\n"
 "  cli [COMMAND] one command to the daemon, or, without one, the\n"
 "                interactive shell (`?` lists commands, tab completes;\n"
 "                `peering bgp cli help` lists them)\n"
@@ -320,6 +323,62 @@ bgp_adv(const struct client_paths *p, bool v6, int argc, char **argv)
 	return bgp_control(p, argc == 4 ? 4 : 3, req);
 }
 
+static void
+bgp_routes_usage(FILE *f)
+{
+	fprintf(f,
+"usage: peering bgp routes [--json] [FILTER...]\n"
+"Every path the daemon holds (what the muxes sent), as it arrives from the\n"
+"daemon: with --json one JSON object per path per line (docs/daemon.md),\n"
+"else one line per path as `show route` prints it.\n"
+"Filters (all must hold):\n"
+"  ipv4 | ipv6              one family\n"
+"  PREFIX                   exactly this prefix\n"
+"  for ADDR                 the longest prefix that covers ADDR\n"
+"  in PREFIX                PREFIX and its more-specifics\n"
+"  mux NAME                 paths from this mux (or neighbor)\n"
+"  upstream N               through upstream peer N (next hop\n"
+"                           100.(64+tap).N/256.N%%256)\n"
+"  as N                     AS N anywhere in the AS path\n"
+"  origin-as N              the path ends with AS N\n"
+"  community A:B            has this community\n"
+"  large-community A:B:C    has this large community\n"
+"  best                     only each prefix's best path\n");
+}
+
+/* routes [--json] [FILTER...]: the daemon's `routes` request. */
+static int
+bgp_routes(const struct client_paths *p, int argc, char **argv)
+{
+	char *req[CONTROL_MAX_WORDS];
+	bool json = false;
+	int n = 0;
+
+	req[n++] = (char *)"routes";
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			bgp_routes_usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+			continue;
+		}
+		if (argv[i][0] == '-' || n >= CONTROL_MAX_WORDS - 1) {
+			fprintf(stderr, "peering: bgp routes: %s: %s\n",
+			    argv[i][0] == '-' ? "unknown option" :
+			    "too many words", argv[i]);
+			bgp_routes_usage(stderr);
+			return EXIT_USAGE;
+		}
+		req[n++] = argv[i];
+	}
+	if (!json)
+		req[n++] = (char *)"text";
+	return bgp_control(p, n, req);
+}
+
 /* Sessions, requests, UPDATEs (and with --best, best-route changes) as
  * they happen, until interrupted (docs/control.md, "Events"). */
 static int
@@ -350,6 +409,13 @@ bgp_main(int argc, char **argv, bool v6)
 		bgp_usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "routes") == 0)
+		for (int i = 2; i < argc; i++)
+			if (strcmp(argv[i], "-h") == 0 ||
+			    strcmp(argv[i], "--help") == 0) {
+				bgp_routes_usage(stdout);
+				return 0;
+			}
 	if (cli_help_word(argv[1]) && argc == 2) {
 		bgp_help(argv[0]);
 		return 0;
@@ -370,6 +436,8 @@ bgp_main(int argc, char **argv, bool v6)
 		return bgp_adv(&p, v6, argc - 2, argv + 2);
 	if (strcmp(argv[1], "events") == 0)
 		return bgp_events(&p, argc - 2, argv + 2);
+	if (strcmp(argv[1], "routes") == 0)
+		return bgp_routes(&p, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);
 	return EXIT_USAGE;
 }

@@ -12,12 +12,15 @@
 #include "commands.h"
 #include "decode_input.h"
 #include "decode_json.h"
+#include "decode_mrt.h"
 
 struct decode_args {
 	bool		 hex;
 	bool		 as4;
 	bool		 addpath;
 	bool		 ext;
+	bool		 mrt;
+	bool		 lines;
 	bool		 help;
 	const char	*file;		/* NULL: stdin */
 };
@@ -27,11 +30,19 @@ decode_usage(FILE *f)
 {
 	fprintf(f, "usage: peering decode [--hex] [--as4] [--addpath] [--ext] "
 	    "[FILE|-]\n"
+	    "       peering decode [--mrt] [-m|--lines] [FILE|-]\n"
 	    "  --hex      one message per line as hex text (default: raw "
 	    "bytes)\n"
 	    "  --as4      the session negotiated 4-octet AS numbers\n"
 	    "  --addpath  ADD-PATH path ids in IPv4 and IPv6 NLRI\n"
-	    "  --ext      extended messages, up to 65535 bytes (RFC 8654)\n");
+	    "  --ext      extended messages, up to 65535 bytes (RFC 8654)\n"
+	    "  --mrt      the input is an MRT file (RFC 6396: TABLE_DUMP_V2, "
+	    "BGP4MP,\n"
+	    "             BGP4MP_ET); found by itself when it starts with an "
+	    "MRT header\n"
+	    "  -m, --lines  MRT: one line per route as `bgpdump -m` prints "
+	    "it\n"
+	    "A gzip file (RIS, RouteViews) is inflated first.\n");
 }
 
 static int
@@ -53,6 +64,10 @@ decode_flag(struct decode_args *a, const char *arg)
 		return &a->addpath;
 	if (strcmp(arg, "--ext") == 0)
 		return &a->ext;
+	if (strcmp(arg, "--mrt") == 0)
+		return &a->mrt;
+	if (strcmp(arg, "--lines") == 0 || strcmp(arg, "-m") == 0)
+		return &a->lines;
 	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
 		return &a->help;
 	return NULL;
@@ -175,7 +190,25 @@ cmd_decode(int argc, char **argv)
 	}
 	if (decode_load(a.file, &buf, &len) == -1)
 		return 1;
-	status = decode_run(buf, len, &a);
+	if (decode_input_gzipped(buf, len) &&
+	    decode_input_gunzip(&buf, &len) == -1) {
+		fprintf(stderr, "peering decode: %s: gzip: %s\n",
+		    a.file != NULL ? a.file : "stdin", errno == EINVAL ?
+		    "corrupt or cut short" : strerror(errno));
+		free(buf);
+		return 1;
+	}
+	if (!a.hex && (a.mrt || a.lines || decode_mrt_detect(buf, len))) {
+		struct decode_mrt *d = decode_mrt_new();
+
+		if (d == NULL) {
+			fprintf(stderr, "peering decode: out of memory\n");
+			status = 1;
+		} else
+			status = decode_mrt_run(d, buf, len, a.lines, stdout);
+		decode_mrt_free(d);
+	} else
+		status = decode_run(buf, len, &a);
 	free(buf);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno != EPIPE)	/* a reader that left knows */

@@ -4,9 +4,12 @@
  * hex lines against the largest message, never trusted.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 #include "../lib/rbuf.h"
 #include "decode_input.h"
@@ -249,4 +252,91 @@ decode_input_load(FILE *fp, uint8_t **bufp, size_t *lenp)
 	free(buf);
 	errno = saved;
 	return -1;
+}
+
+bool
+decode_input_gzipped(const uint8_t *buf, size_t len)
+{
+	return len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
+}
+
+/* Inflates every gzip member of in (files may be several, concatenated)
+ * into out, growing it. */
+static int
+gunzip_all(z_stream *z, const uint8_t *in, size_t in_len, uint8_t **out,
+    size_t *out_len, size_t *cap)
+{
+	uint8_t *nbuf;
+	int rc;
+
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = 0;
+	for (;;) {
+		if (z->avail_in == 0) {
+			size_t n = in_len - (size_t)((const uint8_t *)
+			    z->next_in - in);
+
+			z->avail_in = n > UINT_MAX ? UINT_MAX : (uInt)n;
+		}
+		if (*out_len == *cap) {
+			if (*cap > SIZE_MAX / 2) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*cap *= 2;
+			if ((nbuf = realloc(*out, *cap)) == NULL)
+				return -1;
+			*out = nbuf;
+		}
+		z->next_out = *out + *out_len;
+		z->avail_out = (uInt)(*cap - *out_len > UINT_MAX ? UINT_MAX :
+		    *cap - *out_len);
+		rc = inflate(z, Z_NO_FLUSH);
+		*out_len = (size_t)(z->next_out - *out);
+		if (rc == Z_STREAM_END) {
+			if (z->avail_in == 0 && (const uint8_t *)z->next_in ==
+			    in + in_len)
+				return 0;
+			if (inflateReset(z) != Z_OK)
+				break;
+			continue;
+		}
+		if (rc == Z_BUF_ERROR && z->avail_in == 0)
+			break;		/* the input ended inside a member */
+		if (rc != Z_OK)
+			break;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int
+decode_input_gunzip(uint8_t **bufp, size_t *lenp)
+{
+	z_stream z;
+	uint8_t *out;
+	size_t out_len = 0, cap = *lenp < LOAD_CHUNK ? LOAD_CHUNK :
+	    *lenp > SIZE_MAX / 8 ? *lenp : 4 * *lenp;
+	int rc, saved;
+
+	if ((out = malloc(cap)) == NULL)
+		return -1;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		free(out);
+		errno = ENOMEM;
+		return -1;
+	}
+	rc = gunzip_all(&z, *bufp, *lenp, &out, &out_len, &cap);
+	saved = errno;
+	inflateEnd(&z);
+	if (rc == -1) {
+		free(out);
+		errno = saved;
+		return -1;
+	}
+	free(*bufp);
+	*bufp = out;
+	*lenp = out_len;
+	return 0;
 }

@@ -52,4 +52,10 @@ int	decode_input_next(struct decode_input *r, struct decode_frame *f);
 /* Reads a whole stream into a malloc'd buffer. 0, or -1 with errno. */
 int	decode_input_load(FILE *fp, uint8_t **buf, size_t *len);
 
+/* Does buf start with the gzip magic (RFC 1952)? */
+bool	decode_input_gzipped(const uint8_t *buf, size_t len);
+/* Replaces *buf (malloc'd) by its gzip members inflated (zlib). 0, or -1
+ * with errno (EINVAL: not gzip, or cut short). */
+int	decode_input_gunzip(uint8_t **buf, size_t *len);
+
 #endif

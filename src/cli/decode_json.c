@@ -167,22 +167,6 @@ json_attr_origin(cJSON *j, const struct bgp_attrs *a,
 	cJSON_AddStringToObject(j, "origin", bgp_origin_name(a->origin));
 }
 
-static const char *
-json_seg_type_name(unsigned type)
-{
-	switch (type) {
-	case BGP_AS_SET:
-		return "AS_SET";
-	case BGP_AS_SEQUENCE:
-		return "AS_SEQUENCE";
-	case BGP_AS_CONFED_SEQUENCE:
-		return "AS_CONFED_SEQUENCE";
-	case BGP_AS_CONFED_SET:
-		return "AS_CONFED_SET";
-	}
-	return "unknown";
-}
-
 static cJSON *
 json_aspath_segments(struct rbuf path4)
 {
@@ -195,7 +179,7 @@ json_aspath_segments(struct rbuf path4)
 	while (aspath_iter_next(&it, &s) == 1) {
 		seg = cJSON_CreateObject();
 		cJSON_AddStringToObject(seg, "type",
-		    json_seg_type_name(s.type));
+		    bgp_aspath_seg_name(s.type));
 		asns = cJSON_AddArrayToObject(seg, "asns");
 		for (i = 0; i < s.count; i++)
 			cJSON_AddItemToArray(asns,
@@ -700,6 +684,32 @@ json_message(cJSON *obj, struct rbuf msg, const struct bgp_codec_opts *o,
 		json_route_refresh(obj, msg);
 		break;
 	}
+}
+
+void
+decode_json_message(cJSON *obj, struct rbuf msg,
+    const struct bgp_codec_opts *o, struct bgp_scratch *scratch)
+{
+	if (msg.len < BGP_HEADER_LEN) {
+		cJSON_AddStringToObject(obj, "error",
+		    "message shorter than a header");
+		cJSON_AddNumberToObject(obj, "bytes", msg.len);
+		return;
+	}
+	json_message(obj, msg, o, scratch);
+}
+
+cJSON *
+decode_json_id(uint32_t id)
+{
+	return json_id(id);
+}
+
+void
+decode_json_addr(cJSON *obj, const char *key, unsigned af,
+    const uint8_t *addr)
+{
+	json_add_addr(obj, key, af, addr);
 }
 
 /* What was wrong with the input itself; no message to decode. */

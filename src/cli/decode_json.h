@@ -27,4 +27,15 @@ cJSON	*decode_json_frame(const struct decode_frame *f,
 cJSON	*decode_json_attrs(const struct bgp_attrs *a,
 	    const struct bgp_codec_opts *o);
 
+/* The fields of one whole message (header included) into obj, as for a
+ * frame: `type`, `length` and what follows (docs/decode.md); an `error`
+ * when msg is shorter than a header. For MRT records. */
+void	decode_json_message(cJSON *obj, struct rbuf msg,
+	    const struct bgp_codec_opts *o, struct bgp_scratch *scratch);
+/* A 32-bit identifier (BGP ID) in host order, as a dotted string. */
+cJSON	*decode_json_id(uint32_t id);
+/* obj[key] = the address as text. */
+void	decode_json_addr(cJSON *obj, const char *key, unsigned af,
+	    const uint8_t *addr);
+
 #endif

@@ -28,7 +28,8 @@ static const struct command {
 	{ "bgp6",	cmd_bgp6,
 	    "the same daemon; status shows the IPv6 sessions" },
 	{ "decode",	cmd_decode,
-	    "print BGP messages (raw or hex) as JSON, one per line" },
+	    "print BGP messages (raw or hex) or MRT files as JSON, one per "
+	    "line" },
 	{ "experiment",	cmd_experiment,
 	    "submit experiments to the PEERING API, or list them" },
 	{ "openvpn",	cmd_openvpn,

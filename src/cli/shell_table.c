@@ -30,9 +30,10 @@ static const struct shell_opt opts_route[] = {
 	{ "large-community", SHELL_ARG_LARGE, "paths with a large community" },
 	{ "best", SHELL_ARG_NONE, "each prefix's best path only" },
 	{ "primary", SHELL_ARG_NONE, "the same as best (birdc's word)" },
+	{ "text", SHELL_ARG_NONE, "routes only: show route's lines" },
 	{ "all", SHELL_ARG_NONE, "every attribute of each path" },
 	{ "count", SHELL_ARG_NONE, "how many, not the routes" },
-	{ "limit", SHELL_ARG_NUMBER, "at most N paths" },
+	{ "limit", SHELL_ARG_NUMBER, "at most N prefixes" },
 	FAMILY, JSON, END,
 };
 
@@ -86,6 +87,13 @@ static const struct shell_opt opts_experiment[] = {
 	END,
 };
 
+static const struct shell_opt opts_log_mrt[] = {
+	{ "on", SHELL_ARG_NONE, "start logging (every session, or NAME's)" },
+	{ "off", SHELL_ARG_NONE, "stop logging (every session, or NAME's)" },
+	{ NULL, SHELL_ARG_MUX, "one mux or neighbour" },
+	END,
+};
+
 static const struct shell_opt opts_events[] = {
 	{ "best", SHELL_ARG_NONE, "also the RIB's best-route changes" },
 	{ "json", SHELL_ARG_NONE, "one JSON object per line" },
@@ -106,6 +114,9 @@ const struct shell_cmd shell_cmds[] = {
 	{ W("show", "route"), P(SHELL_ARG_NONE), opts_route,
 	    "show route [FILTER]... [all] [count] [json] [limit N]",
 	    "routes from the muxes, best first (*)", false },
+	{ W("routes"), P(SHELL_ARG_NONE), opts_route,
+	    "routes [FILTER]... [text]",
+	    "every path, one JSON object a line (peering bgp routes)", false },
 	{ W("show", "status"), P(SHELL_ARG_NONE), opts_json,
 	    "show status [json]", "the daemon: version, AS, router id, "
 	    "sessions", false },
@@ -153,6 +164,13 @@ const struct shell_cmd shell_cmds[] = {
 	    "state", false },
 	{ W("experiment", "stop"), P(SHELL_ARG_NONE), NULL, "experiment stop",
 	    "end the experiment run, withdraw what it announced", false },
+	{ W("log", "mrt"), P(SHELL_ARG_NONE), opts_log_mrt,
+	    "log mrt [on|off [MUX]]", "every message of the sessions to "
+	    "var/mrt/updates.*.mrt (MRT BGP4MP_ET); alone: what is logged",
+	    false },
+	{ W("dump", "mrt"), P(SHELL_ARG_PATH), NULL, "dump mrt FILE",
+	    "the RIB as an MRT TABLE_DUMP_V2 file (a bare name: var/mrt/)",
+	    false },
 	{ W("events"), P(SHELL_ARG_NONE), opts_events, "events [best] [json]",
 	    "what happens, as it happens (sessions, requests, UPDATEs sent)",
 	    false },

@@ -5,6 +5,7 @@
  */
 #include "bgpd.h"
 #include "events.h"
+#include "mrt_cmds.h"
 #include "experiment.h"
 #include "muxtables.h"
 
@@ -691,6 +692,7 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 	kroute_close(d->kroute);
 	d->kroute = NULL;
 	experiment_close(d);
+	mrt_close(d);
 	routes_close(d);
 	exports_close(d);
 	listener_close(d->listener);

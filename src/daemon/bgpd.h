@@ -57,6 +57,7 @@ struct bgpd {
 	struct experiment	*xp;		/* the experiment run, or NULL */
 	struct events_sub	*events;	/* `events` subscribers */
 	unsigned		 events_best;	/* of them, "best" ones */
+	struct mrt_ctl		*mrt;		/* `log mrt`, or NULL */
 	/* Bit N: the mux on tapN was proven a test bed (vpn/testbed.h) by
 	 * the last test-schedule check (experiment.c); only a request with
 	 * a rate_interval, which only such a run sets, heeds it. */

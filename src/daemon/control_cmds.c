@@ -7,6 +7,7 @@
 #include "events.h"
 #include "experiment.h"
 #include "exports.h"
+#include "mrt_cmds.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -503,9 +504,14 @@ static const struct control_cmd commands[] = {
 	{ { "show", "route", "export" }, adv,
 	    "show route export NAME [ipv4|ipv6] [json]: what a mux or "
 	    "neighbour was really sent (the Adj-RIB-Out), as adv" },
-	{ { "show", "route", NULL }, cmd_show_route,
-	    "show route [ipv4|ipv6] [PREFIX] [all] [json] [limit N]: paths, "
-	    "best first (*)" },
+	{ { "show", "route", NULL }, NULL,
+	    "show route [FILTER]... [all] [json] [count] [limit N]: paths, "
+	    "best first (*); FILTER: ipv4|ipv6, PREFIX, for ADDR, in PREFIX, "
+	    "mux NAME, upstream N, as N, origin-as N, community A:B, "
+	    "large-community A:B:C, best" },
+	{ { "routes", NULL, NULL }, NULL,
+	    "routes [FILTER]... [text]: every path, one JSON object a line "
+	    "(text: show route's lines; the filters of show route)" },
 	{ { "show", "memory", NULL }, cmd_show_memory,
 	    "show memory [json]: what the RIB holds and its bytes" },
 	{ { "announce", NULL, NULL }, announce,
@@ -545,6 +551,12 @@ static const struct control_cmd commands[] = {
 	    "rounds, run by the daemon" },
 	{ { "configure", NULL, NULL }, configure,
 	    "configure: re-read the configuration (as SIGHUP does)" },
+	{ { "log", "mrt", NULL }, cmd_log_mrt,
+	    "log mrt [on|off [NAME]]: every message of the sessions (of mux "
+	    "or neighbor NAME) to var/mrt/updates.*.mrt (MRT BGP4MP_ET)" },
+	{ { "dump", "mrt", NULL }, NULL,
+	    "dump mrt FILE: the RIB as an MRT TABLE_DUMP_V2 file with "
+	    "ADD-PATH path ids (a bare name goes to var/mrt/)" },
 	{ { "events", NULL, NULL }, NULL,
 	    "events [best] [json]: a reply that does not end: sessions up and "
 	    "down, announcement requests, each UPDATE sent, best-route changes "
@@ -557,6 +569,9 @@ static const struct control_cmd commands[] = {
 
 static const struct control_stream_cmd streamers[] = {
 	{ { "help", NULL, NULL }, help },
+	{ { "show", "route", NULL }, cmd_show_route },
+	{ { "routes", NULL, NULL }, cmd_routes },
+	{ { "dump", "mrt", NULL }, cmd_dump_mrt },
 	{ { "events", NULL, NULL }, cmd_events },
 };
 
@@ -715,37 +730,44 @@ static enum ctl_code
 dispatch(struct bgpd *d, struct ctl_request *rq, struct strbuf *reply,
     struct ctl_stream *stream)
 {
-	int argc = rq->argc;
+	const struct control_stream_cmd *sc = NULL;
+	const struct control_cmd *cc = NULL;
+	int argc = rq->argc, best = 0, n;
 	char **argv = rq->argv;
 	bool wrap = false;
 
 	if (strcmp(argv[0], "hello") == 0)
 		return hello(argc - 1, argv + 1, reply);
-	for (size_t i = 0; i < NELEM(streamers); i++) {
-		int n = command_match(streamers[i].words, argc, argv);
-
-		if (n > 0) {
-			streamers[i].streamer(d, argc - n, argv + n, reply,
-			    stream);
-			return CTL_OK;
-		}
-	}
 	/* "json" asked of a command that answers in text: wrapped. */
 	if (argc > 1 && strcmp(argv[argc - 1], "json") == 0 &&
 	    !listed(json_native, NELEM(json_native), argc, argv)) {
 		argv[--argc] = NULL;
 		wrap = true;
 	}
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		int n = command_match(commands[i].words, argc, argv);
-
-		if (n > 0 && commands[i].handler != NULL) {
-			commands[i].handler(d, argc - n, argv + n, reply);
-			if (wrap && control_body_status(reply->s, reply->len) ==
-			    CONTROL_STATUS_OK)
-				wrap_output(reply);
-			return CTL_OK;
+	/* The command that spells the most words ("show route export" over
+	 * "show route"), streamed or not. */
+	for (size_t i = 0; i < NELEM(streamers); i++)
+		if ((n = command_match(streamers[i].words, argc, argv)) > best) {
+			best = n;
+			sc = &streamers[i];
 		}
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (commands[i].handler != NULL &&
+		    (n = command_match(commands[i].words, argc, argv)) > best) {
+			best = n;
+			sc = NULL;
+			cc = &commands[i];
+		}
+	if (sc != NULL) {
+		sc->streamer(d, argc - best, argv + best, reply, stream);
+		return CTL_OK;
+	}
+	if (cc != NULL) {
+		cc->handler(d, argc - best, argv + best, reply);
+		if (wrap && control_body_status(reply->s, reply->len) ==
+		    CONTROL_STATUS_OK)
+			wrap_output(reply);
+		return CTL_OK;
 	}
 	strbuf_printf(reply, CONTROL_ERROR_PREFIX "unknown command '%s' "
 	    "(try: help)\n", argv[0]);

@@ -1,32 +1,75 @@
 /*
- * `show route` and `show memory`: the RIB as people read it (BIRD-like
- * lines) and as programs read it (JSON with the attributes of
- * docs/decode.md).
+ * `show route`, `routes` and `show memory`: the RIB as people read it
+ * (BIRD-like lines) and as programs read it (`routes`: one JSON object per
+ * path, route_json.h; `show route json`: one document with the attributes
+ * of docs/decode.md). Both are streams (ctl_stream): a cursor over the
+ * RIB (rib/cursor.h) and the filters (rib/rfilter.h), a slice of about
+ * the budget's bytes at a time; nothing holds the whole table.
  */
 #include "control_cmds.h"
 
 #include <cjson/cJSON.h>
+#include <ev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../bgp/format.h"
 #include "../cli/decode_json.h"
+#include "../rib/cursor.h"
+#include "../rib/rfilter.h"
+#include "../rib/route_json.h"
 #include "muxtables.h"
 #include "routes.h"
 
 #define SHOW_ROUTE_DEFAULT_LIMIT	1000
+/* A slice gives the loop back after about budget bytes, or after this
+ * long (a filter that matches little looks at many paths for few
+ * bytes; the clock is read every ROUTE_STREAM_CLOCK_EVERY paths). */
+#define ROUTE_STREAM_SLICE_NS	3000000
+#define ROUTE_STREAM_CLOCK_EVERY 1024
 
-struct show_route {
-	struct bgpd	*d;
-	struct strbuf	*reply;
-	const struct ptree *tree;	/* being walked */
-	cJSON		*routes;	/* JSON output, or NULL for text */
-	bool		 all;		/* every attribute */
-	size_t		 limit;
-	size_t		 shown;
-	size_t		 more;		/* prefixes past the limit */
+enum route_fmt {
+	ROUTE_FMT_LINES,	/* routes: one JSON object per path */
+	ROUTE_FMT_TEXT,		/* show route */
+	ROUTE_FMT_JSON,		/* show route json: one document */
 };
+
+struct route_stream {
+	struct bgpd	*d;
+	struct rfilter	 f;
+	struct rib_cursor c;
+	enum route_fmt	 fmt;
+	bool		 all;		/* text: every attribute */
+	bool		 count;		/* only the counts */
+	bool		 per_path;	/* the filter asks about paths */
+	bool		 head_done;
+	bool		 over;		/* the current prefix is past limit */
+	bool		 any;		/* last is set */
+	size_t		 limit;		/* prefixes; 0: none */
+	size_t		 prefixes;	/* matched so far */
+	size_t		 paths;
+	size_t		 more;		/* prefixes past the limit */
+	size_t		 visited;	/* in this slice */
+	size_t		 paths_in_prefix;	/* json: written */
+	struct prefix	 last;		/* the last prefix matched */
+	struct strbuf	*out;		/* of this slice */
+	/* A slice that looked at its paths and matched none must not make
+	 * the stream idle (the server would wait a second): the next loop
+	 * turn wakes it. */
+	struct ev_timer	 wake;
+};
+
+static void
+stream_wake_cb(struct ev_loop *loop, struct ev_timer *w, int revents)
+{
+	struct route_stream *st = w->data;
+
+	(void)loop;
+	(void)revents;
+	control_server_wake(st->d->control);
+}
 
 static char *
 attr_text(size_t (*fmt)(struct rbuf, char *, size_t), struct rbuf v)
@@ -41,7 +84,7 @@ attr_text(size_t (*fmt)(struct rbuf, char *, size_t), struct rbuf v)
 
 /* "via 100.65.0.1 on tap1 [seattle01 path 1] * (100) [AS3356 15169i]" */
 static void
-path_text(struct show_route *sr, const struct prefix *p,
+path_text(struct route_stream *sr, const struct prefix *p,
     const struct rib_path *path, bool best)
 {
 	const struct rib_peer *peer = &sr->d->rib->peers[path->peer];
@@ -52,7 +95,7 @@ path_text(struct show_route *sr, const struct prefix *p,
 	rattrs_decode(ra, &a);
 	if (bgp_attr_has(&a, BGP_ATTR_AS_PATH))
 		aspath = attr_text(bgp_format_aspath, a.as_path);
-	strbuf_printf(sr->reply, "%-20s via %s on %s [%s path %u]%s%s (%u) "
+	strbuf_printf(sr->out, "%-20s via %s on %s [%s path %u]%s%s (%u) "
 	    "[%s%s%s]\n", prefix_format(p, pfx, sizeof(pfx)),
 	    addr_format(ra->af, rattrs_nexthop(ra), nh, sizeof(nh)),
 	    peer->ifname[0] ? peer->ifname : "-", peer->name, path->path_id,
@@ -63,18 +106,18 @@ path_text(struct show_route *sr, const struct prefix *p,
 	if (!sr->all)
 		return;
 	if (bgp_attr_has(&a, BGP_ATTR_MED))
-		strbuf_printf(sr->reply, "\tBGP.med: %u\n", a.med);
+		strbuf_printf(sr->out, "\tBGP.med: %u\n", a.med);
 	if (bgp_attr_has(&a, BGP_ATTR_COMMUNITIES)) {
 		char *t = attr_text(bgp_format_communities, a.communities);
 
-		strbuf_printf(sr->reply, "\tBGP.community: %s\n", t ? t : "");
+		strbuf_printf(sr->out, "\tBGP.community: %s\n", t ? t : "");
 		free(t);
 	}
 	if (bgp_attr_has(&a, BGP_ATTR_LARGE_COMMUNITIES)) {
 		char *t = attr_text(bgp_format_large_communities,
 		    a.large_communities);
 
-		strbuf_printf(sr->reply, "\tBGP.large_community: %s\n",
+		strbuf_printf(sr->out, "\tBGP.large_community: %s\n",
 		    t ? t : "");
 		free(t);
 	}
@@ -82,16 +125,16 @@ path_text(struct show_route *sr, const struct prefix *p,
 		char *t = attr_text(bgp_format_ext_communities,
 		    a.ext_communities);
 
-		strbuf_printf(sr->reply, "\tBGP.ext_community: %s\n", t ? t : "");
+		strbuf_printf(sr->out, "\tBGP.ext_community: %s\n", t ? t : "");
 		free(t);
 	}
 	for (unsigned i = 0; i < a.n_unknown; i++) {
-		strbuf_printf(sr->reply, "\tBGP.%u [%s%s]:", a.unknown[i].type,
+		strbuf_printf(sr->out, "\tBGP.%u [%s%s]:", a.unknown[i].type,
 		    a.unknown[i].flags & BGP_ATTR_FLAG_TRANSITIVE ? "t" : "",
 		    a.unknown[i].flags & BGP_ATTR_FLAG_PARTIAL ? "p" : "");
 		for (size_t k = 0; k < a.unknown[i].value.len; k++)
-			strbuf_printf(sr->reply, " %02x", a.unknown[i].value.p[k]);
-		strbuf_printf(sr->reply, "\n");
+			strbuf_printf(sr->out, " %02x", a.unknown[i].value.p[k]);
+		strbuf_printf(sr->out, "\n");
 	}
 }
 
@@ -122,115 +165,251 @@ routes_path_json(struct bgpd *d, const struct rib_path *path, bool best)
 	return o;
 }
 
-static int
-show_node(void *ctx, const struct ptree_node *n)
+/* The cursor's visit: the filter, the limit, then the path's output. */
+static void
+stream_visit(void *ctx, const struct prefix *p, const struct rib_path *path,
+    bool best)
 {
-	struct show_route *sr = ctx;
-	size_t count, i;
-	const struct rib_path *v = rib_node_paths(n, &count);
-	struct prefix pfx;
+	struct route_stream *st = ctx;
 	char text[PREFIX_STRLEN];
-	cJSON *r, *paths;
 
-	if (sr->shown >= sr->limit) {
-		sr->more++;
-		return 0;
+	st->visited++;
+	if (st->per_path && !rfilter_path(&st->f, st->d->rib, path, best))
+		return;
+	if (!st->any || !prefix_equal(&st->last, p)) {
+		st->last = *p;
+		st->any = true;
+		st->prefixes++;
+		st->over = st->limit != 0 && st->prefixes > st->limit;
+		if (st->over)
+			st->more++;
+		else if (st->fmt == ROUTE_FMT_JSON && !st->count) {
+			if (st->prefixes > 1)
+				strbuf_append(st->out, "]},", 3);
+			strbuf_printf(st->out, "{\"prefix\":\"%s\",\"paths\":[",
+			    prefix_format(p, text, sizeof(text)));
+			st->paths_in_prefix = 0;
+		}
 	}
-	sr->shown++;
-	ptree_prefix(sr->tree, n, &pfx);
-	if (sr->routes == NULL) {
-		for (i = 0; i < count; i++)
-			path_text(sr, &pfx, &v[i], i == 0);
-		return 0;
+	if (st->over)
+		return;
+	st->paths++;
+	if (st->count)
+		return;
+	switch (st->fmt) {
+	case ROUTE_FMT_LINES:
+		route_json_line(st->d->rib, p, path, best, st->out);
+		break;
+	case ROUTE_FMT_TEXT:
+		path_text(st, p, path, best);
+		break;
+	case ROUTE_FMT_JSON: {
+		cJSON *o = routes_path_json(st->d, path, best);
+		char *t = cJSON_PrintUnformatted(o);
+
+		if (st->paths_in_prefix++ > 0)
+			strbuf_append(st->out, ",", 1);
+		if (t != NULL)
+			strbuf_append(st->out, t, strlen(t));
+		else
+			st->out->failed = true;
+		cJSON_free(t);
+		cJSON_Delete(o);
+		break;
 	}
-	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "prefix", prefix_format(&pfx, text,
-	    sizeof(text)));
-	paths = cJSON_AddArrayToObject(r, "paths");
-	for (i = 0; i < count; i++)
-		cJSON_AddItemToArray(paths, routes_path_json(sr->d, &v[i],
-		    i == 0));
-	cJSON_AddItemToArray(sr->routes, r);
+	}
+}
+
+/* What comes after the last path. */
+static void
+stream_tail(struct route_stream *st)
+{
+	if (st->count) {
+		if (st->fmt == ROUTE_FMT_TEXT)
+			strbuf_printf(st->out, "%zu paths for %zu prefixes\n",
+			    st->paths, st->prefixes - st->more);
+		else
+			strbuf_printf(st->out, "{\"paths\":%zu,\"prefixes\":%zu}"
+			    "\n", st->paths, st->prefixes - st->more);
+		return;
+	}
+	if (st->fmt == ROUTE_FMT_JSON) {
+		if (st->prefixes - st->more > 0)
+			strbuf_append(st->out, "]}", 2);
+		strbuf_printf(st->out, "],\"more\":%zu}\n", st->more);
+	} else if (st->fmt == ROUTE_FMT_TEXT && st->more > 0)
+		strbuf_printf(st->out, "(%zu more prefixes: add `limit N`, or "
+		    "name a prefix)\n", st->more);
+}
+
+static enum ctl_stream_result
+stream_next(void *arg, struct strbuf *out, size_t budget)
+{
+	struct route_stream *st = arg;
+	size_t start = out->len, next_clock = ROUTE_STREAM_CLOCK_EVERY;
+	struct timespec t0, t1;
+
+	st->out = out;
+	st->visited = 0;
+	/* The RIB may have changed since the last slice. */
+	rfilter_reset(&st->f);
+	if (!st->head_done) {
+		st->head_done = true;
+		if (st->fmt == ROUTE_FMT_JSON && !st->count)
+			strbuf_append(out, "{\"routes\":[", 11);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (out->len - start < budget) {
+		if (rib_cursor_step(st->d->rib, &st->c, stream_visit, st) == 0) {
+			stream_tail(st);
+			return out->failed ? CTL_STREAM_FAIL : CTL_STREAM_DONE;
+		}
+		if (st->visited >= next_clock) {
+			next_clock = st->visited + ROUTE_STREAM_CLOCK_EVERY;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if ((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+			    (t1.tv_nsec - t0.tv_nsec) > ROUTE_STREAM_SLICE_NS)
+				break;
+		}
+	}
+	if (out->len == start && st->d->loop != NULL) {
+		ev_timer_stop(st->d->loop, &st->wake);
+		ev_timer_set(&st->wake, 0., 0.);
+		ev_timer_start(st->d->loop, &st->wake);
+	}
+	return out->failed ? CTL_STREAM_FAIL : CTL_STREAM_MORE;
+}
+
+static void
+stream_free(void *arg)
+{
+	struct route_stream *st = arg;
+
+	if (st->d->loop != NULL)
+		ev_timer_stop(st->d->loop, &st->wake);
+	free(st);
+}
+
+/* A stream of f's paths in fmt; -1 when memory runs out. */
+static int
+stream_new(struct bgpd *d, const struct rfilter *f, enum route_fmt fmt,
+    bool all, bool count, size_t limit, struct ctl_stream *out)
+{
+	struct route_stream *st = calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		return -1;
+	st->d = d;
+	st->f = *f;
+	st->fmt = fmt;
+	st->all = all;
+	st->count = count;
+	st->limit = limit;
+	st->per_path = rfilter_per_path(f);
+	ev_timer_init(&st->wake, stream_wake_cb, 0., 0.);
+	st->wake.data = st;
+	rfilter_cursor(&st->f, d->rib, &st->c);
+	out->next = stream_next;
+	out->free = stream_free;
+	out->arg = st;
 	return 0;
 }
 
-/* show route [ipv4|ipv6] [PREFIX] [all] [json] [limit N] */
-static int
-show_route_args(struct show_route *sr, int argc, char **argv, int *af,
-    struct prefix *only, bool *json)
+int
+routes_stream_json(struct bgpd *d, const cJSON *filters,
+    struct ctl_stream *out, char *err, size_t errlen)
 {
-	*af = -1;
-	*json = false;
-	only->len = 0xff;	/* none */
-	for (int i = 0; i < argc; i++) {
-		char *end;
+	struct rfilter f;
 
-		if (strcmp(argv[i], "ipv4") == 0)
-			*af = AF_IDX_IPV4;
-		else if (strcmp(argv[i], "ipv6") == 0)
-			*af = AF_IDX_IPV6;
-		else if (strcmp(argv[i], "all") == 0)
-			sr->all = true;
-		else if (strcmp(argv[i], "json") == 0)
-			*json = true;
-		else if (strcmp(argv[i], "limit") == 0 && i + 1 < argc) {
-			sr->limit = strtoul(argv[++i], &end, 10);
-			if (*end != '\0' || sr->limit == 0)
-				goto bad;
-		} else if (prefix_parse(argv[i], false, only) == 0)
-			*af = only->af;
-		else
-			goto bad;
+	rfilter_init(&f);
+	if (filters != NULL && rfilter_json(&f, filters, err, errlen) == -1)
+		return -1;
+	if (stream_new(d, &f, ROUTE_FMT_LINES, false, false, 0, out) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	return 0;
-bad:
-	strbuf_printf(sr->reply, CONTROL_ERROR_PREFIX "show route [ipv4|ipv6] "
-	    "[PREFIX] [all] [json] [limit N]: bad argument\n");
-	return -1;
+}
+
+/*
+ * show route [FILTER]... [all] [json] [count] [limit N]
+ * routes [FILTER]... [text]  (text: as show route, without a limit)
+ * The filters are rfilter.h's words.
+ */
+int
+routes_stream_words(struct bgpd *d, bool show, int argc, char **argv,
+    struct ctl_stream *out, char *err, size_t errlen)
+{
+	struct rfilter f;
+	bool all = false, json = false, count = false, text = false;
+	size_t limit = show ? SHOW_ROUTE_DEFAULT_LIMIT : 0;
+	int i = 0, k;
+
+	rfilter_init(&f);
+	while (i < argc) {
+		char *end;
+
+		if ((k = rfilter_word(&f, argc, argv, i, err, errlen)) == -1)
+			return -1;
+		if (k > 0) {
+			i += k;
+			continue;
+		}
+		if (show && strcmp(argv[i], "all") == 0)
+			all = true;
+		else if (strcmp(argv[i], "json") == 0)
+			json = true;
+		else if (!show && strcmp(argv[i], "text") == 0)
+			text = true;
+		else if (show && strcmp(argv[i], "count") == 0)
+			count = true;
+		else if (show && strcmp(argv[i], "limit") == 0 &&
+		    i + 1 < argc) {
+			limit = strtoul(argv[++i], &end, 10);
+			if (*end != '\0' || limit == 0 || argv[i][0] == '-') {
+				snprintf(err, errlen, "bad limit: %s", argv[i]);
+				return -1;
+			}
+		} else {
+			snprintf(err, errlen, "%s: unknown word %s (%s)",
+			    show ? "show route" : "routes", argv[i],
+			    show ? "show route [FILTER]... [all] [json] "
+			    "[count] [limit N]" : "routes [FILTER]... [text]");
+			return -1;
+		}
+		i++;
+	}
+	if (stream_new(d, &f, !show && !text ? ROUTE_FMT_LINES : show && json ?
+	    ROUTE_FMT_JSON : ROUTE_FMT_TEXT, all, count, limit, out) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+stream_cmd(struct bgpd *d, bool show, int argc, char **argv,
+    struct strbuf *reply, struct ctl_stream *stream)
+{
+	char err[256];
+
+	if (routes_stream_words(d, show, argc, argv, stream, err,
+	    sizeof(err)) == -1)
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
 }
 
 void
-cmd_show_route(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+cmd_show_route(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
+    struct ctl_stream *stream)
 {
-	struct show_route sr = { .d = d, .reply = reply,
-	    .limit = SHOW_ROUTE_DEFAULT_LIMIT };
-	struct prefix only;
-	cJSON *root = NULL;
-	bool json;
-	int af;
+	stream_cmd(d, true, argc, argv, reply, stream);
+}
 
-	if (show_route_args(&sr, argc, argv, &af, &only, &json) == -1)
-		return;
-	if (json) {
-		root = cJSON_CreateObject();
-		sr.routes = cJSON_AddArrayToObject(root, "routes");
-	}
-	for (unsigned f = 0; f < AF_IDX_COUNT; f++) {
-		const struct ptree_node *n;
-
-		if (af >= 0 && (unsigned)af != f)
-			continue;
-		sr.tree = &d->rib->tree[f];
-		if (only.len != 0xff) {
-			if ((n = ptree_find(sr.tree, &only)) != NULL)
-				show_node(&sr, n);
-		} else
-			ptree_walk(sr.tree, show_node, &sr);
-	}
-	if (root != NULL) {
-		char *text;
-
-		cJSON_AddNumberToObject(root, "more", (double)sr.more);
-		text = cJSON_PrintUnformatted(root);
-		if (text != NULL)
-			strbuf_printf(reply, "%s\n", text);
-		cJSON_free(text);
-		cJSON_Delete(root);
-		return;
-	}
-	if (sr.more > 0)
-		strbuf_printf(reply, "(%zu more prefixes: add `limit N`, or "
-		    "name a prefix)\n", sr.more);
+void
+cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
+    struct ctl_stream *stream)
+{
+	stream_cmd(d, false, argc, argv, reply, stream);
 }
 
 void

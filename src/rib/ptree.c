@@ -599,6 +599,127 @@ iter_next(struct walk_iter *it, uint32_t *ref)
 	return n;
 }
 
+/* The first node with data at or below ref, in walk order, or NULL. */
+static struct ptree_node *
+first_below(const struct ptree *t, uint32_t ref)
+{
+	struct walk_iter it;
+	struct ptree_node *n;
+
+	iter_start(&it, t, ref);
+	while ((n = iter_next(&it, &ref)) != NULL)
+		if (!is_glue(ref) && ptree_data(n) != NULL)
+			return n;
+	return NULL;
+}
+
+/* Walk order: by key (bits past the length 0), then the shorter first. */
+static int
+order_cmp(const struct ptree *t, const uint8_t *a, unsigned alen,
+    const uint8_t *b, unsigned blen)
+{
+	int c = memcmp(a, b, ptree_width(t));
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/*
+ * The first node with data below ref that comes after p (or is p, unless
+ * strict). Going down p's way, a node is before p, p, after p with all
+ * it holds (p covers it, or they part where its bit is 1), or before p
+ * with all it holds; the 1 sides passed on the way (p went 0) are after
+ * p, the nearest first.
+ */
+static struct ptree_node *
+next_below(const struct ptree *t, uint32_t ref, const struct prefix *p,
+    bool strict)
+{
+	uint32_t later[PTREE_MAX_DEPTH + 1];
+	struct ptree_node *n, *found;
+	size_t nl = 0;
+	unsigned m, c, b;
+
+	while (ref != 0) {
+		n = node_at(t, ref);
+		m = n->len < p->len ? n->len : p->len;
+		if ((c = key_common(n->key, p->addr, m)) < m) {
+			if (key_bit(n->key, c) == 1 &&
+			    (found = first_below(t, ref)) != NULL)
+				return found;
+			break;
+		}
+		if (n->len > p->len) {
+			if ((found = first_below(t, ref)) != NULL)
+				return found;
+			break;
+		}
+		if (n->len == p->len) {
+			if (!strict && !is_glue(ref) && ptree_data(n) != NULL)
+				return n;
+			b = 0;
+		} else
+			b = key_bit(p->addr, n->len);
+		if (b == 0 && n->child[1] != 0 && nl < PTREE_MAX_DEPTH + 1)
+			later[nl++] = n->child[1];
+		ref = n->child[b];
+	}
+	while (nl > 0)
+		if ((found = first_below(t, later[--nl])) != NULL)
+			return found;
+	return NULL;
+}
+
+/* a if it comes before b (or b is NULL), else b. */
+static struct ptree_node *
+earlier(const struct ptree *t, struct ptree_node *a, struct ptree_node *b)
+{
+	if (a == NULL)
+		return b;
+	if (b == NULL || order_cmp(t, a->key, a->len, b->key, b->len) < 0)
+		return a;
+	return b;
+}
+
+/*
+ * The least of the three levels' answers. The index and fine subtrees
+ * after p's own are tried in order, only while they can still come
+ * before the best so far: a node of a coarser level whose first bits
+ * equal a finer subtree's covers all of that subtree (its bits past its
+ * length are 0), so it comes first. Each subtree skipped over is empty,
+ * so a walk by successive calls reads each index slot about once.
+ */
+struct ptree_node *
+ptree_next(const struct ptree *t, const struct prefix *p, bool strict)
+{
+	struct ptree_node *best, *n;
+	uint32_t i, lim;
+
+	if (!ptree_prefix_ok(t, p))
+		return NULL;
+	best = next_below(t, t->root, p, strict);
+	if (t->index != NULL) {
+		i = key_top(p->addr);
+		n = next_below(t, t->index[i], p, strict);
+		lim = best != NULL ? key_top(best->key) : INDEX_SIZE;
+		for (i++; n == NULL && i < lim; i++)
+			if (t->index[i] != 0)
+				n = first_below(t, t->index[i]);
+		best = earlier(t, n, best);
+	}
+	if (t->fine != NULL) {
+		i = key_fine(p->addr);
+		n = next_below(t, t->fine[i], p, strict);
+		lim = best != NULL ? key_fine(best->key) : FINE_SIZE;
+		for (i++; n == NULL && i < lim; i++)
+			if (t->fine[i] != 0)
+				n = first_below(t, t->fine[i]);
+		best = earlier(t, n, best);
+	}
+	return best;
+}
+
 struct walk {
 	bool	fib;			/* nodes with fib, not with data */
 	int	(*cb)(void *ctx, struct ptree_node *n);
@@ -607,26 +728,13 @@ struct walk {
 	const struct prefix	*from;	/* only nodes after it, or NULL */
 };
 
-/* a before b in the walk's order: address, then length. */
-static int
-prefix_order(const struct ptree *t, const struct ptree_node *n,
-    const struct prefix *b)
-{
-	struct prefix a;
-	int c;
-
-	ptree_prefix(t, n, &a);
-	if ((c = memcmp(a.addr, b->addr, af_addr_bytes(b->af))) != 0)
-		return c;
-	return (int)a.len - (int)b->len;
-}
-
 static int
 visit(const struct walk *w, uint32_t ref, struct ptree_node *n)
 {
 	if (is_glue(ref) || (w->fib ? n->fib == 0 : ptree_data(n) == NULL))
 		return 0;
-	if (w->from != NULL && prefix_order(w->t, n, w->from) <= 0)
+	if (w->from != NULL && order_cmp(w->t, n->key, n->len, w->from->addr,
+	    w->from->len) <= 0)
 		return 0;
 	return w->cb(w->ctx, n);
 }

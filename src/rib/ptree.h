@@ -96,6 +96,13 @@ void	ptree_prefix(const struct ptree *t, const struct ptree_node *n,
 #define PTREE_GLUE		0x80000000u
 struct ptree_node *ptree_node_at(const struct ptree *t, uint32_t ref);
 
+/* The first node with data after p in ptree_walk's order (address, then
+ * the shorter first), or p's own when it has data and strict is false;
+ * NULL when none. p need not be in the tree: a walk can resume after the
+ * last prefix it saw, whatever changed since. The prefixes p covers come
+ * right after p, so they are a range. */
+struct ptree_node *ptree_next(const struct ptree *t, const struct prefix *p,
+	    bool strict);
 /* Calls cb for every node with data, in address then length order, until
  * cb returns non-zero (which ptree_walk returns). cb must not change the
  * tree. */

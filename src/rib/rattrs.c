@@ -609,3 +609,28 @@ rattrs_decode(const struct rattrs *ra, struct bgp_attrs *out)
 	}
 	return 0;
 }
+
+void
+rattrs_lists(const struct rattrs *ra, struct rattrs_lists *out)
+{
+	const uint8_t *p = ra->data + ra->nh_len, *end = p + ra->len;
+
+	memset(out, 0, sizeof(*out));
+	while (end - p >= 3) {
+		uint8_t flags = p[0], type = p[1];
+		size_t hdr = (flags & BGP_ATTR_FLAG_EXTLEN) ? 4 : 3, len;
+
+		if ((size_t)(end - p) < hdr)
+			return;
+		len = hdr == 4 ? (size_t)p[2] << 8 | p[3] : p[2];
+		if ((size_t)(end - p) - hdr < len)
+			return;
+		if (type == BGP_ATTR_AS_PATH)
+			out->as_path = rbuf_make(p + hdr, len);
+		else if (type == BGP_ATTR_COMMUNITIES)
+			out->communities = rbuf_make(p + hdr, len);
+		else if (type == BGP_ATTR_LARGE_COMMUNITIES)
+			out->large_communities = rbuf_make(p + hdr, len);
+		p += hdr + len;
+	}
+}

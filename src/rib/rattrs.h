@@ -95,6 +95,16 @@ void	rattrs_ref(struct rattrs *ra);
 void	rattrs_put(struct rattrs_table *t, struct rattrs *ra);
 /* The attributes back, as views into ra->data. */
 int	rattrs_decode(const struct rattrs *ra, struct bgp_attrs *out);
+/* The AS path (4-octet form), COMMUNITIES and LARGE_COMMUNITY values as
+ * views into the block, empty when absent: read straight from the
+ * canonical form, without rattrs_decode's checks of every attribute (for
+ * readers of many sets: `routes`, the route filters). */
+struct rattrs_lists {
+	struct rbuf	as_path;
+	struct rbuf	communities;
+	struct rbuf	large_communities;
+};
+void	rattrs_lists(const struct rattrs *ra, struct rattrs_lists *out);
 /* Bytes of the set (header, next hops, block). */
 size_t	rattrs_size(const struct rattrs *ra);
 

@@ -398,6 +398,15 @@ mux_neighbor_v6(unsigned tap, struct prefix *out)
 	return 0;
 }
 
+long
+mux_upstream_peerid_v4(const uint8_t nexthop[4])
+{
+	if (nexthop[0] != 100 || nexthop[1] < 64 ||
+	    !mux_tap_ok((unsigned)nexthop[1] - 64))
+		return -1;
+	return (long)nexthop[2] * 256 + nexthop[3];
+}
+
 int
 mux_upstream_nexthop_v4(unsigned tap, unsigned peerid, struct prefix *out)
 {

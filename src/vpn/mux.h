@@ -71,6 +71,9 @@ int	mux_conf_parse_dev(const char *buf, size_t len, unsigned *tap,
 int	mux_neighbor_v4(unsigned tap, struct prefix *out);
 int	mux_neighbor_v6(unsigned tap, struct prefix *out);
 /* Egress through upstream peerid: 100.(64+N).<peerid/256>.<peerid%256>. */
+/* The other way: the upstream peer id a next hop 100.(64+N).X.Y names
+ * (N a tap), or -1 when it is not of that form. */
+long	mux_upstream_peerid_v4(const uint8_t nexthop[4]);
 int	mux_upstream_nexthop_v4(unsigned tap, unsigned peerid,
 	    struct prefix *out);
 /* Into container ctxid at the mux: 100.125.(N*8).(ctxid*4+2), carried

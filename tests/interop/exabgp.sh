@@ -53,29 +53,9 @@ EOF
 N4=4
 N6=3
 
-start_bg "$NS_PEER" "$TMP/exabgp.out" env \
-    exabgp.daemon.daemonize=false exabgp.daemon.user=root \
-    exabgp.log.destination="$TMP/exabgp.log" exabgp.log.level=DEBUG exabgp.log.packets=true \
-    exabgp.api.cli=false exabgp.tcp.bind="$MUX_V4" \
-    exabgp "$TMP/exabgp.conf"
-EXA_PID=$BG_PID
-wait_file 15 "$TMP/exabgp.log" ||
-    give_up "ExaBGP did not start: $(tail -3 "$TMP/exabgp.out")"
-alive "$EXA_PID" || give_up "ExaBGP exited: $(tail -5 "$TMP/exabgp.out")"
-iop_log "ExaBGP running, pid $EXA_PID"
+exabgp_start "$TMP/exabgp.conf" exabgp.log.level=DEBUG exabgp.log.packets=true
 
-ours_start "local-as $MUX_AS
-router-id $OURS_V4
-neighbor $MUX_V4 {
-	name exa4
-	remote-as $MUX_AS
-	interface $IF_OURS
-}
-neighbor $MUX_V6 {
-	name exa6
-	remote-as $MUX_AS
-	interface $IF_OURS
-}"
+ours_start_pair exa4 exa6
 
 check_session "IPv4 session Established" 30 exa4 '.state == "Established"'
 check_session "IPv6 session Established" 30 exa6 '.state == "Established"'

@@ -292,6 +292,42 @@ ours_start() {
 	iop_log "peering-bgpd running, pid $OURS_PID"
 }
 
+# exabgp_start CONF [SETTING=VALUE...]: ExaBGP as the mux in $NS_PEER with
+# this configuration file (PID in EXA_PID, output in $TMP/exabgp.out, log
+# $TMP/exabgp.log); gives up when it does not start.
+exabgp_start() {
+	local conf=$1
+	shift
+	start_bg "$NS_PEER" "$TMP/exabgp.out" env \
+	    exabgp.daemon.daemonize=false exabgp.daemon.user=root \
+	    exabgp.log.destination="$TMP/exabgp.log" \
+	    exabgp.api.cli=false exabgp.tcp.bind="$MUX_V4" "$@" \
+	    exabgp "$conf"
+	EXA_PID=$BG_PID
+	wait_file 15 "$TMP/exabgp.log" ||
+	    give_up "ExaBGP did not start: $(tail -3 "$TMP/exabgp.out")"
+	alive "$EXA_PID" ||
+	    give_up "ExaBGP exited: $(tail -5 "$TMP/exabgp.out")"
+	iop_log "ExaBGP running, pid $EXA_PID"
+}
+
+# ours_start_pair NAME4 NAME6: our daemon with one neighbour per family,
+# the mux's two addresses, named NAME4 and NAME6.
+ours_start_pair() {
+	ours_start "local-as $MUX_AS
+router-id $OURS_V4
+neighbor $MUX_V4 {
+	name $1
+	remote-as $MUX_AS
+	interface $IF_OURS
+}
+neighbor $MUX_V6 {
+	name $2
+	remote-as $MUX_AS
+	interface $IF_OURS
+}"
+}
+
 # ours_stop: SIGTERM, and it must exit by itself (within 10 s) with status 0.
 ours_stop() {
 	local i=0 rc

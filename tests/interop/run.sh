@@ -2,15 +2,17 @@
 # Runs the interop tests against real BGP daemons, one script per daemon,
 # and sums their counts.
 #   bash tests/interop/run.sh          every script (`make interop`)
-#   bash tests/interop/run.sh --ci     bird16.sh, bird16_kernel.sh, announce.sh, announce_gates.sh and experiment.sh (`make check`)
+#   bash tests/interop/run.sh --ci     bird16.sh, bird16_kernel.sh, announce.sh, announce_gates.sh, experiment.sh, mrt.sh and routes.sh (`make check`)
 #   bash tests/interop/run.sh NAME...  the named scripts (e.g. gobgp.sh)
 # Each script's own summary is printed prefixed with its name; the last line
 # is "N passed, M failed"; exit 1 on any failure. Needs root.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-ALL=(bird16.sh bird16_kernel.sh announce.sh announce_gates.sh experiment.sh bird2.sh gobgp.sh frr.sh openbgpd.sh exabgp.sh)
-CI=(bird16.sh bird16_kernel.sh announce.sh announce_gates.sh experiment.sh)	# BIRD 1.6 only, about 3 minutes
+ALL=(bird16.sh bird16_kernel.sh announce.sh announce_gates.sh experiment.sh mrt.sh routes.sh bird2.sh gobgp.sh frr.sh openbgpd.sh exabgp.sh)
+# BIRD 1.6, GoBGP + bgpdump for MRT (mrt.sh waits about 60 s for
+# GoBGP's RIB dump), ExaBGP for routes.sh; about 5 minutes
+CI=(bird16.sh bird16_kernel.sh announce.sh announce_gates.sh experiment.sh mrt.sh routes.sh)
 
 scripts=("${ALL[@]}")
 if [ "${1:-}" = "--ci" ]; then
