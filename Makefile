@@ -189,12 +189,15 @@ test-e2e-muxtable: all
 	timeout -k 15 240 bash tests/e2e/muxtable.sh
 
 # The daemon's life: start, status, reload, stop; its files; the control
-# socket when clients or the daemon misbehave (network namespaces: root).
+# socket when clients or the daemon misbehave; the control protocol v1 (JSON
+# requests, codes, the read-only socket, events, 200 hostile clients for
+# 15 s) (network namespaces: root).
 test-daemon: all $(B)/tests/ctl_peer
 	bash tests/daemon/run.sh
 	bash tests/daemon/collision.sh
 	bash tests/daemon/files.sh
 	bash tests/daemon/control.sh
+	bash tests/daemon/ctl.sh
 
 # tests/daemon/control.sh's odd clients and stand-in daemon.
 $(B)/tests/ctl_peer: tests/daemon/ctl_peer.c

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/cli/control.h"
+#include "../src/ctl/control.h"
 #include "../src/lib/clock.h"
 
 #define MAX_SAMPLES	(1u << 22)

@@ -14,7 +14,7 @@
 #include "fuzz_ann.h"
 #include "../src/announce/announce.h"
 #include "../src/announce/announce_io.h"
-#include "../src/cli/control.h"
+#include "../src/ctl/control.h"
 
 #define RAW_MAX_WORDS	64
 

@@ -1,15 +1,17 @@
 /*
  * libFuzzer: both parsers of the control socket over arbitrary bytes: the
- * daemon's request parser, and the client's reply reader (the same bytes
- * as a reply). The reader must give the same verdict and body fed at once
- * and byte by byte (and, unless malformed, stop at the same byte); a whole
- * reply's body, framed again, must read back the same.
+ * daemon's request parser, in both forms (words, and the JSON object that
+ * a line starting with '{' is read as), and the client's reply reader (the
+ * same bytes as a reply, its status line's error code included). The
+ * reader must give the same verdict and body fed at once and byte by byte
+ * (and, unless malformed, stop at the same byte); a whole reply's body,
+ * framed again, must read back the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/cli/control.h"
+#include "../src/ctl/control.h"
 #include "../tests/unit/th_control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +40,44 @@ fuzz_request(const uint8_t *data, size_t size)
 	free(buf);
 }
 
+/* Either form: every word a word, argv NULL-terminated, a verdict. */
+static void
+fuzz_request_any(const uint8_t *data, size_t size)
+{
+	static struct ctl_request rq;
+	enum ctl_code code = CTL_OK;
+	const char *why = NULL;
+	char *buf;
+
+	if (size == 0 || size > CONTROL_MAX_REQUEST)
+		return;
+	if ((buf = malloc(size)) == NULL)
+		return;
+	memcpy(buf, data, size);
+	if (ctl_request_parse(buf, size, &rq, &code, &why) == -1) {
+		if (why == NULL || ctl_code_name(code) == NULL)
+			__builtin_trap();
+	} else {
+		if (rq.argc < 1 || rq.argc > CONTROL_MAX_WORDS ||
+		    rq.argv[rq.argc] != NULL)
+			__builtin_trap();
+		for (int i = 0; i < rq.argc; i++) {
+			const char *w = rq.argv[i];
+
+			if (*w == '\0')
+				__builtin_trap();
+			for (; *w != '\0'; w++)
+				if ((unsigned char)*w <= 0x20 ||
+				    (unsigned char)*w > 0x7e)
+					__builtin_trap();
+		}
+		if (rq.json_form && rq.json &&
+		    strcmp(rq.argv[rq.argc - 1], "json") != 0)
+			__builtin_trap();
+	}
+	free(buf);
+}
+
 static bool
 same_body(const struct th_reply *a, const struct th_reply *b)
 {
@@ -58,7 +98,8 @@ fuzz_reply(const uint8_t *data, size_t size)
 	if (!whole.sane || !bytes.sane || whole.rc != bytes.rc ||
 	    (whole.rc != -1 && whole.used != bytes.used) ||
 	    !same_body(&whole, &bytes) ||
-	    (whole.rc == 1 && whole.status != bytes.status))
+	    (whole.rc == 1 && (whole.status != bytes.status ||
+	    whole.code != bytes.code)))
 		__builtin_trap();
 	if (whole.rc == 1) {
 		/* A body that came whole ends with '\n': the writer adds
@@ -66,7 +107,9 @@ fuzz_reply(const uint8_t *data, size_t size)
 		strbuf_init(&wire);
 		control_writer_init(&w);
 		control_write_body(&w, &wire, whole.body.s, whole.body.len);
-		control_write_end(&w, &wire, whole.status);
+		/* An unknown or absent code is written as "refused". */
+		control_write_end_code(&w, &wire, whole.code == CTL_CODE_COUNT ?
+		    CTL_E_REFUSED : whole.code);
 		th_read_reply(wire.s, wire.len, 0, &again);
 		if (!again.sane || again.rc != 1 || again.used != wire.len ||
 		    again.status != whole.status || !same_body(&whole, &again))
@@ -82,6 +125,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_request(data, size);
+	fuzz_request_any(data, size);
 	fuzz_reply(data, size);
 	return 0;
 }

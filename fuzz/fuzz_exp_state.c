@@ -16,7 +16,7 @@
 
 #include "fuzz_check.h"
 #include "fuzz_input.h"
-#include "../src/cli/control.h"
+#include "../src/ctl/control.h"
 #include "../src/exp/exp_state.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -17,7 +17,7 @@
 
 #include "client_paths.h"
 #include "commands.h"
-#include "control.h"
+#include "../ctl/control.h"
 #include "../announce/ann_json.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"

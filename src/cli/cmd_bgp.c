@@ -13,17 +13,17 @@
 
 #include "client_paths.h"
 #include "commands.h"
-#include "control.h"
 #include "shell.h"
-#include "../daemon/pidfile.h"
+#include "../ctl/control.h"
+#include "../ctl/pidfile.h"
 #include "../lib/clock.h"
 
 static void
 bgp_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "usage: peering %s start|stop|status [--json]|cli "
-	    "[COMMAND...]|adv MUX [--json]|routes [--json] [FILTER...]\n",
-	    cmd);
+	    "[COMMAND...]|adv MUX [--json]|routes [--json] [FILTER...]|"
+	    "events [--best] [--json]\n", cmd);
 }
 
 /* `peering bgp --help`: every verb, as the old client's `./peering bgp`
@@ -63,8 +63,13 @@ bgp_help(const char *cmd)
 "  cli [COMMAND] one command to the daemon, or, without one, the\n"
 "                interactive shell (`?` lists commands, tab completes;\n"
 "                `peering bgp cli help` lists them)\n"
+"  events        what happens, as it happens, until interrupted: sessions\n"
+"                up and down, announcement requests, each UPDATE sent\n"
+"      --best    also the RIB's best-route changes\n"
+"      --json    one JSON object per line (docs/control.md)\n"
 "\n"
-"docs/daemon.md describes the daemon and its control commands.\n", fam, fam);
+"docs/daemon.md describes the daemon and its control commands;\n"
+"docs/control.md the control protocol.\n", fam, fam);
 }
 
 /* What the daemon says when neither family runs (control_cmds.c). */
@@ -251,16 +256,21 @@ bgp6_stop(const struct client_paths *p)
 	return all ? bgp_stop(p) : rc;
 }
 
-int
-bgp_control(const struct client_paths *p, int argc, char **argv)
+/* The exit status of a request, and what to say when it was not sent. */
+static int
+bgp_result(const struct client_paths *p, enum control_result rc)
 {
-	enum control_result rc = control_request(p->control, argc, argv);
-
 	if (rc == CONTROL_NOT_SENT)
 		fprintf(stderr, "peering: peering-bgpd is not running (%s: %s); "
 		    "start it with ./peering bgp start\n", p->control,
 		    strerror(errno));
 	return rc == CONTROL_OK ? 0 : 1;
+}
+
+int
+bgp_control(const struct client_paths *p, int argc, char **argv)
+{
+	return bgp_result(p, control_request(p->control, argc, argv));
 }
 
 static int
@@ -369,6 +379,27 @@ bgp_routes(const struct client_paths *p, int argc, char **argv)
 	return bgp_control(p, n, req);
 }
 
+/* Sessions, requests, UPDATEs (and with --best, best-route changes) as
+ * they happen, until interrupted (docs/control.md, "Events"). */
+static int
+bgp_events(const struct client_paths *p, int argc, char **argv)
+{
+	char *req[3] = { (char *)"events" };
+	int n = 1;
+
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0 && n < 3)
+			req[n++] = (char *)"json";
+		else if (strcmp(argv[i], "--best") == 0 && n < 3)
+			req[n++] = (char *)"best";
+		else {
+			fprintf(stderr, "peering: usage: bgp events [--best] "
+			    "[--json]\n");
+			return EXIT_USAGE;
+		}
+	return bgp_result(p, control_request_stream(p->control, n, req));
+}
+
 static int
 bgp_main(int argc, char **argv, bool v6)
 {
@@ -403,6 +434,8 @@ bgp_main(int argc, char **argv, bool v6)
 		return bgp_cli(&p, argc - 2, argv + 2);
 	if (strcmp(argv[1], "adv") == 0)
 		return bgp_adv(&p, v6, argc - 2, argv + 2);
+	if (strcmp(argv[1], "events") == 0)
+		return bgp_events(&p, argc - 2, argv + 2);
 	if (strcmp(argv[1], "routes") == 0)
 		return bgp_routes(&p, argc - 2, argv + 2);
 	bgp_usage(stderr, argv[0]);

@@ -19,7 +19,7 @@
 
 #include "client_paths.h"
 #include "commands.h"
-#include "control.h"
+#include "../ctl/control.h"
 #include "../announce/ann_text.h"
 #include "../announce/announce.h"
 #include "../announce/announce_io.h"

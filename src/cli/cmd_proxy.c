@@ -21,7 +21,7 @@
 #include "commands.h"
 #include "proxy_conf.h"
 #include "../announce/announce_io.h"
-#include "../daemon/pidfile.h"
+#include "../ctl/pidfile.h"
 #include "../lib/proc.h"
 #include "../netns/nlroute.h"
 #include "../vpn/mux.h"

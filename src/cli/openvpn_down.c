@@ -10,7 +10,7 @@
 
 #include "client_paths.h"
 #include "commands.h"
-#include "control.h"
+#include "../ctl/control.h"
 #include "openvpn.h"
 #include "../lib/clock.h"
 #include "../vpn/ovpn_proc.h"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "openvpn.h"
-#include "../daemon/pidfile.h"
+#include "../ctl/pidfile.h"
 #include "../lib/readfile.h"
 #include "../lib/tail.h"
 #include "../vpn/ovpn_proc.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "control.h"
+#include "../ctl/control.h"
 #include "shell_table.h"
 #include "../vpn/mux.h"
 

@@ -94,6 +94,12 @@ static const struct shell_opt opts_log_mrt[] = {
 	END,
 };
 
+static const struct shell_opt opts_events[] = {
+	{ "best", SHELL_ARG_NONE, "also the RIB's best-route changes" },
+	{ "json", SHELL_ARG_NONE, "one JSON object per line" },
+	END,
+};
+
 #define W(...)	{ __VA_ARGS__, NULL }
 #define P(...)	{ __VA_ARGS__ }
 
@@ -111,8 +117,9 @@ const struct shell_cmd shell_cmds[] = {
 	{ W("routes"), P(SHELL_ARG_NONE), opts_route,
 	    "routes [FILTER]... [text]",
 	    "every path, one JSON object a line (peering bgp routes)", false },
-	{ W("show", "status"), P(SHELL_ARG_NONE), NULL, "show status",
-	    "the daemon: version, AS, router id, sessions", false },
+	{ W("show", "status"), P(SHELL_ARG_NONE), opts_json,
+	    "show status [json]", "the daemon: version, AS, router id, "
+	    "sessions", false },
 	{ W("show", "memory"), P(SHELL_ARG_NONE), opts_json,
 	    "show memory [json]", "what the RIB holds and its bytes", false },
 	{ W("enable"), P(SHELL_ARG_MUX), NULL, "enable MUX",
@@ -164,6 +171,11 @@ const struct shell_cmd shell_cmds[] = {
 	{ W("dump", "mrt"), P(SHELL_ARG_PATH), NULL, "dump mrt FILE",
 	    "the RIB as an MRT TABLE_DUMP_V2 file (a bare name: var/mrt/)",
 	    false },
+	{ W("events"), P(SHELL_ARG_NONE), opts_events, "events [best] [json]",
+	    "what happens, as it happens (sessions, requests, UPDATEs sent)",
+	    false },
+	{ W("hello"), P(SHELL_ARG_NONE), opts_json, "hello [json]",
+	    "the daemon's control protocol version", false },
 	{ W("help"), P(SHELL_ARG_NONE), NULL, "help",
 	    "this list (`?` anywhere: what may come next)", true },
 	{ W("quit"), P(SHELL_ARG_NONE), NULL, "quit", "leave (also exit, "

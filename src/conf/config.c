@@ -39,6 +39,8 @@ enum cfg_kw {
 	KW_KERNEL_ON_STOP,
 	KW_MAX_PATHS,
 	KW_MAX_PREFIX_PATHS,
+	KW_RO_GROUP,
+	KW_RO_MODE,
 	KW_MUX_TABLE,
 	KW_COUNT
 };
@@ -578,6 +580,37 @@ kw_add_path(struct cfg_parser *p, unsigned argc, char **argv)
 	return 0;
 }
 
+/* The read-only control socket's group: a name or a number. */
+static int
+kw_ro_group(struct cfg_parser *p, unsigned argc, char **argv)
+{
+	(void)argc;
+	if (strlen(argv[1]) >= sizeof(p->c->ro_group)) {
+		cfg_error(p, p->line, "control-read-only-group: name too long");
+		return -1;
+	}
+	snprintf(p->c->ro_group, sizeof(p->c->ro_group), "%s", argv[1]);
+	return 0;
+}
+
+/* Its mode: octal, read and write bits only (0660). */
+static int
+kw_ro_mode(struct cfg_parser *p, unsigned argc, char **argv)
+{
+	char *end;
+	unsigned long v;
+
+	(void)argc;
+	v = strtoul(argv[1], &end, 8);
+	if (*argv[1] == '\0' || *end != '\0' || (v & ~0666ul) != 0) {
+		cfg_error(p, p->line, "control-read-only-mode must be octal "
+		    "read and write bits, e.g. 0660 or 0666");
+		return -1;
+	}
+	p->c->ro_mode = (unsigned)v;
+	return 0;
+}
+
 static const struct cfg_keyword keywords[KW_COUNT] = {
 	[KW_LOCAL_AS] = { "local-as", SCOPE_GLOBAL, 1, false, kw_local_as },
 	[KW_ROUTER_ID] = { "router-id", SCOPE_GLOBAL, 1, false,
@@ -605,6 +638,10 @@ static const struct cfg_keyword keywords[KW_COUNT] = {
 	[KW_MAX_PATHS] = { "max-paths", SCOPE_ALL, 2, false, kw_max_paths },
 	[KW_MAX_PREFIX_PATHS] = { "max-paths-per-prefix", SCOPE_ALL, 2, false,
 	    kw_max_prefix_paths },
+	[KW_RO_GROUP] = { "control-read-only-group", SCOPE_GLOBAL, 1, false,
+	    kw_ro_group },
+	[KW_RO_MODE] = { "control-read-only-mode", SCOPE_GLOBAL, 1, false,
+	    kw_ro_mode },
 	[KW_MUX_TABLE] = { "mux-table", SCOPE_GLOBAL | SCOPE_MUX, 1, false,
 	    kw_mux_table },
 };
@@ -846,6 +883,7 @@ config_init(struct config *c)
 	c->local_as = CONFIG_DEF_LOCAL_AS;
 	c->connect_retry = CONFIG_DEF_CONNECT_RETRY;
 	c->gr_time = CONFIG_DEF_GR_TIME;
+	c->ro_mode = CONFIG_DEF_RO_MODE;
 	c->defaults.hold_time = CONFIG_DEF_HOLD_TIME;
 	c->defaults.import.mode = IMPORT_ALL;
 	c->defaults.max_paths.max = CONFIG_DEF_MAX_PATHS;

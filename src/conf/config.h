@@ -32,6 +32,7 @@
 #define CONFIG_DEF_HOLD_TIME	90
 #define CONFIG_DEF_CONNECT_RETRY 5
 #define CONFIG_DEF_GR_TIME	120
+#define CONFIG_DEF_RO_MODE	0660	/* the read-only control socket */
 /* Paths a session may send (docs/config.md says why these): a full IPv4
  * table with 19 ADD-PATH paths per prefix, and per prefix more than a mux
  * at the busiest exchange has. */
@@ -88,6 +89,9 @@ struct config {
 	uint16_t		connect_retry;	/* seconds */
 	uint16_t		gr_time;	/* 0: no graceful restart */
 	bool			kernel_remove_on_stop;	/* else kept */
+	char			ro_group[64];	/* the read-only control
+						 * socket's; "": the daemon's */
+	unsigned		ro_mode;	/* its mode */
 	struct config_session	defaults;	/* the global settings */
 	unsigned		n_muxes;
 	struct config_mux	muxes[CONFIG_MAX_MUXES];

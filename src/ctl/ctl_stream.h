@@ -19,8 +19,11 @@
  *                    until control_server_wake() or a second passes;
  *   CTL_STREAM_DONE  the body is complete (what it appended is the last
  *                    of it): the reply ends with the ok status;
- *   CTL_STREAM_FAIL  the reply ends with an error status; out may hold
- *                    the error's text (one line, "error: ..." form).
+ *   CTL_STREAM_FAIL  the reply ends with an error status; the last line
+ *                    of out, if any, is the error's text ("error: "
+ *                    optional; "error: CODE: ..." with CODE one of
+ *                    docs/control.md's codes sets the status's code,
+ *                    else it is "refused"); lines before it are body.
  * free(arg) is called exactly once: after DONE or FAIL, or when the
  * client goes away or is dropped mid-stream, or the server closes. A
  * reply whose handler-written body is already an error never streams

@@ -4,11 +4,13 @@
  * address, link events by interface name.
  */
 #include "bgpd.h"
+#include "events.h"
 #include "mrt_cmds.h"
 #include "experiment.h"
 #include "muxtables.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -188,6 +190,50 @@ session_delete(struct bgpd *d, struct session *s, uint8_t subcode,
 	routes_session_remove(d, s);
 	session_free(s);
 	free(s);
+}
+
+/*
+ * The read-only control socket beside the control socket (docs/control.md):
+ * its group and mode from the configuration. A stale one of a killed
+ * daemon goes: the pid file's lock says no other daemon uses this one.
+ */
+static int
+control_ro_open(struct bgpd *d, char *err, size_t errlen)
+{
+	const char *g = d->conf->ro_group;
+	gid_t gid = getgid();
+
+	if (ctl_ro_path(d->paths.control, d->control_ro_path,
+	    sizeof(d->control_ro_path)) == -1) {
+		snprintf(err, errlen, "the control socket path %s is too long",
+		    d->paths.control);
+		return -1;
+	}
+	if (*g != '\0') {
+		struct group *gr = getgrnam(g);
+		char *end;
+		unsigned long v = strtoul(g, &end, 10);
+
+		if (gr != NULL)
+			gid = gr->gr_gid;
+		else if (*end == '\0')
+			gid = (gid_t)v;
+		else {
+			snprintf(err, errlen, "control-read-only-group %s: no "
+			    "such group", g);
+			return -1;
+		}
+	}
+	unlink(d->control_ro_path);
+	d->control_ro = control_server_open(d->loop, d->control_ro_path,
+	    bgpd_control_ro, d);
+	if (d->control_ro == NULL || control_server_access(d->control_ro,
+	    gid, (mode_t)d->conf->ro_mode) == -1) {
+		snprintf(err, errlen, "cannot open the read-only control "
+		    "socket %s: %s", d->control_ro_path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -468,6 +514,8 @@ bgpd_start(struct bgpd *d, char *err, size_t errlen)
 		    d->paths.control, strerror(errno));
 		return -1;
 	}
+	if (control_ro_open(d, err, errlen) == -1)
+		return -1;
 	d->linkmon = linkmon_open(d->loop, link_cb, d);
 	if (d->linkmon == NULL) {
 		snprintf(err, errlen, "cannot follow network links through "
@@ -685,6 +733,9 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 	exports_close(d);
 	listener_close(d->listener);
 	control_server_close(d->control);
+	control_server_close(d->control_ro);
+	d->control_ro = NULL;
+	events_close(d);
 	linkmon_close(d->linkmon);
 	d->listener = NULL;
 	d->control = NULL;

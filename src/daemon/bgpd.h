@@ -13,8 +13,8 @@
 #include "../announce/ann_store.h"
 #include "../bgp/listener.h"
 #include "../bgp/session.h"
-#include "../cli/control.h"
 #include "../conf/config.h"
+#include "../ctl/control.h"
 #include "../fib/kroute.h"
 #include "../netns/linkmon.h"
 #include "../rib/rib.h"
@@ -42,6 +42,8 @@ struct bgpd {
 	struct bgp_scratch	*scratch;
 	struct listener		*listener;
 	struct control_server	*control;
+	struct control_server	*control_ro;	/* show, routes, events */
+	char			 control_ro_path[128];
 	struct linkmon		*linkmon;
 	struct rib		*rib;
 	struct kroute		*kroute;
@@ -54,6 +56,8 @@ struct bgpd {
 	bool			 af_stopped[2];
 	struct experiment	*xp;		/* the experiment run, or NULL */
 	struct xp_tb		*xp_tb;		/* test-bed probes (experiment_tb.c) */
+	struct events_sub	*events;	/* `events` subscribers */
+	unsigned		 events_best;	/* of them, "best" ones */
 	struct mrt_ctl		*mrt;		/* `log mrt`, or NULL */
 	/* Bit N: the mux on tapN was proven a test bed (vpn/testbed.h) by
 	 * the last test-schedule check (experiment.c); only a request with
@@ -114,7 +118,10 @@ int	bgpd_session_enable(struct bgpd *d, const char *name, bool enable);
 int	bgpd_family_enable(struct bgpd *d, unsigned af, bool enable);
 
 /* The control socket's command dispatcher (control_cmds.c). */
-void	bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
-	    struct ctl_stream *stream);
+enum ctl_code bgpd_control(void *ctx, struct ctl_request *rq,
+	    struct strbuf *reply, struct ctl_stream *stream);
+/* The same on the read-only socket: requests that change state refused. */
+enum ctl_code bgpd_control_ro(void *ctx, struct ctl_request *rq,
+	    struct strbuf *reply, struct ctl_stream *stream);
 
 #endif

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "bgpd.h"
-#include "pidfile.h"
+#include "../ctl/pidfile.h"
 #include "../lib/errmsg.h"
 #include "../lib/log.h"
 #include "../version.h"

@@ -4,6 +4,7 @@
  */
 #include "bgpd.h"
 #include "control_cmds.h"
+#include "events.h"
 #include "experiment.h"
 #include "exports.h"
 #include "mrt_cmds.h"
@@ -285,11 +286,24 @@ show_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 	char since[32], id[16];
 	unsigned up = 0;
 
-	(void)argc;
-	(void)argv;
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "json") != 0)) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "show status "
+		    "[json]\n");
+		return;
+	}
 	for (unsigned i = 0; i < d->n_sessions; i++)
 		up += d->sessions[i]->fsm.state == BGP_STATE_ESTABLISHED;
 	time_text(d->started, since, sizeof(since));
+	router_id_text(d->conf->router_id, id, sizeof(id));
+	if (argc == 1) {
+		strbuf_printf(reply, "{\"daemon\":\"peering-bgpd\",\"version\":"
+		    "\"%s\",\"protocol\":%d,\"since\":\"%s\",\"since_unix\":"
+		    "%lld,\"pid\":%ld,\"local_as\":%u,\"router_id\":\"%s\","
+		    "\"sessions\":%u,\"established\":%u}\n", PEERING_VERSION,
+		    CONTROL_PROTOCOL_VERSION, since, (long long)d->started,
+		    (long)getpid(), d->conf->local_as, id, d->n_sessions, up);
+		return;
+	}
 	strbuf_printf(reply, "peering-bgpd %s, running since %s, pid %ld\n"
 	    "local AS %u, router id %s, %u sessions, %u established\n",
 	    PEERING_VERSION, since, (long)getpid(), d->conf->local_as,
@@ -481,8 +495,11 @@ static const struct control_cmd commands[] = {
 	{ { "show", "protocols", NULL }, show_protocols,
 	    "show protocols [all] [NAME] [ipv4|ipv6] [json]: one line per "
 	    "session; all: capabilities, timers, counters, last reason" },
+	{ { "hello", NULL, NULL }, NULL,
+	    "hello [VERSION] [json]: the control protocol's version (a client "
+	    "that speaks VERSION is refused by an older daemon)" },
 	{ { "show", "status", NULL }, show_status,
-	    "show status: the daemon's version, AS and session count" },
+	    "show status [json]: the daemon's version, AS and session count" },
 	{ { "show", "route", "export" }, adv,
 	    "show route export NAME [ipv4|ipv6] [json]: what a mux or "
 	    "neighbour was really sent (the Adj-RIB-Out), as adv" },
@@ -539,7 +556,11 @@ static const struct control_cmd commands[] = {
 	{ { "dump", "mrt", NULL }, NULL,
 	    "dump mrt FILE: the RIB as an MRT TABLE_DUMP_V2 file with "
 	    "ADD-PATH path ids (a bare name goes to var/mrt/)" },
-	{ { "help", NULL, NULL }, NULL, "help: this list" },
+	{ { "events", NULL, NULL }, NULL,
+	    "events [best] [json]: a reply that does not end: sessions up and "
+	    "down, announcement requests, each UPDATE sent, best-route changes "
+	    "with best (docs/control.md)" },
+	{ { "help", NULL, NULL }, NULL, "help [json]: this list" },
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -551,6 +572,7 @@ static const struct control_stream_cmd streamers[] = {
 	{ { "routes", NULL, NULL }, cmd_routes },
 	{ { "dump", "mrt", NULL }, cmd_dump_mrt },
 	{ { "experiment", NULL, NULL }, experiment_control_stream },
+	{ { "events", NULL, NULL }, cmd_events },
 };
 
 /* `help` streams its list: budget bytes of lines a slice (the simplest
@@ -572,8 +594,21 @@ help(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 	size_t *i;
 
 	(void)d;
-	(void)argc;
-	(void)argv;
+	if (argc == 1 && strcmp(argv[0], "json") == 0) {
+		cJSON *root = cJSON_CreateObject(), *arr;
+		char *text;
+
+		arr = cJSON_AddArrayToObject(root, "commands");
+		for (size_t k = 0; k < N_COMMANDS; k++)
+			cJSON_AddItemToArray(arr,
+			    cJSON_CreateString(commands[k].help));
+		text = cJSON_PrintUnformatted(root);
+		if (text != NULL)
+			strbuf_printf(reply, "%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(root);
+		return;
+	}
 	if ((i = calloc(1, sizeof(*i))) == NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return;
@@ -595,14 +630,120 @@ command_match(const char *const words[3], int argc, char **argv)
 	return n;
 }
 
-void
-bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
+/* Commands that answer in JSON themselves when a word says "json"; the
+ * others' text is wrapped as {"output": [lines]} (docs/control.md). */
+static const char *const json_native[][3] = {
+	{ "show", "protocols", NULL },
+	{ "show", "route", NULL },
+	{ "show", "memory", NULL },
+	{ "show", "status", NULL },
+	{ "adv", NULL, NULL },
+	{ "experiment", "status", NULL },
+	{ "routes", NULL, NULL },
+	{ "events", NULL, NULL },
+	{ "hello", NULL, NULL },
+	{ "help", NULL, NULL },
+};
+
+/* What the read-only socket serves: what only reads. */
+static const char *const read_only_ok[][3] = {
+	{ "show", NULL, NULL },
+	{ "routes", NULL, NULL },
+	{ "events", NULL, NULL },
+	{ "hello", NULL, NULL },
+	{ "help", NULL, NULL },
+	{ "adv", NULL, NULL },
+	{ "experiment", "status", NULL },
+};
+
+static bool
+listed(const char *const list[][3], size_t n, int argc, char **argv)
+{
+	for (size_t i = 0; i < n; i++)
+		if (command_match(list[i], argc, argv) > 0)
+			return true;
+	return false;
+}
+
+/* The text of a reply as {"output": ["line", ...]}: replaces reply. */
+static void
+wrap_output(struct strbuf *reply)
+{
+	cJSON *root = cJSON_CreateObject(), *arr;
+	const char *p = reply->s ? reply->s : "", *end = p + reply->len;
+	char *text;
+
+	arr = cJSON_AddArrayToObject(root, "output");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = strndup(p, n);
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(line ? line : ""));
+		free(line);
+		p += n + (nl != NULL);
+	}
+	text = cJSON_PrintUnformatted(root);
+	reply->len = 0;
+	if (text != NULL)
+		strbuf_printf(reply, "%s\n", text);
+	else
+		reply->failed = true;
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
+/* hello [VERSION] [json]: the protocol version; a client that needs a
+ * newer one than this daemon speaks is refused (code "version"). */
+static enum ctl_code
+hello(int argc, char **argv, struct strbuf *reply)
+{
+	bool json = argc > 0 && strcmp(argv[argc - 1], "json") == 0;
+	char *end;
+	long v = CONTROL_PROTOCOL_VERSION;
+
+	argc -= json;
+	if (argc == 1)
+		v = strtol(argv[0], &end, 10);
+	if (argc > 1 || (argc == 1 && (*end != '\0' || v < 1))) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "hello [VERSION] "
+		    "[json]\n");
+		return CTL_E_REFUSED;
+	}
+	if (v > CONTROL_PROTOCOL_VERSION) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "this daemon speaks "
+		    "version %d of the control protocol, not %ld\n",
+		    CONTROL_PROTOCOL_VERSION, v);
+		return CTL_E_VERSION;
+	}
+	if (json)
+		strbuf_printf(reply, "{\"protocol\":%d,\"daemon\":"
+		    "\"peering-bgpd\",\"version\":\"%s\"}\n",
+		    CONTROL_PROTOCOL_VERSION, PEERING_VERSION);
+	else
+		strbuf_printf(reply, "peering-bgpd %s, control protocol %d\n",
+		    PEERING_VERSION, CONTROL_PROTOCOL_VERSION);
+	return CTL_OK;
+}
+
+static enum ctl_code
+dispatch(struct bgpd *d, struct ctl_request *rq, struct strbuf *reply,
     struct ctl_stream *stream)
 {
 	const struct control_stream_cmd *sc = NULL;
 	const struct control_cmd *cc = NULL;
-	int best = 0, n;
+	int argc = rq->argc, best = 0, n;
+	char **argv = rq->argv;
+	bool wrap = false;
 
+	if (strcmp(argv[0], "hello") == 0)
+		return hello(argc - 1, argv + 1, reply);
+	/* "json" asked of a command that answers in text: wrapped. */
+	if (argc > 1 && strcmp(argv[argc - 1], "json") == 0 &&
+	    !listed(json_native, NELEM(json_native), argc, argv)) {
+		argv[--argc] = NULL;
+		wrap = true;
+	}
 	/* The command that spells the most words ("show route export" over
 	 * "show route"), streamed or not. */
 	for (size_t i = 0; i < NELEM(streamers); i++)
@@ -618,13 +759,37 @@ bgpd_control(void *ctx, int argc, char **argv, struct strbuf *reply,
 			cc = &commands[i];
 		}
 	if (sc != NULL) {
-		sc->streamer(ctx, argc - best, argv + best, reply, stream);
-		return;
+		sc->streamer(d, argc - best, argv + best, reply, stream);
+		return CTL_OK;
 	}
 	if (cc != NULL) {
-		cc->handler(ctx, argc - best, argv + best, reply);
-		return;
+		cc->handler(d, argc - best, argv + best, reply);
+		if (wrap && control_body_status(reply->s, reply->len) ==
+		    CONTROL_STATUS_OK)
+			wrap_output(reply);
+		return CTL_OK;
 	}
 	strbuf_printf(reply, CONTROL_ERROR_PREFIX "unknown command '%s' "
 	    "(try: help)\n", argv[0]);
+	return CTL_E_UNKNOWN_COMMAND;
+}
+
+enum ctl_code
+bgpd_control(void *ctx, struct ctl_request *rq, struct strbuf *reply,
+    struct ctl_stream *stream)
+{
+	return dispatch(ctx, rq, reply, stream);
+}
+
+enum ctl_code
+bgpd_control_ro(void *ctx, struct ctl_request *rq, struct strbuf *reply,
+    struct ctl_stream *stream)
+{
+	if (!listed(read_only_ok, NELEM(read_only_ok), rq->argc, rq->argv)) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "'%s' changes the "
+		    "daemon's state: not on the read-only socket (ask on "
+		    "the control socket, as root)\n", rq->argv[0]);
+		return CTL_E_READ_ONLY;
+	}
+	return dispatch(ctx, rq, reply, stream);
 }

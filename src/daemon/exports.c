@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bgpd.h"
+#include "events.h"
 #include "experiment.h"
 #include "exports_int.h"
 #include "../announce/ann_store.h"
@@ -74,6 +75,7 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		if (session_send(s, &w)) {
 			adj_out_withdrawn(&d->adj_out, s->conf.name, p);
 			experiment_note_update(d, s, p, NULL);
+			events_update(d, s, p, NULL);
 		}
 		return;
 	}
@@ -96,6 +98,7 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		log_warn("%s/%s: out of memory for the Adj-RIB-Out",
 		    s->conf.name, session_af_name(s));
 	experiment_note_update(d, s, p, e);
+	events_update(d, s, p, &a);
 }
 
 /*

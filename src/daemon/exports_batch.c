@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "events.h"
 #include "exports.h"
 #include "exports_int.h"
 #include "../announce/ann_json.h"
@@ -268,7 +269,9 @@ batch_run(struct batch *b, struct strbuf *reply)
 {
 	char err[512], pfx[PREFIX_STRLEN];
 	size_t changed = 0;
+	struct strbuf line;
 
+	strbuf_init(&line);
 	if ((b->verdict = calloc(b->n ? b->n : 1, sizeof(int))) == NULL ||
 	    (b->pfx = calloc(b->n ? b->n : 1, sizeof(*b->pfx))) == NULL) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
@@ -312,10 +315,14 @@ batch_run(struct batch *b, struct strbuf *reply)
 			continue;
 		}
 		changed++;
-		strbuf_printf(reply, "%s: %s %s\n", pfx, r->withdraw ?
+		line.len = 0;
+		strbuf_printf(&line, "%s: %s %s\n", pfx, r->withdraw ?
 		    "withdrawn from" : "announced to", r->mux[0] ? r->mux :
 		    "all muxes");
+		strbuf_append(reply, line.s, line.len);
+		events_request(b->d, r, &line);	/* and the log */
 	}
+	strbuf_free(&line);
 	log_info("%s: %zu requests applied at once, %zu changing the store",
 	    b->file, b->n, changed);
 	strbuf_printf(reply, "%s: %zu request%s applied at once (%zu "

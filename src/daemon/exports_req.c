@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "events.h"
 #include "exports.h"
 #include "exports_int.h"
 #include "../announce/ann_plan.h"
@@ -273,6 +274,7 @@ exports_request(struct bgpd *d, const struct ann_request *r,
 		request_withdraw(d, r, reply);
 	else
 		request_announce(d, r, reply);
+	events_request(d, r, reply);
 }
 
 /* Withdraws and forgets e (a copy: the store moves its entries). */

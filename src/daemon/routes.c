@@ -4,6 +4,7 @@
  * prefix. Per best-path change: the kernel route set or deleted.
  */
 #include "routes.h"
+#include "events.h"
 
 #include <net/if.h>
 #include <stdio.h>
@@ -153,6 +154,7 @@ hook_up(void *ctx, struct session *s)
 {
 	struct bgpd *d = ctx;
 
+	events_session(d, s, true);
 	/* Back within its restart time: End-of-RIB sweeps what it does not
 	 * announce again, unless it kept no forwarding state, when the stale
 	 * paths go at once (RFC 4724 4.2). */
@@ -197,6 +199,7 @@ hook_down(void *ctx, struct session *s, bool graceful)
 {
 	struct bgpd *d = ctx;
 
+	events_session(d, s, false);
 	graceful = graceful && s->params.peer_gr_time > 0;
 	/* A restart-capable peer's routes stay, stale, until it is back
 	 * (End-of-RIB) or its restart time runs out (RFC 4724 4.2). */
@@ -301,9 +304,9 @@ best_cb(void *ctx, const struct prefix *p, struct ptree_node *n,
 {
 	struct bgpd *d = ctx;
 
-	(void)best;
 	if (d->kroute != NULL)
 		kroute_changed(d->kroute, p->af, n);
+	events_best(d, p, best);
 }
 
 /* The kernel route of a prefix: its best path's next hop on the peer's

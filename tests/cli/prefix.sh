@@ -365,7 +365,7 @@ if command -v python3 >/dev/null 2>&1; then
 		check_eq "cut reply '$cut' (status)" "$rc" 1
 		check_eq "cut reply '$cut' (stdout)" "$out" ""
 		case $err in
-		"error [peering-bgpd closed the connection "*) ok ;;
+		"error [the daemon closed the connection: "*) ok ;;
 		*) bad "cut reply '$cut' (stderr): $err" ;;
 		esac
 	done
@@ -374,7 +374,7 @@ if command -v python3 >/dev/null 2>&1; then
 	wait "$fake_pid"
 	check_eq "--json cut reply (status)" "$rc" 1
 	check "--json cut reply" "$out" \
-	    '.ok == false and (.error | startswith("peering-bgpd closed the connection before replying"))'
+	    '.ok == false and (.error | startswith("the daemon closed the connection: it did not reply"))'
 	fake 'announced\n.bogus\n' raw
 	run announce "$P"
 	wait "$fake_pid"

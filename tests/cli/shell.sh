@@ -122,7 +122,7 @@ out=$(printf 'help\n' | "${IN_NS[@]}" "$PEERING" bgp cli 2>&1)
 has "help in the shell: the table" "$out" "show route export MUX [ipv4|ipv6] [json]"
 # One-shot, help is the daemon's own list.
 run bgp cli help
-has "bgp cli help: the daemon's list" "$out" "help: this list"
+has "bgp cli help: the daemon's list" "$out" "help [json]: this list"
 
 run bgp stop
 finish

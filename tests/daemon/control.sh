@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The control socket when things go wrong (docs/daemon.md, "Control
-# protocol"). With the daemon running in a network namespace: 16 idle
+# protocol"). With the daemon running in a network namespace: 256 idle
 # connections (silent, and half a request) make the next client get the
 # explicit "too many" refusal, and `bgp stop` refuse to stop; after the
 # idle timeout they are closed with a reply and commands work again; a
@@ -80,22 +80,24 @@ check "status answers" quiet us bgp status
 run help us bgp cli help
 check "streamed help: whole list, status ok ($rc: $(wc -l <<< "$out") lines, last: $(tail -n1 <<< "$out"))" \
     test "$rc" -eq 0 -a "$(wc -l <<< "$out")" -ge 13 \
-    -a "$(tail -n1 <<< "$out")" = "help: this list"
+    -a "$(tail -n1 <<< "$out")" = "help [json]: this list"
 
-# --- (a) 16 idle connections: 8 silent, 8 with half a request
-"$PEER" hold "$SOCK" 8 > "$TMP/hold1" & BG+=($!); H1=$!
-"$PEER" hold "$SOCK" 8 "show prot" > "$TMP/hold2" & BG+=($!); H2=$!
-check "16 connections held" wait_for 5 grep -q "connected 8" "$TMP/hold1"
-wait_for 5 grep -q "connected 8" "$TMP/hold2"
+# --- (a) 256 idle connections (CONTROL_MAX_CONNS): 128 silent, 128 with
+# half a request
+"$PEER" hold "$SOCK" 128 > "$TMP/hold1" & BG+=($!); H1=$!
+"$PEER" hold "$SOCK" 128 "show prot" > "$TMP/hold2" & BG+=($!); H2=$!
+check "256 connections held" wait_for 5 grep -q "connected 128" "$TMP/hold1"
+wait_for 5 grep -q "connected 128" "$TMP/hold2"
+sleep 0.3	# the daemon has accepted them all
 t0=$(now_ms)
 run a17 us bgp status
-check "the 17th client fails (status $rc)" [ "$rc" -eq 1 ]
+check "the 257th client fails (status $rc)" [ "$rc" -eq 1 ]
 check "... told why ($err)" has "$err" \
-    "error: too many control connections (16); try again in a few seconds"
+    "error: too many control connections (256); try again in a few seconds"
 check "... nothing on stdout" [ -z "$out" ]
 run stop17 us bgp stop
 check "bgp stop over the limit fails (status $rc)" [ "$rc" -eq 1 ]
-check "... saying why" has "$err" "error: too many control connections (16)"
+check "... saying why" has "$err" "error: too many control connections (256)"
 check "... and that it did not stop ($err)" has "$err" \
     "did not confirm withdrawing the announcements, so it was not stopped"
 check "... nor print a stop" [ -z "$(grep stopped <<< "$out")" ]
@@ -106,11 +108,11 @@ wait "$H1"; r1=$?
 wait "$H2"; r2=$?
 BG=()
 elapsed=$(( $(now_ms) - t0 ))
-check "the daemon closed all 16 (holders: $r1 $r2)" [ $((r1 + r2)) -eq 0 ]
+check "the daemon closed all 256 (holders: $r1 $r2)" [ $((r1 + r2)) -eq 0 ]
 check "... at the idle timeout, 5 s (${elapsed} ms after)" between 3000 7000 "$elapsed"
-want='closed: error: no request within 5 seconds (idle timeout)\n.error\n'
+want='closed: error: no request within 5 seconds (idle timeout)\n.error timeout\n'
 n=$(cat "$TMP/hold1" "$TMP/hold2" | grep -cxF -- "$want")
-check "... each told why ($n of 16)" [ "$n" -eq 16 ]
+check "... each told why ($n of 256)" [ "$n" -eq 256 ]
 run again us bgp status
 check "commands work again (status $rc)" [ "$rc" -eq 0 ]
 check "... with their usual output" has "$out" "name             af    state"
@@ -129,8 +131,8 @@ check "status once it runs again" quiet us bgp status
 
 # ... and its queue of connections full: connecting times out
 kill -STOP "$DPID"
-"$PEER" hold "$SOCK" 17 > "$TMP/hold3" & BG+=($!); H3=$!
-check "17 connections queued" wait_for 5 grep -q "connected 17" "$TMP/hold3"
+"$PEER" hold "$SOCK" 257 > "$TMP/hold3" & BG+=($!); H3=$!
+check "257 connections queued" wait_for 5 grep -q "connected 257" "$TMP/hold3"
 PEERING_CONTROL_TIMEOUT=2 run full us bgp status
 check "a stopped daemon, queue full: status fails ($rc)" [ "$rc" -eq 1 ]
 check "... saying so ($err)" has "$err" \
@@ -139,10 +141,10 @@ kill -CONT "$DPID"
 wait "$H3"; r3=$?
 BG=()
 n=$(grep -c 'idle timeout' "$TMP/hold3")
-m=$(grep -c 'too many control connections (16)' "$TMP/hold3")
-check "once it runs: all 17 closed ($r3)" [ "$r3" -eq 0 ]
-check "... 16 at the idle timeout ($n), 1 refused at once ($m)" \
-    [ "$n-$m" = 16-1 ]
+m=$(grep -c 'too many control connections (256)' "$TMP/hold3")
+check "once it runs: all 257 closed ($r3)" [ "$r3" -eq 0 ]
+check "... 256 at the idle timeout ($n), 1 refused at once ($m)" \
+    [ "$n-$m" = 256-1 ]
 check "status after it runs again" quiet us bgp status
 
 # --- killed while a client waits for its reply
@@ -154,7 +156,7 @@ check "the waiting client ends" wait_for 5 test -s "$TMP/k.rc"
 rc=$(cat "$TMP/k.rc") err=$(cat "$TMP/k.err")
 check "... failing (status $rc)" [ "$rc" -eq 1 ]
 check "... with the reason ($err)" has "$err" \
-    "peering: peering-bgpd closed the connection before replying"
+    "peering: the daemon closed the connection: it did not reply"
 check "... naming the daemon gone" has "$err" "peering-bgpd is no longer running"
 DPID=
 
@@ -177,23 +179,23 @@ fake() {	# MODE: the stand-in, its pid in the pid file as the daemon's
 
 for mode in read-close close cut; do
 	case $mode in
-	cut) says="closed the connection in the middle of its reply" ;;
+	cut) says="closed the connection: it cut its reply" ;;
 	*) says="closed the connection" ;;
 	esac
 	check "stand-in daemon ($mode)" fake "$mode"
 	run p fk prefix announce 184.164.236.0/24
 	check "$mode: prefix announce fails (status $rc)" [ "$rc" -eq 1 ]
-	check "$mode: ... saying so ($err)" has "$err" "error [peering-bgpd $says"
+	check "$mode: ... saying so ($err)" has "$err" "error [the daemon $says"
 	check "$mode: ... nothing on stdout" [ -z "$out" ]
 	run j fk announce "$FAKE/ann.json"
 	check "$mode: announce FILE.json fails (status $rc)" [ "$rc" -eq 1 ]
-	check "$mode: ... saying so ($err)" has "$err" "peering: peering-bgpd $says"
+	check "$mode: ... saying so ($err)" has "$err" "peering: the daemon $says"
 	check "$mode: ... and that the file may or may not be applied" has "$err" \
 	    "did not answer, so the file may or may not be applied (all of it or none"
 	check "$mode: ... not \"applied\"" [ -z "$(grep applied <<< "$out")" ]
 	run s fk bgp stop
 	check "$mode: bgp stop fails (status $rc)" [ "$rc" -eq 1 ]
-	check "$mode: ... saying so ($err)" has "$err" "peering: peering-bgpd $says"
+	check "$mode: ... saying so ($err)" has "$err" "peering: the daemon $says"
 	check "$mode: ... not stopping it" has "$err" "so it was not stopped"
 	check "$mode: ... and it was not signalled" kill -0 "$FPID"
 done

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_HOLD	64
+#define MAX_HOLD	600
 
 static int
 sock_addr(const char *path, struct sockaddr_un *sun)

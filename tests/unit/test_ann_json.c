@@ -16,7 +16,7 @@
 
 #include "testutil.h"
 #include "../../src/announce/ann_json.h"
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define COMM(a, b)	((uint32_t)(a) << 16 | (uint32_t)(b))

@@ -14,7 +14,7 @@
 #include "../../src/announce/ann_store.h"
 #include "../../src/announce/ann_text.h"
 #include "../../src/announce/announce.h"
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define END		0	/* ends a list of AS numbers below */

@@ -75,6 +75,26 @@ START_TEST(test_config_kernel_on_stop)
 }
 END_TEST
 
+START_TEST(test_config_read_only_socket)
+{
+	parse_ok("");
+	ck_assert_uint_eq(cfg->ro_mode, 0660);
+	ck_assert_str_eq(cfg->ro_group, "");
+	parse_ok("control-read-only-group peering\ncontrol-read-only-mode 0666\n");
+	ck_assert_uint_eq(cfg->ro_mode, 0666);
+	ck_assert_str_eq(cfg->ro_group, "peering");
+	parse_ok("control-read-only-mode 600\n");
+	ck_assert_uint_eq(cfg->ro_mode, 0600);
+	ck_assert_int_eq(parse("control-read-only-mode 0777\n"), -1);
+	ck_assert_str_eq(err, "t.conf:1: control-read-only-mode must be octal "
+	    "read and write bits, e.g. 0660 or 0666");
+	ck_assert_int_eq(parse("control-read-only-mode 0668\n"), -1);
+	ck_assert_int_eq(parse("control-read-only-mode \"\"\n"), -1);
+	ck_assert_int_eq(parse("mux a {\n\tcontrol-read-only-mode 0660\n}\n"),
+	    -1);
+}
+END_TEST
+
 START_TEST(test_config_mux_table)
 {
 	parse_ok("mux seattle01 {\n}\n");
@@ -800,6 +820,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_load);
 	tcase_add_test(tc, test_config_shipped_example);
 	tcase_add_test(tc, test_config_kernel_on_stop);
+	tcase_add_test(tc, test_config_read_only_socket);
 	tcase_add_test(tc, test_config_mux_table);
 	suite_add_tcase(s, tc);
 	return s;

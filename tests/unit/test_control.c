@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 #include "th_control.h"
 
 static int
@@ -312,10 +312,10 @@ static const struct {
 } answers[] = {
 	{ "up\n.ok\n", CONTROL_OK, "up\n" },
 	{ "error: no\n.error\n", CONTROL_REFUSED, "error: no\n" },
-	{ "", CONTROL_LOST, "peering-bgpd closed the connection before "
-	    "replying" },
-	{ "up\n", CONTROL_LOST, "peering-bgpd closed the connection in the "
-	    "middle of its reply" },
+	{ "", CONTROL_LOST, "the daemon closed the connection: it did not "
+	    "reply" },
+	{ "up\n", CONTROL_LOST, "the daemon closed the connection: it cut its "
+	    "reply" },
 	{ "up\n.what\n", CONTROL_LOST, "peering-bgpd sent a malformed reply "
 	    "(unknown status)" },
 };
@@ -380,6 +380,146 @@ START_TEST(test_client_not_sent)
 }
 END_TEST
 
+/* ---- requests in either form (ctl_request_parse) ---- */
+
+static int
+rq_parse(const char *text, struct ctl_request *rq, enum ctl_code *code)
+{
+	static char buf[CONTROL_MAX_REQUEST];
+	const char *why = NULL;
+	size_t len = strlen(text);
+	int rc;
+
+	memcpy(buf, text, len);
+	*code = CTL_OK;
+	rc = ctl_request_parse(buf, len, rq, code, &why);
+	ck_assert(rc == 0 || (why != NULL && *code != CTL_OK));
+	return rc;
+}
+
+static void
+rq_words(const struct ctl_request *rq, const char *want)
+{
+	char got[512] = "";
+
+	for (int i = 0; i < rq->argc; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+		    i ? " " : "", rq->argv[i]);
+	ck_assert_str_eq(got, want);
+	ck_assert_ptr_null(rq->argv[rq->argc]);
+}
+
+START_TEST(test_request_forms)
+{
+	static struct ctl_request rq;
+	enum ctl_code code;
+
+	ck_assert_int_eq(rq_parse("show protocols\n", &rq, &code), 0);
+	rq_words(&rq, "show protocols");
+	ck_assert(!rq.json && !rq.json_form);
+	ck_assert_int_eq(rq_parse("show route json limit 3\n", &rq, &code), 0);
+	ck_assert(rq.json && !rq.json_form);
+	ck_assert_int_eq(rq_parse("{\"command\":[\"show\",\"protocols\"],"
+	    "\"json\":true}\n", &rq, &code), 0);
+	rq_words(&rq, "show protocols json");
+	ck_assert(rq.json && rq.json_form);
+	/* json defaults to true; not appended twice; a string command */
+	ck_assert_int_eq(rq_parse(" {\"command\":\"show  memory\tjson\"}\n",
+	    &rq, &code), 0);
+	rq_words(&rq, "show memory json");
+	ck_assert_int_eq(rq_parse("{\"command\":[\"announce\",\"184.164.224.0/24\""
+	    "],\"json\":false,\"version\":1}\n", &rq, &code), 0);
+	rq_words(&rq, "announce 184.164.224.0/24");
+	ck_assert(!rq.json);
+}
+END_TEST
+
+static const struct {
+	const char	*text;
+	enum ctl_code	 code;
+} bad_requests[] = {
+	{ "{\"command\":[\"show\"]", CTL_E_BAD_REQUEST },	/* no \n */
+	{ "{\"command\":[\"show\"]}\n{}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"show\"]\n", CTL_E_BAD_REQUEST },
+	{ "{1}\n", CTL_E_BAD_REQUEST },
+	{ "{}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[]}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":\"   \"}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"show status\"]}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"\"]}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"sh\\u00e9\"]}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[1]}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":7}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"x\"],\"json\":1}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"x\"],\"verbose\":true}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"x\"],\"version\":1.5}\n", CTL_E_BAD_REQUEST },
+	{ "{\"command\":[\"x\"],\"version\":2}\n", CTL_E_VERSION },
+	{ "{\"command\":\"a b c d e f g h i j k l m n o p q r s t u v w x y z "
+	    "a b c d e f g\"}\n", CTL_E_BAD_REQUEST },	/* 33 words */
+	{ "{\"command\":\"a b c d e f g h i j k l m n o p q r s t u v w x y z "
+	    "a b c d e f\"}\n", CTL_E_BAD_REQUEST },	/* 32 + json */
+	{ "show\x01\n", CTL_E_BAD_REQUEST },
+	{ "\n", CTL_E_BAD_REQUEST },
+};
+
+START_TEST(test_request_bad)
+{
+	static struct ctl_request rq;
+	enum ctl_code code;
+
+	ck_assert_int_eq(rq_parse(bad_requests[_i].text, &rq, &code), -1);
+	ck_assert_int_eq(code, bad_requests[_i].code);
+}
+END_TEST
+
+/* The status line's code, both ways; error bodies in both forms. */
+START_TEST(test_status_codes)
+{
+	static const struct {
+		const char	*wire;
+		enum ctl_code	 code;
+	} v[] = {
+		{ ".ok\n", CTL_OK },
+		{ ".error\n", CTL_CODE_COUNT },	/* a version 0 daemon */
+		{ ".error busy\n", CTL_E_BUSY },
+		{ ".error read-only more later\n", CTL_E_READ_ONLY },
+		{ ".error frobbed\n", CTL_CODE_COUNT },
+	};
+	struct control_writer w;
+	struct strbuf b;
+	struct th_reply g;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		th_read_reply(v[i].wire, strlen(v[i].wire), 0, &g);
+		ck_assert(g.done);
+		ck_assert_int_eq(g.code, v[i].code);
+		reply_end(&g);
+	}
+	for (int c = CTL_OK; c < CTL_CODE_COUNT; c++) {
+		strbuf_init(&b);
+		control_writer_init(&w);
+		control_write_body(&w, &b, "x", 1);
+		control_write_end_code(&w, &b, (enum ctl_code)c);
+		th_read_reply(b.s, b.len, 1, &g);
+		ck_assert_int_eq(g.code, c);
+		ck_assert_int_eq(g.status, c == CTL_OK ? CONTROL_STATUS_OK :
+		    CONTROL_STATUS_ERROR);
+		ck_assert(c == CTL_OK || ctl_code_parse(ctl_code_name(
+		    (enum ctl_code)c), strlen(ctl_code_name(
+		    (enum ctl_code)c))) == (enum ctl_code)c);
+		reply_end(&g);
+		strbuf_free(&b);
+	}
+	strbuf_init(&b);
+	ctl_error_body(&b, false, CTL_E_BUSY, "error: full\n", 12);
+	ctl_error_body(&b, false, CTL_E_BUSY, "full", 4);
+	ctl_error_body(&b, true, CTL_E_READ_ONLY, "error: say \"no\"\n", 16);
+	ck_assert_str_eq(b.s, "error: full\nerror: full\n{\"error\":{\"code\":"
+	    "\"read-only\",\"message\":\"say \\\"no\\\"\"}}\n");
+	strbuf_free(&b);
+}
+END_TEST
+
 #define NELEM(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -398,6 +538,9 @@ control_suite(void)
 	tcase_add_test(tc, test_reply_stops_at_end);
 	tcase_add_loop_test(tc, test_reply_roundtrip, 0, NELEM(bodies));
 	tcase_add_test(tc, test_reply_body_status);
+	tcase_add_test(tc, test_request_forms);
+	tcase_add_loop_test(tc, test_request_bad, 0, NELEM(bad_requests));
+	tcase_add_test(tc, test_status_codes);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(client, test_client_answers, 0, NELEM(answers));
 	tcase_add_test(client, test_client_gone_and_silent);

@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 #include "th_tmpdir.h"
 
 #define LINE_LEN	14	/* "line %08zu\n" */
@@ -26,6 +26,7 @@ struct producer {
 	size_t	 next_line;
 	size_t	 fail_at;	/* 0: never */
 	bool	 idle;		/* appends nothing until not idle */
+	bool	 lost;		/* fails with code lost-events */
 	size_t	 calls;
 	size_t	 bytes;
 	size_t	 frees;
@@ -44,7 +45,8 @@ prod_next(void *arg, struct strbuf *out, size_t budget)
 		return CTL_STREAM_MORE;
 	while (p->next_line < p->lines && out->len - start < budget) {
 		if (p->fail_at != 0 && p->next_line == p->fail_at) {
-			strbuf_printf(out, CONTROL_ERROR_PREFIX "boom\n");
+			strbuf_printf(out, CONTROL_ERROR_PREFIX "%s\n",
+			    p->lost ? "lost-events: too slow" : "boom");
 			return CTL_STREAM_FAIL;
 		}
 		strbuf_printf(out, "line %08zu\n", p->next_line++);
@@ -60,15 +62,22 @@ prod_free(void *arg)
 }
 
 /* "stream N [fail K] [idle]", or "plain". */
-static void
-handler(void *ctx, int argc, char **argv, struct strbuf *reply,
+static enum ctl_code
+handler(void *ctx, struct ctl_request *rq, struct strbuf *reply,
     struct ctl_stream *stream)
 {
+	int argc = rq->argc;
+	char **argv = rq->argv;
+
 	(void)ctx;
 	ck_assert_ptr_null(stream->next);	/* zeroed before the call */
 	if (strcmp(argv[0], "plain") == 0) {
 		strbuf_printf(reply, "plain\n");
-		return;
+		return CTL_OK;
+	}
+	if (strcmp(argv[0], "nope") == 0) {
+		strbuf_printf(reply, "no such thing\n");
+		return CTL_E_UNKNOWN_COMMAND;
 	}
 	memset(&prod, 0, sizeof(prod));
 	prod.lines = strtoul(argv[1], NULL, 10);
@@ -77,10 +86,13 @@ handler(void *ctx, int argc, char **argv, struct strbuf *reply,
 			prod.fail_at = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "idle") == 0)
 			prod.idle = true;
+		else if (strcmp(argv[i], "lost") == 0)
+			prod.lost = true;
 	strbuf_printf(reply, "head\n");
 	stream->next = prod_next;
 	stream->free = prod_free;
 	stream->arg = &prod;
+	return CTL_OK;
 }
 
 struct bed {
@@ -215,7 +227,51 @@ START_TEST(test_stream_fails)
 	ck_assert_int_eq(b.r.status, CONTROL_STATUS_ERROR);
 	ck_assert_uint_eq(b.body.len, 5 + 50000 * LINE_LEN + 12);
 	ck_assert_str_eq(b.body.s + b.body.len - 12, "error: boom\n");
+	ck_assert_int_eq(b.r.code, CTL_E_REFUSED);
 	ck_assert_uint_eq(prod.frees, 1);
+	bed_close(&b);
+}
+END_TEST
+
+/* A failing stream names its code; with JSON asked, the error is JSON. */
+START_TEST(test_stream_fails_json)
+{
+	struct bed b;
+	const char *want = "{\"error\":{\"code\":\"lost-events\","
+	    "\"message\":\"lost-events: too slow\"}}\n";
+
+	bed_open(&b, "{\"command\":[\"stream\",\"10\",\"fail\",\"5\","
+	    "\"lost\"]}\n");
+	bed_read_all(&b);
+	ck_assert_int_eq(b.rc, 1);
+	ck_assert_int_eq(b.r.status, CONTROL_STATUS_ERROR);
+	ck_assert_int_eq(b.r.code, CTL_E_LOST_EVENTS);
+	ck_assert_str_eq(b.body.s + b.body.len - strlen(want), want);
+	bed_close(&b);
+}
+END_TEST
+
+/* A handler's code goes on the status line; JSON asked: a JSON body. */
+START_TEST(test_handler_code)
+{
+	struct bed b;
+
+	bed_open(&b, "nope\n");
+	bed_read_all(&b);
+	ck_assert_int_eq(b.r.code, CTL_E_UNKNOWN_COMMAND);
+	ck_assert_str_eq(b.body.s, "error: no such thing\n");
+	bed_close(&b);
+	bed_open(&b, "nope json\n");
+	bed_read_all(&b);
+	ck_assert_int_eq(b.r.code, CTL_E_UNKNOWN_COMMAND);
+	ck_assert_str_eq(b.body.s, "{\"error\":{\"code\":\"unknown-command\","
+	    "\"message\":\"no such thing\"}}\n");
+	bed_close(&b);
+	bed_open(&b, "{\"command\":\"x\",\n");	/* bad JSON: JSON error */
+	bed_read_all(&b);
+	ck_assert_int_eq(b.r.code, CTL_E_BAD_REQUEST);
+	ck_assert_str_eq(b.body.s, "{\"error\":{\"code\":\"bad-request\","
+	    "\"message\":\"not a JSON object\"}}\n");
 	bed_close(&b);
 }
 END_TEST
@@ -241,6 +297,36 @@ START_TEST(test_stream_idle_then_woken)
 }
 END_TEST
 
+/* A client done sending (shutdown) still gets its whole reply, streamed
+ * or not; one that closes is noticed while its stream is idle. */
+START_TEST(test_half_close)
+{
+	struct bed b;
+
+	bed_open(&b, "stream 100000\n");
+	ck_assert_int_eq(shutdown(b.fd, SHUT_WR), 0);
+	bed_read_all(&b);
+	ck_assert_int_eq(b.rc, 1);
+	ck_assert_int_eq(b.r.status, CONTROL_STATUS_OK);
+	ck_assert_uint_eq(b.body.len, 5 + 100000 * LINE_LEN);
+	bed_close(&b);
+	bed_open(&b, "plain\n");
+	ck_assert_int_eq(shutdown(b.fd, SHUT_WR), 0);
+	bed_read_all(&b);
+	ck_assert_int_eq(b.rc, 1);
+	ck_assert_str_eq(b.body.s, "plain\n");
+	bed_close(&b);
+	bed_open(&b, "stream 3 idle\n");
+	bed_turns(&b, 10);
+	ck_assert_uint_eq(prod.frees, 0);
+	close(b.fd);
+	b.fd = -1;
+	bed_turns(&b, 10);
+	ck_assert_uint_eq(prod.frees, 1);	/* gone while idle */
+	bed_close(&b);
+}
+END_TEST
+
 START_TEST(test_stream_none)
 {
 	struct bed b;
@@ -262,8 +348,11 @@ ctl_stream_suite(void)
 	tcase_add_test(tc, test_stream_bounded_and_whole);
 	tcase_add_test(tc, test_stream_client_gone);
 	tcase_add_test(tc, test_stream_fails);
+	tcase_add_test(tc, test_stream_fails_json);
+	tcase_add_test(tc, test_handler_code);
 	tcase_add_test(tc, test_stream_idle_then_woken);
 	tcase_add_test(tc, test_stream_none);
+	tcase_add_test(tc, test_half_close);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

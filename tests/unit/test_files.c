@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/daemon/pidfile.h"
+#include "../../src/ctl/pidfile.h"
 #include "../../src/lib/escape.h"
 #include "../../src/lib/readfile.h"
 #include "th_tmpdir.h"

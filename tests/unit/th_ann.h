@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../../src/announce/announce.h"
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 
 /* The request a control line carries, split as the control server
  * splits it; fails the test when it does not read. */

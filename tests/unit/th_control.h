@@ -9,13 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../../src/cli/control.h"
+#include "../../src/ctl/control.h"
 
 struct th_reply {
 	int			 rc;	/* of the last feed */
 	size_t			 used;	/* over all feeds */
 	bool			 done;
 	enum control_status	 status;
+	enum ctl_code		 code;
 	struct strbuf		 body;	/* strbuf_free() it */
 	const char		*why;
 	bool			 sane;	/* the reader's counts agree */
@@ -44,6 +45,7 @@ th_read_reply(const char *wire, size_t len, size_t step, struct th_reply *t)
 	}
 	t->done = control_reader_done(&r);
 	t->status = r.status;
+	t->code = r.code;
 	t->why = r.why;
 	t->sane &= r.body_len == t->body.len && r.fed == t->used &&
 	    t->done == (t->rc == 1) && (t->rc != -1 || r.why != NULL);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../cli/control.h"
+#include "control.h"
 #include "../lib/log.h"
 
 /* The number in an open pid file, or 0. */

@@ -7,6 +7,8 @@
  */
 #include "control.h"
 
+#include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/rbuf.h"
@@ -36,15 +38,92 @@ control_write_body(struct control_writer *w, struct strbuf *out,
 	}
 }
 
+static const char *const code_names[CTL_CODE_COUNT] = {
+	[CTL_E_BAD_REQUEST] = "bad-request",
+	[CTL_E_UNKNOWN_COMMAND] = "unknown-command",
+	[CTL_E_REFUSED] = "refused",
+	[CTL_E_READ_ONLY] = "read-only",
+	[CTL_E_BUSY] = "busy",
+	[CTL_E_TOO_LARGE] = "too-large",
+	[CTL_E_TIMEOUT] = "timeout",
+	[CTL_E_VERSION] = "version",
+	[CTL_E_LOST_EVENTS] = "lost-events",
+	[CTL_E_INTERNAL] = "internal",
+};
+
+const char *
+ctl_code_name(enum ctl_code code)
+{
+	return code > CTL_OK && code < CTL_CODE_COUNT ? code_names[code] :
+	    NULL;
+}
+
+enum ctl_code
+ctl_code_parse(const char *name, size_t len)
+{
+	for (int c = CTL_OK + 1; c < CTL_CODE_COUNT; c++)
+		if (strlen(code_names[c]) == len &&
+		    memcmp(code_names[c], name, len) == 0)
+			return (enum ctl_code)c;
+	return CTL_CODE_COUNT;
+}
+
 void
 control_write_end(struct control_writer *w, struct strbuf *out,
     enum control_status st)
 {
+	control_write_end_code(w, out, st == CONTROL_STATUS_OK ? CTL_OK :
+	    CTL_E_REFUSED);
+}
+
+void
+control_write_end_code(struct control_writer *w, struct strbuf *out,
+    enum ctl_code code)
+{
 	if (w->mid_line)
 		strbuf_append(out, "\n", 1);
 	w->mid_line = false;
-	strbuf_printf(out, ".%s\n", st == CONTROL_STATUS_OK ?
-	    CONTROL_STATUS_OK_WORD : CONTROL_STATUS_ERROR_WORD);
+	if (ctl_code_name(code) == NULL)
+		strbuf_printf(out, "." CONTROL_STATUS_OK_WORD "\n");
+	else
+		strbuf_printf(out, "." CONTROL_STATUS_ERROR_WORD " %s\n",
+		    ctl_code_name(code));
+}
+
+void
+ctl_error_body(struct strbuf *out, bool json, enum ctl_code code,
+    const char *msg, size_t len)
+{
+	char *text;
+	cJSON *root, *e;
+
+	if (len >= PREFIX_LEN && memcmp(msg, CONTROL_ERROR_PREFIX,
+	    PREFIX_LEN) == 0) {
+		msg += PREFIX_LEN;
+		len -= PREFIX_LEN;
+	}
+	while (len > 0 && msg[len - 1] == '\n')
+		len--;
+	if (!json) {
+		strbuf_printf(out, CONTROL_ERROR_PREFIX "%.*s\n", (int)len,
+		    msg);
+		return;
+	}
+	root = cJSON_CreateObject();
+	e = cJSON_AddObjectToObject(root, "error");
+	cJSON_AddStringToObject(e, "code", ctl_code_name(code) ?
+	    ctl_code_name(code) : "internal");
+	text = strndup(msg, len);
+	cJSON_AddStringToObject(e, "message", text ? text : "");
+	free(text);
+	text = cJSON_PrintUnformatted(root);
+	if (text != NULL && e != NULL)
+		strbuf_printf(out, "%s\n", text);
+	else	/* no memory: as text, which needs none */
+		strbuf_append(out, "{\"error\":{\"code\":\"internal\"}}\n",
+		    31);
+	cJSON_free(text);
+	cJSON_Delete(root);
 }
 
 enum control_status
@@ -116,11 +195,21 @@ reader_status(struct control_reader *r)
 	const char *sp = memchr(r->line, ' ', r->line_len);
 	size_t n = sp != NULL ? (size_t)(sp - r->line) : r->line_len;
 
+	r->code = CTL_CODE_COUNT;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (n == strlen(words[i].word) &&
 		    memcmp(r->line, words[i].word, n) == 0) {
 			r->status = words[i].st;
 			r->state = R_DONE;
+			if (r->status == CONTROL_STATUS_OK)
+				r->code = CTL_OK;
+			else if (sp != NULL) {	/* ".error CODE[ more]" */
+				const char *c = sp + 1, *end = memchr(c, ' ',
+				    r->line_len - n - 1);
+
+				r->code = ctl_code_parse(c, end != NULL ?
+				    (size_t)(end - c) : r->line_len - n - 1);
+			}
 			return;
 		}
 	reader_bad(r, n == 0 ? "empty status line" : "unknown status");

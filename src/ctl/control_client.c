@@ -137,8 +137,8 @@ read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 			rc = control_reader_feed(r, buf, (size_t)n, &used);
 			continue;
 		}
-		part = r->fed == 0 ? "before replying" :
-		    "in the middle of its reply (what came is incomplete)";
+		part = r->fed == 0 ? "it did not reply" :
+		    "it cut its reply (what came is incomplete)";
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			snprintf(why, whylen, "peering-bgpd sent nothing for "
 			    "%d seconds %s; is it stuck?", client_timeout(),
@@ -147,11 +147,11 @@ read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 			return READ_SILENT;
 		}
 		if (n == 0)
-			snprintf(why, whylen, "peering-bgpd closed the "
-			    "connection %s", part);
+			snprintf(why, whylen, "the daemon closed the "
+			    "connection: %s", part);
 		else
-			snprintf(why, whylen, "peering-bgpd closed the "
-			    "connection %s (%s)", part, strerror(errno));
+			snprintf(why, whylen, "the daemon closed the "
+			    "connection: %s (%s)", part, strerror(errno));
 		return READ_CLOSED;
 	}
 	if (rc == -1) {
@@ -178,10 +178,11 @@ lost_reason(const char *path, enum read_end end, int send_err, char *why,
 		    "running");
 }
 
-enum control_result
-control_call(const char *path, int argc, char **argv, control_sink sink,
-    void *ctx, char *why, size_t whylen)
+static enum control_result
+call(const char *path, int argc, char **argv, control_sink sink, void *ctx,
+    char *why, size_t whylen, bool patient)
 {
+	static const struct timeval forever = { 0, 0 };
 	struct control_reader r;
 	struct strbuf req;
 	enum read_end end;
@@ -205,6 +206,9 @@ control_call(const char *path, int argc, char **argv, control_sink sink,
 	 * many connections) may be waiting. */
 	if (send_all(fd, req.s, req.len) == -1)
 		send_err = errno;
+	if (patient)	/* a reply that may be silent for long: events */
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever,
+		    sizeof(forever));
 	strbuf_free(&req);
 	control_reader_init(&r, sink, ctx);
 	end = read_reply(fd, &r, why, whylen);
@@ -214,6 +218,13 @@ control_call(const char *path, int argc, char **argv, control_sink sink,
 		return CONTROL_LOST;
 	}
 	return r.status == CONTROL_STATUS_OK ? CONTROL_OK : CONTROL_REFUSED;
+}
+
+enum control_result
+control_call(const char *path, int argc, char **argv, control_sink sink,
+    void *ctx, char *why, size_t whylen)
+{
+	return call(path, argc, argv, sink, ctx, why, whylen, false);
 }
 
 /*
@@ -255,17 +266,18 @@ printer_sink(void *ctx, const char *p, size_t len)
 	}
 	if (len > 0)
 		fwrite(p, 1, len, pr->to);
+	fflush(pr->to);		/* a streamed reply shows as it comes */
 }
 
-enum control_result
-control_request(const char *path, int argc, char **argv)
+static enum control_result
+request(const char *path, int argc, char **argv, bool patient)
 {
 	struct printer pr = { .n = 0, .to = NULL, .total = 0, .last = 0 };
 	char why[512];
 	enum control_result rc;
 
-	rc = control_call(path, argc, argv, printer_sink, &pr, why,
-	    sizeof(why));
+	rc = call(path, argc, argv, printer_sink, &pr, why, sizeof(why),
+	    patient);
 	if (pr.to == NULL)
 		printer_choose(&pr, rc == CONTROL_OK ? stdout : stderr);
 	if (rc == CONTROL_LOST && pr.total > 0 && pr.last != '\n')
@@ -277,4 +289,16 @@ control_request(const char *path, int argc, char **argv)
 		fprintf(stderr, "peering: peering-bgpd refused the request "
 		    "without saying why\n");
 	return rc;
+}
+
+enum control_result
+control_request(const char *path, int argc, char **argv)
+{
+	return request(path, argc, argv, false);
+}
+
+enum control_result
+control_request_stream(const char *path, int argc, char **argv)
+{
+	return request(path, argc, argv, true);
 }

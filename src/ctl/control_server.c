@@ -9,6 +9,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,11 @@ struct control_conn {
 	int			 fd;
 	int			 events;	/* what io watches */
 	bool			 replying;
-	bool			 streaming;	/* stream.next may be called */
-	bool			 idle;		/* the stream waits for news */
-	bool			 nomem;		/* sending reply_nomem */
+	bool			 streaming;	/* next() may be called */
+	bool			 idle;		/* the stream waits */
+	bool			 nomem;		/* sends reply_nomem */
+	bool			 json;		/* errors in JSON */
+	bool			 rd_closed;	/* the client sends no more */
 	char			 req[CONTROL_MAX_REQUEST];
 	size_t			 req_len;
 	size_t			 ignored;	/* bytes sent after the request */
@@ -40,6 +43,7 @@ struct control_conn {
 	struct strbuf		 wire;		/* the framed reply, pending */
 	size_t			 sent;		/* of wire (or reply_nomem) */
 	struct strbuf		 slice;		/* a stream's slice, reused */
+	struct strbuf		 err;		/* a failing stream's error */
 	struct ctl_stream	 stream;
 	struct control_conn	*next;
 };
@@ -97,6 +101,8 @@ conn_free(struct control_conn *c)
 static void
 conn_watch(struct control_conn *c, int events)
 {
+	if (c->rd_closed)
+		events &= ~EV_READ;
 	if (c->events == events)
 		return;
 	ev_io_stop(c->cs->loop, &c->io);
@@ -106,15 +112,20 @@ conn_watch(struct control_conn *c, int events)
 		ev_io_start(c->cs->loop, &c->io);
 }
 
-/* Frames a whole body (a refusal) into wire: body, status line. */
+/* Frames a refusal into wire: "error: MESSAGE", the status line. */
 static void
-frame_reply(struct strbuf *wire, const struct strbuf *body)
+frame_reply(struct strbuf *wire, const struct strbuf *msg, enum ctl_code code)
 {
 	struct control_writer w;
+	struct strbuf body;
 
+	strbuf_init(&body);
+	ctl_error_body(&body, false, code, msg->s ? msg->s : "", msg->len);
 	control_writer_init(&w);
-	control_write_body(&w, wire, body->s, body->len);
-	control_write_end(&w, wire, control_body_status(body->s, body->len));
+	control_write_body(&w, wire, body.s, body.len);
+	control_write_end_code(&w, wire, code);
+	wire->failed |= body.failed;
+	strbuf_free(&body);
 }
 
 static const char *
@@ -155,6 +166,23 @@ conn_flush(struct control_conn *c, bool *progress)
 	return 1;
 }
 
+/* A failing stream's text "error: CODE: message" names its code (one of
+ * ctl_code_name()'s); any other text is CTL_E_REFUSED. */
+static enum ctl_code
+stream_fail_code(const char *s, size_t len)
+{
+	const size_t pl = sizeof(CONTROL_ERROR_PREFIX) - 1;
+	const char *colon;
+	enum ctl_code code;
+
+	if (s == NULL || len < pl || memcmp(s, CONTROL_ERROR_PREFIX, pl) != 0)
+		return CTL_E_REFUSED;
+	if ((colon = memchr(s + pl, ':', len - pl)) == NULL)
+		return CTL_E_REFUSED;
+	code = ctl_code_parse(s + pl, (size_t)(colon - s - pl));
+	return code == CTL_CODE_COUNT ? CTL_E_REFUSED : code;
+}
+
 /* Asks the stream for one slice and frames it after what is pending;
  * false when memory ran out (the reply cannot be completed). */
 static bool
@@ -170,20 +198,40 @@ conn_produce(struct control_conn *c)
 	c->slice.len = 0;
 	r = c->stream.next(c->stream.arg, &c->slice, CTL_STREAM_BUDGET);
 	if (r == CTL_STREAM_FAIL) {
-		/* The error's text on a line of its own. */
+		/* The slice's last line is the error; lines before it are
+		 * the body's. */
+		size_t len = c->slice.len, start;
+		enum ctl_code code;
+
+		while (len > 0 && c->slice.s[len - 1] == '\n')
+			len--;
+		for (start = len; start > 0 && c->slice.s[start - 1] != '\n';
+		    start--)
+			;
+		control_write_body(&c->w, &c->wire, c->slice.s, start);
+		if (start == len)
+			strbuf_printf(&c->slice, "the reply could not be "
+			    "completed");
+		len = c->slice.len - start;
+		code = stream_fail_code(c->slice.s + start, len);
+		c->err.len = 0;
+		ctl_error_body(&c->err, c->json, code, c->slice.s + start, len);
+		/* The error on a line of its own, in the request's form. */
 		if (c->w.mid_line)
 			control_write_body(&c->w, &c->wire, "\n", 1);
-		if (c->slice.len == 0)
-			strbuf_printf(&c->slice, CONTROL_ERROR_PREFIX
-			    "the reply could not be completed\n");
-	}
-	control_write_body(&c->w, &c->wire, c->slice.s, c->slice.len);
-	if (r == CTL_STREAM_MORE)
-		c->idle = c->slice.len == 0;
-	else {
-		control_write_end(&c->w, &c->wire, r == CTL_STREAM_DONE ?
-		    CONTROL_STATUS_OK : CONTROL_STATUS_ERROR);
+		control_write_body(&c->w, &c->wire, c->err.s, c->err.len);
+		control_write_end_code(&c->w, &c->wire, code);
+		c->wire.failed |= c->err.failed;
+		strbuf_free(&c->err);
 		stream_end(c);
+	} else {
+		control_write_body(&c->w, &c->wire, c->slice.s, c->slice.len);
+		if (r == CTL_STREAM_MORE)
+			c->idle = c->slice.len == 0;
+		else {
+			control_write_end_code(&c->w, &c->wire, CTL_OK);
+			stream_end(c);
+		}
 	}
 	if (c->slice.cap > 4 * CTL_STREAM_BUDGET) {	/* one odd slice */
 		strbuf_free(&c->slice);
@@ -203,8 +251,17 @@ conn_read_after(struct control_conn *c)
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR;
-	if (n == 0)
-		return false;
+	if (n == 0) {
+		/* The end of what it sends: gone, or only done sending (a
+		 * half close, as `nc -N` does): it still reads its reply. */
+		struct pollfd p = { c->fd, POLLOUT, 0 };
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
+			return false;
+		c->rd_closed = true;
+		conn_watch(c, c->events);
+		return true;
+	}
 	c->ignored += (size_t)n;
 	return c->ignored <= MAX_IGNORED;
 }
@@ -263,24 +320,35 @@ conn_resume(struct control_conn *c)
 }
 
 /* Sends body (framed), then the stream if there is one; the connection
- * may be freed on return. */
+ * may be freed on return. An error (code, or a body "error: ...") is
+ * sent as an error body in the request's form (text or JSON). */
 static void
 conn_send(struct control_conn *c, const struct strbuf *body,
-    struct ctl_stream *stream)
+    struct ctl_stream *stream, enum ctl_code code)
 {
-	enum control_status st = control_body_status(body->s, body->len);
-
+	if (code == CTL_OK && control_body_status(body->s, body->len) ==
+	    CONTROL_STATUS_ERROR)
+		code = CTL_E_REFUSED;
 	c->replying = true;
 	control_writer_init(&c->w);
-	control_write_body(&c->w, &c->wire, body->s, body->len);
-	if (stream != NULL && stream->next != NULL &&
-	    st == CONTROL_STATUS_OK) {
+	if (code != CTL_OK) {
+		struct strbuf e;
+
+		strbuf_init(&e);
+		ctl_error_body(&e, c->json, code, body->s ? body->s : "",
+		    body->len);
+		control_write_body(&c->w, &c->wire, e.s, e.len);
+		c->wire.failed |= e.failed;
+		strbuf_free(&e);
+	} else
+		control_write_body(&c->w, &c->wire, body->s, body->len);
+	if (stream != NULL && stream->next != NULL && code == CTL_OK) {
 		c->stream = *stream;
 		c->streaming = true;
 	} else {
 		if (stream != NULL && stream->free != NULL)
 			stream->free(stream->arg);
-		control_write_end(&c->w, &c->wire, st);
+		control_write_end_code(&c->w, &c->wire, code);
 	}
 	if (body->failed || c->wire.failed) {
 		c->nomem = true;
@@ -296,12 +364,12 @@ conn_send(struct control_conn *c, const struct strbuf *body,
 }
 
 static void
-conn_fail(struct control_conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+conn_fail(struct control_conn *c, enum ctl_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* A refusal the server itself gives: "error: ...", then close. */
+/* A refusal the server itself gives, then close. */
 static void
-conn_fail(struct control_conn *c, const char *fmt, ...)
+conn_fail(struct control_conn *c, enum ctl_code code, const char *fmt, ...)
 {
 	struct strbuf body;
 	char msg[256];
@@ -311,29 +379,30 @@ conn_fail(struct control_conn *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	strbuf_init(&body);
-	strbuf_printf(&body, CONTROL_ERROR_PREFIX "%s\n", msg);
-	conn_send(c, &body, NULL);
+	strbuf_printf(&body, "%s\n", msg);
+	conn_send(c, &body, NULL, code);
 	strbuf_free(&body);
 }
 
 static void
 conn_reply(struct control_conn *c)
 {
-	char *words[CONTROL_MAX_WORDS];
+	struct ctl_request rq;
 	const char *why = NULL;
 	struct strbuf body;
 	struct ctl_stream stream;
-	int n = control_parse_request(c->req, c->req_len, words,
-	    CONTROL_MAX_WORDS, &why);
+	enum ctl_code code;
 
-	if (n < 0) {
-		conn_fail(c, "%s", why);
+	if (ctl_request_parse(c->req, c->req_len, &rq, &code, &why) == -1) {
+		c->json = rq.json_form;
+		conn_fail(c, code, "%s", why);
 		return;
 	}
+	c->json = rq.json;
 	strbuf_init(&body);
 	memset(&stream, 0, sizeof(stream));
-	c->cs->handler(c->cs->ctx, n, words, &body, &stream);
-	conn_send(c, &body, &stream);
+	code = c->cs->handler(c->cs->ctx, &rq, &body, &stream);
+	conn_send(c, &body, &stream, code);
 	strbuf_free(&body);
 }
 
@@ -353,13 +422,24 @@ conn_read_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 		conn_free(c);
 		return;
 	}
+	/* Garbage is refused at its first byte, not after 4 KiB of it. */
+	for (ssize_t k = 0; k < n; k++) {
+		unsigned char b = (unsigned char)c->req[c->req_len + (size_t)k];
+
+		if ((b < 0x20 && b != '\t' && b != '\n') || b > 0x7e) {
+			c->json = c->req[0] == '{';
+			conn_fail(c, CTL_E_BAD_REQUEST, "request has a "
+			    "non-printable byte");
+			return;
+		}
+	}
 	c->req_len += (size_t)n;
 	nl = memchr(c->req, '\n', c->req_len);
 	if (nl != NULL) {
 		c->req_len = (size_t)(nl - c->req) + 1;
 		conn_reply(c);
 	} else if (c->req_len == sizeof(c->req))
-		conn_fail(c, "request longer than %d bytes",
+		conn_fail(c, CTL_E_TOO_LARGE, "request longer than %d bytes",
 		    CONTROL_MAX_REQUEST);
 }
 
@@ -383,7 +463,7 @@ conn_timer_cb(struct ev_loop *loop, struct ev_timer *w, int revents)
 	}
 	log_debug("control: no request within %d s: closing",
 	    CONTROL_IDLE_TIMEOUT);
-	conn_fail(c, "no request within %d seconds (idle timeout)",
+	conn_fail(c, CTL_E_TIMEOUT, "no request within %d seconds (idle timeout)",
 	    CONTROL_IDLE_TIMEOUT);
 }
 
@@ -400,9 +480,9 @@ refuse_conn(int fd, unsigned n)
 
 	strbuf_init(&body);
 	strbuf_init(&wire);
-	strbuf_printf(&body, CONTROL_ERROR_PREFIX "too many control "
-	    "connections (%u); try again in a few seconds\n", n);
-	frame_reply(&wire, &body);
+	strbuf_printf(&body, "too many control connections (%u); try again "
+	    "in a few seconds\n", n);
+	frame_reply(&wire, &body, CTL_E_BUSY);
 	for (int i = 0; i < 4 && recv(fd, drain, sizeof(drain),
 	    MSG_DONTWAIT) > 0; i++)
 		;
@@ -492,6 +572,28 @@ control_server_open(struct ev_loop *loop, const char *path,
 	cs->io.data = cs;
 	ev_io_start(loop, &cs->io);
 	return cs;
+}
+
+int
+control_server_access(struct control_server *cs, gid_t gid, mode_t mode)
+{
+	if (chown(cs->path, (uid_t)-1, gid) == -1 ||
+	    chmod(cs->path, mode) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ctl_ro_path(const char *control, char *buf, size_t size)
+{
+	size_t n = strlen(control);
+	int w;
+
+	if (n >= 5 && strcmp(control + n - 5, ".sock") == 0)
+		w = snprintf(buf, size, "%.*s.ro.sock", (int)(n - 5), control);
+	else
+		w = snprintf(buf, size, "%s.ro", control);
+	return w < 0 || (size_t)w >= size ? -1 : 0;
 }
 
 void
