@@ -280,6 +280,7 @@ $(B)/demo/%: demo/%.c $(B)/libpeering.a
 
 # ---- the two promises of the README ----
 check: deps
+	$(MAKE) --no-print-directory check-layers
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory asan
