@@ -47,50 +47,56 @@ export_nexthop(struct bgpd *d, const struct session *s,
 	return ann_nexthop(&e->attrs, &in, nh, err, errlen);
 }
 
-/* One UPDATE announcing e on s (export_attrs: what iBGP and eBGP hear),
- * or withdrawing e->prefix when e is NULL. */
+/* One UPDATE of p for s, announced with a or withdrawn (a NULL), into w. */
 static void
-export_send(struct bgpd *d, struct session *s, const struct prefix *p,
-    const struct ann_entry *e)
+export_pack(struct session *s, const struct prefix *p,
+    const struct bgp_attrs *a, struct wbuf *w)
 {
 	static uint8_t msg[BGP_EXT_MAX_LEN];
+	struct bgp_packer pk;
+
+	wbuf_init(w, msg, sizeof(msg));
+	bgp_packer_init(&pk, &s->params.tx, s->conf.af, a);
+	bgp_packer_add(&pk, p, 0, w);
+	bgp_packer_flush(&pk, w);
+}
+
+/* The withdrawal of p on s, and who hears of it once it went. */
+static void
+export_withdraw(struct bgpd *d, struct session *s, const struct prefix *p)
+{
+	struct wbuf w;
+
+	export_pack(s, p, NULL, &w);
+	if (!session_send(s, &w))
+		return;
+	adj_out_withdrawn(&d->adj_out, s->conf.name, p);
+	experiment_note_update(d, s, p, NULL);
+	events_update(d, s, p, NULL);
+}
+
+/* The announcement of e on s: its next hop, the attributes s hears
+ * (export_attrs), the UPDATE, and who hears of it once it went. */
+static void
+export_announce(struct bgpd *d, struct session *s, const struct prefix *p,
+    const struct ann_entry *e)
+{
 	static struct export_bufs bufs;
 	struct export_peer peer = { s->conf.af, s->params.ibgp,
 	    s->conf.local_as };
-	struct bgp_packer pk;
+	char why[256], pfx[PREFIX_STRLEN];
 	struct bgp_attrs a;
 	struct prefix nh;
 	struct wbuf w;
-	char why[256];
 
-	/* A session that is not up gets its whole export when it comes up
-	 * (exports_session_up); it has no next hop before. */
-	if (s->fsm.state != BGP_STATE_ESTABLISHED)
-		return;
-	wbuf_init(&w, msg, sizeof(msg));
-	if (e == NULL) {
-		bgp_packer_init(&pk, &s->params.tx, s->conf.af, NULL);
-		bgp_packer_add(&pk, p, 0, &w);
-		bgp_packer_flush(&pk, &w);
-		if (session_send(s, &w)) {
-			adj_out_withdrawn(&d->adj_out, s->conf.name, p);
-			experiment_note_update(d, s, p, NULL);
-			events_update(d, s, p, NULL);
-		}
-		return;
-	}
 	if (export_nexthop(d, s, e, &nh, why, sizeof(why)) == -1) {
-		char pfx[PREFIX_STRLEN];
-
 		log_warn("%s/%s: no next hop for %s (%s): not announced",
 		    s->conf.name, session_af_name(s),
 		    prefix_format(p, pfx, sizeof(pfx)), why);
 		return;
 	}
 	export_attrs(&e->attrs, &peer, &nh, &bufs, &a);
-	bgp_packer_init(&pk, &s->params.tx, s->conf.af, &a);
-	bgp_packer_add(&pk, p, 0, &w);
-	bgp_packer_flush(&pk, &w);
+	export_pack(s, p, &a, &w);
 	if (!session_send(s, &w))
 		return;
 	if (adj_out_announced(&d->adj_out, s->conf.name, p, &e->attrs, &peer,
@@ -99,6 +105,21 @@ export_send(struct bgpd *d, struct session *s, const struct prefix *p,
 		    s->conf.name, session_af_name(s));
 	experiment_note_update(d, s, p, e);
 	events_update(d, s, p, &a);
+}
+
+/* One UPDATE announcing e on s, or withdrawing p when e is NULL. */
+static void
+export_send(struct bgpd *d, struct session *s, const struct prefix *p,
+    const struct ann_entry *e)
+{
+	/* A session that is not up gets its whole export when it comes up
+	 * (exports_session_up); it has no next hop before. */
+	if (s->fsm.state != BGP_STATE_ESTABLISHED)
+		return;
+	if (e == NULL)
+		export_withdraw(d, s, p);
+	else
+		export_announce(d, s, p, e);
 }
 
 /*
