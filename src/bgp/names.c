@@ -1,4 +1,5 @@
 /* Names of protocol numbers, for logs, JSON and the decode tool. */
+#include "attr.h"
 #include "bgp.h"
 #include "msg.h"
 
@@ -112,29 +113,14 @@ bgp_err_subcode_name(unsigned code, unsigned subcode)
 	return NULL;
 }
 
+/* The name in the attribute table (attr.c), the one place it is kept. */
 const char *
 bgp_attr_type_name(unsigned type)
 {
-	static const char *const names[] = {
-		[BGP_ATTR_ORIGIN] = "ORIGIN",
-		[BGP_ATTR_AS_PATH] = "AS_PATH",
-		[BGP_ATTR_NEXT_HOP] = "NEXT_HOP",
-		[BGP_ATTR_MED] = "MULTI_EXIT_DISC",
-		[BGP_ATTR_LOCAL_PREF] = "LOCAL_PREF",
-		[BGP_ATTR_ATOMIC_AGGREGATE] = "ATOMIC_AGGREGATE",
-		[BGP_ATTR_AGGREGATOR] = "AGGREGATOR",
-		[BGP_ATTR_COMMUNITIES] = "COMMUNITIES",
-		[BGP_ATTR_ORIGINATOR_ID] = "ORIGINATOR_ID",
-		[BGP_ATTR_CLUSTER_LIST] = "CLUSTER_LIST",
-		[BGP_ATTR_MP_REACH] = "MP_REACH_NLRI",
-		[BGP_ATTR_MP_UNREACH] = "MP_UNREACH_NLRI",
-		[BGP_ATTR_EXT_COMMUNITIES] = "EXTENDED_COMMUNITIES",
-		[BGP_ATTR_AS4_PATH] = "AS4_PATH",
-		[BGP_ATTR_AS4_AGGREGATOR] = "AS4_AGGREGATOR",
-		[BGP_ATTR_LARGE_COMMUNITIES] = "LARGE_COMMUNITIES",
-	};
-	const char *s = name_at(names, NELEM(names), type);
-	return s ? s : "unknown";
+	const struct attr_desc *d = type < 256 ? attr_desc_get((uint8_t)type) :
+	    NULL;
+
+	return d != NULL ? d->name : "unknown";
 }
 
 const char *
