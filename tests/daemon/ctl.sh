@@ -139,14 +139,14 @@ check "read-only: configure refused in JSON" [ "$(head -n1 <<< "$out" | jq -r .e
 
 # --- events
 $CC stream "$RO" "events best json" > "$TMP/events" 2>&1 & EV_PID=$!
-wait_for 5 grep -q subscribed "$TMP/events"
+check "events: subscribed before the announcement" wait_for 20 grep -q subscribed "$TMP/events"
 out=$(us bgp cli announce 184.164.224.0/24 mux mux1 community 47065:7 2>&1)
 check "announce ($out)" has "$out" "announced"
-check "events: the announcement to mux1, with its attributes" wait_for 5 \
+check "events: the announcement to mux1, with its attributes" wait_for 20 \
     grep -q '"type":"announce","time_us":[0-9]*,"session":"mux1".*"prefix":"184.164.224.0/24".*"communities":\[\[47065,7\]\]' "$TMP/events"
 check "events: the request" grep -q '"type":"request".*"applied":true' "$TMP/events"
 us bgp cli withdraw 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
-check "events: the withdrawal" wait_for 5 grep -q '"type":"withdraw".*"prefix":"184.164.224.0/24"' "$TMP/events"
+check "events: the withdrawal" wait_for 20 grep -q '"type":"withdraw".*"prefix":"184.164.224.0/24"' "$TMP/events"
 check "the log has both UPDATEs with their time" \
     [ "$(grep -c 'UPDATE sent to mux1/ipv4 at 20[0-9-]*T[0-9:.]*Z: \(announce\|withdraw\) 184.164.224.0/24' "$US/var/peering-bgpd.log")" -ge 2 ]
 peer() { ip netns exec "$NS_PEER" env PEERING_DIR="$PEER" "$ROOT/peering" "$@"; }
