@@ -123,7 +123,7 @@ enum read_end {
 static enum read_end
 read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 {
-	char buf[8192];
+	char buf[65536];
 	const char *part;
 	size_t used;
 	ssize_t n;
@@ -135,6 +135,9 @@ read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 			continue;
 		if (n > 0) {
 			rc = control_reader_feed(r, buf, (size_t)n, &used);
+			/* A streamed reply shows as it comes: flushed once a
+			 * read, not once a line (2M lines, 2M writes). */
+			fflush(NULL);
 			continue;
 		}
 		part = r->fed == 0 ? "it did not reply" :
@@ -266,7 +269,6 @@ printer_sink(void *ctx, const char *p, size_t len)
 	}
 	if (len > 0)
 		fwrite(p, 1, len, pr->to);
-	fflush(pr->to);		/* a streamed reply shows as it comes */
 }
 
 static enum control_result
