@@ -20,7 +20,12 @@
 # `show route all json limit N` (BENCH_SHOW_LIMIT prefixes, 1000000: all).
 # BENCH_BGPD / BENCH_PEERING: the daemon and client to run (e.g. those of
 # an older commit: the `routes` dump is skipped when the daemon does not
-# know it). Results on stdout. Needs root.
+# know it). BENCH_REPEAT: how many times the `routes` dump runs (1);
+# BENCH_PEERING_ALT: a second client, run for every other `routes` dump
+# (before/after of the client on one loaded table); BENCH_SHOW=0 skips
+# the `show route` dump; BENCH_PERF=DIR records `perf record -g` of the
+# daemon and of the client during each `routes` dump into DIR.
+# Results on stdout. Needs root.
 set -u
 
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/interop/lib.sh"
@@ -63,9 +68,19 @@ cpu_s() {
 	    "/proc/$1/stat"
 }
 
+# `peering ARGS` (under perf when asked).
+dump_client() {
+	if [ -z "$DUMP_PERF" ]; then
+		ours_cli "$@"
+		return
+	fi
+	ip netns exec "$NS_OURS" env PEERING_DIR="$OURS_DIR" perf record -q \
+	    -g -o "$BENCH_PERF/client.$RUN.data" -- "$PEERING" "$@"
+}
+
 # dump NAME ARGS...: one timed dump (`peering ARGS` > /dev/null).
 dump() {
-	local name=$1 base t0 t1 sampler probe paths peak max s c0 c1 ccpu
+	local name=$1 base t0 t1 sampler probe paths peak max s c0 c1 ccpu perf=
 	shift
 	base=$(rss_kib)
 	( while :; do rss_kib; sleep 0.01; done ) >"$TMP/rss.log" 2>/dev/null &
@@ -73,13 +88,20 @@ dump() {
 	"$PROBE" "$OURS_DIR/var/peering-bgpd.sock" 50 >"$TMP/probe.log" 2>&1 &
 	probe=$!
 	sleep 0.5
+	if [ -n "$DUMP_PERF" ]; then
+		perf record -q -g -o "$BENCH_PERF/daemon.$RUN.data" \
+		    -p "$OURS_PID" >/dev/null 2>&1 &
+		perf=$!
+		sleep 0.5
+	fi
 	c0=$(cpu_s "$OURS_PID")
 	t0=$(date +%s.%N)
 	TIMEFORMAT='%U %S'
-	ccpu=$( { time ours_cli "$@" >/dev/null 2>"$TMP/dump.err"; } 2>&1 |
+	ccpu=$( { time dump_client "$@" >/dev/null 2>"$TMP/dump.err"; } 2>&1 |
 	    awk '{ printf "%.2f", $1 + $2 }')
 	t1=$(date +%s.%N)
 	c1=$(cpu_s "$OURS_PID")
+	[ -z "$perf" ] || { kill -INT "$perf"; wait "$perf"; }
 	sleep 0.2
 	kill "$sampler" 2>/dev/null
 	kill -TERM "$probe" 2>/dev/null
@@ -91,7 +113,7 @@ dump() {
 	s=$(ours_cli bgp cli show protocols json | jq -r '.protocols[0] |
 	    if .state == "Established" and .stats.established == 1
 	    then "kept" else "LOST" end')
-	echo "bench-ctl $name paths=$paths seconds=$(awk -v a="$t0" -v b="$t1" \
+	echo "bench-ctl $name client=$(basename "$(dirname "$PEERING")")/$(basename "$PEERING") paths=$paths seconds=$(awk -v a="$t0" -v b="$t1" \
 	    'BEGIN { printf "%.2f", b - a }') paths_per_s=$(awk -v a="$t0" \
 	    -v b="$t1" -v n="$paths" 'BEGIN { printf "%.0f", n / (b - a) }') \
 rss_growth_mib=$(awk -v a="$base" -v b="$peak" 'BEGIN { printf "%.1f", (b - a) / 1024 }') \
@@ -100,11 +122,21 @@ probe_max_ms=${max:-fail} daemon_cpu_s=$(awk -v a="$c0" -v b="$c1" \
 	[ ! -s "$TMP/dump.err" ] || iop_log "$name said: $(head -2 "$TMP/dump.err")"
 }
 
+DUMP_PERF=
 if ours_cli bgp cli help | grep -q '^routes'; then
-	dump routes bgp routes --json
+	CLIENT=$PEERING
+	for RUN in $(seq "${BENCH_REPEAT:-1}"); do
+		[ -z "${BENCH_PEERING_ALT:-}" ] || [ $((RUN % 2)) = 1 ] ||
+		    PEERING=$BENCH_PEERING_ALT
+		DUMP_PERF=${BENCH_PERF:-}
+		dump routes bgp routes --json
+		PEERING=$CLIENT
+	done
+	DUMP_PERF=
 	# A filter that matches nothing: the whole RIB looked at, no output.
 	dump routes_filtered_none bgp routes --json community 1:1
 fi
-dump show_route_json bgp cli show route all json limit "$SHOW_LIMIT"
+[ "${BENCH_SHOW:-1}" = 0 ] ||
+    dump show_route_json bgp cli show route all json limit "$SHOW_LIMIT"
 ours_stop
 iop_finish

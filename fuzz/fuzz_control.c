@@ -5,7 +5,8 @@
  * same bytes as a reply, its status line's error code included). The
  * reader must give the same verdict and body fed at once and byte by byte
  * (and, unless malformed, stop at the same byte); a whole reply's body,
- * framed again, must read back the same.
+ * framed again, must read back the same, and framed in place after raw
+ * appends (as the server frames a stream) must give the same bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -85,6 +86,36 @@ same_body(const struct th_reply *a, const struct th_reply *b)
 	    memcmp(a->body.s, b->body.s, a->body.len) == 0);
 }
 
+/* The body framed as the server frames a stream (after bytes pending,
+ * a piece with control_write_body(), the rest appended raw and framed in
+ * place) is the wire framed at once, whatever the split. */
+static void
+fuzz_stuff_in_place(const struct strbuf *body, size_t seed,
+    enum ctl_code code, const struct strbuf *want)
+{
+	static const char pending[] = ".pending\n";
+	const size_t pl = sizeof(pending) - 1;
+	size_t k = body->len > 0 ? seed % (body->len + 1) : 0, start;
+	struct control_writer w;
+	struct strbuf wire;
+
+	strbuf_init(&wire);
+	strbuf_append(&wire, pending, pl);
+	control_writer_init(&w);
+	control_write_body(&w, &wire, body->s, k);
+	start = wire.len;
+	strbuf_append(&wire, body->s + k, body->len - k);
+	control_write_stuff(&w, &wire, start);
+	if (w.mid_line != (body->len > 0 && body->s[body->len - 1] != '\n'))
+		__builtin_trap();
+	control_write_end_code(&w, &wire, code);
+	if (wire.failed || memcmp(wire.s, pending, pl) != 0 ||
+	    wire.len - pl != want->len ||
+	    memcmp(wire.s + pl, want->s, want->len) != 0)
+		__builtin_trap();
+	strbuf_free(&wire);
+}
+
 static void
 fuzz_reply(const uint8_t *data, size_t size)
 {
@@ -114,6 +145,8 @@ fuzz_reply(const uint8_t *data, size_t size)
 		if (!again.sane || again.rc != 1 || again.used != wire.len ||
 		    again.status != whole.status || !same_body(&whole, &again))
 			__builtin_trap();
+		fuzz_stuff_in_place(&whole.body, size, whole.code ==
+		    CTL_CODE_COUNT ? CTL_E_REFUSED : whole.code, &wire);
 		strbuf_free(&again.body);
 		strbuf_free(&wire);
 	}

@@ -110,6 +110,11 @@ struct control_writer {
 void	control_writer_init(struct control_writer *w);
 void	control_write_body(struct control_writer *w, struct strbuf *out,
 	    const char *p, size_t len);
+/* The same for body bytes already appended raw to out (out->s[start..len),
+ * a producer writing straight into the wire buffer): framed in place, with
+ * no copy when no line in them starts with '.'. */
+void	control_write_stuff(struct control_writer *w, struct strbuf *out,
+	    size_t start);
 /* Ends the body with '\n' if it does not, then the status line. */
 void	control_write_end(struct control_writer *w, struct strbuf *out,
 	    enum control_status st);

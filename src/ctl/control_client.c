@@ -119,18 +119,22 @@ enum read_end {
 	READ_MALFORMED,
 };
 
-/* Reads until the reply is whole; else says why. */
+/* A read takes what the daemon's socket holds (its send buffer, about
+ * 200 KiB), so a streamed reply wakes the client fewer times. */
+#define READ_BUF	(256 * 1024)
+
+/* Reads until the reply is whole into buf; else says why. */
 static enum read_end
-read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
+read_reply_in(int fd, struct control_reader *r, char *buf, size_t size,
+    char *why, size_t whylen)
 {
-	char buf[65536];
 	const char *part;
 	size_t used;
 	ssize_t n;
 	int rc = 0;
 
 	while (rc == 0) {
-		n = recv(fd, buf, sizeof(buf), 0);
+		n = recv(fd, buf, size, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n > 0) {
@@ -163,6 +167,20 @@ read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
 		return READ_MALFORMED;
 	}
 	return READ_WHOLE;
+}
+
+/* read_reply_in() with a buffer of READ_BUF (4 KiB without memory). */
+static enum read_end
+read_reply(int fd, struct control_reader *r, char *why, size_t whylen)
+{
+	char small[4096], *buf = malloc(READ_BUF);
+	enum read_end end;
+
+	end = buf != NULL ?
+	    read_reply_in(fd, r, buf, READ_BUF, why, whylen) :
+	    read_reply_in(fd, r, small, sizeof(small), why, whylen);
+	free(buf);
+	return end;
 }
 
 /* What else is known of a lost reply: the request not sent; the

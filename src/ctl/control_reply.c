@@ -21,21 +21,70 @@ control_writer_init(struct control_writer *w)
 	w->mid_line = false;
 }
 
+/* The line starts in s[0..len) (the first one only if at_start) that hold a
+ * '.', counted. */
+static size_t
+dots_at_line_starts(const char *s, size_t len, bool at_start)
+{
+	const char *end = s + len, *nl;
+	size_t n = at_start && len > 0 && s[0] == '.';
+
+	while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL &&
+	    nl + 1 < end) {
+		n += nl[1] == '.';
+		s = nl + 1;
+	}
+	return n;
+}
+
+/* s[0..len) moved up by `more` bytes, each line that starts with '.' given
+ * one more '.' in front, from the last line back (the room after len is
+ * there: more is what dots_at_line_starts() counted). */
+static void
+stuff_back(char *s, size_t len, size_t more, bool at_start)
+{
+	size_t end = len;
+
+	while (more > 0 && end > 0) {
+		const char *nl = memrchr(s, '\n', end - 1);
+		size_t ls = nl != NULL ? (size_t)(nl - s) + 1 : 0;
+
+		memmove(s + ls + more, s + ls, end - ls);
+		if (s[ls] == '.' && (ls > 0 || at_start))
+			s[ls + --more] = '.';
+		end = ls;
+	}
+}
+
+void
+control_write_stuff(struct control_writer *w, struct strbuf *out,
+    size_t start)
+{
+	static const char room[64];
+	bool at_start = !w->mid_line;
+	size_t len, more, left, k;
+
+	if (out->failed || start >= out->len)
+		return;
+	len = out->len - start;
+	more = dots_at_line_starts(out->s + start, len, at_start);
+	w->mid_line = out->s[out->len - 1] != '\n';
+	for (left = more; left > 0 && !out->failed; left -= k) {
+		k = left < sizeof(room) ? left : sizeof(room);
+		strbuf_append(out, room, k);	/* the room stuff_back fills */
+	}
+	if (more > 0 && !out->failed)
+		stuff_back(out->s + start, len, more, at_start);
+}
+
 void
 control_write_body(struct control_writer *w, struct strbuf *out,
     const char *p, size_t len)
 {
-	while (len > 0) {
-		const char *nl = memchr(p, '\n', len);
-		size_t n = nl != NULL ? (size_t)(nl - p) + 1 : len;
+	size_t start = out->len;
 
-		if (!w->mid_line && p[0] == '.')
-			strbuf_append(out, ".", 1);
-		strbuf_append(out, p, n);
-		w->mid_line = nl == NULL;
-		p += n;
-		len -= n;
-	}
+	strbuf_append(out, p, len);
+	control_write_stuff(w, out, start);
 }
 
 static const char *const code_names[CTL_CODE_COUNT] = {
@@ -228,6 +277,30 @@ reader_take_line(struct rbuf *b, struct rbuf *sub)
 	return nl != NULL;
 }
 
+/* The body bytes of b from inside a line up to the end of the last line
+ * before one that starts with '.' (or all of b): carved off b into sub,
+ * so a reply without stuffed lines goes to the sink a read at a time, not
+ * a line at a time; whether sub ends a line. */
+static bool
+reader_take_body(struct rbuf *b, struct rbuf *sub)
+{
+	const uint8_t *p = b->p, *end = b->p + b->len, *nl;
+	size_t n = b->len;
+	bool ended = false;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p = nl + 1;
+		if (p == end || *p == '.') {
+			n = (size_t)(p - b->p);
+			ended = true;
+			break;
+		}
+	}
+	*sub = rbuf_make(b->p, 0);
+	(void)rbuf_sub(b, n, sub);	/* n <= b->len: cannot fail */
+	return ended;
+}
+
 static void
 reader_step(struct control_reader *r, struct rbuf *b)
 {
@@ -251,7 +324,7 @@ reader_step(struct control_reader *r, struct rbuf *b)
 		r->state = R_LINE;
 		return;
 	case R_LINE:
-		ended = reader_take_line(b, &line);
+		ended = reader_take_body(b, &line);
 		reader_emit(r, line.p, line.len);
 		r->state = ended ? R_LINE_START : R_LINE;
 		return;

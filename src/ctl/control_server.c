@@ -42,7 +42,6 @@ struct control_conn {
 	struct control_writer	 w;
 	struct strbuf		 wire;		/* the framed reply, pending */
 	size_t			 sent;		/* of wire (or reply_nomem) */
-	struct strbuf		 slice;		/* a stream's slice, reused */
 	struct strbuf		 err;		/* a failing stream's error */
 	struct ctl_stream	 stream;
 	struct control_conn	*next;
@@ -63,6 +62,8 @@ struct control_server {
 /* Once a stream is idle, the server asks it again after this long, even
  * without control_server_wake(). */
 #define STREAM_IDLE_POLL	1.0
+/* The wire buffer's capacity kept between slices (pending + a slice fit). */
+#define WIRE_KEEP_MAX		(4 * (CTL_STREAM_PENDING_MAX + CTL_STREAM_BUDGET))
 /* Bytes a client may send after its request before it is dropped. */
 #define MAX_IGNORED		(64 * 1024)
 
@@ -94,7 +95,6 @@ conn_free(struct control_conn *c)
 	ev_timer_stop(cs->loop, &c->timer);
 	close(c->fd);
 	strbuf_free(&c->wire);
-	strbuf_free(&c->slice);
 	free(c);
 }
 
@@ -162,6 +162,10 @@ conn_flush(struct control_conn *c, bool *progress)
 	if (!c->nomem) {
 		c->wire.len = 0;
 		c->sent = 0;
+		if (c->wire.cap > WIRE_KEEP_MAX) {	/* after one odd slice */
+			strbuf_free(&c->wire);
+			strbuf_init(&c->wire);
+		}
 	}
 	return 1;
 }
@@ -183,61 +187,68 @@ stream_fail_code(const char *s, size_t len)
 	return code == CTL_CODE_COUNT ? CTL_E_REFUSED : code;
 }
 
-/* Asks the stream for one slice and frames it after what is pending;
- * false when memory ran out (the reply cannot be completed). */
+/* A failing stream's slice, out->s[start..len): its last line is the
+ * error, the lines before it are body; the reply ends with the error. */
+static void
+conn_produce_fail(struct control_conn *c, size_t start)
+{
+	size_t len = c->wire.len, ls;
+	enum ctl_code code;
+
+	while (len > start && c->wire.s[len - 1] == '\n')
+		len--;
+	for (ls = len; ls > start && c->wire.s[ls - 1] != '\n'; ls--)
+		;
+	if (ls == len) {	/* no text: say so */
+		static const char none[] = "the reply could not be completed";
+
+		code = CTL_E_REFUSED;
+		ctl_error_body(&c->err, c->json, code, none, sizeof(none) - 1);
+	} else {
+		code = stream_fail_code(c->wire.s + ls, len - ls);
+		ctl_error_body(&c->err, c->json, code, c->wire.s + ls,
+		    len - ls);
+	}
+	c->wire.len = ls;
+	control_write_stuff(&c->w, &c->wire, start);
+	/* The error on a line of its own, in the request's form. */
+	if (c->w.mid_line)
+		control_write_body(&c->w, &c->wire, "\n", 1);
+	control_write_body(&c->w, &c->wire, c->err.s, c->err.len);
+	control_write_end_code(&c->w, &c->wire, code);
+	c->wire.failed |= c->err.failed;
+	strbuf_free(&c->err);
+	stream_end(c);
+}
+
+/* Asks the stream for one slice, written straight after what is pending
+ * and framed in place; false when memory ran out (the reply cannot be
+ * completed). */
 static bool
 conn_produce(struct control_conn *c)
 {
 	enum ctl_stream_result r;
+	size_t start;
 
 	if (c->sent > 0) {	/* what was sent leaves the buffer */
 		memmove(c->wire.s, c->wire.s + c->sent, c->wire.len - c->sent);
 		c->wire.len -= c->sent;
 		c->sent = 0;
 	}
-	c->slice.len = 0;
-	r = c->stream.next(c->stream.arg, &c->slice, CTL_STREAM_BUDGET);
-	if (r == CTL_STREAM_FAIL) {
-		/* The slice's last line is the error; lines before it are
-		 * the body's. */
-		size_t len = c->slice.len, start;
-		enum ctl_code code;
-
-		while (len > 0 && c->slice.s[len - 1] == '\n')
-			len--;
-		for (start = len; start > 0 && c->slice.s[start - 1] != '\n';
-		    start--)
-			;
-		control_write_body(&c->w, &c->wire, c->slice.s, start);
-		if (start == len)
-			strbuf_printf(&c->slice, "the reply could not be "
-			    "completed");
-		len = c->slice.len - start;
-		code = stream_fail_code(c->slice.s + start, len);
-		c->err.len = 0;
-		ctl_error_body(&c->err, c->json, code, c->slice.s + start, len);
-		/* The error on a line of its own, in the request's form. */
-		if (c->w.mid_line)
-			control_write_body(&c->w, &c->wire, "\n", 1);
-		control_write_body(&c->w, &c->wire, c->err.s, c->err.len);
-		control_write_end_code(&c->w, &c->wire, code);
-		c->wire.failed |= c->err.failed;
-		strbuf_free(&c->err);
-		stream_end(c);
-	} else {
-		control_write_body(&c->w, &c->wire, c->slice.s, c->slice.len);
+	start = c->wire.len;
+	r = c->stream.next(c->stream.arg, &c->wire, CTL_STREAM_BUDGET);
+	if (r == CTL_STREAM_FAIL)
+		conn_produce_fail(c, start);
+	else {
+		control_write_stuff(&c->w, &c->wire, start);
 		if (r == CTL_STREAM_MORE)
-			c->idle = c->slice.len == 0;
+			c->idle = c->wire.len == start;
 		else {
 			control_write_end_code(&c->w, &c->wire, CTL_OK);
 			stream_end(c);
 		}
 	}
-	if (c->slice.cap > 4 * CTL_STREAM_BUDGET) {	/* one odd slice */
-		strbuf_free(&c->slice);
-		strbuf_init(&c->slice);
-	}
-	return !c->slice.failed && !c->wire.failed;
+	return !c->wire.failed;
 }
 
 /* A client that closes mid-reply is noticed by reading; what it sends
@@ -270,7 +281,7 @@ static void
 conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 {
 	struct control_conn *c = w->data;
-	bool progress = false;
+	bool progress = false, held;
 	size_t len;
 	int rc;
 
@@ -280,15 +291,25 @@ conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	}
 	if (!(revents & EV_WRITE))
 		return;
-	if ((rc = conn_flush(c, &progress)) == -1)
-		goto gone;
 	/* One slice per loop turn, when little is pending. */
 	conn_out(c, &len);
+	held = false;
 	if (c->streaming && !c->idle && len - c->sent < CTL_STREAM_PENDING_MAX) {
-		if (!conn_produce(c) ||
-		    (rc = conn_flush(c, &progress)) == -1)
+		size_t before = len - c->sent;
+
+		if (!conn_produce(c))
 			goto gone;
+		/* A producer at full speed (a whole budget this turn) is
+		 * sent in writes of CTL_STREAM_PENDING_MAX, not a slice:
+		 * half the sends, half the reader's wakeups; the next turn
+		 * adds a slice and sends. A slower one is sent at once. */
+		conn_out(c, &len);
+		held = c->streaming && len - before >= CTL_STREAM_BUDGET &&
+		    len < CTL_STREAM_PENDING_MAX;
 	}
+	rc = held ? 0 : conn_flush(c, &progress);
+	if (rc == -1)
+		goto gone;
 	if (rc == 1 && !c->streaming) {
 		conn_free(c);		/* the whole reply went */
 		return;
@@ -519,7 +540,6 @@ accept_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	c->cs = cs;
 	c->fd = fd;
 	strbuf_init(&c->wire);
-	strbuf_init(&c->slice);
 	c->events = EV_READ;
 	c->next = cs->conns;
 	cs->conns = c;

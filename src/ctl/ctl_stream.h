@@ -13,14 +13,17 @@
  * costs at most about CTL_STREAM_PENDING_MAX + one slice of memory.
  *
  * next() appends whole lines, about budget bytes (a line may overshoot),
- * and says:
+ * to out, which is the connection's wire buffer: it may already hold
+ * output not yet sent (what is before out->len on entry is not the
+ * stream's; appended body bytes are framed in place, a line that starts
+ * with '.' given one more, so a producer never copies), and says:
  *   CTL_STREAM_MORE  call again; with nothing appended, the stream is
  *                    idle (it waits for news): the server stops asking
  *                    until control_server_wake() or a second passes;
  *   CTL_STREAM_DONE  the body is complete (what it appended is the last
  *                    of it): the reply ends with the ok status;
  *   CTL_STREAM_FAIL  the reply ends with an error status; the last line
- *                    of out, if any, is the error's text ("error: "
+ *                    it appended, if any, is the error's text ("error: "
  *                    optional; "error: CODE: ..." with CODE one of
  *                    docs/control.md's codes sets the status's code,
  *                    else it is "refused"); lines before it are body.

@@ -867,15 +867,16 @@ static enum ctl_stream_result
 deferred_next(void *arg, struct strbuf *out, size_t budget)
 {
 	struct xp_deferred *q = arg;
+	size_t start = out->len;	/* out may hold pending output */
 
 	(void)budget;
 	if (xp_tb_busy(q->d))
 		return CTL_STREAM_MORE;	/* idle until woken */
 	experiment_control(q->d, q->argc, q->argv, out);
-	if (out->len == 0 && xp_tb_busy(q->d))
+	if (out->len == start && xp_tb_busy(q->d))
 		return CTL_STREAM_MORE;
-	return control_body_status(out->s, out->len) == CONTROL_STATUS_ERROR ?
-	    CTL_STREAM_FAIL : CTL_STREAM_DONE;
+	return control_body_status(out->s + start, out->len - start) ==
+	    CONTROL_STATUS_ERROR ? CTL_STREAM_FAIL : CTL_STREAM_DONE;
 }
 
 void

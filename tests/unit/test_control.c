@@ -225,6 +225,95 @@ START_TEST(test_reply_roundtrip)
 }
 END_TEST
 
+/* Body bytes appended raw after pending output, then framed in place (as
+ * the server frames a stream's slice): each line that starts with '.' is
+ * given one more, the pending bytes are left alone, and a slice that goes
+ * on a line the last one left open is not stuffed at its start. */
+static const struct {
+	const char	*first;		/* framed by control_write_body */
+	const char	*raw;		/* appended raw, then stuffed */
+	const char	*wire;		/* after ".p\n" */
+} in_place[] = {
+	{ "", "{\"a\":1}\n{\"b\":2}\n", "{\"a\":1}\n{\"b\":2}\n" },
+	{ "", ".a\nb\n.c\n..d\n", "..a\nb\n..c\n...d\n" },
+	{ "x", ".y\n.z", "x.y\n..z" },
+	{ "x\n", ".y\n", "x\n..y\n" },
+	{ "", ".", ".." },
+	{ "", "\n.\n\n.", "\n..\n\n.." },
+	{ ".", "", ".." },
+	{ "", "1.2.3.4\n", "1.2.3.4\n" },
+};
+
+START_TEST(test_reply_stuff_in_place)
+{
+	struct control_writer w;
+	struct strbuf wire;
+	size_t start;
+
+	strbuf_init(&wire);
+	strbuf_append(&wire, ".p\n", 3);
+	control_writer_init(&w);
+	control_write_body(&w, &wire, in_place[_i].first,
+	    strlen(in_place[_i].first));
+	start = wire.len;
+	strbuf_append(&wire, in_place[_i].raw, strlen(in_place[_i].raw));
+	control_write_stuff(&w, &wire, start);
+	ck_assert(!wire.failed);
+	ck_assert_uint_eq(wire.len, 3 + strlen(in_place[_i].wire));
+	ck_assert(memcmp(wire.s, ".p\n", 3) == 0);
+	ck_assert(memcmp(wire.s + 3, in_place[_i].wire, wire.len - 3) == 0);
+	ck_assert(w.mid_line == (wire.s[wire.len - 1] != '\n'));
+	strbuf_free(&wire);
+}
+END_TEST
+
+/* The reader hands a read's body on in one piece when no line in it
+ * starts with '.', and splits it only where one does. */
+struct sink_count {
+	struct strbuf	body;
+	int		calls;
+};
+
+static void
+count_sink(void *ctx, const char *p, size_t len)
+{
+	struct sink_count *sc = ctx;
+
+	sc->calls++;
+	strbuf_append(&sc->body, p, len);
+}
+
+START_TEST(test_reply_spans)
+{
+	static const struct {
+		const char	*wire;
+		const char	*body;
+		int		 calls;
+	} t[] = {
+		{ "a\nb\nc\n.ok\n", "a\nb\nc\n", 1 },
+		{ "a\nb\n..c\nd\n.ok\n", "a\nb\n.c\nd\n", 3 },
+		{ "{\"x\":1}\n{\"y\":2}\n.error refused\n",
+		  "{\"x\":1}\n{\"y\":2}\n", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct control_reader r;
+		struct sink_count sc = { .calls = 0 };
+		size_t used, len = strlen(t[i].wire);
+
+		strbuf_init(&sc.body);
+		control_reader_init(&r, count_sink, &sc);
+		ck_assert_int_eq(control_reader_feed(&r, t[i].wire, len,
+		    &used), 1);
+		ck_assert_uint_eq(used, len);
+		ck_assert_uint_eq(sc.body.len, strlen(t[i].body));
+		ck_assert(memcmp(sc.body.s, t[i].body, sc.body.len) == 0);
+		ck_assert_int_eq(sc.calls, t[i].calls);
+		strbuf_free(&sc.body);
+	}
+}
+END_TEST
+
 START_TEST(test_reply_body_status)
 {
 	ck_assert_int_eq(control_body_status("error: x\n", 9),
@@ -538,6 +627,9 @@ control_suite(void)
 	tcase_add_test(tc, test_reply_stops_at_end);
 	tcase_add_loop_test(tc, test_reply_roundtrip, 0, NELEM(bodies));
 	tcase_add_test(tc, test_reply_body_status);
+	tcase_add_loop_test(tc, test_reply_stuff_in_place, 0,
+	    sizeof(in_place) / sizeof(in_place[0]));
+	tcase_add_test(tc, test_reply_spans);
 	tcase_add_test(tc, test_request_forms);
 	tcase_add_loop_test(tc, test_request_bad, 0, NELEM(bad_requests));
 	tcase_add_test(tc, test_status_codes);
