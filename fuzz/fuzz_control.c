@@ -104,7 +104,8 @@ fuzz_stuff_in_place(const struct strbuf *body, size_t seed,
 	control_writer_init(&w);
 	control_write_body(&w, &wire, body->s, k);
 	start = wire.len;
-	strbuf_append(&wire, body->s + k, body->len - k);
+	if (body->len > k)
+		strbuf_append(&wire, body->s + k, body->len - k);
 	control_write_stuff(&w, &wire, start);
 	if (w.mid_line != (body->len > 0 && body->s[body->len - 1] != '\n'))
 		__builtin_trap();

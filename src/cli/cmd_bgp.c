@@ -267,9 +267,14 @@ bgp_result(const struct client_paths *p, enum control_result rc)
 	return rc == CONTROL_OK ? 0 : 1;
 }
 
+/* A request as typed; `events` is a subscription, silent for as long as
+ * nothing happens: no read timeout once it is sent. */
 int
 bgp_control(const struct client_paths *p, int argc, char **argv)
 {
+	if (argc > 0 && strcmp(argv[0], "events") == 0)
+		return bgp_result(p, control_request_stream(p->control, argc,
+		    argv));
 	return bgp_result(p, control_request(p->control, argc, argv));
 }
 

@@ -201,7 +201,7 @@ lost_reason(const char *path, enum read_end end, int send_err, char *why,
 
 static enum control_result
 call(const char *path, int argc, char **argv, control_sink sink, void *ctx,
-    char *why, size_t whylen, bool patient)
+    char *why, size_t whylen, bool patient, enum ctl_code *code)
 {
 	static const struct timeval forever = { 0, 0 };
 	struct control_reader r;
@@ -238,6 +238,7 @@ call(const char *path, int argc, char **argv, control_sink sink, void *ctx,
 		lost_reason(path, end, send_err, why, whylen);
 		return CONTROL_LOST;
 	}
+	*code = r.code;
 	return r.status == CONTROL_STATUS_OK ? CONTROL_OK : CONTROL_REFUSED;
 }
 
@@ -245,26 +246,37 @@ enum control_result
 control_call(const char *path, int argc, char **argv, control_sink sink,
     void *ctx, char *why, size_t whylen)
 {
-	return call(path, argc, argv, sink, ctx, why, whylen, false);
+	enum ctl_code code;
+
+	return call(path, argc, argv, sink, ctx, why, whylen, false, &code);
 }
 
 /*
  * The body on stdout, or on stderr when it is a refusal ("error: ..."):
- * the first bytes are held until they tell which.
+ * the first bytes are held until they tell which. A refusal's text is
+ * held (up to PRINTER_HOLD_MAX) until the status line names its code.
  */
+#define PRINTER_HOLD_MAX	4096
+
 struct printer {
-	char	 head[PREFIX_LEN];
-	size_t	 n;
-	FILE	*to;
-	size_t	 total;
-	char	 last;
+	char		 head[PREFIX_LEN];
+	size_t		 n;
+	FILE		*to;
+	size_t		 total;
+	char		 last;
+	bool		 holding;	/* the refusal's text, in held */
+	struct strbuf	 held;
 };
 
 static void
 printer_choose(struct printer *pr, FILE *to)
 {
 	pr->to = to;
-	fwrite(pr->head, 1, pr->n, to);
+	pr->holding = to == stderr;
+	if (pr->holding)
+		strbuf_append(&pr->held, pr->head, pr->n);
+	else
+		fwrite(pr->head, 1, pr->n, to);
 }
 
 static void
@@ -285,21 +297,55 @@ printer_sink(void *ctx, const char *p, size_t len)
 		else if (pr->n == PREFIX_LEN)
 			printer_choose(pr, stderr);
 	}
-	if (len > 0)
+	if (len > 0 && pr->holding)
+		strbuf_append(&pr->held, p, len);
+	else if (len > 0)
 		fwrite(p, 1, len, pr->to);
+	if (pr->holding && (pr->held.len > PRINTER_HOLD_MAX ||
+	    pr->held.failed)) {	/* too long to hold: as it is */
+		fwrite(pr->held.s, 1, pr->held.len, stderr);
+		pr->holding = false;
+	}
+}
+
+/* The held refusal, its last line ended by its code ("error: no such mux
+ * (code refused)"); a daemon older than protocol 1 names none. */
+static void
+printer_refusal(struct printer *pr, enum control_result rc,
+    enum ctl_code code)
+{
+	size_t len = pr->held.len;
+
+	if (!pr->holding || len == 0)
+		return;
+	while (rc == CONTROL_REFUSED && len > 0 && pr->held.s[len - 1] == '\n')
+		len--;
+	fwrite(pr->held.s, 1, len, stderr);
+	if (rc != CONTROL_REFUSED)
+		return;
+	if (ctl_code_name(code) != NULL)
+		fprintf(stderr, " (code %s)\n", ctl_code_name(code));
+	else
+		fprintf(stderr, " (no code: peering-bgpd speaks a control "
+		    "protocol older than %d)\n", CONTROL_PROTOCOL_VERSION);
+	pr->last = '\n';
 }
 
 static enum control_result
 request(const char *path, int argc, char **argv, bool patient)
 {
 	struct printer pr = { .n = 0, .to = NULL, .total = 0, .last = 0 };
+	enum ctl_code code = CTL_CODE_COUNT;
 	char why[512];
 	enum control_result rc;
 
+	strbuf_init(&pr.held);
 	rc = call(path, argc, argv, printer_sink, &pr, why, sizeof(why),
-	    patient);
+	    patient, &code);
 	if (pr.to == NULL)
 		printer_choose(&pr, rc == CONTROL_OK ? stdout : stderr);
+	printer_refusal(&pr, rc, code);
+	strbuf_free(&pr.held);
 	if (rc == CONTROL_LOST && pr.total > 0 && pr.last != '\n')
 		fputc('\n', pr.to);	/* the message on a line of its own */
 	fflush(stdout);
@@ -307,7 +353,8 @@ request(const char *path, int argc, char **argv, bool patient)
 		fprintf(stderr, "peering: %s\n", why);
 	else if (rc == CONTROL_REFUSED && pr.total == 0)
 		fprintf(stderr, "peering: peering-bgpd refused the request "
-		    "without saying why\n");
+		    "without saying why (code %s)\n", ctl_code_name(code) ?
+		    ctl_code_name(code) : "none");
 	return rc;
 }
 

@@ -83,6 +83,8 @@ control_write_body(struct control_writer *w, struct strbuf *out,
 {
 	size_t start = out->len;
 
+	if (len == 0)
+		return;
 	strbuf_append(out, p, len);
 	control_write_stuff(w, out, start);
 }

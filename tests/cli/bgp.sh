@@ -63,7 +63,10 @@ run bgp cli show route export amsterdam01
 has "show route export: both families" "$out" "184.164.224.0/24"
 has "show route export: both families" "$out" "2804:269c:1::/48"
 run bgp adv nope
-check_outcome "bgp adv nope" 1 "" "error: mux unknown: nope"
+check_outcome "bgp adv nope" 1 "" "error: mux unknown: nope (code refused)"
+run bgp cli frobnicate
+check_outcome "an unknown command: its code" 1 "" \
+    "error: unknown command 'frobnicate' (try: help) (code unknown-command)"
 
 # bgp6 stop: IPv6 only.
 run bgp6 stop

@@ -218,9 +218,10 @@ python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[
 rm -f "$T/var/peering-bgpd.sock"
 
 # ---- a stand-in daemon: the request line and the reply ----
-# fake BODY [raw]: serves one request on the control socket, saving its
-# line in $T/request and answering BODY (with \n escapes) framed as the
-# daemon does (docs/daemon.md, "Control protocol"); raw: BODY as is.
+# fake BODY [raw|raw-v1]: serves one request on the control socket, saving
+# its line in $T/request and answering BODY (with \n escapes) framed as a
+# daemon before protocol 1 did (a bare ".error"); raw-v1: framed as
+# protocol 1 does (".error refused", docs/control.md); raw: BODY as is.
 fake() {
 	rm -f "$T/request" "$T/ready"
 	python3 - "$T/var/peering-bgpd.sock" "$T/request" "$T/ready" "$1" \
@@ -228,10 +229,11 @@ fake() {
 import os, socket, sys
 path, out, ready, reply, how = sys.argv[1:6]
 reply = reply.encode().decode("unicode_escape")
-if how == "framed":
+if how in ("framed", "raw-v1"):
     lines = reply.splitlines(keepends=True)
     reply = "".join("." + l if l.startswith(".") else l for l in lines)
-    reply += ".error\n" if reply.startswith("error: ") else ".ok\n"
+    error = ".error refused\n" if how == "raw-v1" else ".error\n"
+    reply += error if reply.startswith("error: ") else ".ok\n"
 
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(path)
@@ -322,6 +324,19 @@ if command -v python3 >/dev/null 2>&1; then
 	check_eq "refusal (status)" "$rc" 1
 	check_eq "refusal (stderr)" "$err" "error [unknown command 'announce']"
 	check_eq "refusal (stdout)" "$out" ""
+	# `peering bgp`: a refusal is printed with its code from the status
+	# line; a daemon older than protocol 1 names none, and is told apart.
+	fake "error: no such mux\n" raw-v1
+	out=$("$PEERING" bgp cli frobnicate 2>"$T/stderr"); rc=$?
+	err=$(cat "$T/stderr")
+	wait "$fake_pid"
+	check_outcome "bgp refusal, code" 1 "" "error: no such mux (code refused)"
+	fake "error: no such mux\n"
+	out=$("$PEERING" bgp cli frobnicate 2>"$T/stderr"); rc=$?
+	err=$(cat "$T/stderr")
+	wait "$fake_pid"
+	check_outcome "bgp refusal, a daemon before protocol 1" 1 "" \
+	    "error: no such mux (no code: peering-bgpd speaks a control protocol older than 1)"
 	# --json: the request, the AS path and the reply.
 	fake 'announced\n'
 	run announce --json -o 61574 -P 2 -p 3356 "$P"

@@ -166,6 +166,15 @@ check "peering bgp events prints as they come" wait_for 5 \
     grep -q 'update mux1 ipv4 announce 184.164.224.0/24' "$TMP/events.txt"
 check "... and waits (silent longer than the timeout)" kill -0 "$EV_PID"
 kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
+# peering bgp cli events (as typed, or in the shell): the same
+PEERING_CONTROL_TIMEOUT=1 us bgp cli events > "$TMP/events.cli" 2>&1 & EV_PID=$!
+wait_for 5 grep -q subscribed "$TMP/events.cli"
+sleep 1.5
+us bgp cli withdraw 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
+check "peering bgp cli events prints as they come" wait_for 5 \
+    grep -q 'update mux1 ipv4 withdraw 184.164.224.0/24' "$TMP/events.cli"
+check "... and is not cut by the read timeout" kill -0 "$EV_PID"
+kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
 
 # --- the Python example of docs/control.md, taken from the page
 sed -n '/^```python$/,/^```$/p' docs/control.md | sed '1d;$d' > "$TMP/example.py"
