@@ -44,6 +44,19 @@ strbuf_append(struct strbuf *b, const char *s, size_t len)
 	b->s[b->len] = '\0';
 }
 
+char *
+strbuf_reserve(struct strbuf *b, size_t n)
+{
+	return strbuf_grow(b, n) ? b->s + b->len : NULL;
+}
+
+void
+strbuf_commit(struct strbuf *b, size_t n)
+{
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
 void
 strbuf_printf(struct strbuf *b, const char *fmt, ...)
 {

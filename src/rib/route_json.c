@@ -1,7 +1,8 @@
 /*
  * route_json_line: a path as JSON text. Most of a line is numbers and
- * fixed keys; they are written by hand into a stack buffer sized for the
- * path's attributes (a heap one past that), then appended once.
+ * fixed keys; they are written by hand, one step per group of fields,
+ * straight into the output buffer, with room reserved first for the
+ * most the path's attributes can take (line_bound).
  */
 #include "route_json.h"
 
@@ -150,6 +151,159 @@ line_bound(const struct rattrs_lists *a, const char *mux)
 	    a->large_communities.len / 12 * 40;
 }
 
+/* "prefix": IPv4 by hand, IPv6 through prefix_format. */
+static void
+put_prefix(struct jw *w, const struct prefix *p)
+{
+	char text[PREFIX_STRLEN];
+
+	PUT(w, "{\"prefix\":");
+	if (p->af != AF_IDX_IPV4) {
+		put_plain(w, prefix_format(p, text, sizeof(text)));
+		return;
+	}
+	*w->p++ = '"';
+	put_v4(w, p->addr);
+	*w->p++ = '/';
+	put_u32(w, p->len);
+	*w->p++ = '"';
+}
+
+/* "path_id", "mux", and "upstream_peer_id" when the next hop is one of
+ * the PEERING formula's. */
+static void
+put_source(struct jw *w, const struct rattrs *ra, uint32_t path_id,
+    const char *mux)
+{
+	long up;
+
+	PUT(w, ",\"path_id\":");
+	put_u32(w, path_id);
+	PUT(w, ",\"mux\":");
+	put_string(w, mux);
+	if ((up = rfilter_upstream(ra)) >= 0) {
+		PUT(w, ",\"upstream_peer_id\":");
+		put_u32(w, (uint32_t)up);
+	}
+}
+
+/* "next_hop", and "next_hop_link_local" when there is one. */
+static void
+put_next_hops(struct jw *w, const struct rattrs *ra)
+{
+	char text[ADDR_STRLEN];
+
+	PUT(w, ",\"next_hop\":");
+	if (ra->af == AF_IDX_IPV4) {
+		*w->p++ = '"';
+		put_v4(w, rattrs_nexthop(ra));
+		*w->p++ = '"';
+	} else
+		put_plain(w, addr_format(ra->af, rattrs_nexthop(ra), text,
+		    sizeof(text)));
+	if (rattrs_nexthop_ll(ra) != NULL) {
+		PUT(w, ",\"next_hop_link_local\":");
+		put_plain(w, addr_format(AF_IDX_IPV6, rattrs_nexthop_ll(ra),
+		    text, sizeof(text)));
+	}
+}
+
+/* "as_path" as text, then "as_path_segments": each segment's type and
+ * ASNs (AS_SETs intact). */
+static void
+put_aspath(struct jw *w, struct rbuf path)
+{
+	struct aspath_iter it;
+	struct aspath_seg s;
+
+	PUT(w, ",\"as_path\":\"");
+	put_aspath_text(w, path);
+	PUT(w, "\",\"as_path_segments\":[");
+	aspath_iter_init(&it, path);
+	for (size_t i = 0; aspath_iter_next(&it, &s) == 1; i++) {
+		if (i > 0)
+			*w->p++ = ',';
+		PUT(w, "{\"type\":");
+		put_plain(w, bgp_aspath_seg_name(s.type));
+		PUT(w, ",\"asns\":[");
+		for (unsigned k = 0; k < s.count; k++) {
+			if (k > 0)
+				*w->p++ = ',';
+			put_u32(w, aspath_seg_as(&s, k));
+		}
+		PUT(w, "]}");
+	}
+	*w->p++ = ']';
+}
+
+/* "origin", "med" when there is one, "local_pref". */
+static void
+put_preference(struct jw *w, const struct rattrs *ra)
+{
+	PUT(w, ",\"origin\":");
+	put_plain(w, bgp_origin_name(ra->origin));
+	if (ra->flags & RATTRS_HAS_MED) {
+		PUT(w, ",\"med\":");
+		put_u32(w, ra->med);
+	}
+	PUT(w, ",\"local_pref\":");
+	put_u32(w, ra->local_pref);
+}
+
+/* "communities": [[asn,value],...]. */
+static void
+put_communities(struct jw *w, struct rbuf list)
+{
+	PUT(w, ",\"communities\":[");
+	for (size_t i = 0; i + 4 <= list.len; i += 4) {
+		const uint8_t *c = list.p + i;
+
+		*w->p++ = '[';
+		put_u32(w, (uint32_t)c[0] << 8 | c[1]);
+		*w->p++ = ',';
+		put_u32(w, (uint32_t)c[2] << 8 | c[3]);
+		*w->p++ = ']';
+		if (i + 4 < list.len)
+			*w->p++ = ',';
+	}
+	*w->p++ = ']';
+}
+
+/* "large_communities": [[global,local1,local2],...]. */
+static void
+put_large_communities(struct jw *w, struct rbuf list)
+{
+	PUT(w, ",\"large_communities\":[");
+	for (size_t i = 0; i + 12 <= list.len; i += 12) {
+		const uint8_t *c = list.p + i;
+
+		for (unsigned k = 0; k < 3; k++) {
+			*w->p++ = k == 0 ? '[' : ',';
+			put_u32(w, (uint32_t)c[4 * k] << 24 |
+			    (uint32_t)c[4 * k + 1] << 16 |
+			    (uint32_t)c[4 * k + 2] << 8 | c[4 * k + 3]);
+		}
+		*w->p++ = ']';
+		if (i + 12 < list.len)
+			*w->p++ = ',';
+	}
+	*w->p++ = ']';
+}
+
+/* "best", "stale", and the line's end. */
+static void
+put_flags(struct jw *w, bool best, bool stale)
+{
+	if (best)
+		PUT(w, ",\"best\":true");
+	else
+		PUT(w, ",\"best\":false");
+	if (stale)
+		PUT(w, ",\"stale\":true}\n");
+	else
+		PUT(w, ",\"stale\":false}\n");
+}
+
 void
 route_json_line(const struct rib *r, const struct prefix *p,
     const struct rib_path *path, bool best, struct strbuf *out)
@@ -157,112 +311,21 @@ route_json_line(const struct rib *r, const struct prefix *p,
 	const struct rattrs *ra = path->attrs;
 	const char *mux = r->peers[path->peer].name;
 	struct rattrs_lists a;
-	struct aspath_iter it;
-	struct aspath_seg s;
-	char stack[4096], *buf, text[ADDR_STRLEN + 8];
 	struct jw w;
-	size_t n, i;
-	long up;
+	char *buf;
 
 	rattrs_lists(ra, &a);
-	n = line_bound(&a, mux);
-	if ((buf = n <= sizeof(stack) ? stack : malloc(n)) == NULL) {
-		out->failed = true;
+	/* Straight into out: no copy of the line. */
+	if ((buf = strbuf_reserve(out, line_bound(&a, mux))) == NULL)
 		return;
-	}
 	w.p = buf;
-	PUT(&w, "{\"prefix\":");
-	if (p->af == AF_IDX_IPV4) {
-		*w.p++ = '"';
-		put_v4(&w, p->addr);
-		*w.p++ = '/';
-		put_u32(&w, p->len);
-		*w.p++ = '"';
-	} else
-		put_plain(&w, prefix_format(p, text, sizeof(text)));
-	PUT(&w, ",\"path_id\":");
-	put_u32(&w, path->path_id);
-	PUT(&w, ",\"mux\":");
-	put_string(&w, mux);
-	if ((up = rfilter_upstream(ra)) >= 0) {
-		PUT(&w, ",\"upstream_peer_id\":");
-		put_u32(&w, (uint32_t)up);
-	}
-	PUT(&w, ",\"next_hop\":");
-	if (ra->af == AF_IDX_IPV4) {
-		*w.p++ = '"';
-		put_v4(&w, rattrs_nexthop(ra));
-		*w.p++ = '"';
-	} else
-		put_plain(&w, addr_format(ra->af, rattrs_nexthop(ra), text,
-		    sizeof(text)));
-	if (rattrs_nexthop_ll(ra) != NULL) {
-		PUT(&w, ",\"next_hop_link_local\":");
-		put_plain(&w, addr_format(AF_IDX_IPV6, rattrs_nexthop_ll(ra),
-		    text, sizeof(text)));
-	}
-	PUT(&w, ",\"as_path\":\"");
-	put_aspath_text(&w, a.as_path);
-	PUT(&w, "\",\"as_path_segments\":[");
-	aspath_iter_init(&it, a.as_path);
-	for (i = 0; aspath_iter_next(&it, &s) == 1; i++) {
-		if (i > 0)
-			*w.p++ = ',';
-		PUT(&w, "{\"type\":");
-		put_plain(&w, bgp_aspath_seg_name(s.type));
-		PUT(&w, ",\"asns\":[");
-		for (unsigned k = 0; k < s.count; k++) {
-			if (k > 0)
-				*w.p++ = ',';
-			put_u32(&w, aspath_seg_as(&s, k));
-		}
-		PUT(&w, "]}");
-	}
-	PUT(&w, "],\"origin\":");
-	put_plain(&w, bgp_origin_name(ra->origin));
-	if (ra->flags & RATTRS_HAS_MED) {
-		PUT(&w, ",\"med\":");
-		put_u32(&w, ra->med);
-	}
-	PUT(&w, ",\"local_pref\":");
-	put_u32(&w, ra->local_pref);
-	PUT(&w, ",\"communities\":[");
-	for (i = 0; i + 4 <= a.communities.len; i += 4) {
-		const uint8_t *c = a.communities.p + i;
-
-		*w.p++ = '[';
-		put_u32(&w, (uint32_t)c[0] << 8 | c[1]);
-		*w.p++ = ',';
-		put_u32(&w, (uint32_t)c[2] << 8 | c[3]);
-		*w.p++ = ']';
-		if (i + 4 < a.communities.len)
-			*w.p++ = ',';
-	}
-	PUT(&w, "],\"large_communities\":[");
-	for (i = 0; i + 12 <= a.large_communities.len; i += 12) {
-		const uint8_t *c = a.large_communities.p + i;
-
-		for (unsigned k = 0; k < 3; k++) {
-			*w.p++ = k == 0 ? '[' : ',';
-			put_u32(&w, (uint32_t)c[4 * k] << 24 |
-			    (uint32_t)c[4 * k + 1] << 16 |
-			    (uint32_t)c[4 * k + 2] << 8 | c[4 * k + 3]);
-		}
-		*w.p++ = ']';
-		if (i + 12 < a.large_communities.len)
-			*w.p++ = ',';
-	}
-	PUT(&w, "],\"best\":");
-	if (best)
-		PUT(&w, "true");
-	else
-		PUT(&w, "false");
-	PUT(&w, ",\"stale\":");
-	if (path->flags & RIB_PATH_STALE)
-		PUT(&w, "true}\n");
-	else
-		PUT(&w, "false}\n");
-	strbuf_append(out, buf, (size_t)(w.p - buf));
-	if (buf != stack)
-		free(buf);
+	put_prefix(&w, p);
+	put_source(&w, ra, path->path_id, mux);
+	put_next_hops(&w, ra);
+	put_aspath(&w, a.as_path);
+	put_preference(&w, ra);
+	put_communities(&w, a.communities);
+	put_large_communities(&w, a.large_communities);
+	put_flags(&w, best, path->flags & RIB_PATH_STALE);
+	strbuf_commit(out, (size_t)(w.p - buf));
 }
