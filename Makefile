@@ -205,7 +205,7 @@ $(B)/tests/ctl_peer: tests/daemon/ctl_peer.c
 	$(CC) $(WFLAGS) $(CFLAGS) -o $@ $<
 
 # ---- fuzzing (clang libFuzzer) ----
-FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined $(PKG_CFLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/fuzz/%.o)
