@@ -157,24 +157,24 @@ peer bgp cli announce 184.164.226.0/24 mux client force > /dev/null 2>&1
 check "events best: ... and back, via the peer" wait_for 5 \
     grep -q '"type":"best",.*"prefix":"184.164.226.0/24","peer":"mux1","path_id":0,"next_hop":"100.65.128.1"' "$TMP/events"
 kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
-# peering bgp events: the same, printed as they come, no timeout
-PEERING_CONTROL_TIMEOUT=1 us bgp events > "$TMP/events.txt" 2>&1 & EV_PID=$!
-wait_for 5 grep -q subscribed "$TMP/events.txt"
-sleep 1.5
-us bgp cli announce 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
-check "peering bgp events prints as they come" wait_for 5 \
-    grep -q 'update mux1 ipv4 announce 184.164.224.0/24' "$TMP/events.txt"
-check "... and waits (silent longer than the timeout)" kill -0 "$EV_PID"
-kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
-# peering bgp cli events (as typed, or in the shell): the same
-PEERING_CONTROL_TIMEOUT=1 us bgp cli events > "$TMP/events.cli" 2>&1 & EV_PID=$!
-wait_for 5 grep -q subscribed "$TMP/events.cli"
-sleep 1.5
-us bgp cli withdraw 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
-check "peering bgp cli events prints as they come" wait_for 5 \
-    grep -q 'update mux1 ipv4 withdraw 184.164.224.0/24' "$TMP/events.cli"
-check "... and is not cut by the read timeout" kill -0 "$EV_PID"
-kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
+# events_untimed WHAT ACTION ARGS...: `peering ARGS` (a subscription) with
+# a 1 s read timeout prints the update ACTION (announce or withdraw)
+# causes as it comes, and is still waiting after the timeout.
+events_untimed() {
+	local what=$1 action=$2 f=$TMP/events.$RANDOM
+	shift 2
+	PEERING_CONTROL_TIMEOUT=1 us "$@" > "$f" 2>&1 & EV_PID=$!
+	wait_for 5 grep -q subscribed "$f"
+	sleep 1.5
+	us bgp cli "$action" 184.164.224.0/24 mux mux1 force > /dev/null 2>&1
+	check "$what prints as they come" wait_for 5 \
+	    grep -q "update mux1 ipv4 $action 184.164.224.0/24" "$f"
+	check "... and waits (silent longer than the timeout)" kill -0 "$EV_PID"
+	kill "$EV_PID"; wait "$EV_PID" 2>/dev/null; EV_PID=
+}
+# peering bgp events, and bgp cli events (as typed, or in the shell)
+events_untimed "peering bgp events" announce bgp events
+events_untimed "peering bgp cli events" withdraw bgp cli events
 
 # --- the Python example of docs/control.md, taken from the page
 sed -n '/^```python$/,/^```$/p' docs/control.md | sed '1d;$d' > "$TMP/example.py"
