@@ -260,32 +260,12 @@ batch_prefixes(struct batch *b)
 	return 0;
 }
 
+/* Step 4: saved; now the wire, then the data plane of what is gone. */
 static void
-batch_run(struct batch *b, struct strbuf *reply)
+batch_send(struct batch *b)
 {
 	char err[512], pfx[PREFIX_STRLEN];
-	size_t changed = 0;
-	struct strbuf line;
 
-	strbuf_init(&line);
-	if ((b->verdict = calloc(b->n ? b->n : 1, sizeof(int))) == NULL ||
-	    (b->pfx = calloc(b->n ? b->n : 1, sizeof(*b->pfx))) == NULL) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
-		return;
-	}
-	if (batch_decide(b, reply) == -1)
-		return;
-	if (batch_prefixes(b) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
-		return;
-	}
-	if (batch_dataplane(b, reply) == -1)
-		return;
-	if (batch_store(b, reply) == -1) {
-		batch_dataplane_undo(b);
-		return;
-	}
-	/* Step 4: saved; now the wire. */
 	for (size_t j = 0; j < b->npfx; j++)
 		exports_changes_send(b->d, &b->pfx[j], b->df[j].wire);
 	for (size_t j = 0; j < b->npfx; j++) {
@@ -300,6 +280,17 @@ batch_run(struct batch *b, struct strbuf *reply)
 			log_warn("data plane of %s: %s", prefix_format(
 			    &b->pfx[j], pfx, sizeof(pfx)), err);
 	}
+}
+
+/* A line a request, each applied one told to the events and the log. */
+static void
+batch_reply(struct batch *b, struct strbuf *reply)
+{
+	char pfx[PREFIX_STRLEN];
+	size_t changed = 0;
+	struct strbuf line;
+
+	strbuf_init(&line);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ann_request *r = &b->r[i];
 
@@ -324,6 +315,30 @@ batch_run(struct batch *b, struct strbuf *reply)
 	strbuf_printf(reply, "%s: %zu request%s applied at once (%zu "
 	    "changed), saved once\n", b->file, b->n, b->n == 1 ? "" : "s",
 	    changed);
+}
+
+static void
+batch_run(struct batch *b, struct strbuf *reply)
+{
+	if ((b->verdict = calloc(b->n ? b->n : 1, sizeof(int))) == NULL ||
+	    (b->pfx = calloc(b->n ? b->n : 1, sizeof(*b->pfx))) == NULL) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		return;
+	}
+	if (batch_decide(b, reply) == -1)
+		return;
+	if (batch_prefixes(b) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		return;
+	}
+	if (batch_dataplane(b, reply) == -1)
+		return;
+	if (batch_store(b, reply) == -1) {
+		batch_dataplane_undo(b);
+		return;
+	}
+	batch_send(b);
+	batch_reply(b, reply);
 }
 
 void
