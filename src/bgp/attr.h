@@ -113,11 +113,51 @@ attr_def_get(unsigned type)
 void	attrs_encode(struct wbuf *w, const struct bgp_attrs *a,
 	    const struct bgp_codec_opts *opts, bool with_mp);
 /* One attribute header; the extended-length bit only past 255 bytes. */
-void	attr_put_header(struct wbuf *w, uint8_t flags, uint8_t type,
-	    size_t len);
+static inline void
+attr_put_header(struct wbuf *w, uint8_t flags, uint8_t type, size_t len)
+{
+	flags &= (uint8_t)~BGP_ATTR_FLAG_EXTLEN;
+	if (len > 255) {
+		wbuf_put_u8(w, flags | BGP_ATTR_FLAG_EXTLEN);
+		wbuf_put_u8(w, type);
+		wbuf_put_u16(w, (uint16_t)len);
+	} else {
+		wbuf_put_u8(w, flags);
+		wbuf_put_u8(w, type);
+		wbuf_put_u8(w, (uint8_t)len);
+	}
+}
+
 /* Header and value; past 65535 bytes only w->overflow. */
-void	attr_put(struct wbuf *w, uint8_t flags, uint8_t type, const void *v,
-	    size_t len);
+static inline void
+attr_put(struct wbuf *w, uint8_t flags, uint8_t type, const void *v,
+    size_t len)
+{
+	if (len > UINT16_MAX) {
+		w->overflow = true;
+		return;
+	}
+	attr_put_header(w, flags, type, len);
+	wbuf_put_bytes(w, v, len);
+}
+
+/* The first type in [t, end) whose bit is set in a 256-bit set (the
+ * presence bits); end when none is. */
+static inline unsigned
+attr_bits_next(const uint8_t *bits, unsigned t, unsigned end)
+{
+	while (t < end) {
+		unsigned b = bits[t >> 3] >> (t & 7);
+
+		if (b != 0) {
+			t += (unsigned)__builtin_ctz(b);
+			return t < end ? t : end;
+		}
+		t = (t | 7) + 1;
+	}
+	return end;
+}
+
 void	attr_put_mp_reach(struct wbuf *w, const struct bgp_mp_nlri *mp);
 void	attr_put_mp_unreach(struct wbuf *w, const struct bgp_mp_nlri *mp);
 

@@ -5,33 +5,6 @@
 #define OPT	BGP_ATTR_FLAG_OPTIONAL
 
 void
-attr_put_header(struct wbuf *w, uint8_t flags, uint8_t type, size_t len)
-{
-	flags &= (uint8_t)~BGP_ATTR_FLAG_EXTLEN;
-	if (len > 255) {
-		wbuf_put_u8(w, flags | BGP_ATTR_FLAG_EXTLEN);
-		wbuf_put_u8(w, type);
-		wbuf_put_u16(w, (uint16_t)len);
-	} else {
-		wbuf_put_u8(w, flags);
-		wbuf_put_u8(w, type);
-		wbuf_put_u8(w, (uint8_t)len);
-	}
-}
-
-void
-attr_put(struct wbuf *w, uint8_t flags, uint8_t type, const void *v,
-    size_t len)
-{
-	if (len > UINT16_MAX) {
-		w->overflow = true;
-		return;
-	}
-	attr_put_header(w, flags, type, len);
-	wbuf_put_bytes(w, v, len);
-}
-
-void
 attr_put_mp_reach(struct wbuf *w, const struct bgp_mp_nlri *mp)
 {
 	size_t nh_len = mp->af < 0 ? mp->nh_raw.len : mp->nh_len;
@@ -79,35 +52,56 @@ unknown_order(const struct bgp_attrs *a, uint8_t *order)
 	return n;
 }
 
+/* Old speakers get the derived attributes too (AS4_PATH and
+ * AS4_AGGREGATOR, made while AS_PATH and AGGREGATOR are written). */
+static void
+mark_derived(uint8_t *want)
+{
+	for (unsigned type = 0; type < attr_table_size; type++)
+		if (attr_def_get(type) != NULL &&
+		    (attr_table[type].props & ATTR_P_DERIVED))
+			want[type >> 3] |= (uint8_t)(1u << (type & 7));
+}
+
 void
 attrs_encode(struct wbuf *w, const struct bgp_attrs *a,
     const struct bgp_codec_opts *opts, bool with_mp)
 {
 	uint8_t order[BGP_MAX_UNKNOWN_ATTRS], as4buf[BGP_EXT_MAX_LEN];
+	uint8_t want[sizeof(a->present)];
 	struct attr_enc e = { .opts = opts };
 	size_t n_unknown = unknown_order(a, order), u = 0;
 	const struct attr_def *d;
+	unsigned type, end;
 
 	wbuf_init(&e.as4_path, as4buf, sizeof(as4buf));
+	memcpy(want, a->present, sizeof(want));
+	if (!opts->as4)
+		mark_derived(want);
+	/* Past the last row and the last unknown type nothing is left. */
+	end = n_unknown > 0 && a->unknown[order[n_unknown - 1]].type >=
+	    attr_table_size ? a->unknown[order[n_unknown - 1]].type + 1u :
+	    attr_table_size;
 	/* RFC 7606 5.1: the multiprotocol attributes first. */
-	for (unsigned type = 0; with_mp && type < attr_table_size; type++)
+	for (type = attr_bits_next(want, 0, attr_table_size); with_mp &&
+	    type < attr_table_size;
+	    type = attr_bits_next(want, type + 1, attr_table_size))
 		if ((d = attr_def_get(type)) != NULL &&
-		    (d->props & ATTR_P_FIRST) && bgp_attr_has(a, type))
+		    (d->props & ATTR_P_FIRST))
 			d->encode(w, a, &e);
-	/* From 0: a reserved type is still an unknown attribute to pass on. */
-	for (unsigned type = 0; type <= 255; type++) {
-		for (; u < n_unknown && a->unknown[order[u]].type == type; u++) {
+	/* Then by type, unknown ones among them (a reserved type too). */
+	for (type = attr_bits_next(want, 0, end); ;
+	    type = attr_bits_next(want, type + 1, end)) {
+		for (; u < n_unknown && a->unknown[order[u]].type <= type; u++) {
 			const struct bgp_attr_raw *r = &a->unknown[order[u]];
 
 			attr_put(w, r->flags, r->type, r->value.p, r->value.len);
 		}
-		if ((d = attr_def_get(type)) != NULL &&
-		    !(d->props & ATTR_P_FIRST) && (bgp_attr_has(a, type) ||
-		    (d->props & ATTR_P_DERIVED)))
-			d->encode(w, a, &e);
-		/* Past the last known type only unknown ones remain. */
-		if (type + 1 >= attr_table_size && u == n_unknown)
+		if (type >= end)
 			break;
+		if ((d = attr_def_get(type)) != NULL &&
+		    !(d->props & ATTR_P_FIRST))
+			d->encode(w, a, &e);
 	}
 	if (e.as4_path.overflow)
 		w->overflow = true;

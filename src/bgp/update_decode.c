@@ -68,24 +68,25 @@ unknown_add(struct attr_ctx *c, struct bgp_err *err, uint8_t flags,
 	bgp_attr_set(a, type);
 }
 
-/* The row's length rule (attr.h); its note when the value breaks it. */
+/* The row's length rule (attr.h); its note when the value breaks it.
+ * The common sizes are constants: no division on the hot path. */
 static const char *
 attr_len_check(const struct attr_def *d, struct rbuf v,
     const struct bgp_codec_opts *opts)
 {
-	size_t n = d->len.n;
+	size_t n = d->len.n, len = v.len;
+	bool ok;
 
-	switch (d->len.kind) {
-	case ATTR_LEN_FIXED:
-		return v.len == n ? NULL : d->len.reason;
-	case ATTR_LEN_LIST:
-		return v.len != 0 && v.len % n == 0 ? NULL : d->len.reason;
-	case ATTR_LEN_AS_PLUS:
-		return v.len == (opts->as4 ? 4 : 2) + n ? NULL : d->len.reason;
-	case ATTR_LEN_DECODER:
-		break;
-	}
-	return NULL;
+	if (d->len.kind == ATTR_LEN_FIXED)
+		ok = len == n;
+	else if (d->len.kind == ATTR_LEN_DECODER)
+		return NULL;
+	else if (d->len.kind == ATTR_LEN_LIST)
+		ok = len != 0 && (n == 4 ? len % 4 : n == 8 ? len % 8 :
+		    n == 12 ? len % 12 : len % n) == 0;
+	else
+		ok = len == (opts->as4 ? 4u : 2u) + n;	/* ATTR_LEN_AS_PLUS */
+	return ok ? NULL : d->len.reason;
 }
 
 /* A repeat (RFC 7606 3(g)): fatal for the multiprotocol ones, whose NLRI

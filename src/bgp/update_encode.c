@@ -85,10 +85,12 @@ attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 		if ((a->partial[i] & a->present[i]) !=
 		    (b->partial[i] & b->present[i]))
 			return false;
-	for (unsigned type = 0; type < attr_table_size; type++) {
+	for (unsigned type = attr_bits_next(a->present, 0, attr_table_size);
+	    type < attr_table_size;
+	    type = attr_bits_next(a->present, type + 1, attr_table_size)) {
 		const struct attr_def *d = attr_def_get(type);
 
-		if (d != NULL && bgp_attr_has(a, type) && !d->equal(a, b))
+		if (d != NULL && !d->equal(a, b))
 			return false;
 	}
 	return unknown_equal(a, b);
