@@ -54,9 +54,10 @@ struct attr_len {
  * in a stored attribute set; a repeat or an overrun resets the session
  * (the multiprotocol ones: RFC 7606 3(g), 5.1). */
 #define ATTR_P_FIRST		0x01
-/* Not kept in bgp_attrs past decoding: made again while encoding from
- * other attributes (AS4_PATH, AS4_AGGREGATOR), so its encoder and JSON
- * writer are called whether or not its presence bit is set. */
+/* Not kept in bgp_attrs past decoding: made again while encoding for an
+ * old speaker from other attributes (AS4_PATH, AS4_AGGREGATOR), so for
+ * one its encoder is called whether or not its presence bit is set, and
+ * its JSON writer always (it shows what was received, if anything). */
 #define ATTR_P_DERIVED		0x02
 
 struct attr_def {
