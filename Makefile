@@ -41,7 +41,7 @@ FUZZ_TIME ?= 20
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps check test unit asan fuzz fuzz-build bench demo clean \
+.PHONY: all deps check test unit asan fuzz fuzz-build fuzz-depth bench demo clean \
 	install uninstall \
 	test-cli test-tshark interop test-interop-ci test-badpeer test-e2e \
 	test-daemon test-e2e-app test-e2e-muxtable test-experiment \
@@ -205,7 +205,7 @@ $(B)/tests/ctl_peer: tests/daemon/ctl_peer.c
 	$(CC) $(WFLAGS) $(CFLAGS) -o $@ $<
 
 # ---- fuzzing (clang libFuzzer) ----
-FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined $(PKG_CFLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(B)/fuzz/%.o)
@@ -230,6 +230,14 @@ fuzz-build: $(FUZZERS)
 
 fuzz: fuzz-build
 	bash fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
+
+# Long runs, not for CI: FUZZ_DEPTH_TIME seconds a target, FUZZ_JOBS at a
+# time under nice 19, the grown corpora kept in FUZZ_OUT (fuzz/depth.sh).
+FUZZ_DEPTH_TIME ?= 1800
+FUZZ_JOBS ?= 2
+FUZZ_OUT ?= $(B)/fuzz-depth
+fuzz-depth: fuzz-build
+	bash fuzz/depth.sh $(FUZZ_DEPTH_TIME) $(FUZZ_JOBS) $(FUZZ_OUT) $(FUZZERS)
 
 # ---- benchmarks: numbers, not pass/fail ----
 $(B)/bench/%: bench/%.c $(B)/libpeering.a
