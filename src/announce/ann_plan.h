@@ -54,6 +54,7 @@ enum ann_verdict {
 	ANN_WITHDRAW_ALL_FIRST,	/* withdraw from a mux that hears only the
 				 * "all" entry */
 	ANN_TOO_SOON,		/* refused by the change-rate rule */
+	ANN_REFUSED,		/* refused by a gate (ann_decide only) */
 };
 
 struct ann_plan {

@@ -86,11 +86,90 @@ json_word(struct ctl_request *rq, size_t *used, const char *w,
 }
 
 /* {"command": [...] | "...", "json": bool, "version": N} */
+/* The "version" field: a whole number from 1, at most ours. */
+static int
+json_version(const cJSON *it, enum ctl_code *code, const char **why)
+{
+	double v = cJSON_IsNumber(it) ? it->valuedouble : 0;
+
+	/* Bounded before the cast: no overflow. */
+	if (!(v >= 1 && v <= 1e6) || v != (double)(long)v) {
+		*why = "\"version\" is not a whole number from 1";
+		return -1;
+	}
+	if (v > CONTROL_PROTOCOL_VERSION) {
+		*code = CTL_E_VERSION;
+		*why = "this daemon speaks version 1 of the control protocol";
+		return -1;
+	}
+	return 0;
+}
+
+/* The object's fields: "command" into *cmd, "json" into rq, "version"
+ * checked; anything else refused. */
+static int
+json_fields(const cJSON *root, struct ctl_request *rq, const cJSON **cmd,
+    enum ctl_code *code, const char **why)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, root) {
+		if (strcmp(it->string, "command") == 0)
+			*cmd = it;
+		else if (strcmp(it->string, "json") == 0) {
+			if (!cJSON_IsBool(it)) {
+				*why = "\"json\" is not true or false";
+				return -1;
+			}
+			rq->json = cJSON_IsTrue(it);
+		} else if (strcmp(it->string, "version") == 0) {
+			if (json_version(it, code, why) == -1)
+				return -1;
+		} else {
+			*why = "unknown field (command, json, version)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "command": a string split at blanks, or an array of strings. */
+static int
+json_command(const cJSON *cmd, struct ctl_request *rq, size_t *used,
+    const char **why)
+{
+	const cJSON *it;
+
+	if (cJSON_IsString(cmd)) {
+		char *save = NULL;
+		char *w = strtok_r(cmd->valuestring, " \t", &save);
+
+		for (; w != NULL; w = strtok_r(NULL, " \t", &save))
+			if (json_word(rq, used, w, why) == -1)
+				return -1;
+		return 0;
+	}
+	if (!cJSON_IsArray(cmd)) {
+		*why = "no \"command\" (an array of words, or a string)";
+		return -1;
+	}
+	cJSON_ArrayForEach(it, cmd) {
+		if (!cJSON_IsString(it)) {
+			*why = "\"command\" has a word that is not a string";
+			return -1;
+		}
+		if (json_word(rq, used, it->valuestring, why) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 json_request(const char *buf, size_t len, struct ctl_request *rq,
     enum ctl_code *code, const char **why)
 {
-	cJSON *root = cJSON_ParseWithLength(buf, len), *it, *cmd = NULL;
+	cJSON *root = cJSON_ParseWithLength(buf, len);
+	const cJSON *cmd = NULL;
 	size_t used = 0;
 	int rc = -1;
 
@@ -100,59 +179,14 @@ json_request(const char *buf, size_t len, struct ctl_request *rq,
 		*why = "not a JSON object";
 		goto out;
 	}
-	cJSON_ArrayForEach(it, root) {
-		if (strcmp(it->string, "command") == 0)
-			cmd = it;
-		else if (strcmp(it->string, "json") == 0) {
-			if (!cJSON_IsBool(it)) {
-				*why = "\"json\" is not true or false";
-				goto out;
-			}
-			rq->json = cJSON_IsTrue(it);
-		} else if (strcmp(it->string, "version") == 0) {
-			double v = cJSON_IsNumber(it) ? it->valuedouble : 0;
-
-			/* Bounded before the cast: no overflow. */
-			if (!(v >= 1 && v <= 1e6) || v != (double)(long)v) {
-				*why = "\"version\" is not a whole number "
-				    "from 1";
-				goto out;
-			}
-			if (v > CONTROL_PROTOCOL_VERSION) {
-				*code = CTL_E_VERSION;
-				*why = "this daemon speaks version 1 of the "
-				    "control protocol";
-				goto out;
-			}
-		} else {
-			*why = "unknown field (command, json, version)";
-			goto out;
-		}
-	}
-	if (cJSON_IsString(cmd)) {
-		char *save = NULL;
-		char *w = strtok_r(cmd->valuestring, " \t", &save);
-
-		for (; w != NULL; w = strtok_r(NULL, " \t", &save))
-			if (json_word(rq, &used, w, why) == -1)
-				goto out;
-	} else if (cJSON_IsArray(cmd)) {
-		cJSON_ArrayForEach(it, cmd)
-			if (!cJSON_IsString(it)) {
-				*why = "\"command\" has a word that is not a "
-				    "string";
-				goto out;
-			} else if (json_word(rq, &used, it->valuestring,
-			    why) == -1)
-				goto out;
-	} else {
-		*why = "no \"command\" (an array of words, or a string)";
+	if (json_fields(root, rq, &cmd, code, why) == -1 ||
+	    json_command(cmd, rq, &used, why) == -1)
 		goto out;
-	}
 	if (rq->argc == 0) {
 		*why = "empty request";
 		goto out;
 	}
+	/* A JSON request asks for a JSON reply unless "json" said no. */
 	if (rq->json && strcmp(rq->argv[rq->argc - 1], "json") != 0 &&
 	    json_word(rq, &used, "json", why) == -1)
 		goto out;

@@ -449,58 +449,12 @@ bgpd_family_enable(struct bgpd *d, unsigned af, bool enable)
 	return n;
 }
 
-#define STALE_SWEEP_TIMEOUT	120.	/* seconds: convergence or not */
-
-void
-bgpd_check_converged(struct bgpd *d)
-{
-	if (d->stale_swept || d->kroute == NULL)
-		return;
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		const struct session *s = d->sessions[i];
-
-		/* Sessions waiting for a link do not hold the sweep up. */
-		if (s->link_up && s->stats.eor_seen == 0)
-			return;
-	}
-	log_info("every session has its table: removing the stale kernel "
-	    "routes of the previous run");
-	kroute_sweep_stale(d->kroute);
-	muxtables_sweep_stale(d);
-	d->stale_swept = true;
-	ev_timer_stop(d->loop, &d->t_stale);
-}
-
-static void
-stale_timeout_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
-{
-	struct bgpd *d = t->data;
-
-	(void)loop;
-	(void)revents;
-	if (!d->stale_swept && d->kroute != NULL) {
-		log_info("not every session converged in %.0f s: removing the "
-		    "stale kernel routes anyway", STALE_SWEEP_TIMEOUT);
-		kroute_sweep_stale(d->kroute);
-	}
-	if (!d->stale_swept)
-		muxtables_sweep_stale(d);
-	d->stale_swept = true;
-}
-
 int
 bgpd_start(struct bgpd *d, char *err, size_t errlen)
 {
 	if (exports_open(d, err, errlen) == -1)
 		return -1;
-	d->kroute = routes_kernel_open(d);
-	if (d->kroute == NULL)
-		log_warn("cannot write kernel table %u: routes are kept in "
-		    "the RIB only", KROUTE_TABLE_PEERING);
-	muxtables_open(d);
-	ev_timer_init(&d->t_stale, stale_timeout_cb, STALE_SWEEP_TIMEOUT, 0.);
-	d->t_stale.data = d;
-	ev_timer_start(d->loop, &d->t_stale);
+	routes_kernel_start(d);
 	d->listener = listener_open(d->loop, d->bgp_port, accept_cb, d);
 	if (d->listener == NULL) {
 		snprintf(err, errlen, "cannot listen on port %u: %s",
@@ -679,35 +633,6 @@ bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 	return rc;
 }
 
-static void
-drain_tick_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
-{
-	(void)loop;
-	(void)t;
-	(void)revents;
-}
-
-/* Lets queued kernel changes (a flush on stop) reach the kernel before
- * the socket closes; bounded, the daemon is stopping. */
-static void
-kroute_drain(struct bgpd *d)
-{
-	struct kroute_stats st;
-	struct ev_timer tick;
-	ev_tstamp end = ev_now(d->loop) + 5.;
-
-	ev_timer_init(&tick, drain_tick_cb, 0.05, 0.);
-	for (;;) {
-		kroute_get_stats(d->kroute, &st);
-		if ((st.queued == 0 && st.inflight == 0) ||
-		    ev_now(d->loop) > end)
-			break;
-		ev_timer_start(d->loop, &tick);
-		ev_run(d->loop, EVRUN_ONCE);
-		ev_timer_stop(d->loop, &tick);
-	}
-}
-
 void
 bgpd_shutdown(struct bgpd *d, const char *why)
 {
@@ -720,13 +645,7 @@ bgpd_shutdown(struct bgpd *d, const char *why)
 		session_delete(d, d->sessions[i], BGP_CEASE_ADMIN_SHUTDOWN,
 		    why);
 	d->n_sessions = 0;
-	ev_timer_stop(d->loop, &d->t_stale);
-	/* Unlike table 20000, nothing of the per-mux tables stays. */
-	muxtables_close(d);
-	if (d->kroute != NULL)
-		kroute_drain(d);
-	kroute_close(d->kroute);
-	d->kroute = NULL;
+	routes_kernel_stop(d);
 	experiment_close(d);
 	mrt_close(d);
 	routes_close(d);

@@ -95,9 +95,6 @@ int	bgpd_reload(struct bgpd *d, struct bgpd_reload_stats *st, char *err,
 /* Cease to every peer, then everything closed and freed. */
 void	bgpd_shutdown(struct bgpd *d, const char *why);
 
-/* Called as sessions finish their initial table: sweeps the kernel's
- * stale routes once all have. */
-void	bgpd_check_converged(struct bgpd *d);
 /*
  * `peering openvpn down` tells the daemon before it closes a mux's tunnel
  * (closing): the mux's sessions stop at once with a Cease the mux still

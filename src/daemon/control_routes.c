@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <ev.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,77 +398,125 @@ cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *reply,
 	stream_cmd(d, false, argc, argv, reply, stream);
 }
 
+/* What `show memory` reports: the RIB, the kernel sync, the mux tables. */
+struct memory_report {
+	struct rib_mem		m;
+	struct kroute_stats	ks;
+	struct muxtables_stats	mts;
+	size_t			total;
+};
+
+static void
+memory_gather(struct bgpd *d, struct memory_report *r)
+{
+	const struct rib_mem *m = &r->m;
+
+	rib_memory(d->rib, &r->m);
+	memset(&r->ks, 0, sizeof(r->ks));
+	if (d->kroute != NULL)
+		kroute_get_stats(d->kroute, &r->ks);
+	muxtables_get_stats(d, &r->mts);
+	r->total = m->node_bytes[0] + m->node_bytes[1] + m->path_bytes +
+	    m->attr_bytes + m->attr_hash_bytes + r->ks.bytes + r->mts.bytes;
+}
+
+static void
+memory_json(const struct memory_report *r, struct strbuf *reply)
+{
+	const struct rib_mem *m = &r->m;
+
+	strbuf_printf(reply, "{\"prefixes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
+	    "\"tree_nodes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
+	    "\"tree_bytes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
+	    "\"paths\":%zu,\"path_bytes\":%zu,\"attribute_sets\":%zu,"
+	    "\"attribute_bytes\":%zu,\"attribute_hash_bytes\":%zu,"
+	    "\"attribute_lookups\":%llu,\"attribute_hits\":%llu,"
+	    "\"kernel_routes\":%zu,\"kernel_queued\":%zu,"
+	    "\"kernel_bytes\":%zu,\"paths_refused\":%llu,"
+	    "\"mux_tables\":%u,\"mux_table_routes\":%zu,"
+	    "\"mux_table_queued\":%zu,\"mux_table_prefixes\":%zu,"
+	    "\"mux_table_bytes\":%zu,"
+	    "\"total_bytes\":%zu}\n", m->prefixes[0], m->prefixes[1],
+	    m->nodes[0], m->nodes[1], m->node_bytes[0], m->node_bytes[1],
+	    m->paths, m->path_bytes, m->attr_sets, m->attr_bytes,
+	    m->attr_hash_bytes, (unsigned long long)m->attr_lookups,
+	    (unsigned long long)m->attr_hits, r->ks.installed, r->ks.queued,
+	    r->ks.bytes, (unsigned long long)m->paths_refused, r->mts.tables,
+	    r->mts.routes, r->mts.queued, r->mts.prefixes, r->mts.bytes,
+	    r->total);
+}
+
+/* One row of the table; count or bytes SIZE_MAX: left blank. */
+static void
+memory_row(struct strbuf *reply, const char *what, size_t count,
+    size_t bytes)
+{
+	char c[24] = "", b[24] = "";
+
+	if (count != SIZE_MAX)
+		snprintf(c, sizeof(c), "%zu", count);
+	if (bytes != SIZE_MAX)
+		snprintf(b, sizeof(b), "%zu", bytes);
+	strbuf_printf(reply, "%-22s %12s %14s\n", what, c, b);
+}
+
+static void
+memory_table(const struct memory_report *r, struct strbuf *reply)
+{
+	const struct rib_mem *m = &r->m;
+
+	strbuf_printf(reply, "%-22s %12s %14s\n", "structure", "count",
+	    "bytes");
+	memory_row(reply, "IPv4 prefixes", m->prefixes[0], SIZE_MAX);
+	memory_row(reply, "IPv4 tree nodes", m->nodes[0], m->node_bytes[0]);
+	memory_row(reply, "IPv6 prefixes", m->prefixes[1], SIZE_MAX);
+	memory_row(reply, "IPv6 tree nodes", m->nodes[1], m->node_bytes[1]);
+	memory_row(reply, "paths", m->paths, m->path_bytes);
+	memory_row(reply, "attribute sets", m->attr_sets, m->attr_bytes);
+	memory_row(reply, "attribute hash", SIZE_MAX, m->attr_hash_bytes);
+	memory_row(reply, "kernel table routes", r->ks.installed,
+	    r->ks.bytes);
+	if (r->mts.tables > 0)
+		memory_row(reply, "mux table routes", r->mts.routes,
+		    r->mts.bytes);
+	memory_row(reply, "total", SIZE_MAX, r->total);
+}
+
+/* The lines under the table: what the limits dropped, what is shared. */
+static void
+memory_notes(const struct memory_report *r, struct strbuf *reply)
+{
+	const struct rib_mem *m = &r->m;
+
+	if (m->paths_refused > 0)
+		strbuf_printf(reply, "%llu paths dropped by the sessions' "
+		    "limits (show protocols says whose)\n",
+		    (unsigned long long)m->paths_refused);
+	if (m->paths > 0)
+		strbuf_printf(reply, "%.1f paths per attribute set, %.1f bytes "
+		    "per path, %.0f%% of lookups found a shared set\n",
+		    m->attr_sets ? (double)m->paths / (double)m->attr_sets : 0.,
+		    (double)r->total / (double)m->paths, m->attr_lookups ?
+		    100. * (double)m->attr_hits / (double)m->attr_lookups : 0.);
+}
+
 void
 cmd_show_memory(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
-	struct muxtables_stats mts;
-	struct kroute_stats ks;
-	struct rib_mem m;
-	size_t total;
+	struct memory_report r;
+	bool json = argc == 1 && strcmp(argv[0], "json") == 0;
 
-	rib_memory(d->rib, &m);
-	memset(&ks, 0, sizeof(ks));
-	if (d->kroute != NULL)
-		kroute_get_stats(d->kroute, &ks);
-	muxtables_get_stats(d, &mts);
-	total = m.node_bytes[0] + m.node_bytes[1] + m.path_bytes +
-	    m.attr_bytes + m.attr_hash_bytes + ks.bytes + mts.bytes;
-	if (argc == 1 && strcmp(argv[0], "json") == 0) {
-		strbuf_printf(reply, "{\"prefixes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
-		    "\"tree_nodes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
-		    "\"tree_bytes\":{\"ipv4\":%zu,\"ipv6\":%zu},"
-		    "\"paths\":%zu,\"path_bytes\":%zu,\"attribute_sets\":%zu,"
-		    "\"attribute_bytes\":%zu,\"attribute_hash_bytes\":%zu,"
-		    "\"attribute_lookups\":%llu,\"attribute_hits\":%llu,"
-		    "\"kernel_routes\":%zu,\"kernel_queued\":%zu,"
-		    "\"kernel_bytes\":%zu,\"paths_refused\":%llu,"
-		    "\"mux_tables\":%u,\"mux_table_routes\":%zu,"
-		    "\"mux_table_queued\":%zu,\"mux_table_prefixes\":%zu,"
-		    "\"mux_table_bytes\":%zu,"
-		    "\"total_bytes\":%zu}\n", m.prefixes[0], m.prefixes[1],
-		    m.nodes[0], m.nodes[1], m.node_bytes[0], m.node_bytes[1],
-		    m.paths, m.path_bytes, m.attr_sets, m.attr_bytes,
-		    m.attr_hash_bytes, (unsigned long long)m.attr_lookups,
-		    (unsigned long long)m.attr_hits, ks.installed, ks.queued,
-		    ks.bytes, (unsigned long long)m.paths_refused, mts.tables,
-		    mts.routes, mts.queued, mts.prefixes, mts.bytes, total);
-		return;
-	}
-	if (argc != 0) {
+	if (argc != 0 && !json) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "show memory [json]\n");
 		return;
 	}
-	strbuf_printf(reply, "%-22s %12s %14s\n", "structure", "count", "bytes");
-	strbuf_printf(reply, "%-22s %12zu %14s\n", "IPv4 prefixes",
-	    m.prefixes[0], "");
-	strbuf_printf(reply, "%-22s %12zu %14zu\n", "IPv4 tree nodes",
-	    m.nodes[0], m.node_bytes[0]);
-	strbuf_printf(reply, "%-22s %12zu %14s\n", "IPv6 prefixes",
-	    m.prefixes[1], "");
-	strbuf_printf(reply, "%-22s %12zu %14zu\n", "IPv6 tree nodes",
-	    m.nodes[1], m.node_bytes[1]);
-	strbuf_printf(reply, "%-22s %12zu %14zu\n", "paths", m.paths,
-	    m.path_bytes);
-	strbuf_printf(reply, "%-22s %12zu %14zu\n", "attribute sets",
-	    m.attr_sets, m.attr_bytes);
-	strbuf_printf(reply, "%-22s %12s %14zu\n", "attribute hash", "",
-	    m.attr_hash_bytes);
-	strbuf_printf(reply, "%-22s %12zu %14zu\n", "kernel table routes",
-	    ks.installed, ks.bytes);
-	if (mts.tables > 0)
-		strbuf_printf(reply, "%-22s %12zu %14zu\n", "mux table routes",
-		    mts.routes, mts.bytes);
-	strbuf_printf(reply, "%-22s %12s %14zu\n", "total", "", total);
-	if (m.paths_refused > 0)
-		strbuf_printf(reply, "%llu paths dropped by the sessions' "
-		    "limits (show protocols says whose)\n",
-		    (unsigned long long)m.paths_refused);
-	if (m.paths > 0)
-		strbuf_printf(reply, "%.1f paths per attribute set, %.1f bytes "
-		    "per path, %.0f%% of lookups found a shared set\n",
-		    m.attr_sets ? (double)m.paths / (double)m.attr_sets : 0.,
-		    (double)total / (double)m.paths, m.attr_lookups ?
-		    100. * (double)m.attr_hits / (double)m.attr_lookups : 0.);
+	memory_gather(d, &r);
+	if (json) {
+		memory_json(&r, reply);
+		return;
+	}
+	memory_table(&r, reply);
+	memory_notes(&r, reply);
 }
 
 /* "all", "none" or "prefix-list P..." (strict prefixes) into imp. */

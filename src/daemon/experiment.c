@@ -445,74 +445,114 @@ run_reply(const struct experiment *x, struct strbuf *reply)
 	strbuf_printf(reply, "directory: %s\n", x->dir);
 }
 
-static void
-cmd_run(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+/* Refused while a run is running, or on words that do not read. */
+static int
+run_args(struct bgpd *d, int argc, char **argv, struct exp_run_args *a,
+    struct strbuf *reply)
 {
-	struct experiment *x;
-	struct exp_run_args a;
-	struct ann_policy pol;
-	struct prefix *owned = NULL;
-	struct strbuf dry;
-	char err[512], *buf = NULL;
-	size_t len;
+	char err[512];
 
 	if (d->xp != NULL && d->xp->st.status == EXP_RUNNING) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "experiment %s is "
 		    "running (experiment status; experiment stop)\n",
 		    d->xp->st.id);
-		return;
+		return -1;
 	}
-	if (exp_run_args_parse(argc, argv, &a, err, sizeof(err)) == -1) {
+	if (exp_run_args_parse(argc, argv, a, err, sizeof(err)) == -1) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		return;
+		return -1;
 	}
-	if ((x = xp_new(d)) == NULL) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
-		return;
-	}
-	snprintf(x->st.file, sizeof(x->st.file), "%s", a.path);
-	x->st.b = a.b;
+	return 0;
+}
+
+/* The run's state from its words, before its file is read. */
+static void
+run_state_init(struct experiment *x, const struct exp_run_args *a)
+{
+	snprintf(x->st.file, sizeof(x->st.file), "%s", a->path);
+	x->st.b = a->b;
 	x->st.status = EXP_RUNNING;
-	x->st.round_seconds = a.round_seconds ? a.round_seconds :
+	x->st.round_seconds = a->round_seconds ? a->round_seconds :
 	    EXP_ROUND_DEFAULT;
 	x->st.fast = x->st.round_seconds < ANN_CHANGE_INTERVAL;
 	x->st.rate_interval = x->st.fast ? x->st.round_seconds : 0;
 	x->st.started = x->st.round_at = time(NULL);
-	strbuf_init(&dry);
-	if (xp_parse_file(d, a.path, &buf, &len, &x->e, &pol, &owned,
+}
+
+/* The file read (*buf), the test bed checked for a test schedule, the
+ * variables bound and the whole schedule played (into dry, if not NULL);
+ * -1 with the refusal in reply. */
+static int
+run_check(struct bgpd *d, struct experiment *x, const struct exp_run_args *a,
+    char **buf, size_t *len, struct strbuf *dry, struct strbuf *reply)
+{
+	struct ann_policy pol;
+	struct prefix *owned = NULL;
+	char err[512];
+	int rc = -1;
+
+	if (xp_parse_file(d, a->path, buf, len, &x->e, &pol, &owned,
 	    reply) == -1 || (x->st.fast && fast_check(d, &x->e,
 	    x->st.round_seconds, reply) != 0) ||
 	    bind_idle(d, &x->e, &x->st.b, &pol, reply) == -1)
-		goto fail;
+		goto out;
 	if (exp_bindings_check(&x->e, &x->st.b, &pol, err, sizeof(err)) == -1) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		goto fail;
+		goto out;
 	}
 	x->st.n_rounds = (uint32_t)x->e.n_rounds;
 	xp_prefixes_collect(x);
-	if (sim_check(d, &x->e, &x->st.b, &x->st, x->st.started,
-	    a.dry_run ? &dry : NULL, reply) == -1)
-		goto fail;
-	run_warnings(&x->st, reply);
-	if (a.dry_run) {
-		bindings_text(&x->st.b, reply);
-		strbuf_printf(reply, "%s(dry run: nothing sent)\n",
-		    dry.s ? dry.s : "");
-		goto fail;
-	}
+	rc = sim_check(d, &x->e, &x->st.b, &x->st, x->st.started, dry, reply);
+out:
+	free(owned);
+	return rc;
+}
+
+/* The run made the daemon's: its directory and journal, then round 1. */
+static int
+run_start(struct bgpd *d, struct experiment *x, const char *buf, size_t len,
+    struct strbuf *reply)
+{
 	if (xp_create(d, x, buf, len, reply) == -1)
-		goto fail;
+		return -1;
 	xp_free(d->xp);
 	d->xp = x;
-	log_info("experiment %s: %s, %u rounds of %u s", x->st.id, a.path,
+	log_info("experiment %s: %s, %u rounds of %u s", x->st.id, x->st.file,
 	    x->st.n_rounds, x->st.round_seconds);
 	run_reply(x, reply);
 	xp_schedule(x);
-	x = NULL;
-fail:
+	return 0;
+}
+
+static void
+cmd_run(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
+{
+	struct experiment *x;
+	struct exp_run_args a;
+	struct strbuf dry;
+	char *buf = NULL;
+	size_t len;
+
+	if (run_args(d, argc, argv, &a, reply) == -1)
+		return;
+	if ((x = xp_new(d)) == NULL) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		return;
+	}
+	run_state_init(x, &a);
+	strbuf_init(&dry);
+	if (run_check(d, x, &a, &buf, &len, a.dry_run ? &dry : NULL,
+	    reply) == 0) {
+		run_warnings(&x->st, reply);
+		if (a.dry_run) {
+			bindings_text(&x->st.b, reply);
+			strbuf_printf(reply, "%s(dry run: nothing sent)\n",
+			    dry.s ? dry.s : "");
+		} else if (run_start(d, x, buf, len, reply) == 0)
+			x = NULL;	/* the daemon's now */
+	}
 	strbuf_free(&dry);
 	free(buf);
-	free(owned);
 	xp_free(x);
 }
 
@@ -682,13 +722,73 @@ cmd_resume(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 /* ---- status, stop ---- */
 
 static void
+status_json(const struct experiment *x, uint32_t out, struct strbuf *reply)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddStringToObject(o, "id", x->st.id);
+	cJSON_AddStringToObject(o, "status", exp_status_name(x->st.status));
+	cJSON_AddStringToObject(o, "file", x->st.file);
+	cJSON_AddNumberToObject(o, "round", out);
+	cJSON_AddNumberToObject(o, "rounds", x->st.n_rounds);
+	if (x->st.status == EXP_RUNNING && !x->st.in_round)
+		cJSON_AddNumberToObject(o, "next_round_at",
+		    (double)x->st.round_at);
+	else
+		cJSON_AddNullToObject(o, "next_round_at");
+	cJSON_AddNumberToObject(o, "round_seconds", x->st.round_seconds);
+	cJSON_AddBoolToObject(o, "test_schedule", x->st.fast);
+	cJSON_AddItemToObject(o, "bindings", bindings_json(&x->st.b));
+	cJSON_AddItemToObject(o, "muxes", muxes_json(&x->e));
+	cJSON_AddStringToObject(o, "directory", x->dir);
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	strbuf_printf(reply, "%s\n", text ? text : "{}");
+	cJSON_free(text);
+}
+
+/* "muxes: a b c" */
+static void
+status_muxes(const struct experiment *x, struct strbuf *reply)
+{
+	cJSON *m = muxes_json(&x->e), *v;
+
+	strbuf_printf(reply, "muxes:");
+	cJSON_ArrayForEach(v, m)
+		strbuf_printf(reply, " %s", v->valuestring);
+	strbuf_printf(reply, "\n");
+	cJSON_Delete(m);
+}
+
+static void
+status_text(const struct experiment *x, uint32_t out, struct strbuf *reply)
+{
+	char when[32];
+	struct tm tm;
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+	    localtime_r(&x->st.round_at, &tm));
+	strbuf_printf(reply, "experiment %s: %s, round %u of %u\n", x->st.id,
+	    exp_status_name(x->st.status), out, x->st.n_rounds);
+	strbuf_printf(reply, "file: %s\n", x->st.file);
+	if (x->st.status == EXP_RUNNING && !x->st.in_round)
+		strbuf_printf(reply, "next round: %u at %s (in %.0f s)\n",
+		    out + 1, when, difftime(x->st.round_at, time(NULL)));
+	strbuf_printf(reply, "rounds of %u s%s\n", x->st.round_seconds,
+	    x->st.fast ? " (test schedule: configured neighbors and "
+	    "test-bed muxes only)" : "");
+	bindings_text(&x->st.b, reply);
+	status_muxes(x, reply);
+	strbuf_printf(reply, "directory: %s\n", x->dir);
+}
+
+static void
 cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 {
 	const struct experiment *x = d->xp;
 	bool json = argc == 1 && strcmp(argv[0], "json") == 0;
 	uint32_t out;
-	char when[32];
-	struct tm tm;
 
 	if (argc > 1 || (argc == 1 && !json)) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "experiment status "
@@ -700,56 +800,12 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *reply)
 		    "no experiment\n");
 		return;
 	}
+	/* The rounds out: those done, and the one under way. */
 	out = x->st.next_round + (x->st.in_round ? 1 : 0);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
-	    localtime_r(&x->st.round_at, &tm));
-	if (json) {
-		cJSON *o = cJSON_CreateObject();
-		char *text;
-
-		cJSON_AddStringToObject(o, "id", x->st.id);
-		cJSON_AddStringToObject(o, "status",
-		    exp_status_name(x->st.status));
-		cJSON_AddStringToObject(o, "file", x->st.file);
-		cJSON_AddNumberToObject(o, "round", out);
-		cJSON_AddNumberToObject(o, "rounds", x->st.n_rounds);
-		if (x->st.status == EXP_RUNNING && !x->st.in_round)
-			cJSON_AddNumberToObject(o, "next_round_at",
-			    (double)x->st.round_at);
-		else
-			cJSON_AddNullToObject(o, "next_round_at");
-		cJSON_AddNumberToObject(o, "round_seconds",
-		    x->st.round_seconds);
-		cJSON_AddBoolToObject(o, "test_schedule", x->st.fast);
-		cJSON_AddItemToObject(o, "bindings", bindings_json(&x->st.b));
-		cJSON_AddItemToObject(o, "muxes", muxes_json(&x->e));
-		cJSON_AddStringToObject(o, "directory", x->dir);
-		text = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		strbuf_printf(reply, "%s\n", text ? text : "{}");
-		cJSON_free(text);
-		return;
-	}
-	strbuf_printf(reply, "experiment %s: %s, round %u of %u\n", x->st.id,
-	    exp_status_name(x->st.status), out, x->st.n_rounds);
-	strbuf_printf(reply, "file: %s\n", x->st.file);
-	if (x->st.status == EXP_RUNNING && !x->st.in_round)
-		strbuf_printf(reply, "next round: %u at %s (in %.0f s)\n",
-		    out + 1, when, difftime(x->st.round_at, time(NULL)));
-	strbuf_printf(reply, "rounds of %u s%s\n", x->st.round_seconds,
-	    x->st.fast ? " (test schedule: configured neighbors and "
-	    "test-bed muxes only)" : "");
-	bindings_text(&x->st.b, reply);
-	{
-		cJSON *m = muxes_json(&x->e), *v;
-
-		strbuf_printf(reply, "muxes:");
-		cJSON_ArrayForEach(v, m)
-			strbuf_printf(reply, " %s", v->valuestring);
-		strbuf_printf(reply, "\n");
-		cJSON_Delete(m);
-	}
-	strbuf_printf(reply, "directory: %s\n", x->dir);
+	if (json)
+		status_json(x, out, reply);
+	else
+		status_text(x, out, reply);
 }
 
 static void

@@ -166,6 +166,38 @@ exports_session_named(const struct bgpd *d, const char *name)
 	return false;
 }
 
+size_t
+exports_sessions(const struct bgpd *d, struct ann_session *ss)
+{
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		const struct session *s = d->sessions[i];
+
+		ss[i].name = s->conf.name;
+		ss[i].af = s->conf.af;
+		ss[i].hears_all = exports_hears_all(d, s);
+		ss[i].testbed = exports_testbed(d, s);
+	}
+	return d->n_sessions;
+}
+
+void
+exports_view_open(struct bgpd *d, struct exports_view *v)
+{
+	v->st.store = &d->ann;
+	v->st.sessions = v->s;
+	v->st.n_sessions = exports_sessions(d, v->s);
+	v->st.pol_err = v->pol_err;
+	v->st.pol = exports_policy_load(d, &v->pol, &v->owned, v->pol_err,
+	    sizeof(v->pol_err)) == 0 ? &v->pol : NULL;
+}
+
+void
+exports_view_free(struct exports_view *v)
+{
+	free(v->owned);
+	v->owned = NULL;
+}
+
 /* The entry s exports for p, or NULL. */
 static const struct ann_entry *
 session_effective(const struct bgpd *d, const struct session *s,
@@ -190,76 +222,40 @@ exports_session_up(struct bgpd *d, struct session *s)
 }
 
 /*
- * A change of p, session by session: what each heard before (copied: the
- * store may move its entries), then once the store has changed, which of
- * them hear a change, noted for the change-rate rule and sent.
+ * Several changes of p at once, session by session: what each heard
+ * before (copied: the store may move its entries), then once the store
+ * has changed, which of them hear a change, noted for the change-rate
+ * rule (ann_heard_*), to be sent.
  */
 void
 exports_diff_begin(struct bgpd *d, const struct prefix *p,
     struct exports_diff *df)
 {
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		struct exports_heard *h = &df->s[i];
-		const struct ann_entry *e = session_effective(d,
-		    d->sessions[i], p);
+	static struct ann_session ss[BGPD_MAX_SESSIONS];
+	size_t ns = exports_sessions(d, ss);
 
-		memset(h, 0, sizeof(*h));
-		h->had = e != NULL;
-		if (e != NULL)
-			h->attrs = e->attrs;
-	}
+	ann_heard_take(&d->ann, ss, ns, p, df->h);
 }
 
-/* Which sessions of p's family hear a change now; each noted at now (its
- * record before kept in prev_at, for exports_diff_undo). -1 when a record
- * could not be kept (the table is full): the notes made stay. */
 int
 exports_diff_note(struct bgpd *d, const struct prefix *p,
     struct exports_diff *df, time_t now)
 {
-	int rc = 0;
+	static struct ann_session ss[BGPD_MAX_SESSIONS];
+	size_t ns = exports_sessions(d, ss);
 
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		struct session *s = d->sessions[i];
-		struct exports_heard *h = &df->s[i];
-		const struct ann_entry *e;
-
-		if (s->conf.af != p->af)
-			continue;
-		e = session_effective(d, s, p);
-		h->changed = h->had ? e == NULL ||
-		    !ann_attrs_equal(&h->attrs, &e->attrs) : e != NULL;
-		if (h->changed && ann_store_change_note(&d->ann, p,
-		    s->conf.name, now, &h->prev_at) == -1) {
-			h->changed = false;
-			rc = -1;
-		}
-		h->noted = h->changed;
-	}
-	return rc;
-}
-
-/* The notes of exports_diff_note taken back (a save that failed). */
-void
-exports_diff_undo(struct bgpd *d, const struct prefix *p,
-    struct exports_diff *df)
-{
-	for (unsigned i = 0; i < d->n_sessions; i++)
-		if (df->s[i].noted)
-			ann_store_change_note(&d->ann, p,
-			    d->sessions[i]->conf.name, df->s[i].prev_at, NULL);
+	return ann_heard_note(&d->ann, ss, ns, p, df->h, now, df->wire);
 }
 
 /* Sends each session that hears a change what it now exports for p. */
 void
-exports_diff_send(struct bgpd *d, const struct prefix *p,
-    const struct exports_diff *df)
+exports_changes_send(struct bgpd *d, const struct prefix *p,
+    const enum ann_wire *wire)
 {
 	for (unsigned i = 0; i < d->n_sessions; i++) {
 		struct session *s = d->sessions[i];
 
-		if (s->conf.af == p->af && df->s[i].changed)
+		if (s->conf.af == p->af && wire[i] != ANN_WIRE_SAME)
 			export_send(d, s, p, session_effective(d, s, p));
 	}
 }
-

@@ -4,10 +4,11 @@
  * the file itself, turns it into requests with its own gates and its own
  * sessions as the names, then decides once:
  *
- *   1. every request, in file order, through the gates and the plan
- *      (ann_plan_make) on a copy of the store that the requests before it
- *      have changed, as they will be applied: one refused refuses all,
- *      and every refusal is told;
+ *   1. every request, in file order, decided (ann_decide: the gates, the
+ *      plan, the change rate) on a copy of the store that the requests
+ *      before it have changed (ann_apply), as they will be applied: one
+ *      refused refuses all, and every refusal is told (a gate's stops
+ *      the file there);
  *   2. the data plane of the announced prefixes (undone on failure);
  *   3. every change into the store, the change records noted, the store
  *      saved once: a failure anywhere puts the store back as it was;
@@ -80,15 +81,6 @@ batch_parse(struct batch *b, const char *path, struct strbuf *reply)
 	if (rc == -1)
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: %s\n", path,
 		    err);
-	/* The gates of each request, once more, as exports_request runs
-	 * them (ann_json_parse ran them on the file's terms). */
-	for (size_t i = 0; rc == 0 && i < b->n; i++)
-		if (!exports_withdraw_of_kept(&b->d->ann, &b->r[i]) &&
-		    exports_gates(b->d, &pol, &b->r[i], reply) == -1) {
-			strbuf_printf(reply, "%s: request %zu of %zu refused: "
-			    "nothing was applied\n", path, i + 1, b->n);
-			rc = -1;
-		}
 out:
 	free(err);
 	free(buf);
@@ -96,59 +88,63 @@ out:
 	return rc;
 }
 
-/* Step 1: every request planned on a copy the earlier ones changed. */
+/* A request refused: "error: " once, at the head of the reply. A gate's
+ * refusal stops the file there, as the gates always did (1). */
+static int
+batch_refusal(struct batch *b, size_t i, const struct ann_decision *dec,
+    size_t refused, struct strbuf *reply)
+{
+	const char *head = refused == 0 ? CONTROL_ERROR_PREFIX : "";
+	struct strbuf why;
+	const char *w;
+
+	strbuf_init(&why);
+	ann_decision_reply(&b->r[i], dec, &why);
+	w = why.s + strlen(CONTROL_ERROR_PREFIX);
+	if (dec->verdict == ANN_REFUSED)
+		strbuf_printf(reply, "%s%s%s: request %zu of %zu refused: "
+		    "nothing was applied\n", head, w, b->file, i + 1, b->n);
+	else
+		strbuf_printf(reply, "%srequest %zu of %zu: %s", head, i + 1,
+		    b->n, w);
+	strbuf_free(&why);
+	return dec->verdict == ANN_REFUSED;
+}
+
+/* Step 1: every request decided on a copy the earlier ones changed. */
 static int
 batch_decide(struct batch *b, struct strbuf *reply)
 {
-	static struct ann_target t[BGPD_MAX_SESSIONS];
+	static struct exports_view v;
+	static struct ann_decision dec;
 	struct ann_store sim;
 	time_t now = time(NULL);
 	size_t refused = 0;
-	int rc = 0;
+	int rc = 0, stop = 0;
 
 	if (ann_store_copy(&sim, &b->d->ann) == -1) {
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
 		return -1;
 	}
-	for (size_t i = 0; i < b->n && rc == 0; i++) {
-		const struct ann_request *r = &b->r[i];
-		size_t nt = exports_plan_targets(b->d, &r->prefix, t);
-		struct strbuf why;
-		struct ann_plan pl;
-		struct ann_entry e;
-
-		ann_plan_make(&sim, r, t, nt, now, &pl);
-		strbuf_init(&why);
-		b->verdict[i] = exports_plan_answer(r, &pl, &why);
-		if (b->verdict[i] == -1) {
-			/* "error: " once, at the head of the reply. */
-			strbuf_printf(reply, "%srequest %zu of %zu: %s",
-			    refused == 0 ? CONTROL_ERROR_PREFIX : "", i + 1,
-			    b->n, why.s + strlen(CONTROL_ERROR_PREFIX));
-			refused++;
-		}
-		strbuf_free(&why);
+	exports_view_open(b->d, &v);
+	v.st.store = &sim;
+	for (size_t i = 0; i < b->n && rc == 0 && !stop; i++) {
+		ann_decide(&v.st, &b->r[i], now, &dec);
+		b->verdict[i] = ann_decision_code(&dec);
+		if (b->verdict[i] == -1)
+			stop = batch_refusal(b, i, &dec, refused++, reply);
 		if (b->verdict[i] != 0)
 			continue;
-		if (r->withdraw)
-			ann_store_withdraw(&sim, &r->prefix, r->mux);
-		else {
-			ann_entry_from_request(r, now, &e);
-			if (ann_store_set(&sim, &e) == -1)
-				rc = -1;
-		}
-		for (size_t j = 0; j < nt && rc == 0; j++)
-			if (t[j].wire != ANN_WIRE_SAME &&
-			    ann_store_change_note(&sim, &r->prefix, t[j].name,
-			    now, NULL) == -1)
-				rc = -1;
-		if (rc == -1)
+		if (ann_apply(&sim, &b->r[i], dec.t, dec.nt, now, NULL) != 0) {
 			strbuf_printf(reply, "%stoo many announcements or "
 			    "changes (at most %d)\n", refused == 0 ?
 			    CONTROL_ERROR_PREFIX : "", ANN_STORE_MAX);
+			rc = -1;
+		}
 	}
+	exports_view_free(&v);
 	ann_store_free(&sim);
-	if (refused > 0)
+	if (refused > 0 && !stop)
 		strbuf_printf(reply, "%s: %zu of %zu requests refused: nothing "
 		    "was applied\n", b->file, refused, b->n);
 	return refused > 0 ? -1 : rc;
@@ -264,34 +260,14 @@ batch_prefixes(struct batch *b)
 	return 0;
 }
 
+/* Step 4: saved; now the wire, then the data plane of what is gone. */
 static void
-batch_run(struct batch *b, struct strbuf *reply)
+batch_send(struct batch *b)
 {
 	char err[512], pfx[PREFIX_STRLEN];
-	size_t changed = 0;
-	struct strbuf line;
 
-	strbuf_init(&line);
-	if ((b->verdict = calloc(b->n ? b->n : 1, sizeof(int))) == NULL ||
-	    (b->pfx = calloc(b->n ? b->n : 1, sizeof(*b->pfx))) == NULL) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
-		return;
-	}
-	if (batch_decide(b, reply) == -1)
-		return;
-	if (batch_prefixes(b) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
-		return;
-	}
-	if (batch_dataplane(b, reply) == -1)
-		return;
-	if (batch_store(b, reply) == -1) {
-		batch_dataplane_undo(b);
-		return;
-	}
-	/* Step 4: saved; now the wire. */
 	for (size_t j = 0; j < b->npfx; j++)
-		exports_diff_send(b->d, &b->pfx[j], &b->df[j]);
+		exports_changes_send(b->d, &b->pfx[j], b->df[j].wire);
 	for (size_t j = 0; j < b->npfx; j++) {
 		bool dp = false;
 
@@ -304,6 +280,17 @@ batch_run(struct batch *b, struct strbuf *reply)
 			log_warn("data plane of %s: %s", prefix_format(
 			    &b->pfx[j], pfx, sizeof(pfx)), err);
 	}
+}
+
+/* A line a request, each applied one told to the events and the log. */
+static void
+batch_reply(struct batch *b, struct strbuf *reply)
+{
+	char pfx[PREFIX_STRLEN];
+	size_t changed = 0;
+	struct strbuf line;
+
+	strbuf_init(&line);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ann_request *r = &b->r[i];
 
@@ -328,6 +315,30 @@ batch_run(struct batch *b, struct strbuf *reply)
 	strbuf_printf(reply, "%s: %zu request%s applied at once (%zu "
 	    "changed), saved once\n", b->file, b->n, b->n == 1 ? "" : "s",
 	    changed);
+}
+
+static void
+batch_run(struct batch *b, struct strbuf *reply)
+{
+	if ((b->verdict = calloc(b->n ? b->n : 1, sizeof(int))) == NULL ||
+	    (b->pfx = calloc(b->n ? b->n : 1, sizeof(*b->pfx))) == NULL) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		return;
+	}
+	if (batch_decide(b, reply) == -1)
+		return;
+	if (batch_prefixes(b) == -1) {
+		strbuf_printf(reply, CONTROL_ERROR_PREFIX "out of memory\n");
+		return;
+	}
+	if (batch_dataplane(b, reply) == -1)
+		return;
+	if (batch_store(b, reply) == -1) {
+		batch_dataplane_undo(b);
+		return;
+	}
+	batch_send(b);
+	batch_reply(b, reply);
 }
 
 void

@@ -10,21 +10,27 @@
 #include <time.h>
 
 #include "bgpd.h"
-#include "../announce/ann_plan.h"
+#include "../announce/ann_decide.h"
 
-/* What one session heard of a prefix before a change, and after. */
-struct exports_heard {
-	bool		 had;		/* it heard the prefix */
-	struct ann_attrs attrs;		/* with these attributes */
-	bool		 changed;	/* it hears a change now */
-	bool		 noted;		/* its change record was set */
-	time_t		 prev_at;	/* the record before (0: none) */
-};
-
-/* One per session, by index in d->sessions. */
+/* Several changes of one prefix at once (a file, `bgp stop`, an entry
+ * dropped at start): what each session heard before, by index in
+ * d->sessions, and what it hears a change of after (ann_heard_*). */
 struct exports_diff {
-	struct exports_heard	s[BGPD_MAX_SESSIONS];
+	struct ann_heard	h[BGPD_MAX_SESSIONS];
+	enum ann_wire		wire[BGPD_MAX_SESSIONS];
 };
+
+/* What the decision reads of the daemon: the store, the gates' policy
+ * (the user's prefix lists, read afresh) and the sessions. */
+struct exports_view {
+	struct ann_state	st;
+	struct ann_session	s[BGPD_MAX_SESSIONS];
+	struct ann_policy	pol;
+	struct prefix		*owned;
+	char			pol_err[512];
+};
+_Static_assert(BGPD_MAX_SESSIONS <= ANN_SESSIONS_MAX,
+    "a decision lists every session");
 
 /* A PEERING mux hears the "all" entries; a configured neighbour does not
  * (docs/announce.md, "Who hears what"). */
@@ -36,41 +42,28 @@ bool	exports_session_named(const struct bgpd *d, const char *name);
  * one), into names (BGPD_MAX_SESSIONS); returns how many. */
 size_t	exports_session_names(const struct bgpd *d, const char **names);
 
+/* d's sessions as the decision sees them, into ss (BGPD_MAX_SESSIONS);
+ * returns how many. */
+size_t	exports_sessions(const struct bgpd *d, struct ann_session *ss);
+/* The view of d for ann_decide (exports_view_free after). */
+void	exports_view_open(struct bgpd *d, struct exports_view *v);
+void	exports_view_free(struct exports_view *v);
+
 /* Before the store changes for p: what every session hears. */
 void	exports_diff_begin(struct bgpd *d, const struct prefix *p,
 	    struct exports_diff *df);
-/* After: which sessions hear a change, each noted as a change of (p,
- * session) at now; -1 when the change records are full (the others are
- * noted). */
+/* After: which sessions hear a change (df->wire), each noted as a change
+ * of (p, session) at now; -1 when the change records are full (the
+ * others are noted). */
 int	exports_diff_note(struct bgpd *d, const struct prefix *p,
 	    struct exports_diff *df, time_t now);
-/* The notes taken back, as they were before exports_diff_note. */
-void	exports_diff_undo(struct bgpd *d, const struct prefix *p,
-	    struct exports_diff *df);
-/* Each session that hears a change gets the UPDATE for it. */
-void	exports_diff_send(struct bgpd *d, const struct prefix *p,
-	    const struct exports_diff *df);
+/* Each session whose wire[] (by index in d->sessions) is not
+ * ANN_WIRE_SAME gets the UPDATE of what it now hears of p. */
+void	exports_changes_send(struct bgpd *d, const struct prefix *p,
+	    const enum ann_wire *wire);
 
-/* The requests' common steps (exports_req.c), for the one request and
- * for a file's batch (exports_batch.c). */
-/* The sessions of p's family, as the plan sees them (t holds
- * BGPD_MAX_SESSIONS); returns how many. */
-size_t	exports_plan_targets(const struct bgpd *d, const struct prefix *p,
-	    struct ann_target *t);
-/* The verdicts that answer without changing anything (the reply says
- * why); 0: apply, 1: nothing to do, -1: refused. */
-int	exports_plan_answer(const struct ann_request *r,
-	    const struct ann_plan *pl, struct strbuf *reply);
 /* Whether an entry of p sets up the data plane. */
 bool	exports_dataplane_kept(struct bgpd *d, const struct prefix *p);
-/* A withdrawal of what s keeps: it passes whatever the gates now say (a
- * prefix taken out of prefixes.txt, a mux no longer configured). */
-bool	exports_withdraw_of_kept(struct ann_store *s,
-	    const struct ann_request *r);
-/* The gates of r under pol (ann_check, a known session); -1 with the
- * refusal in reply. */
-int	exports_gates(struct bgpd *d, const struct ann_policy *pol,
-	    const struct ann_request *r, struct strbuf *reply);
 
 /* The policy of the gates: the user's prefix lists, read afresh
  * (*owned to free). -1 with err. */

@@ -1,8 +1,9 @@
 /*
  * announce and withdraw from the control socket, and `clear
- * announcements`: the gates, the plan (ann_plan: what each session would
- * hear, and the change-rate rule), then the store, its save and the
- * UPDATEs, in that order.
+ * announcements`: the I/O around the decision. ann_decide
+ * (src/announce/ann_decide.h) says whether a request goes and which
+ * sessions hear it; here the data plane, the store changed as it says
+ * (ann_apply), its save, then the UPDATEs, in that order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,78 +13,8 @@
 #include "events.h"
 #include "exports.h"
 #include "exports_int.h"
-#include "../announce/ann_plan.h"
-#include "../announce/announce_io.h"
 #include "../lib/log.h"
 #include "../netns/dataplane.h"
-
-size_t
-exports_plan_targets(const struct bgpd *d, const struct prefix *p,
-    struct ann_target *t)
-{
-	size_t n = 0;
-
-	for (unsigned i = 0; i < d->n_sessions; i++) {
-		const struct session *s = d->sessions[i];
-
-		if (s->conf.af != p->af)
-			continue;
-		t[n].name = s->conf.name;
-		t[n].hears_all = exports_hears_all(d, s);
-		t[n].testbed = exports_testbed(d, s);
-		t[n].wire = ANN_WIRE_SAME;
-		n++;
-	}
-	return n;
-}
-
-static void
-rate_refusal(struct strbuf *reply, const char *pfx, const struct ann_plan *pl)
-{
-	struct tm tm;
-	char when[32], others[48] = "";
-
-	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&pl->allowed_at,
-	    &tm));
-	if (pl->n_waiting > 1)
-		snprintf(others, sizeof(others), " and %zu other mux%s",
-		    pl->n_waiting - 1, pl->n_waiting > 2 ? "es" : "");
-	strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s was changed less than 10 "
-	    "minutes ago at %s%s (route-flap dampening): change it again "
-	    "after %s, or add --force\n", pfx, pl->waiting, others, when);
-}
-
-int
-exports_plan_answer(const struct ann_request *r, const struct ann_plan *pl,
-    struct strbuf *reply)
-{
-	char pfx[PREFIX_STRLEN];
-
-	prefix_format(&r->prefix, pfx, sizeof(pfx));
-	switch (pl->verdict) {
-	case ANN_APPLY:
-		return 0;
-	case ANN_TOO_SOON:
-		rate_refusal(reply, pfx, pl);
-		return -1;
-	case ANN_WITHDRAW_ALL_FIRST:
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s is announced to "
-		    "all muxes: withdraw it from all, then announce it to the "
-		    "muxes you want\n", pfx);
-		return -1;
-	case ANN_NOOP:
-		if (!r->check)
-			strbuf_printf(reply, "%s: already announced with these "
-			    "attributes: nothing sent\n", pfx);
-		return 1;
-	case ANN_NOT_ANNOUNCED:
-		if (!r->check)
-			strbuf_printf(reply, "%s: not announced%s%s: nothing "
-			    "sent\n", pfx, r->mux[0] ? " to " : "", r->mux);
-		return 1;
-	}
-	return -1;
-}
 
 bool
 exports_dataplane_kept(struct bgpd *d, const struct prefix *p)
@@ -98,55 +29,56 @@ exports_dataplane_kept(struct bgpd *d, const struct prefix *p)
 /* The store as it was before request_announce changed it. */
 static void
 announce_undo(struct bgpd *d, const struct ann_request *r,
-    const struct ann_entry *old, struct exports_diff *df, bool dp_added)
+    const struct ann_undo *u, bool dp_added)
 {
 	char err[512];
 
-	if (old != NULL)
-		ann_store_set(&d->ann, old);
-	else
-		ann_store_remove(&d->ann, &r->prefix, r->mux);
-	exports_diff_undo(d, &r->prefix, df);
+	ann_undo(&d->ann, r, u);
 	if (dp_added && !exports_dataplane_kept(d, &r->prefix) &&
 	    dataplane_remove(&r->prefix, err, sizeof(err)) == -1)
 		log_warn("data plane of a refused announcement: %s", err);
 }
 
-static void
-request_announce(struct bgpd *d, const struct ann_request *r,
-    struct strbuf *reply)
+/* The data plane of an announcement; -1 with the refusal in reply. */
+static int
+announce_dataplane(struct bgpd *d, const struct ann_request *r,
+    bool *dp_added, struct strbuf *reply)
 {
-	static struct exports_diff df;
-	struct ann_entry e, old, *cur;
 	char err[512], pfx[PREFIX_STRLEN];
-	time_t now = time(NULL);
-	bool had_old, dp_added = false;
 
-	prefix_format(&r->prefix, pfx, sizeof(pfx));
+	*dp_added = false;
+	if (r->no_dataplane)
+		return 0;
 	/* Added again even where it is (it is idempotent): repairs a rule
 	 * removed by hand. */
-	if (!r->no_dataplane) {
-		dp_added = !exports_dataplane_kept(d, &r->prefix);
-		if (dataplane_add(&r->prefix, err, sizeof(err)) == -1) {
-			strbuf_printf(reply, CONTROL_ERROR_PREFIX "data plane "
-			    "for %s: %s (add -R to announce without it)\n",
-			    pfx, err);
-			return;
-		}
-	}
-	exports_diff_begin(d, &r->prefix, &df);
-	if ((had_old = (cur = ann_store_find(&d->ann, &r->prefix,
-	    r->mux)) != NULL))
-		old = *cur;
-	ann_entry_from_request(r, now, &e);
-	if (ann_store_set(&d->ann, &e) == -1) {
-		announce_undo(d, r, had_old ? &old : NULL, &df, dp_added);
+	*dp_added = !exports_dataplane_kept(d, &r->prefix);
+	if (dataplane_add(&r->prefix, err, sizeof(err)) == 0)
+		return 0;
+	strbuf_printf(reply, CONTROL_ERROR_PREFIX "data plane for %s: %s (add "
+	    "-R to announce without it)\n", prefix_format(&r->prefix, pfx,
+	    sizeof(pfx)), err);
+	return -1;
+}
+
+static void
+request_announce(struct bgpd *d, const struct ann_request *r,
+    const struct ann_decision *dec, time_t now, struct strbuf *reply)
+{
+	static struct ann_undo u;
+	char err[512], pfx[PREFIX_STRLEN];
+	bool dp_added;
+
+	prefix_format(&r->prefix, pfx, sizeof(pfx));
+	if (announce_dataplane(d, r, &dp_added, reply) == -1)
+		return;
+	switch (ann_apply(&d->ann, r, dec->t, dec->nt, now, &u)) {
+	case ANN_APPLY_FULL:
+		announce_undo(d, r, &u, dp_added);
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "too many "
 		    "announcements\n");
 		return;
-	}
-	if (exports_diff_note(d, &r->prefix, &df, now) == -1) {
-		announce_undo(d, r, had_old ? &old : NULL, &df, dp_added);
+	case ANN_APPLY_RECORDS_FULL:
+		announce_undo(d, r, &u, dp_added);
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s: more than %d "
 		    "changes in the last 10 minutes are remembered: wait, or "
 		    "withdraw\n", pfx, ANN_STORE_MAX);
@@ -155,7 +87,7 @@ request_announce(struct bgpd *d, const struct ann_request *r,
 	/* Saved before anything is sent: a store the file does not hold
 	 * would be lost at a restart, with the mux still hearing it. */
 	if (exports_save(d, err, sizeof(err)) == -1) {
-		announce_undo(d, r, had_old ? &old : NULL, &df, dp_added);
+		announce_undo(d, r, &u, dp_added);
 		log_warn("%s not announced: cannot save %s (%s)", pfx,
 		    d->ann.path, err);
 		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s not announced, "
@@ -163,23 +95,20 @@ request_announce(struct bgpd *d, const struct ann_request *r,
 		    err);
 		return;
 	}
-	exports_diff_send(d, &r->prefix, &df);
+	exports_changes_send(d, &r->prefix, dec->wire);
 	strbuf_printf(reply, "%s: announced to %s\n", pfx,
 	    r->mux[0] ? r->mux : "all muxes");
 }
 
 static void
 request_withdraw(struct bgpd *d, const struct ann_request *r,
-    struct strbuf *reply)
+    const struct ann_decision *dec, time_t now, struct strbuf *reply)
 {
-	static struct exports_diff df;
 	char err[512], pfx[PREFIX_STRLEN];
 	bool saved;
 
 	prefix_format(&r->prefix, pfx, sizeof(pfx));
-	exports_diff_begin(d, &r->prefix, &df);
-	ann_store_withdraw(&d->ann, &r->prefix, r->mux);
-	if (exports_diff_note(d, &r->prefix, &df, time(NULL)) == -1)
+	if (ann_apply(&d->ann, r, dec->t, dec->nt, now, NULL) != 0)
 		log_warn("%s: withdrawn, but the change-rate records are full: "
 		    "not every mux's withdrawal is remembered", pfx);
 	/* A withdrawal goes out whatever the save says: stopping is never
@@ -188,7 +117,7 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 	saved = exports_save(d, err, sizeof(err)) == 0;
 	if (!saved)
 		exports_save_failed(d, err);
-	exports_diff_send(d, &r->prefix, &df);
+	exports_changes_send(d, &r->prefix, dec->wire);
 	/* -R on a withdraw leaves the data plane alone, as it always did. */
 	if (!r->no_dataplane && !ann_store_has_prefix(&d->ann, &r->prefix) &&
 	    dataplane_remove(&r->prefix, err, sizeof(err)) == -1)
@@ -201,79 +130,26 @@ request_withdraw(struct bgpd *d, const struct ann_request *r,
 		    "again (bgp status)\n", d->ann.path, d->exp.save_err);
 }
 
-/*
- * Withdrawing what is kept always works, even when the gates would now
- * refuse it: a prefix taken out of prefixes.txt, a mux no longer
- * configured. Stopping is never the risk.
- */
-bool
-exports_withdraw_of_kept(struct ann_store *s, const struct ann_request *r)
-{
-	if (!r->withdraw)
-		return false;
-	if (r->mux[0] == '\0')
-		return ann_store_has_prefix(s, &r->prefix);
-	return ann_store_find(s, &r->prefix, r->mux) != NULL;
-}
-
-int
-exports_gates(struct bgpd *d, const struct ann_policy *pol,
-    const struct ann_request *r, struct strbuf *reply)
-{
-	char err[512];
-
-	if (ann_check(r, pol, err, sizeof(err)) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		return -1;
-	}
-	if (r->mux[0] != '\0' && !exports_session_named(d, r->mux)) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "mux unknown: %s\n",
-		    r->mux);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-request_gates(struct bgpd *d, const struct ann_request *r,
-    struct strbuf *reply)
-{
-	struct ann_policy pol;
-	struct prefix *owned;
-	char err[512];
-	int rc;
-
-	if (exports_policy_load(d, &pol, &owned, err, sizeof(err)) == -1) {
-		strbuf_printf(reply, CONTROL_ERROR_PREFIX "%s\n", err);
-		return -1;
-	}
-	rc = exports_gates(d, &pol, r, reply);
-	free(owned);
-	return rc;
-}
-
 void
 exports_request(struct bgpd *d, const struct ann_request *r,
     struct strbuf *reply)
 {
-	static struct ann_target t[BGPD_MAX_SESSIONS];
-	struct ann_plan pl;
-	size_t nt;
+	static struct exports_view v;
+	static struct ann_decision dec;
+	time_t now = time(NULL);
 
-	/* The gates run here, whoever sent the request (DESIGN.md). */
-	if (!exports_withdraw_of_kept(&d->ann, r) &&
-	    request_gates(d, r, reply) == -1)
-		return;
-	nt = exports_plan_targets(d, &r->prefix, t);
-	ann_plan_make(&d->ann, r, t, nt, time(NULL), &pl);
+	/* The whole decision, whoever sent the request (DESIGN.md). */
+	exports_view_open(d, &v);
+	ann_decide(&v.st, r, now, &dec);
+	exports_view_free(&v);
 	/* A dry run (JSON files check every request first) stops here; a
 	 * pass answers nothing. */
-	if (exports_plan_answer(r, &pl, reply) != 0 || r->check)
+	if (ann_decision_reply(r, &dec, reply) != 0 || r->check)
 		return;
 	if (r->withdraw)
-		request_withdraw(d, r, reply);
+		request_withdraw(d, r, &dec, now, reply);
 	else
-		request_announce(d, r, reply);
+		request_announce(d, r, &dec, now, reply);
 	events_request(d, r, reply);
 }
 
@@ -287,7 +163,7 @@ clear_entry(struct bgpd *d, struct ann_entry e, time_t now)
 	exports_diff_begin(d, &e.prefix, &df);
 	ann_store_remove(&d->ann, &e.prefix, e.mux);
 	exports_diff_note(d, &e.prefix, &df, now);
-	exports_diff_send(d, &e.prefix, &df);
+	exports_changes_send(d, &e.prefix, df.wire);
 	if (!ann_store_has_prefix(&d->ann, &e.prefix) && !e.no_dataplane &&
 	    dataplane_remove(&e.prefix, err, sizeof(err)) == -1)
 		log_warn("data plane: %s", err);

@@ -13,6 +13,7 @@
 
 #include "bgpd.h"
 #include "exports.h"
+#include "muxtables.h"
 #include "../fib/peertable.h"
 #include "../lib/log.h"
 #include "../rib/policy.h"
@@ -115,6 +116,45 @@ announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
 	return rc;
 }
 
+#define STALE_SWEEP_TIMEOUT	120.	/* seconds: convergence or not */
+
+static void
+check_converged(struct bgpd *d)
+{
+	if (d->stale_swept || d->kroute == NULL)
+		return;
+	for (unsigned i = 0; i < d->n_sessions; i++) {
+		const struct session *s = d->sessions[i];
+
+		/* Sessions waiting for a link do not hold the sweep up. */
+		if (s->link_up && s->stats.eor_seen == 0)
+			return;
+	}
+	log_info("every session has its table: removing the stale kernel "
+	    "routes of the previous run");
+	kroute_sweep_stale(d->kroute);
+	muxtables_sweep_stale(d);
+	d->stale_swept = true;
+	ev_timer_stop(d->loop, &d->t_stale);
+}
+
+static void
+stale_timeout_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
+{
+	struct bgpd *d = t->data;
+
+	(void)loop;
+	(void)revents;
+	if (!d->stale_swept && d->kroute != NULL) {
+		log_info("not every session converged in %.0f s: removing the "
+		    "stale kernel routes anyway", STALE_SWEEP_TIMEOUT);
+		kroute_sweep_stale(d->kroute);
+	}
+	if (!d->stale_swept)
+		muxtables_sweep_stale(d);
+	d->stale_swept = true;
+}
+
 static int
 hook_update(void *ctx, struct session *s, const struct bgp_update *u,
     enum bgp_action act, struct bgp_err *err)
@@ -144,7 +184,7 @@ hook_update(void *ctx, struct session *s, const struct bgp_update *u,
 	/* RFC 4724 4.2: End-of-RIB ends a graceful restart. */
 	if (bgp_update_eor(u) >= 0) {
 		rib_peer_sweep(d->rib, s->rib_peer);
-		bgpd_check_converged(d);
+		check_converged(d);
 	}
 	return 0;
 }
@@ -320,11 +360,59 @@ kernel_want(void *ctx, unsigned af, const struct ptree_node *n,
 	return peertable_path_want(d->rib, ptree_data(n), af, w);
 }
 
-struct kroute *
-routes_kernel_open(struct bgpd *d)
+void
+routes_kernel_start(struct bgpd *d)
 {
-	return kroute_open(d->loop, KROUTE_TABLE_PEERING,
+	d->kroute = kroute_open(d->loop, KROUTE_TABLE_PEERING,
 	    KROUTE_PROTO_PEERING, rib_trees(d->rib), kernel_want, d);
+	if (d->kroute == NULL)
+		log_warn("cannot write kernel table %u: routes are kept in "
+		    "the RIB only", KROUTE_TABLE_PEERING);
+	muxtables_open(d);
+	ev_timer_init(&d->t_stale, stale_timeout_cb, STALE_SWEEP_TIMEOUT, 0.);
+	d->t_stale.data = d;
+	ev_timer_start(d->loop, &d->t_stale);
+}
+
+static void
+drain_tick_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)t;
+	(void)revents;
+}
+
+/* Lets queued kernel changes (a flush on stop) reach the kernel before
+ * the socket closes; bounded, the daemon is stopping. */
+static void
+kroute_drain(struct bgpd *d)
+{
+	struct kroute_stats st;
+	struct ev_timer tick;
+	ev_tstamp end = ev_now(d->loop) + 5.;
+
+	ev_timer_init(&tick, drain_tick_cb, 0.05, 0.);
+	for (;;) {
+		kroute_get_stats(d->kroute, &st);
+		if ((st.queued == 0 && st.inflight == 0) ||
+		    ev_now(d->loop) > end)
+			break;
+		ev_timer_start(d->loop, &tick);
+		ev_run(d->loop, EVRUN_ONCE);
+		ev_timer_stop(d->loop, &tick);
+	}
+}
+
+void
+routes_kernel_stop(struct bgpd *d)
+{
+	ev_timer_stop(d->loop, &d->t_stale);
+	/* Unlike table 20000, nothing of the per-mux tables stays. */
+	muxtables_close(d);
+	if (d->kroute != NULL)
+		kroute_drain(d);
+	kroute_close(d->kroute);
+	d->kroute = NULL;
 }
 
 int

@@ -16,9 +16,12 @@ extern const struct session_hooks routes_hooks_template;
 /* The RIB of the daemon; -1 with err on failure. */
 int	routes_open(struct bgpd *d, char *err, size_t errlen);
 void	routes_close(struct bgpd *d);
-/* The kernel sync of the RIB's best routes into table 20000 (NULL on
- * failure); closed before the RIB. */
-struct kroute *routes_kernel_open(struct bgpd *d);
+/* The kernel sync of the RIB's best routes into table 20000 (d->kroute,
+ * NULL when the kernel refuses) and the per-mux tables; the routes a
+ * previous run left there are swept once every session has sent its
+ * End-of-RIB, or after a timeout. Stopped before the RIB closes. */
+void	routes_kernel_start(struct bgpd *d);
+void	routes_kernel_stop(struct bgpd *d);
 /* A session's slot in the RIB; -1 when none is left. */
 int	routes_session_add(struct bgpd *d, struct session *s);
 void	routes_session_remove(struct bgpd *d, struct session *s);

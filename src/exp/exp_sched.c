@@ -4,6 +4,8 @@
  */
 #include "exp_sched.h"
 
+#include "../announce/ann_decide.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,27 +197,6 @@ exp_request(const struct ann_exp *e, const struct exp_bindings *b, size_t i,
 
 /* ---- the schedule played on a copy of the store ---- */
 
-/* What the daemon does with an applied request (exports_req.c), on the
- * copy: the entry set or removed, each session that hears it noted. */
-static int
-sim_apply(struct ann_store *s, const struct ann_request *r,
-    const struct ann_target *t, size_t nt, time_t now)
-{
-	struct ann_entry ne;
-
-	if (!r->withdraw) {
-		ann_entry_from_request(r, now, &ne);
-		if (ann_store_set(s, &ne) == -1)
-			return -1;
-	} else
-		ann_store_withdraw(s, &r->prefix, r->mux);
-	for (size_t i = 0; i < nt; i++)
-		if (t[i].wire != ANN_WIRE_SAME && ann_store_change_note(s,
-		    &r->prefix, t[i].name, now, NULL) == -1)
-			return -1;
-	return 0;
-}
-
 static void
 refusal(const struct exp_sim *sim, size_t k, size_t i,
     const struct ann_request *r, const struct ann_plan *pl, char *err,
@@ -289,7 +270,8 @@ sim_request(const struct exp_sim *sim, struct ann_store *s,
 	}
 	if (pl.verdict != ANN_APPLY)
 		return 0;
-	if (sim_apply(s, &r, t, tg->n, now) == -1)
+	/* As the daemon applies it, on the copy. */
+	if (ann_apply(s, &r, t, tg->n, now, NULL) != 0)
 		return errmsg_fail(err, errlen, "round %zu: out of memory",
 		    k + 1);
 	for (size_t j = 0; cb != NULL && j < tg->n; j++) {
