@@ -14,8 +14,8 @@
 # and feature counts at the end). Exits 1 when any target crashed.
 # An input's time limit is 600 s of wall clock, not libFuzzer's 30 s
 # (fuzz/run.sh's): under nice 19 on a busy machine a fuzzer can wait that
-# long for a core, and a starved input is no hang (every "timeout" these
-# runs first reported ran in under a second on its own).
+# long for a core, and a starved input is no hang (every "timeout" and
+# "slow unit" these runs first reported ran in under a second on its own).
 
 set -u
 
@@ -49,7 +49,7 @@ one() {
 	# included), which under nice says more than the wall clock.
 	/usr/bin/time -f '%U %S' -o "$dir/time" \
 	    nice -n 19 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 \
-	    -timeout=600 -print_final_stats=1 \
+	    -timeout=600 -report_slow_units=600 -print_final_stats=1 \
 	    -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
 	    >"$dir/log" 2>&1
 	t1=$(date +%s)
@@ -58,7 +58,8 @@ one() {
 	cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -n 1 | cut -d' ' -f2)
 	ft=$(grep -o 'ft: [0-9]*' "$dir/log" | tail -n 1 | cut -d' ' -f2)
 	n=$(find "$dir/corpus" -type f | wc -l)
-	crashes=$(find "$dir/artifacts" -type f | wc -l)
+	# slow-unit-* files are inputs that took long, not failures.
+	crashes=$(find "$dir/artifacts" -type f ! -name 'slow-unit-*' | wc -l)
 	cpu=$(awk 'NF == 2 { printf "%.0f", $1 + $2 }' "$dir/time" 2>/dev/null)
 	echo "$name wall_s=$((t1 - t0)) cpu_s=${cpu:-?} execs=${execs:-?}" \
 	    "cov=${cov:-?} ft=${ft:-?} corpus=$n crashes=$crashes" |
