@@ -1,43 +1,67 @@
-/* Path attributes: the table and one decoder per known type. */
+/*
+ * Path attributes: the table (at the end of this file) and, per known
+ * type, its own decoder, encoder and comparison. Its text and JSON
+ * writers are in format.c and msg_json.c. The length rule of a row is
+ * checked by the decode walk before the decoder runs.
+ */
 #include "attr.h"
 #include "aspath.h"
 
 #define OPT	BGP_ATTR_FLAG_OPTIONAL
 #define TRANS	BGP_ATTR_FLAG_TRANSITIVE
 
-static int
-fixed_len(struct rbuf v, size_t len, const char **reason, const char *what)
+/* The flags a row writes: its own, with the Partial bit an optional
+ * transitive attribute came with. */
+static uint8_t
+own_flags(const struct bgp_attrs *a, uint8_t type)
 {
-	if (v.len != len) {
-		*reason = what;
-		return -1;
-	}
-	return 0;
+	uint8_t f = attr_table[type].flags;
+
+	if (f == (OPT | TRANS) && ((a->partial[type >> 3] >> (type & 7)) & 1))
+		f |= BGP_ATTR_FLAG_PARTIAL;
+	return f;
 }
 
-/* A non-zero multiple of n (RFC 7606 7.8, 7.10, 7.14; RFC 8092 6). */
-static int
-list_len(struct rbuf v, size_t n, const char **reason, const char *what)
+static void
+put_u32(struct wbuf *w, const struct bgp_attrs *a, uint8_t type, uint32_t v)
 {
-	if (v.len == 0 || v.len % n != 0) {
-		*reason = what;
-		return -1;
-	}
-	return 0;
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 8), (uint8_t)v };
+
+	attr_put(w, own_flags(a, type), type, b, sizeof(b));
+}
+
+static void
+put_view(struct wbuf *w, const struct bgp_attrs *a, uint8_t type,
+    struct rbuf v)
+{
+	attr_put(w, own_flags(a, type), type, v.p, v.len);
 }
 
 /* RFC 7606 7.1 */
 static int
 origin_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (fixed_len(v, 1, reason, "ORIGIN length is not 1") == -1)
-		return -1;
 	if (v.p[0] > BGP_ORIGIN_INCOMPLETE) {
 		*reason = "undefined ORIGIN value";
 		return -1;
 	}
 	c->a->origin = v.p[0];
 	return 0;
+}
+
+static void
+origin_encode(struct wbuf *w, const struct bgp_attrs *a, struct attr_enc *e)
+{
+	(void)e;
+	attr_put(w, own_flags(a, BGP_ATTR_ORIGIN), BGP_ATTR_ORIGIN,
+	    &a->origin, 1);
+}
+
+static bool
+origin_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return x->origin == y->origin;
 }
 
 /* RFC 7606 7.2 */
@@ -68,44 +92,136 @@ as_path_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	return 0;
 }
 
+/* AS_PATH, and for an old speaker AS4_PATH too (RFC 6793 4.2.2). */
+static void
+as_path_encode(struct wbuf *w, const struct bgp_attrs *a, struct attr_enc *e)
+{
+	uint8_t buf[BGP_EXT_MAX_LEN];
+	struct wbuf n;
+
+	if (e->opts->as4) {
+		put_view(w, a, BGP_ATTR_AS_PATH, a->as_path);
+		return;
+	}
+	wbuf_init(&n, buf, sizeof(buf));
+	if (aspath_narrow(a->as_path, &n))
+		aspath_strip_confed(a->as_path, &e->as4_path);
+	if (n.overflow)
+		w->overflow = true;
+	else
+		attr_put(w, own_flags(a, BGP_ATTR_AS_PATH), BGP_ATTR_AS_PATH,
+		    buf, n.len);
+}
+
+static bool
+as_path_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return rbuf_equal(x->as_path, y->as_path);
+}
+
 /* RFC 7606 7.3 */
 static int
 next_hop_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (fixed_len(v, 4, reason, "NEXT_HOP length is not 4") == -1)
-		return -1;
+	(void)reason;
 	memcpy(c->a->next_hop, v.p, 4);
 	return 0;
+}
+
+static void
+next_hop_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	attr_put(w, own_flags(a, BGP_ATTR_NEXT_HOP), BGP_ATTR_NEXT_HOP,
+	    a->next_hop, 4);
+}
+
+static bool
+next_hop_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return memcmp(x->next_hop, y->next_hop, 4) == 0;
 }
 
 /* RFC 7606 7.4 */
 static int
 med_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (fixed_len(v, 4, reason, "MULTI_EXIT_DISC length is not 4") == -1)
-		return -1;
+	(void)reason;
 	c->a->med = load_u32(v.p);
 	return 0;
 }
 
-/* RFC 7606 7.5; LOCAL_PREF from an external peer is dropped by the
- * caller before this is reached. */
+static void
+med_encode(struct wbuf *w, const struct bgp_attrs *a, struct attr_enc *e)
+{
+	(void)e;
+	put_u32(w, a, BGP_ATTR_MED, a->med);
+}
+
+static bool
+med_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return x->med == y->med;
+}
+
+/* RFC 7606 7.5: LOCAL_PREF from an external peer is ignored. */
+static const char *
+local_pref_admit(const struct attr_ctx *c)
+{
+	return c->opts->ibgp ? NULL : "LOCAL_PREF from an external peer";
+}
+
+/* RFC 7606 7.5 */
 static int
 local_pref_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (fixed_len(v, 4, reason, "LOCAL_PREF length is not 4") == -1)
-		return -1;
+	(void)reason;
 	c->a->local_pref = load_u32(v.p);
 	return 0;
 }
 
-/* RFC 7606 7.6 */
+static void
+local_pref_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	put_u32(w, a, BGP_ATTR_LOCAL_PREF, a->local_pref);
+}
+
+static bool
+local_pref_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return x->local_pref == y->local_pref;
+}
+
+/* RFC 7606 7.6: no value; the length rule is all. */
 static int
 atomic_aggregate_decode(struct rbuf v, struct attr_ctx *c,
     const char **reason)
 {
+	(void)v;
 	(void)c;
-	return fixed_len(v, 0, reason, "ATOMIC_AGGREGATE length is not 0");
+	(void)reason;
+	return 0;
+}
+
+static void
+atomic_aggregate_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	attr_put(w, own_flags(a, BGP_ATTR_ATOMIC_AGGREGATE),
+	    BGP_ATTR_ATOMIC_AGGREGATE, NULL, 0);
+}
+
+/* Presence is all there is to compare (the walk compares that). */
+static bool
+always_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	(void)x;
+	(void)y;
+	return true;
 }
 
 /* RFC 7606 7.7 */
@@ -114,9 +230,6 @@ aggregator_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
 	size_t as_size = c->opts->as4 ? 4 : 2;
 
-	if (fixed_len(v, as_size + 4, reason,
-	    "AGGREGATOR length does not match the AS size") == -1)
-		return -1;
 	c->a->aggregator_as = as_size == 4 ? load_u32(v.p) : load_u16(v.p);
 	memcpy(c->a->aggregator_addr, v.p + as_size, 4);
 	if (c->a->aggregator_as == 0) {
@@ -126,36 +239,104 @@ aggregator_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	return 0;
 }
 
+/* For an old speaker a 4-octet AS goes as AS_TRANS, and AS4_AGGREGATOR
+ * follows (RFC 6793 4.2.2). */
+static void
+aggregator_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	uint8_t b[8];
+	size_t len = 0;
+	uint32_t as = a->aggregator_as;
+
+	if (e->opts->as4) {
+		b[len++] = (uint8_t)(as >> 24);
+		b[len++] = (uint8_t)(as >> 16);
+	} else if (as > 0xffff) {
+		as = BGP_AS_TRANS;
+		e->need_as4_aggregator = true;
+	}
+	b[len++] = (uint8_t)(as >> 8);
+	b[len++] = (uint8_t)as;
+	memcpy(b + len, a->aggregator_addr, 4);
+	attr_put(w, own_flags(a, BGP_ATTR_AGGREGATOR), BGP_ATTR_AGGREGATOR,
+	    b, len + 4);
+}
+
+static bool
+aggregator_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return x->aggregator_as == y->aggregator_as &&
+	    memcmp(x->aggregator_addr, y->aggregator_addr, 4) == 0;
+}
+
 /* RFC 7606 7.8 */
 static int
 communities_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (list_len(v, 4, reason,
-	    "COMMUNITIES length is not a non-zero multiple of 4") == -1)
-		return -1;
+	(void)reason;
 	c->a->communities = v;
 	return 0;
+}
+
+static void
+communities_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	put_view(w, a, BGP_ATTR_COMMUNITIES, a->communities);
+}
+
+static bool
+communities_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return rbuf_equal(x->communities, y->communities);
 }
 
 /* RFC 7606 7.9 */
 static int
 originator_id_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (fixed_len(v, 4, reason, "ORIGINATOR_ID length is not 4") == -1)
-		return -1;
+	(void)reason;
 	c->a->originator_id = load_u32(v.p);
 	return 0;
+}
+
+static void
+originator_id_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	put_u32(w, a, BGP_ATTR_ORIGINATOR_ID, a->originator_id);
+}
+
+static bool
+originator_id_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return x->originator_id == y->originator_id;
 }
 
 /* RFC 7606 7.10 */
 static int
 cluster_list_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (list_len(v, 4, reason,
-	    "CLUSTER_LIST length is not a non-zero multiple of 4") == -1)
-		return -1;
+	(void)reason;
 	c->a->cluster_list = v;
 	return 0;
+}
+
+static void
+cluster_list_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	put_view(w, a, BGP_ATTR_CLUSTER_LIST, a->cluster_list);
+}
+
+static bool
+cluster_list_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return rbuf_equal(x->cluster_list, y->cluster_list);
 }
 
 /* The next hop of MP_REACH_NLRI must have the family's size (RFC 4760 3;
@@ -223,6 +404,36 @@ mp_reach_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	return mp_nlri_check(mp, c, reason);
 }
 
+static void
+mp_reach_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	attr_put_mp_reach(w, &a->mp_reach);
+}
+
+static bool
+mp_equal(const struct bgp_mp_nlri *a, const struct bgp_mp_nlri *b,
+    bool reach)
+{
+	if (a->afi != b->afi || a->safi != b->safi || a->af != b->af ||
+	    !rbuf_equal(a->nlri, b->nlri))
+		return false;
+	if (!reach)
+		return true;
+	if (a->af < 0)
+		return rbuf_equal(a->nh_raw, b->nh_raw);
+	return a->nh_len == b->nh_len &&
+	    memcmp(a->nexthop, b->nexthop, sizeof(a->nexthop)) == 0 &&
+	    memcmp(a->nexthop_ll, b->nexthop_ll, sizeof(a->nexthop_ll)) == 0;
+}
+
+static bool
+mp_reach_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return mp_equal(&x->mp_reach, &y->mp_reach, true);
+}
+
 /* RFC 4760 4, RFC 7606 7.12 */
 static int
 mp_unreach_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
@@ -241,15 +452,50 @@ mp_unreach_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	return mp_nlri_check(mp, c, reason);
 }
 
+static void
+mp_unreach_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	attr_put_mp_unreach(w, &a->mp_unreach);
+}
+
+static bool
+mp_unreach_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return mp_equal(&x->mp_unreach, &y->mp_unreach, false);
+}
+
 /* RFC 7606 7.14 */
 static int
 ext_communities_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (list_len(v, 8, reason, "EXTENDED_COMMUNITIES length is not a "
-	    "non-zero multiple of 8") == -1)
-		return -1;
+	(void)reason;
 	c->a->ext_communities = v;
 	return 0;
+}
+
+static void
+ext_communities_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	put_view(w, a, BGP_ATTR_EXT_COMMUNITIES, a->ext_communities);
+}
+
+static bool
+ext_communities_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return rbuf_equal(x->ext_communities, y->ext_communities);
+}
+
+/* RFC 6793 4.1: a new speaker never sends AS4_PATH/AS4_AGGREGATOR; from
+ * one, they are dropped. */
+static const char *
+as4_admit(const struct attr_ctx *c)
+{
+	return c->opts->as4 ? "AS4 attribute from a 4-octet AS speaker" :
+	    NULL;
 }
 
 /* RFC 6793 6: a malformed AS4_PATH is discarded. */
@@ -262,11 +508,21 @@ as4_path_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	return 0;
 }
 
+/* Made by as_path_encode for an old speaker; written here, in its place
+ * in the type order. */
+static void
+as4_path_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)a;
+	if (e->as4_path.len > 0)
+		attr_put(w, OPT | TRANS, BGP_ATTR_AS4_PATH, e->as4_path.p,
+		    e->as4_path.len);
+}
+
 static int
 as4_aggregator_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 {
-	if (fixed_len(v, 8, reason, "AS4_AGGREGATOR length is not 8") == -1)
-		return -1;
 	if (load_u32(v.p) == 0) {
 		*reason = "AS4_AGGREGATOR with AS 0";	/* RFC 7607 2 */
 		return -1;
@@ -277,59 +533,226 @@ as4_aggregator_decode(struct rbuf v, struct attr_ctx *c, const char **reason)
 	return 0;
 }
 
+static void
+as4_aggregator_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	uint8_t b[8] = { (uint8_t)(a->aggregator_as >> 24),
+	    (uint8_t)(a->aggregator_as >> 16), (uint8_t)(a->aggregator_as >> 8),
+	    (uint8_t)a->aggregator_as };
+
+	if (!e->need_as4_aggregator)
+		return;
+	memcpy(b + 4, a->aggregator_addr, 4);
+	attr_put(w, OPT | TRANS, BGP_ATTR_AS4_AGGREGATOR, b, sizeof(b));
+}
+
 /* RFC 8092 6 */
 static int
 large_communities_decode(struct rbuf v, struct attr_ctx *c,
     const char **reason)
 {
-	if (list_len(v, 12, reason, "LARGE_COMMUNITIES length is not a "
-	    "non-zero multiple of 12") == -1)
-		return -1;
+	(void)reason;
 	c->a->large_communities = v;
 	return 0;
 }
+
+static void
+large_communities_encode(struct wbuf *w, const struct bgp_attrs *a,
+    struct attr_enc *e)
+{
+	(void)e;
+	put_view(w, a, BGP_ATTR_LARGE_COMMUNITIES, a->large_communities);
+}
+
+static bool
+large_communities_equal(const struct bgp_attrs *x, const struct bgp_attrs *y)
+{
+	return rbuf_equal(x->large_communities, y->large_communities);
+}
+
+/* ---- the table ---- */
 
 #define TAW	BGP_ACT_TREAT_AS_WITHDRAW
 #define DISC	BGP_ACT_ATTR_DISCARD
 #define RESET	BGP_ACT_SESSION_RESET
 
-static const struct attr_desc attr_table[256] = {
-	[BGP_ATTR_ORIGIN] = { "ORIGIN", TRANS, TAW,
-	    BGP_ERR_UPD_ORIGIN, origin_decode },
-	[BGP_ATTR_AS_PATH] = { "AS_PATH", TRANS, TAW,
-	    BGP_ERR_UPD_ASPATH, as_path_decode },
-	[BGP_ATTR_NEXT_HOP] = { "NEXT_HOP", TRANS, TAW,
-	    BGP_ERR_UPD_NEXTHOP, next_hop_decode },
-	[BGP_ATTR_MED] = { "MULTI_EXIT_DISC", OPT, TAW,
-	    BGP_ERR_UPD_LENGTH, med_decode },
-	[BGP_ATTR_LOCAL_PREF] = { "LOCAL_PREF", TRANS, TAW,
-	    BGP_ERR_UPD_LENGTH, local_pref_decode },
-	[BGP_ATTR_ATOMIC_AGGREGATE] = { "ATOMIC_AGGREGATE", TRANS, DISC,
-	    BGP_ERR_UPD_LENGTH, atomic_aggregate_decode },
-	[BGP_ATTR_AGGREGATOR] = { "AGGREGATOR", OPT | TRANS, DISC,
-	    BGP_ERR_UPD_LENGTH, aggregator_decode },
-	[BGP_ATTR_COMMUNITIES] = { "COMMUNITIES", OPT | TRANS, TAW,
-	    BGP_ERR_UPD_OPTATTR, communities_decode },
-	[BGP_ATTR_ORIGINATOR_ID] = { "ORIGINATOR_ID", OPT, TAW,
-	    BGP_ERR_UPD_OPTATTR, originator_id_decode },
-	[BGP_ATTR_CLUSTER_LIST] = { "CLUSTER_LIST", OPT, TAW,
-	    BGP_ERR_UPD_OPTATTR, cluster_list_decode },
-	[BGP_ATTR_MP_REACH] = { "MP_REACH_NLRI", OPT, RESET,
-	    BGP_ERR_UPD_OPTATTR, mp_reach_decode },
-	[BGP_ATTR_MP_UNREACH] = { "MP_UNREACH_NLRI", OPT, RESET,
-	    BGP_ERR_UPD_OPTATTR, mp_unreach_decode },
-	[BGP_ATTR_EXT_COMMUNITIES] = { "EXTENDED_COMMUNITIES", OPT | TRANS,
-	    TAW, BGP_ERR_UPD_OPTATTR, ext_communities_decode },
-	[BGP_ATTR_AS4_PATH] = { "AS4_PATH", OPT | TRANS, DISC,
-	    BGP_ERR_UPD_OPTATTR, as4_path_decode },
-	[BGP_ATTR_AS4_AGGREGATOR] = { "AS4_AGGREGATOR", OPT | TRANS, DISC,
-	    BGP_ERR_UPD_OPTATTR, as4_aggregator_decode },
-	[BGP_ATTR_LARGE_COMMUNITIES] = { "LARGE_COMMUNITIES", OPT | TRANS,
-	    TAW, BGP_ERR_UPD_OPTATTR, large_communities_decode },
+/* Length rules; the note names the attribute. */
+#define FIXED(name, n)	{ ATTR_LEN_FIXED, n, name " length is not " #n }
+#define LIST(name, n)	{ ATTR_LEN_LIST, n, \
+	    name " length is not a non-zero multiple of " #n }
+#define STRUCTURED	{ ATTR_LEN_DECODER, 0, NULL }
+
+/*
+ * One row per attribute. `rank` keeps the order `peering decode` and
+ * `show route` have always printed; a new attribute takes the next free
+ * rank. Sized by its highest code (attr_table_size).
+ */
+const struct attr_def attr_table[] = {
+	[BGP_ATTR_ORIGIN] = {
+		.name = "ORIGIN", .flags = TRANS, .rank = 1,
+		.len = FIXED("ORIGIN", 1),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_ORIGIN,
+		.decode = origin_decode, .encode = origin_encode,
+		.equal = origin_equal, .json = attr_json_origin,
+	},
+	[BGP_ATTR_AS_PATH] = {
+		.name = "AS_PATH", .flags = TRANS, .rank = 2,
+		.len = STRUCTURED,
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_ASPATH,
+		.decode = as_path_decode, .encode = as_path_encode,
+		.equal = as_path_equal, .text = attr_text_as_path,
+		.json = attr_json_as_path,
+	},
+	[BGP_ATTR_NEXT_HOP] = {
+		.name = "NEXT_HOP", .flags = TRANS, .rank = 3,
+		.len = FIXED("NEXT_HOP", 4),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_NEXTHOP,
+		.decode = next_hop_decode, .encode = next_hop_encode,
+		.equal = next_hop_equal, .json = attr_json_next_hop,
+	},
+	[BGP_ATTR_MED] = {
+		.name = "MULTI_EXIT_DISC", .flags = OPT, .rank = 4,
+		.len = FIXED("MULTI_EXIT_DISC", 4),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_LENGTH,
+		.decode = med_decode, .encode = med_encode,
+		.equal = med_equal, .text = attr_text_med, .text_key = "med",
+		.json = attr_json_med,
+	},
+	[BGP_ATTR_LOCAL_PREF] = {
+		.name = "LOCAL_PREF", .flags = TRANS, .rank = 5,
+		.len = FIXED("LOCAL_PREF", 4),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_LENGTH, .admit = local_pref_admit,
+		.decode = local_pref_decode, .encode = local_pref_encode,
+		.equal = local_pref_equal, .json = attr_json_local_pref,
+	},
+	[BGP_ATTR_ATOMIC_AGGREGATE] = {
+		.name = "ATOMIC_AGGREGATE", .flags = TRANS, .rank = 6,
+		.len = FIXED("ATOMIC_AGGREGATE", 0),
+		.malformed = DISC, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_LENGTH,
+		.decode = atomic_aggregate_decode,
+		.encode = atomic_aggregate_encode, .equal = always_equal,
+		.json = attr_json_atomic_aggregate,
+	},
+	[BGP_ATTR_AGGREGATOR] = {
+		.name = "AGGREGATOR", .flags = OPT | TRANS, .rank = 7,
+		.len = { ATTR_LEN_AS_PLUS, 4,
+		    "AGGREGATOR length does not match the AS size" },
+		.malformed = DISC, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_LENGTH,
+		.decode = aggregator_decode, .encode = aggregator_encode,
+		.equal = aggregator_equal, .json = attr_json_aggregator,
+	},
+	[BGP_ATTR_COMMUNITIES] = {
+		.name = "COMMUNITIES", .flags = OPT | TRANS, .rank = 8,
+		.len = LIST("COMMUNITIES", 4),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = communities_decode, .encode = communities_encode,
+		.equal = communities_equal, .text = attr_text_communities,
+		.text_key = "community", .json = attr_json_communities,
+	},
+	[BGP_ATTR_ORIGINATOR_ID] = {
+		.name = "ORIGINATOR_ID", .flags = OPT, .rank = 11,
+		.len = FIXED("ORIGINATOR_ID", 4),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = originator_id_decode, .encode = originator_id_encode,
+		.equal = originator_id_equal, .json = attr_json_originator_id,
+	},
+	[BGP_ATTR_CLUSTER_LIST] = {
+		.name = "CLUSTER_LIST", .flags = OPT, .rank = 12,
+		.len = LIST("CLUSTER_LIST", 4),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = cluster_list_decode, .encode = cluster_list_encode,
+		.equal = cluster_list_equal, .json = attr_json_cluster_list,
+	},
+	[BGP_ATTR_MP_REACH] = {
+		.name = "MP_REACH_NLRI", .flags = OPT, .rank = 13,
+		.props = ATTR_P_FIRST, .len = STRUCTURED,
+		.malformed = RESET, .bad_flags = RESET,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = mp_reach_decode, .encode = mp_reach_encode,
+		.equal = mp_reach_equal, .json = attr_json_mp_reach,
+	},
+	[BGP_ATTR_MP_UNREACH] = {
+		.name = "MP_UNREACH_NLRI", .flags = OPT, .rank = 14,
+		.props = ATTR_P_FIRST, .len = STRUCTURED,
+		.malformed = RESET, .bad_flags = RESET,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = mp_unreach_decode, .encode = mp_unreach_encode,
+		.equal = mp_unreach_equal, .json = attr_json_mp_unreach,
+	},
+	[BGP_ATTR_EXT_COMMUNITIES] = {
+		.name = "EXTENDED_COMMUNITIES", .flags = OPT | TRANS,
+		.rank = 10, .len = LIST("EXTENDED_COMMUNITIES", 8),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = ext_communities_decode,
+		.encode = ext_communities_encode,
+		.equal = ext_communities_equal,
+		.text = attr_text_ext_communities, .text_key = "ext_community",
+		.json = attr_json_ext_communities,
+	},
+	/* RFC 6793 6: a malformed AS4 attribute is discarded. Both are
+	 * merged into AS_PATH and AGGREGATOR after the walk and made again
+	 * for an old speaker, hence "derived" and no comparison. */
+	[BGP_ATTR_AS4_PATH] = {
+		.name = "AS4_PATH", .flags = OPT | TRANS, .rank = 15,
+		.props = ATTR_P_DERIVED, .len = STRUCTURED,
+		.malformed = DISC, .bad_flags = DISC,
+		.subcode = BGP_ERR_UPD_OPTATTR, .admit = as4_admit,
+		.decode = as4_path_decode, .encode = as4_path_encode,
+		.equal = always_equal, .json = attr_json_as4_path,
+	},
+	[BGP_ATTR_AS4_AGGREGATOR] = {
+		.name = "AS4_AGGREGATOR", .flags = OPT | TRANS, .rank = 16,
+		.props = ATTR_P_DERIVED, .len = FIXED("AS4_AGGREGATOR", 8),
+		.malformed = DISC, .bad_flags = DISC,
+		.subcode = BGP_ERR_UPD_OPTATTR, .admit = as4_admit,
+		.decode = as4_aggregator_decode,
+		.encode = as4_aggregator_encode, .equal = always_equal,
+	},
+	[BGP_ATTR_LARGE_COMMUNITIES] = {
+		.name = "LARGE_COMMUNITIES", .flags = OPT | TRANS, .rank = 9,
+		.len = LIST("LARGE_COMMUNITIES", 12),
+		.malformed = TAW, .bad_flags = TAW,
+		.subcode = BGP_ERR_UPD_OPTATTR,
+		.decode = large_communities_decode,
+		.encode = large_communities_encode,
+		.equal = large_communities_equal,
+		.text = attr_text_large_communities,
+		.text_key = "large_community",
+		.json = attr_json_large_communities,
+	},
 };
 
-const struct attr_desc *
-attr_desc_get(uint8_t type)
+const unsigned attr_table_size = sizeof(attr_table) / sizeof(attr_table[0]);
+
+size_t
+attrs_show_order(const struct bgp_attrs *a, uint8_t *types)
 {
-	return attr_table[type].decode != NULL ? &attr_table[type] : NULL;
+	size_t n = 0, j;
+
+	for (unsigned t = 0; t < attr_table_size && n < BGP_ATTR_SHOW_MAX;
+	    t++) {
+		const struct attr_def *d = attr_def_get(t);
+
+		if (d == NULL || !(bgp_attr_has(a, t) ||
+		    (d->props & ATTR_P_DERIVED)))
+			continue;
+		/* Insertion by rank: a handful of entries. */
+		for (j = n++; j > 0 && attr_table[types[j - 1]].rank > d->rank;
+		    j--)
+			types[j] = types[j - 1];
+		types[j] = (uint8_t)t;
+	}
+	return n;
 }

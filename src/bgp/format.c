@@ -1,9 +1,12 @@
-/* Text forms of attributes, as BIRD prints them. */
+/* Text forms of attributes, as BIRD prints them; each attribute's own
+ * text writer, named in its row (attr.c); the `show route all` lines. */
 #include "format.h"
+#include "attr.h"
 #include "aspath.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* An appender with snprintf's contract: counts what the whole text needs,
  * writes what fits, always NUL-terminated when size > 0. */
@@ -146,4 +149,77 @@ bgp_aspath_seg_name(unsigned type)
 		return "AS_CONFED_SET";
 	}
 	return "unknown";
+}
+
+/* ---- the attributes' own text writers (attr.h) ---- */
+
+size_t
+attr_text_as_path(const struct bgp_attrs *a, char *buf, size_t size)
+{
+	return bgp_format_aspath(a->as_path, buf, size);
+}
+
+size_t
+attr_text_med(const struct bgp_attrs *a, char *buf, size_t size)
+{
+	struct textbuf t = { buf, size, 0 };
+
+	tb_printf(&t, "%u", a->med);
+	return tb_finish(&t);
+}
+
+size_t
+attr_text_communities(const struct bgp_attrs *a, char *buf, size_t size)
+{
+	return bgp_format_communities(a->communities, buf, size);
+}
+
+size_t
+attr_text_ext_communities(const struct bgp_attrs *a, char *buf, size_t size)
+{
+	return bgp_format_ext_communities(a->ext_communities, buf, size);
+}
+
+size_t
+attr_text_large_communities(const struct bgp_attrs *a, char *buf,
+    size_t size)
+{
+	return bgp_format_large_communities(a->large_communities, buf, size);
+}
+
+/* One row's text, whatever its length ("" when memory runs out). */
+static void
+text_line(const struct attr_def *d, const struct bgp_attrs *a,
+    bgp_text_line_fn *line, void *ctx)
+{
+	char small[256], *big;
+	size_t n;
+
+	if ((n = d->text(a, small, sizeof(small))) < sizeof(small)) {
+		line(ctx, d->text_key, small);
+		return;
+	}
+	if ((big = malloc(n + 1)) == NULL) {
+		line(ctx, d->text_key, "");
+		return;
+	}
+	d->text(a, big, n + 1);
+	line(ctx, d->text_key, big);
+	free(big);
+}
+
+void
+bgp_attrs_text_lines(const struct bgp_attrs *a, bgp_text_line_fn *line,
+    void *ctx)
+{
+	uint8_t types[BGP_ATTR_SHOW_MAX];
+	size_t n = attrs_show_order(a, types);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct attr_def *d = attr_def_get(types[i]);
+
+		if (d->text != NULL && d->text_key != NULL &&
+		    bgp_attr_has(a, types[i]))
+			text_line(d, a, line, ctx);
+	}
 }

@@ -23,4 +23,15 @@ const char *bgp_aspath_seg_name(unsigned type);
 /* "IGP", "EGP", "Incomplete" or "?" */
 const char *bgp_origin_name(unsigned origin);
 
+struct bgp_attrs;
+/*
+ * The detail lines of `show route all`, one per present attribute whose
+ * row has a text key, in display order: line(ctx, "community",
+ * "(47065,1)") for "BGP.community: (47065,1)". The attribute table
+ * (attr.c) decides which and how.
+ */
+typedef void	bgp_text_line_fn(void *ctx, const char *key, const char *text);
+void	bgp_attrs_text_lines(const struct bgp_attrs *a, bgp_text_line_fn *line,
+	    void *ctx);
+
 #endif

@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "aspath.h"
+#include "attr.h"
 #include "format.h"
 #include "msg.h"
 #include "nlri.h"
 #include "../lib/hex.h"
 #include "../lib/prefix.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 typedef size_t	json_fmt_fn(struct rbuf, char *, size_t);
 
@@ -160,10 +160,11 @@ json_prefixes(struct rbuf nlri, unsigned af, bool addpath)
 	return arr;
 }
 
-/* ---- path attributes, one function per type ---- */
+/* ---- path attributes: each type's own writer, named in its row
+ * (attr.c) ---- */
 
-static void
-json_attr_origin(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_origin(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
@@ -192,8 +193,8 @@ json_aspath_segments(struct rbuf path4)
 	return arr;
 }
 
-static void
-json_attr_aspath(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_as_path(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
@@ -202,32 +203,32 @@ json_attr_aspath(cJSON *j, const struct bgp_attrs *a,
 	    json_aspath_segments(a->as_path));
 }
 
-static void
-json_attr_next_hop(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_next_hop(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
 	json_add_addr(j, "next_hop", AF_IDX_IPV4, a->next_hop);
 }
 
-static void
-json_attr_med(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_med(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
 	cJSON_AddNumberToObject(j, "med", a->med);
 }
 
-static void
-json_attr_local_pref(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_local_pref(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
 	cJSON_AddNumberToObject(j, "local_pref", a->local_pref);
 }
 
-static void
-json_attr_atomic(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_atomic_aggregate(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)a;
@@ -235,8 +236,8 @@ json_attr_atomic(cJSON *j, const struct bgp_attrs *a,
 	cJSON_AddTrueToObject(j, "atomic_aggregate");
 }
 
-static void
-json_attr_aggregator(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_aggregator(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	cJSON *agg = cJSON_AddObjectToObject(j, "aggregator");
@@ -263,8 +264,8 @@ json_number_tuples(struct rbuf v, size_t size, size_t width)
 	return arr;
 }
 
-static void
-json_attr_communities(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_communities(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
@@ -274,8 +275,8 @@ json_attr_communities(cJSON *j, const struct bgp_attrs *a,
 	    a->communities);
 }
 
-static void
-json_attr_large(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_large_communities(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
@@ -285,8 +286,8 @@ json_attr_large(cJSON *j, const struct bgp_attrs *a,
 	    bgp_format_large_communities, a->large_communities);
 }
 
-static void
-json_attr_ext(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_ext_communities(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	cJSON *arr = cJSON_AddArrayToObject(j, "extended_communities");
@@ -302,16 +303,16 @@ json_attr_ext(cJSON *j, const struct bgp_attrs *a,
 	    bgp_format_ext_communities, v);
 }
 
-static void
-json_attr_originator(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_originator_id(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	(void)o;
 	cJSON_AddItemToObject(j, "originator_id", json_id(a->originator_id));
 }
 
-static void
-json_attr_cluster_list(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_cluster_list(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	cJSON *arr = cJSON_AddArrayToObject(j, "cluster_list");
@@ -359,15 +360,15 @@ json_mp(cJSON *j, const char *key, const struct bgp_mp_nlri *m,
 		json_add_hex(mp, list, m->nlri.p, m->nlri.len);
 }
 
-static void
-json_attr_mp_reach(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_mp_reach(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	json_mp(j, "mp_reach", &a->mp_reach, o, true);
 }
 
-static void
-json_attr_mp_unreach(cJSON *j, const struct bgp_attrs *a,
+void
+attr_json_mp_unreach(cJSON *j, const struct bgp_attrs *a,
     const struct bgp_codec_opts *o)
 {
 	json_mp(j, "mp_unreach", &a->mp_unreach, o, false);
@@ -375,33 +376,14 @@ json_attr_mp_unreach(cJSON *j, const struct bgp_attrs *a,
 
 /* The codec merges AS4_PATH into the path and clears its presence bit;
  * the view stays set (NULL when none came) for tools like this one. */
-static void
-json_attr_as4_path(cJSON *j, const struct bgp_attrs *a)
+void
+attr_json_as4_path(cJSON *j, const struct bgp_attrs *a,
+    const struct bgp_codec_opts *o)
 {
+	(void)o;
 	if (a->as4_path.p != NULL)
 		json_add_text(j, "as4_path", bgp_format_aspath, a->as4_path);
 }
-
-static const struct json_attr {
-	uint8_t	 type;
-	void	(*add)(cJSON *, const struct bgp_attrs *,
-		    const struct bgp_codec_opts *);
-} json_attrs_known[] = {
-	{ BGP_ATTR_ORIGIN,		json_attr_origin },
-	{ BGP_ATTR_AS_PATH,		json_attr_aspath },
-	{ BGP_ATTR_NEXT_HOP,		json_attr_next_hop },
-	{ BGP_ATTR_MED,			json_attr_med },
-	{ BGP_ATTR_LOCAL_PREF,		json_attr_local_pref },
-	{ BGP_ATTR_ATOMIC_AGGREGATE,	json_attr_atomic },
-	{ BGP_ATTR_AGGREGATOR,		json_attr_aggregator },
-	{ BGP_ATTR_COMMUNITIES,		json_attr_communities },
-	{ BGP_ATTR_LARGE_COMMUNITIES,	json_attr_large },
-	{ BGP_ATTR_EXT_COMMUNITIES,	json_attr_ext },
-	{ BGP_ATTR_ORIGINATOR_ID,	json_attr_originator },
-	{ BGP_ATTR_CLUSTER_LIST,	json_attr_cluster_list },
-	{ BGP_ATTR_MP_REACH,		json_attr_mp_reach },
-	{ BGP_ATTR_MP_UNREACH,		json_attr_mp_unreach },
-};
 
 static void
 json_attrs_unknown(cJSON *j, const struct bgp_attrs *a)
@@ -431,12 +413,15 @@ cJSON *
 bgp_json_attrs(const struct bgp_attrs *a, const struct bgp_codec_opts *o)
 {
 	cJSON *j = cJSON_CreateObject();
-	size_t i;
+	uint8_t types[BGP_ATTR_SHOW_MAX];
+	size_t i, n = attrs_show_order(a, types);
 
-	for (i = 0; i < NELEM(json_attrs_known); i++)
-		if (bgp_attr_has(a, json_attrs_known[i].type))
-			json_attrs_known[i].add(j, a, o);
-	json_attr_as4_path(j, a);
+	for (i = 0; i < n; i++) {
+		const struct attr_def *d = attr_def_get(types[i]);
+
+		if (d->json != NULL)
+			d->json(j, a, o);
+	}
 	json_attrs_unknown(j, a);
 	return j;
 }

@@ -117,8 +117,7 @@ bgp_err_subcode_name(unsigned code, unsigned subcode)
 const char *
 bgp_attr_type_name(unsigned type)
 {
-	const struct attr_desc *d = type < 256 ? attr_desc_get((uint8_t)type) :
-	    NULL;
+	const struct attr_def *d = attr_def_get(type);
 
 	return d != NULL ? d->name : "unknown";
 }

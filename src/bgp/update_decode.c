@@ -68,43 +68,57 @@ unknown_add(struct attr_ctx *c, struct bgp_err *err, uint8_t flags,
 	bgp_attr_set(a, type);
 }
 
-/*
- * RFC 7606 3(c): treat-as-withdraw, unless the attribute's own rules say
- * otherwise: the multiprotocol ones reset (their NLRI cannot be trusted),
- * the AS4 ones are discarded (RFC 6793 6).
- */
-static enum bgp_action
-flags_error_action(const struct attr_desc *d, uint8_t type)
+/* The row's length rule (attr.h); its note when the value breaks it.
+ * The common sizes are constants: no division on the hot path. */
+static const char *
+attr_len_check(const struct attr_def *d, struct rbuf v,
+    const struct bgp_codec_opts *opts)
 {
-	if (d->malformed == BGP_ACT_SESSION_RESET)
-		return BGP_ACT_SESSION_RESET;
-	if (type == BGP_ATTR_AS4_PATH || type == BGP_ATTR_AS4_AGGREGATOR)
-		return BGP_ACT_ATTR_DISCARD;
-	return BGP_ACT_TREAT_AS_WITHDRAW;
+	size_t n = d->len.n, len = v.len;
+	bool ok;
+
+	if (d->len.kind == ATTR_LEN_FIXED)
+		ok = len == n;
+	else if (d->len.kind == ATTR_LEN_DECODER)
+		return NULL;
+	else if (d->len.kind == ATTR_LEN_LIST)
+		ok = len != 0 && (n == 4 ? len % 4 : n == 8 ? len % 8 :
+		    n == 12 ? len % 12 : len % n) == 0;
+	else
+		ok = len == (opts->as4 ? 4u : 2u) + n;	/* ATTR_LEN_AS_PLUS */
+	return ok ? NULL : d->len.reason;
 }
 
-/* One attribute whose header and value were carved out already. */
+/* A repeat (RFC 7606 3(g)): fatal for the multiprotocol ones, whose NLRI
+ * cannot be trusted; any other attribute's later copies are dropped. */
+static bool
+attr_repeated(struct attr_ctx *c, struct bgp_err *err,
+    const struct attr_def *d, uint8_t type, struct rbuf whole)
+{
+	if (!((c->seen[type >> 3] >> (type & 7)) & 1)) {
+		c->seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+		return false;
+	}
+	if (d != NULL && (d->props & ATTR_P_FIRST))
+		attr_error(c, err, BGP_ACT_SESSION_RESET, BGP_ERR_UPD_ATTRLIST,
+		    type, whole, "multiprotocol attribute repeated");
+	else
+		attr_error(c, err, BGP_ACT_ATTR_DISCARD, BGP_ERR_UPD_ATTRLIST,
+		    type, whole, "attribute repeated");
+	return true;
+}
+
+/* One attribute whose header and value were carved out already: the
+ * checks every type shares, then its row's own. */
 static void
 attr_decode_one(struct attr_ctx *c, struct bgp_err *err, uint8_t flags,
     uint8_t type, struct rbuf v, struct rbuf whole)
 {
-	const struct attr_desc *d = attr_desc_get(type);
+	const struct attr_def *d = attr_def_get(type);
 	const char *reason = NULL;
 
-	/* RFC 7606 3(g): MP_REACH/MP_UNREACH twice is fatal; any other
-	 * attribute's later copies are dropped. */
-	if ((c->seen[type >> 3] >> (type & 7)) & 1) {
-		if (type == BGP_ATTR_MP_REACH || type == BGP_ATTR_MP_UNREACH)
-			attr_error(c, err, BGP_ACT_SESSION_RESET,
-			    BGP_ERR_UPD_ATTRLIST, type, whole,
-			    "multiprotocol attribute repeated");
-		else
-			attr_error(c, err, BGP_ACT_ATTR_DISCARD,
-			    BGP_ERR_UPD_ATTRLIST, type, whole,
-			    "attribute repeated");
+	if (attr_repeated(c, err, d, type, whole))
 		return;
-	}
-	c->seen[type >> 3] |= (uint8_t)(1u << (type & 7));
 	if (d == NULL) {
 		unknown_add(c, err, flags, type, v, whole);
 		return;
@@ -113,26 +127,17 @@ attr_decode_one(struct attr_ctx *c, struct bgp_err *err, uint8_t flags,
 	 * attribute's definition make it malformed. */
 	if ((flags & (BGP_ATTR_FLAG_OPTIONAL | BGP_ATTR_FLAG_TRANSITIVE)) !=
 	    d->flags) {
-		attr_error(c, err, flags_error_action(d, type),
-		    BGP_ERR_UPD_FLAGS, type, whole,
-		    "attribute flags conflict with its type");
+		attr_error(c, err, d->bad_flags, BGP_ERR_UPD_FLAGS, type,
+		    whole, "attribute flags conflict with its type");
 		return;
 	}
-	/* RFC 7606 7.5: LOCAL_PREF from an external peer is ignored. */
-	if (type == BGP_ATTR_LOCAL_PREF && !c->opts->ibgp) {
+	if (d->admit != NULL && (reason = d->admit(c)) != NULL) {
 		attr_error(c, err, BGP_ACT_ATTR_DISCARD, BGP_ERR_UPD_OPTATTR,
-		    type, whole, "LOCAL_PREF from an external peer");
+		    type, whole, reason);
 		return;
 	}
-	/* RFC 6793 4.1: a new speaker never sends AS4_PATH/AS4_AGGREGATOR;
-	 * from one, they are dropped. */
-	if ((type == BGP_ATTR_AS4_PATH || type == BGP_ATTR_AS4_AGGREGATOR) &&
-	    c->opts->as4) {
-		attr_error(c, err, BGP_ACT_ATTR_DISCARD, BGP_ERR_UPD_OPTATTR,
-		    type, whole, "AS4 attribute from a 4-octet AS speaker");
-		return;
-	}
-	if (d->decode(v, c, &reason) == -1) {
+	if ((reason = attr_len_check(d, v, c->opts)) != NULL ||
+	    d->decode(v, c, &reason) == -1) {
 		attr_error(c, err, d->malformed, d->subcode, type, whole, reason);
 		return;
 	}
@@ -166,8 +171,9 @@ attrs_walk(struct rbuf blk, struct attr_ctx *c, struct bgp_err *err)
 		if (rbuf_sub(&blk, len, &v) == -1) {
 			/* The NLRI of an overrunning multiprotocol attribute
 			 * cannot be found: no treat-as-withdraw possible. */
-			enum bgp_action act = type == BGP_ATTR_MP_REACH ||
-			    type == BGP_ATTR_MP_UNREACH ?
+			const struct attr_def *d = attr_def_get(type);
+			enum bgp_action act = d != NULL &&
+			    (d->props & ATTR_P_FIRST) ?
 			    BGP_ACT_SESSION_RESET : BGP_ACT_TREAT_AS_WITHDRAW;
 
 			attr_error(c, err, act, BGP_ERR_UPD_LENGTH, type,

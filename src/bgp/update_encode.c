@@ -56,22 +56,6 @@ bgp_eor_encode(struct wbuf *w, unsigned af)
 }
 
 static bool
-mp_equal(const struct bgp_mp_nlri *a, const struct bgp_mp_nlri *b,
-    bool reach)
-{
-	if (a->afi != b->afi || a->safi != b->safi || a->af != b->af ||
-	    !rbuf_equal(a->nlri, b->nlri))
-		return false;
-	if (!reach)
-		return true;
-	if (a->af < 0)
-		return rbuf_equal(a->nh_raw, b->nh_raw);
-	return a->nh_len == b->nh_len &&
-	    memcmp(a->nexthop, b->nexthop, sizeof(a->nexthop)) == 0 &&
-	    memcmp(a->nexthop_ll, b->nexthop_ll, sizeof(a->nexthop_ll)) == 0;
-}
-
-static bool
 unknown_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
 	if (a->n_unknown != b->n_unknown)
@@ -91,36 +75,25 @@ unknown_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 	return true;
 }
 
+/* The same attributes with the same values, each compared by its row. */
 static bool
 attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
-#define HAS(t) bgp_attr_has(a, BGP_ATTR_##t)
 	if (memcmp(a->present, b->present, sizeof(a->present)) != 0)
 		return false;
 	for (size_t i = 0; i < sizeof(a->partial); i++)
 		if ((a->partial[i] & a->present[i]) !=
 		    (b->partial[i] & b->present[i]))
 			return false;
-	return (!HAS(ORIGIN) || a->origin == b->origin) &&
-	    (!HAS(AS_PATH) || rbuf_equal(a->as_path, b->as_path)) &&
-	    (!HAS(NEXT_HOP) || memcmp(a->next_hop, b->next_hop, 4) == 0) &&
-	    (!HAS(MED) || a->med == b->med) &&
-	    (!HAS(LOCAL_PREF) || a->local_pref == b->local_pref) &&
-	    (!HAS(AGGREGATOR) || (a->aggregator_as == b->aggregator_as &&
-	    memcmp(a->aggregator_addr, b->aggregator_addr, 4) == 0)) &&
-	    (!HAS(COMMUNITIES) || rbuf_equal(a->communities, b->communities)) &&
-	    (!HAS(ORIGINATOR_ID) || a->originator_id == b->originator_id) &&
-	    (!HAS(CLUSTER_LIST) || rbuf_equal(a->cluster_list,
-	    b->cluster_list)) &&
-	    (!HAS(MP_REACH) || mp_equal(&a->mp_reach, &b->mp_reach, true)) &&
-	    (!HAS(MP_UNREACH) || mp_equal(&a->mp_unreach, &b->mp_unreach,
-	    false)) &&
-	    (!HAS(EXT_COMMUNITIES) || rbuf_equal(a->ext_communities,
-	    b->ext_communities)) &&
-	    (!HAS(LARGE_COMMUNITIES) || rbuf_equal(a->large_communities,
-	    b->large_communities)) &&
-	    unknown_equal(a, b);
-#undef HAS
+	for (unsigned type = attr_bits_next(a->present, 0, attr_table_size);
+	    type < attr_table_size;
+	    type = attr_bits_next(a->present, type + 1, attr_table_size)) {
+		const struct attr_def *d = attr_def_get(type);
+
+		if (d != NULL && !d->equal(a, b))
+			return false;
+	}
+	return unknown_equal(a, b);
 }
 
 bool

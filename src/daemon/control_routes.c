@@ -83,6 +83,13 @@ attr_text(size_t (*fmt)(struct rbuf, char *, size_t), struct rbuf v)
 	return s;
 }
 
+/* "\tBGP.community: (47065,1)": one attribute's line of `show route all`. */
+static void
+path_text_line(void *ctx, const char *key, const char *text)
+{
+	strbuf_printf(ctx, "\tBGP.%s: %s\n", key, text);
+}
+
 /* "via 100.65.0.1 on tap1 [seattle01 path 1] * (100) [AS3356 15169i]" */
 static void
 path_text(struct route_stream *sr, const struct prefix *p,
@@ -106,29 +113,7 @@ path_text(struct route_stream *sr, const struct prefix *p,
 	free(aspath);
 	if (!sr->all)
 		return;
-	if (bgp_attr_has(&a, BGP_ATTR_MED))
-		strbuf_printf(sr->out, "\tBGP.med: %u\n", a.med);
-	if (bgp_attr_has(&a, BGP_ATTR_COMMUNITIES)) {
-		char *t = attr_text(bgp_format_communities, a.communities);
-
-		strbuf_printf(sr->out, "\tBGP.community: %s\n", t ? t : "");
-		free(t);
-	}
-	if (bgp_attr_has(&a, BGP_ATTR_LARGE_COMMUNITIES)) {
-		char *t = attr_text(bgp_format_large_communities,
-		    a.large_communities);
-
-		strbuf_printf(sr->out, "\tBGP.large_community: %s\n",
-		    t ? t : "");
-		free(t);
-	}
-	if (bgp_attr_has(&a, BGP_ATTR_EXT_COMMUNITIES)) {
-		char *t = attr_text(bgp_format_ext_communities,
-		    a.ext_communities);
-
-		strbuf_printf(sr->out, "\tBGP.ext_community: %s\n", t ? t : "");
-		free(t);
-	}
+	bgp_attrs_text_lines(&a, path_text_line, sr->out);
 	for (unsigned i = 0; i < a.n_unknown; i++) {
 		strbuf_printf(sr->out, "\tBGP.%u [%s%s]:", a.unknown[i].type,
 		    a.unknown[i].flags & BGP_ATTR_FLAG_TRANSITIVE ? "t" : "",

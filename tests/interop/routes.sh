@@ -286,6 +286,14 @@ want="$(jq -c 'select(.prefix | startswith("10.1."))' "$TMP/sent.norm" | wc -l) 
 got=$(ours_cli bgp cli show route for 10.1.5.1 json | jq -r '.routes | map(.prefix) | join(" ")')
 [ "$got" = 10.1.5.0/24 ] && pass "show route for 10.1.5.1 json: 10.1.5.0/24" ||
     fail "show route for 10.1.5.1 json: 10.1.5.0/24 (got: $got)"
+# show route ... all: the attribute lines (the attribute table's text
+# writers, src/bgp/attr.c) of 10.1.0.0/16's first path (i = 0: MED 0,
+# two communities, one large one), in BIRD's order.
+got=$(ours_cli bgp cli show route for 10.1.200.1 all | grep -A3 ' path 1\]' |
+    grep '^[[:space:]]BGP\.' | sed 's/^[[:space:]]*//' | tr '\n' ';')
+want='BGP.med: 0;BGP.community: (47065,0) (65000,100);BGP.large_community: (47065, 1, 0);'
+[ "$got" = "$want" ] && pass "show route for 10.1.200.1 all: $want" ||
+    fail "show route for 10.1.200.1 all: $want (got: $got)"
 got=$(ours_cli bgp routes for 10.1.5.1 | awk '{ print $1 }' | sort -u)
 [ "$got" = 10.1.5.0/24 ] && pass "peering bgp routes (text) for 10.1.5.1: 10.1.5.0/24" ||
     fail "peering bgp routes (text) for 10.1.5.1: 10.1.5.0/24 (got: $got)"
