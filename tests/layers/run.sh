@@ -36,44 +36,38 @@ scratch
 run
 [ "$RC" = 0 ] && ok "a clean tree passes" || ko "a clean tree: rc $RC: $OUT"
 
+# expect NAME RC PATTERN: the checker on the scratch tree exits RC and
+# says a line matching PATTERN (grep -E).
+expect() {
+	run
+	if [ "$RC" = "$2" ] && grep -Eq "$3" <<<"$OUT"; then
+		ok "$1"
+	else
+		ko "$1: rc $RC: $OUT"
+	fi
+}
+
 scratch
 printf '/* x */\n' >"$T/tree/src/top/x.h"
 printf '/* fine */\n#include "../top/x.h"\n' >>"$T/tree/src/lib/util.h"
-run
-if [ "$RC" = 1 ] && grep -q '^src/lib/util.h:3: lib (layer 0) includes ../top/x.h of top (layer 2): up$' <<<"$OUT"; then
-	ok "an include that goes up fails, naming file and line"
-else
-	ko "up: rc $RC: $OUT"
-fi
+expect "an include that goes up fails, naming file and line" 1 \
+    '^src/lib/util.h:3: lib \(layer 0\) includes \.\./top/x\.h of top \(layer 2\): up$'
 
 scratch
 printf '#include "../b/b.h"\n' >>"$T/tree/src/a/a.c"
-run
-if [ "$RC" = 1 ] && grep -q '^src/a/a.c:3: a (layer 1) includes ../b/b.h of b (layer 1): sideways$' <<<"$OUT"; then
-	ok "an include sideways fails, naming file and line"
-else
-	ko "sideways: rc $RC: $OUT"
-fi
+expect "an include sideways fails, naming file and line" 1 \
+    '^src/a/a.c:3: a \(layer 1\) includes \.\./b/b\.h of b \(layer 1\): sideways$'
 
 scratch
 printf '#include "y.h"\n' >"$T/tree/src/a/x.h"
 printf '/* y */\n#include "x.h"\n' >"$T/tree/src/a/y.h"
-run
-if [ "$RC" = 1 ] && grep -q '^cycle: src/a/x.h:1 -> src/a/y.h:2 -> src/a/x.h$' <<<"$OUT"; then
-	ok "a cycle between files fails, naming the lines"
-else
-	ko "cycle: rc $RC: $OUT"
-fi
+expect "a cycle between files fails, naming the lines" 1 \
+    '^cycle: src/a/x\.h:1 -> src/a/y\.h:2 -> src/a/x\.h$'
 
 scratch
 mkdir -p "$T/tree/src/new"
 printf '/* n */\n' >"$T/tree/src/new/n.c"
-run
-if [ "$RC" = 1 ] && grep -q 'src/new/n.c: module new is in no layer' <<<"$OUT"; then
-	ok "a module in no layer fails"
-else
-	ko "no layer: rc $RC: $OUT"
-fi
+expect "a module in no layer fails" 1 'src/new/n\.c: module new is in no layer'
 
 scratch
 printf '```layers\n```\n' >"$T/tree/docs/architecture.md"
