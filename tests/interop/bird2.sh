@@ -98,20 +98,7 @@ wait_file 10 "$TMP/bird.ctl" ||
     give_up "BIRD 2 did not start: $(tail -3 "$TMP/bird.out")"
 iop_log "BIRD 2 running, pid $BIRD_PID"
 
-ours_start "local-as $MUX_AS
-router-id $OURS_V4
-neighbor $MUX_V4 {
-	name mux1
-	remote-as $MUX_AS
-	interface $IF_OURS
-	add-path receive
-}
-neighbor $MUX_V6 {
-	name mux1v6
-	remote-as $MUX_AS
-	interface $IF_OURS
-	add-path receive
-}"
+ours_start_pair mux1 mux1v6 "$MUX_AS" "add-path receive"
 
 check_session "IPv4 session Established" 30 mux1 '.state == "Established"'
 check_session "IPv6 session Established" 30 mux1v6 '.state == "Established"'

@@ -92,18 +92,7 @@ else
 	vtysh_bgp "show bgp ipv4 unicast"
 fi
 
-ours_start "local-as $MUX_AS
-router-id $OURS_V4
-neighbor $MUX_V4 {
-	name frr4
-	remote-as $MUX_AS
-	interface $IF_OURS
-}
-neighbor $MUX_V6 {
-	name frr6
-	remote-as $MUX_AS
-	interface $IF_OURS
-}"
+ours_start_pair frr4 frr6
 
 core_checks frr4 frr6 "$N4" "$N6"
 

@@ -24,30 +24,11 @@ cat >"$TMP/gobgpd.toml" <<EOF
   router-id = "$MUX_V4"
   local-address-list = ["$MUX_V4", "$MUX_V6"]
 
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$OURS_V4"
-    peer-as = $MUX_AS
-  [neighbors.timers.config]
-    connect-retry = 2
-  [neighbors.transport.config]
-    local-address = "$MUX_V4"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$OURS_V6"
-    peer-as = $MUX_AS
-  [neighbors.timers.config]
-    connect-retry = 2
-  [neighbors.transport.config]
-    local-address = "$MUX_V6"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
 EOF
+{
+	gobgp_neighbor "$OURS_V4" "$MUX_AS" "$MUX_V4" "" ipv4-unicast
+	gobgp_neighbor "$OURS_V6" "$MUX_AS" "$MUX_V6" "" ipv6-unicast
+} >>"$TMP/gobgpd.toml"
 
 gobgp_cli() {
 	ip netns exec "$NS_PEER" gobgp -u "${API%:*}" -p "${API#*:}" "$@"
@@ -103,18 +84,7 @@ else
 	gobgp_cli global rib -a ipv4
 fi
 
-ours_start "local-as $MUX_AS
-router-id $OURS_V4
-neighbor $MUX_V4 {
-	name gobgp4
-	remote-as $MUX_AS
-	interface $IF_OURS
-}
-neighbor $MUX_V6 {
-	name gobgp6
-	remote-as $MUX_AS
-	interface $IF_OURS
-}"
+ours_start_pair gobgp4 gobgp6
 
 core_checks gobgp4 gobgp6 "$N4" "$N6"
 

@@ -311,21 +311,48 @@ exabgp_start() {
 	iop_log "ExaBGP running, pid $EXA_PID"
 }
 
-# ours_start_pair NAME4 NAME6: our daemon with one neighbour per family,
-# the mux's two addresses, named NAME4 and NAME6.
+# ours_start_pair NAME4 NAME6 [REMOTE_AS [LINE]]: our daemon with one
+# neighbour per family, the mux's two addresses, named NAME4 and NAME6,
+# of REMOTE_AS ($MUX_AS), each with LINE added (e.g. "add-path receive").
 ours_start_pair() {
+	local as=${3:-$MUX_AS} extra=${4:+
+	$4}
 	ours_start "local-as $MUX_AS
 router-id $OURS_V4
 neighbor $MUX_V4 {
 	name $1
-	remote-as $MUX_AS
-	interface $IF_OURS
+	remote-as $as
+	interface $IF_OURS$extra
 }
 neighbor $MUX_V6 {
 	name $2
-	remote-as $MUX_AS
-	interface $IF_OURS
+	remote-as $as
+	interface $IF_OURS$extra
 }"
+}
+
+# gobgp_neighbor ADDR PEER_AS LOCAL ADDPATH AFI...: one GoBGP [[neighbors]]
+# block (TOML): connect-retry 2 s, ADDPATH "send-max = N", "receive = true"
+# or "" for none, then one afi-safi per AFI ("ipv4-unicast", ...); with
+# GOBGP_REMOTE_PORT set, the peer's port.
+gobgp_neighbor() {
+	local addr=$1 as=$2 local=$3 addpath=$4 afi
+	shift 4
+	printf '[[neighbors]]\n  [neighbors.config]\n'
+	printf '    neighbor-address = "%s"\n    peer-as = %s\n' "$addr" "$as"
+	printf '  [neighbors.timers.config]\n    connect-retry = 2\n'
+	printf '  [neighbors.transport.config]\n    local-address = "%s"\n' \
+	    "$local"
+	[ -n "${GOBGP_REMOTE_PORT:-}" ] &&
+	    printf '    remote-port = %s\n' "$GOBGP_REMOTE_PORT"
+	[ -n "$addpath" ] &&
+	    printf '  [neighbors.add-paths.config]\n    %s\n' "$addpath"
+	for afi in "$@"; do
+		printf '  [[neighbors.afi-safis]]\n'
+		printf '    [neighbors.afi-safis.config]\n'
+		printf '      afi-safi-name = "%s"\n' "$afi"
+	done
+	echo
 }
 
 # ours_stop: SIGTERM, and it must exit by itself (within 10 s) with status 0.

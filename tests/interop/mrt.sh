@@ -49,52 +49,13 @@ cat >"$GDIR/mux.toml" <<EOF
     file-name = "rib.mrt"
     dump-interval = 60
 
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "127.0.0.2"
-    peer-as = 65001
-  [neighbors.timers.config]
-    connect-retry = 2
-  [neighbors.transport.config]
-    local-address = "127.0.0.1"
-    remote-port = 1791
-  [neighbors.add-paths.config]
-    receive = true
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$OURS_V4"
-    peer-as = $MUX_AS
-  [neighbors.timers.config]
-    connect-retry = 2
-  [neighbors.transport.config]
-    local-address = "$MUX_V4"
-  [neighbors.add-paths.config]
-    send-max = 8
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$OURS_V6"
-    peer-as = $MUX_AS
-  [neighbors.timers.config]
-    connect-retry = 2
-  [neighbors.transport.config]
-    local-address = "$MUX_V6"
-  [neighbors.add-paths.config]
-    send-max = 8
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
 EOF
+{
+	GOBGP_REMOTE_PORT=1791 gobgp_neighbor 127.0.0.2 65001 127.0.0.1 \
+	    "receive = true" ipv4-unicast ipv6-unicast
+	gobgp_neighbor "$OURS_V4" "$MUX_AS" "$MUX_V4" "send-max = 8" ipv4-unicast
+	gobgp_neighbor "$OURS_V6" "$MUX_AS" "$MUX_V6" "send-max = 8" ipv6-unicast
+} >>"$GDIR/mux.toml"
 cat >"$GDIR/src.toml" <<EOF
 [global.config]
   as = 65001
@@ -102,23 +63,9 @@ cat >"$GDIR/src.toml" <<EOF
   port = 1791
   local-address-list = ["127.0.0.2"]
 
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "127.0.0.1"
-    peer-as = $MUX_AS
-  [neighbors.timers.config]
-    connect-retry = 2
-  [neighbors.transport.config]
-    local-address = "127.0.0.2"
-  [neighbors.add-paths.config]
-    send-max = 8
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
 EOF
+gobgp_neighbor 127.0.0.1 "$MUX_AS" 127.0.0.2 "send-max = 8" ipv4-unicast \
+    ipv6-unicast >>"$GDIR/src.toml"
 
 gobgp_cli() {
 	ip netns exec "$NS_PEER" gobgp -u "${API%:*}" -p "${API#*:}" "$@"
@@ -172,18 +119,7 @@ else
 	fail "GoBGP mux learned the $N4 + $N6 routes from GoBGP src"
 fi
 
-ours_start "local-as $MUX_AS
-router-id $OURS_V4
-neighbor $MUX_V4 {
-	name gobgp4
-	remote-as $MUX_AS
-	interface $IF_OURS
-}
-neighbor $MUX_V6 {
-	name gobgp6
-	remote-as $MUX_AS
-	interface $IF_OURS
-}"
+ours_start_pair gobgp4 gobgp6
 core_checks gobgp4 gobgp6 "$N4" "$N6"
 check_session "IPv4: ADD-PATH receive negotiated with GoBGP" 5 gobgp4 \
     '.addpath_rx == true'

@@ -65,18 +65,7 @@ wait_for 15 "bgpd socket" bgpctl_ show >/dev/null ||
     give_up "OpenBGPD did not start: $(tail -3 "$TMP/bgpd.log")"
 iop_log "OpenBGPD running, pid $BGPD_PID"
 
-ours_start "local-as $MUX_AS
-router-id $OURS_V4
-neighbor $MUX_V4 {
-	name obgp4
-	remote-as $PEER_AS
-	interface $IF_OURS
-}
-neighbor $MUX_V6 {
-	name obgp6
-	remote-as $PEER_AS
-	interface $IF_OURS
-}"
+ours_start_pair obgp4 obgp6 "$PEER_AS"
 
 core_checks obgp4 obgp6 "$N4" "$N6"
 
