@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/log.h"
@@ -62,6 +63,12 @@ struct control_server {
 /* Once a stream is idle, the server asks it again after this long, even
  * without control_server_wake(). */
 #define STREAM_IDLE_POLL	1.0
+/* A stream whose reader keeps up gets more than one slice a loop turn:
+ * up to this many, while this much time has not passed (a slice of 32 KiB
+ * costs some 0.1 ms at full speed, about what the turn around the loop
+ * costs). One whose reader lags gets one: its socket is full. */
+#define STREAM_TURN_SLICES	8
+#define STREAM_TURN_NS		(1000 * 1000L)
 /* The wire buffer's capacity kept between slices (pending + a slice fit). */
 #define WIRE_KEEP_MAX		(4 * (CTL_STREAM_PENDING_MAX + CTL_STREAM_BUDGET))
 /* Bytes a client may send after its request before it is dropped. */
@@ -277,13 +284,23 @@ conn_read_after(struct control_conn *c)
 	return c->ignored <= MAX_IGNORED;
 }
 
+static long
+turn_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
 static void
 conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 {
 	struct control_conn *c = w->data;
 	bool progress = false, held;
 	size_t len;
-	int rc;
+	long t0;
+	int rc, n;
 
 	if ((revents & EV_READ) && !conn_read_after(c)) {
 		conn_free(c);
@@ -291,23 +308,31 @@ conn_write_cb(struct ev_loop *loop, struct ev_io *w, int revents)
 	}
 	if (!(revents & EV_WRITE))
 		return;
-	/* One slice per loop turn, when little is pending. */
-	conn_out(c, &len);
-	held = false;
-	if (c->streaming && !c->idle && len - c->sent < CTL_STREAM_PENDING_MAX) {
-		size_t before = len - c->sent;
-
-		if (!conn_produce(c))
-			goto gone;
-		/* A producer at full speed (a whole budget this turn) is
-		 * sent in writes of CTL_STREAM_PENDING_MAX, not a slice:
-		 * half the sends, half the reader's wakeups; the next turn
-		 * adds a slice and sends. A slower one is sent at once. */
+	/* Slices while little is pending and the socket takes them. */
+	for (n = 0, t0 = turn_ns(); ; n++) {
 		conn_out(c, &len);
-		held = c->streaming && len - before >= CTL_STREAM_BUDGET &&
-		    len < CTL_STREAM_PENDING_MAX;
+		held = false;
+		if (c->streaming && !c->idle &&
+		    len - c->sent < CTL_STREAM_PENDING_MAX) {
+			size_t before = len - c->sent;
+
+			if (!conn_produce(c))
+				goto gone;
+			/* A producer at full speed (a whole budget) is sent in
+			 * writes of CTL_STREAM_PENDING_MAX, not a slice: half
+			 * the sends, half the reader's wakeups. A slower one
+			 * is sent at once. */
+			conn_out(c, &len);
+			held = c->streaming && len - before >=
+			    CTL_STREAM_BUDGET && len < CTL_STREAM_PENDING_MAX;
+		}
+		rc = held ? 0 : conn_flush(c, &progress);
+		if (rc == -1 || n + 1 >= STREAM_TURN_SLICES ||
+		    turn_ns() - t0 >= STREAM_TURN_NS)
+			break;
+		if (!held && (rc != 1 || !c->streaming || c->idle))
+			break;
 	}
-	rc = held ? 0 : conn_flush(c, &progress);
 	if (rc == -1)
 		goto gone;
 	if (rc == 1 && !c->streaming) {
