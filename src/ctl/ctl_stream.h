@@ -8,7 +8,8 @@
  * before the call): the server first sends what the handler put in its
  * reply buffer, then calls next() whenever that connection's pending
  * output is below CTL_STREAM_PENDING_MAX and its socket is writable, at
- * most one slice per connection per loop turn, so other clients and the
+ * most a few slices (about 1 ms) per connection per loop turn, so other
+ * clients and the
  * BGP sessions are served between slices, and a client that reads slowly
  * costs at most about CTL_STREAM_PENDING_MAX + one slice of memory.
  *
