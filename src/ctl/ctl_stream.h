@@ -10,7 +10,8 @@
  * output is below CTL_STREAM_PENDING_MAX and its socket is writable, at
  * most a few slices (about 1 ms) per connection per loop turn, so other
  * clients and the BGP sessions are served between slices, and a client
- * that reads slowly costs at most about CTL_STREAM_PENDING_MAX + one slice of memory.
+ * that reads slowly costs at most about CTL_STREAM_PENDING_MAX + one
+ * slice of memory.
  *
  * next() appends whole lines, about budget bytes (a line may overshoot),
  * to out, which is the connection's wire buffer: it may already hold
