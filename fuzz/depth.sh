@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Long fuzzing runs, not for CI: every target for SECONDS (wall clock), JOBS
-# at a time, each under nice 19 so that it takes only the CPU nobody else
-# wants. The corpus a run grows is kept in OUT/<target>/corpus (seeded from a
-# copy of fuzz/corpus/<target>), so a later run goes on from it; the
-# repository is never written.
+# at a time, each under nice 19 (FUZZ_NICE) so that it takes only the
+# CPU nobody else wants. The corpus a run grows is kept in
+# OUT/<target>/corpus (seeded from a copy of fuzz/corpus/<target>), so a
+# later run goes on from it; the repository is never written.
 #
 # usage: bash fuzz/depth.sh SECONDS JOBS OUT FUZZER...
 #
@@ -48,7 +48,8 @@ one() {
 	# /usr/bin/time gives the CPU the fuzzer really had (its children
 	# included), which under nice says more than the wall clock.
 	/usr/bin/time -f '%U %S' -o "$dir/time" \
-	    nice -n 19 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 \
+	    nice -n "${FUZZ_NICE:-19}" "$bin" -max_total_time="$secs" \
+	    -rss_limit_mb=2048 \
 	    -timeout=600 -report_slow_units=600 -print_final_stats=1 \
 	    -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
 	    >"$dir/log" 2>&1
