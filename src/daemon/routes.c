@@ -18,10 +18,22 @@
 #include "../lib/log.h"
 #include "../rib/policy.h"
 
-static const struct import_policy *
-session_import(const struct bgpd *d, const struct session *s)
+/* The session's settings: a search by name among the muxes, done again
+ * only when UPDATEs come from another session. */
+static const struct config_session *
+session_settings(struct bgpd *d, const struct session *s)
 {
-	return &config_session_named(d->conf, s->conf.name)->import;
+	if (d->conf_of != s) {
+		d->conf_last = config_session_named(d->conf, s->conf.name);
+		d->conf_of = s;
+	}
+	return d->conf_last;
+}
+
+static const struct import_policy *
+session_import(struct bgpd *d, const struct session *s)
+{
+	return &session_settings(d, s)->import;
 }
 
 static void
@@ -51,8 +63,7 @@ limit_reached(struct bgpd *d, struct session *s, const struct prefix *p,
 {
 	/* The session copies the text at once (session_info). */
 	static char why[160];
-	const struct config_session *cs = config_session_named(d->conf,
-	    s->conf.name);
+	const struct config_session *cs = session_settings(d, s);
 	bool per_prefix = res == RIB_OVER_MAX_PREFIX_PATHS;
 	const struct config_limit *l = per_prefix ? &cs->max_prefix_paths :
 	    &cs->max_paths;
@@ -460,4 +471,6 @@ routes_session_remove(struct bgpd *d, struct session *s)
 	if (s->rib_peer >= 0 && !d->stopping)
 		rib_peer_remove(d->rib, s->rib_peer);
 	s->rib_peer = -1;
+	if (d->conf_of == s)
+		d->conf_of = NULL;
 }
