@@ -585,7 +585,6 @@ reload_commit(struct bgpd *d, struct reload *r, struct bgpd_reload_stats *st)
 	d->n_sessions = r->n;
 	muxtables_reload_note(d, r->c, &r->t);
 	memcpy(d->conf, r->c, sizeof(*r->c));
-	d->conf_of = NULL;	/* its settings may be another mux's now */
 	d->muxes = r->t;
 	for (unsigned i = 0; i < r->n_reimport; i++) {
 		routes_import_changed(d, r->reimport[i], &refreshed);

@@ -71,11 +71,6 @@ struct bgpd {
 						 * by path */
 	uint16_t		 bgp_port;
 	time_t			 started;
-	/* The configuration of the session whose UPDATE came last
-	 * (routes.c), else found by name once per UPDATE; forgotten when
-	 * the configuration or that session goes. */
-	const struct session	*conf_of;
-	const struct config_session *conf_last;
 };
 
 /* Loads the configuration and mux table and builds every session (all

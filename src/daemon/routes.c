@@ -18,22 +18,10 @@
 #include "../lib/log.h"
 #include "../rib/policy.h"
 
-/* The session's settings: a search by name among the muxes, done again
- * only when UPDATEs come from another session. */
-static const struct config_session *
-session_settings(struct bgpd *d, const struct session *s)
-{
-	if (d->conf_of != s) {
-		d->conf_last = config_session_named(d->conf, s->conf.name);
-		d->conf_of = s;
-	}
-	return d->conf_last;
-}
-
 static const struct import_policy *
-session_import(struct bgpd *d, const struct session *s)
+session_import(const struct bgpd *d, const struct session *s)
 {
-	return &session_settings(d, s)->import;
+	return &config_session_named(d->conf, s->conf.name)->import;
 }
 
 static void
@@ -63,7 +51,8 @@ limit_reached(struct bgpd *d, struct session *s, const struct prefix *p,
 {
 	/* The session copies the text at once (session_info). */
 	static char why[160];
-	const struct config_session *cs = session_settings(d, s);
+	const struct config_session *cs = config_session_named(d->conf,
+	    s->conf.name);
 	bool per_prefix = res == RIB_OVER_MAX_PREFIX_PATHS;
 	const struct config_limit *l = per_prefix ? &cs->max_prefix_paths :
 	    &cs->max_paths;
@@ -471,6 +460,4 @@ routes_session_remove(struct bgpd *d, struct session *s)
 	if (s->rib_peer >= 0 && !d->stopping)
 		rib_peer_remove(d->rib, s->rib_peer);
 	s->rib_peer = -1;
-	if (d->conf_of == s)
-		d->conf_of = NULL;
 }

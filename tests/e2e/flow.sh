@@ -261,6 +261,18 @@ user bgp cli show route 192.0.2.0/24
 note "The best per prefix goes to table 20000, on the tap of its mux:"
 show client "ip route show table 20000" ip -n "$NS_C" route show table 20000
 
+say "An import policy set at run time, on a mux with no block of its own"
+KEEP=${E2E_NETS4[0]}
+note "Mux $A's paths are filtered again; the mux is asked to send them again"
+note "(route refresh) and what it sends passes the new policy."
+user bgp cli import $A prefix-list $KEEP
+expect_rc "bgp cli import $A prefix-list $KEEP"
+expect_eq "RIB: of $A's paths only $KEEP's, also after they came again" 20 \
+    "$(rib_want $A $S | awk -v m=$A -v k=$KEEP '$2 != m || $1 == k')" rib_paths
+user bgp cli import $A all
+expect_rc "bgp cli import $A all"
+rib_is "every path of both muxes again" $A $S
+
 # ---- 4. announce ----
 
 say "Announce $P4: prepend 2, poison AS $POISON, communities"
