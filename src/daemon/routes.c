@@ -76,6 +76,8 @@ limit_reached(struct bgpd *d, struct session *s, const struct prefix *p,
 	return 0;
 }
 
+#define PREFETCH_AHEAD	32
+
 /* The prefixes of one NLRI block with one attribute set and next hop.
  * -1 with err: a limit ends the session, the rest of the UPDATE unread. */
 static int
@@ -91,6 +93,13 @@ announce_block(struct bgpd *d, struct session *s, struct rbuf nlri,
 	uint32_t id;
 	int rc = 0;
 
+	/* The prefixes' places in the RIB lie anywhere in memory: asked
+	 * for together, their cache misses overlap (PREFETCH_AHEAD at most,
+	 * so that the first are still there when their turn comes). */
+	nlri_iter_init(&it, nlri, af, s->params.rx.addpath[af]);
+	for (unsigned k = 0; k < PREFETCH_AHEAD &&
+	    nlri_iter_next(&it, &p, &id) == 1; k++)
+		rib_prefetch(d->rib, &p);
 	nlri_iter_init(&it, nlri, af, s->params.rx.addpath[af]);
 	while (rc == 0 && nlri_iter_next(&it, &p, &id) == 1) {
 		if (!policy_import(imp, &p)) {

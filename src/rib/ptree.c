@@ -409,6 +409,21 @@ insert_at(struct ptree *t, uint32_t *link, uint32_t ref,
 	return add;
 }
 
+void
+ptree_prefetch(const struct ptree *t, const struct prefix *p)
+{
+	const uint32_t *slot = NULL;
+
+	if (!ptree_prefix_ok(t, p) || p->len < INDEX_BITS)
+		return;
+	if (in_fine(t, p->len))
+		slot = t->fine != NULL ? &t->fine[key_fine(p->addr)] : NULL;
+	else if (t->index != NULL)
+		slot = &t->index[key_top(p->addr)];
+	if (slot != NULL)
+		__builtin_prefetch(slot);
+}
+
 struct ptree_node *
 ptree_get(struct ptree *t, const struct prefix *p)
 {

@@ -73,6 +73,10 @@ ptree_data(const struct ptree_node *n)
  * only when memory runs out. p->af must be the tree's. A node with
  * neither data nor fib stays until released (ptree_release). */
 struct ptree_node *ptree_get(struct ptree *t, const struct prefix *p);
+/* A hint, nothing more: asks the cache for where a lookup of p starts
+ * (its slot of the index), so that the lookups of several prefixes wait
+ * for memory together rather than one after another. */
+void	ptree_prefetch(const struct ptree *t, const struct prefix *p);
 /* Sets n's data, counting nodes with data (n_data). */
 void	ptree_set_data(struct ptree *t, struct ptree_node *n, void *data);
 /* The node of exactly p that has data, or NULL. */

@@ -471,6 +471,13 @@ path_replace(struct rib *r, struct ptree_node *n, size_t i,
 	rattrs_put(&r->attrs, old.attrs);
 }
 
+void
+rib_prefetch(const struct rib *r, const struct prefix *p)
+{
+	if (p->af < AF_IDX_COUNT)
+		ptree_prefetch(&r->tree[p->af], p);
+}
+
 enum rib_result
 rib_update(struct rib *r, int peer, const struct prefix *p, uint32_t path_id,
     struct rattrs *ra)

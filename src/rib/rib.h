@@ -176,6 +176,9 @@ enum rib_result {
  * leaves the answer open (docs/rib.md). */
 enum rib_result rib_update(struct rib *r, int peer, const struct prefix *p,
 	    uint32_t path_id, struct rattrs *ra);
+/* A hint before rib_update() of several prefixes: their places in the
+ * RIB asked for at once (ptree_prefetch). */
+void	rib_prefetch(const struct rib *r, const struct prefix *p);
 void	rib_withdraw(struct rib *r, int peer, const struct prefix *p,
 	    uint32_t path_id);
 

@@ -451,6 +451,34 @@ START_TEST(test_ptree_bad_args)
 }
 END_TEST
 
+/* ptree_prefetch is a hint: on a tree without its indexes yet, with a
+ * prefix of another family, too long, or short of the index, it reads
+ * nothing and changes nothing. */
+START_TEST(test_ptree_prefetch)
+{
+	static const char *const each[] = { "10.0.0.0/8", "10.1.0.0/16",
+	    "10.1.2.0/24", "10.1.2.3/32", "0.0.0.0/0", "2001:db8::/32" };
+	struct ptree t;
+	struct prefix p;
+	size_t i;
+
+	ptree_init(&t, AF_IDX_IPV4);
+	for (i = 0; i < sizeof(each) / sizeof(each[0]); i++)
+		ptree_prefetch(&t, (p = pfx(each[i]), &p));
+	p = pfx("10.1.2.0/24");
+	p.len = 33;
+	ptree_prefetch(&t, &p);
+	check_empty(&t);
+	ck_assert_ptr_nonnull(ptree_get(&t, (p = pfx("10.1.2.0/24"), &p)));
+	for (i = 0; i < sizeof(each) / sizeof(each[0]); i++)
+		ptree_prefetch(&t, (p = pfx(each[i]), &p));
+	ck_assert_uint_eq(t.n_nodes, 1);
+	ptree_release(&t, ptree_get(&t, (p = pfx("10.1.2.0/24"), &p)));
+	check_empty(&t);
+	ptree_destroy(&t);
+}
+END_TEST
+
 START_TEST(test_ptree_ipv6)
 {
 	static const char *const order[] = {
@@ -1102,6 +1130,7 @@ ptree_suite(void)
 	tcase_add_test(tc, test_ptree_siblings);
 	tcase_add_test(tc, test_ptree_get_release);
 	tcase_add_test(tc, test_ptree_bad_args);
+	tcase_add_test(tc, test_ptree_prefetch);
 	tcase_add_test(tc, test_ptree_ipv6);
 	tcase_add_test(tc, test_ptree_walk_order);
 	tcase_add_test(tc, test_ptree_deep);
