@@ -330,15 +330,25 @@ root_link(struct ptree *t, const uint8_t *key, unsigned len, bool make)
 	return &t->index[key_top(key)];
 }
 
+/* Where a prefix's subtree hangs, for a lookup: NULL when it needs an
+ * index that is not there. */
+static const uint32_t *
+root_slot(const struct ptree *t, const uint8_t *key, unsigned len)
+{
+	if (len < INDEX_BITS)
+		return &t->root;
+	if (in_fine(t, len))
+		return t->fine != NULL ? &t->fine[key_fine(key)] : NULL;
+	return t->index != NULL ? &t->index[key_top(key)] : NULL;
+}
+
 /* The subtree a prefix is in, for a lookup: 0 when empty. */
 static uint32_t
 root_ref(const struct ptree *t, const uint8_t *key, unsigned len)
 {
-	if (len < INDEX_BITS)
-		return t->root;
-	if (in_fine(t, len))
-		return t->fine != NULL ? t->fine[key_fine(key)] : 0;
-	return t->index != NULL ? t->index[key_top(key)] : 0;
+	const uint32_t *slot = root_slot(t, key, len);
+
+	return slot != NULL ? *slot : 0;
 }
 
 void
@@ -412,15 +422,10 @@ insert_at(struct ptree *t, uint32_t *link, uint32_t ref,
 void
 ptree_prefetch(const struct ptree *t, const struct prefix *p)
 {
-	const uint32_t *slot = NULL;
+	const uint32_t *slot;
 
-	if (!ptree_prefix_ok(t, p) || p->len < INDEX_BITS)
-		return;
-	if (in_fine(t, p->len))
-		slot = t->fine != NULL ? &t->fine[key_fine(p->addr)] : NULL;
-	else if (t->index != NULL)
-		slot = &t->index[key_top(p->addr)];
-	if (slot != NULL)
+	if (ptree_prefix_ok(t, p) &&
+	    (slot = root_slot(t, p->addr, p->len)) != NULL)
 		__builtin_prefetch(slot);
 }
 

@@ -452,8 +452,8 @@ START_TEST(test_ptree_bad_args)
 END_TEST
 
 /* ptree_prefetch is a hint: on a tree without its indexes yet, with a
- * prefix of another family, too long, or short of the index, it reads
- * nothing and changes nothing. */
+ * prefix of another family, too long, or short of the index, it changes
+ * nothing (UBSan: and takes no slot of an index that is not there). */
 START_TEST(test_ptree_prefetch)
 {
 	static const char *const each[] = { "10.0.0.0/8", "10.1.0.0/16",
