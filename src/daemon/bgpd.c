@@ -585,6 +585,7 @@ reload_commit(struct bgpd *d, struct reload *r, struct bgpd_reload_stats *st)
 	d->n_sessions = r->n;
 	muxtables_reload_note(d, r->c, &r->t);
 	memcpy(d->conf, r->c, sizeof(*r->c));
+	d->conf_gen++;
 	d->muxes = r->t;
 	for (unsigned i = 0; i < r->n_reimport; i++) {
 		routes_import_changed(d, r->reimport[i], &refreshed);

@@ -71,6 +71,16 @@ struct bgpd {
 						 * by path */
 	uint16_t		 bgp_port;
 	time_t			 started;
+	/* Changes with every change of *conf that can move a session's
+	 * settings (a reload, `import` giving a mux its block). */
+	unsigned		 conf_gen;
+	/* Each session's settings by its RIB peer (routes.c): found by name
+	 * once per conf_gen, not once per UPDATE. */
+	struct bgpd_settings {
+		const struct session		*s;
+		const struct config_session	*cs;
+		unsigned			 gen;
+	}			 settings[BGPD_MAX_SESSIONS];
 };
 
 /* Loads the configuration and mux table and builds every session (all

@@ -569,6 +569,7 @@ import_target(struct bgpd *d, const char *name)
 	memset(m, 0, sizeof(*m));
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->s = c->defaults;
+	d->conf_gen++;		/* its sessions' settings are these now */
 	return &m->s;
 }
 

@@ -36,5 +36,10 @@ size_t	routes_import_changed(struct bgpd *d, struct session *s,
  * session already past a max-paths whose action is cease ends now.
  * Paths kept before a limit was lowered stay. */
 void	routes_limits_apply(struct bgpd *d, struct session *s);
+/* The session's settings in d->conf (its mux's or neighbour's block, or
+ * the defaults); whoever changes which block a name has bumps
+ * d->conf_gen. */
+const struct config_session *routes_settings(struct bgpd *d,
+	    const struct session *s);
 
 #endif
