@@ -263,14 +263,16 @@ show client "ip route show table 20000" ip -n "$NS_C" route show table 20000
 
 say "An import policy set at run time, on a mux with no block of its own"
 KEEP=${E2E_NETS4[0]}
-note "Mux $A's paths are filtered again; the mux is asked to send them again"
-note "(route refresh) and what it sends passes the new policy."
-user bgp cli import $A prefix-list $KEEP
-expect_rc "bgp cli import $A prefix-list $KEEP"
-expect_eq "RIB: of $A's paths only $KEEP's, also after they came again" 20 \
-    "$(rib_want $A $S | awk -v m=$A -v k=$KEEP '$2 != m || $1 == k')" rib_paths
-user bgp cli import $A all
-expect_rc "bgp cli import $A all"
+note "Mux $S's paths are filtered again; the mux is asked to send them again"
+note "(route refresh) and what it sends passes the new policy. ($S has no"
+note "block in the configuration: the daemon makes it one, and its sessions"
+note "follow that block from then on, not the global settings.)"
+user bgp cli import $S prefix-list $KEEP
+expect_rc "bgp cli import $S prefix-list $KEEP"
+expect_eq "RIB: of $S's paths only $KEEP's, also after they came again" 20 \
+    "$(rib_want $A $S | awk -v m=$S -v k=$KEEP '$2 != m || $1 == k')" rib_paths
+user bgp cli import $S all
+expect_rc "bgp cli import $S all"
 rib_is "every path of both muxes again" $A $S
 
 # ---- 4. announce ----
