@@ -1004,6 +1004,29 @@ config_mux_session(const struct config *c, const char *name)
 	return m != NULL ? &m->s : &c->defaults;
 }
 
+struct config_session *
+config_session_block(struct config *c, const char *name, bool *made)
+{
+	struct config_mux *m;
+	unsigned i;
+
+	*made = false;
+	for (i = 0; i < c->n_neighbors; i++)
+		if (strcmp(c->neighbors[i].name, name) == 0)
+			return &c->neighbors[i].s;
+	for (i = 0; i < c->n_muxes; i++)
+		if (strcmp(c->muxes[i].name, name) == 0)
+			return &c->muxes[i].s;
+	if (c->n_muxes == CONFIG_MAX_MUXES)
+		return NULL;
+	m = &c->muxes[c->n_muxes++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->s = c->defaults;
+	*made = true;
+	return &m->s;
+}
+
 bool
 config_limits_equal(const struct config_session *a,
     const struct config_session *b)

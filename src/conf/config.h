@@ -129,6 +129,13 @@ const struct config_session	*config_mux_session(const struct config *c,
  * mux's (config_mux_session). */
 const struct config_session	*config_session_named(const struct config *c,
 				    const char *name);
+/* The block of the session called name, to change at run time: a
+ * neighbour's, else mux name's, made from the global settings when the
+ * mux has none (then *made is set: the sessions of that mux follow the
+ * new block from now on). NULL when a new block would be one too many.
+ * The caller knows name is a mux or a neighbour. */
+struct config_session		*config_session_block(struct config *c,
+				    const char *name, bool *made);
 
 /* What a reload changed for one session (0: nothing). */
 #define CONFIG_DIFF_SESSION	0x01	/* restart it: address, AS, timers */

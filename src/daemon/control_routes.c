@@ -552,25 +552,16 @@ import_parse(int argc, char **argv, struct import_policy *imp,
 static struct config_session *
 import_target(struct bgpd *d, const char *name)
 {
-	struct config *c = d->conf;
-	struct config_mux *m;
+	struct config_session *cs;
+	bool made;
 
-	for (unsigned i = 0; i < c->n_neighbors; i++)
-		if (strcmp(c->neighbors[i].name, name) == 0)
-			return &c->neighbors[i].s;
-	if (mux_find(&d->muxes, name) == NULL)
+	if (config_find_neighbor(d->conf, name) == NULL &&
+	    mux_find(&d->muxes, name) == NULL)
 		return NULL;
-	for (unsigned i = 0; i < c->n_muxes; i++)
-		if (strcmp(c->muxes[i].name, name) == 0)
-			return &c->muxes[i].s;
-	if (c->n_muxes == CONFIG_MAX_MUXES)
-		return NULL;
-	m = &c->muxes[c->n_muxes++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->s = c->defaults;
-	d->conf_gen++;		/* its sessions' settings are these now */
-	return &m->s;
+	cs = config_session_block(d->conf, name, &made);
+	if (made)
+		d->conf_gen++;	/* its sessions' settings are these now */
+	return cs;
 }
 
 /* import NAME all|none|prefix-list P...: until the next reload. */

@@ -214,6 +214,55 @@ START_TEST(test_config_mux_blocks)
 }
 END_TEST
 
+/* A block to change at run time (`import`): a neighbour's and a mux's
+ * own; a mux without one gets one, made from the global settings, and
+ * keeps it; past the last block there is none. */
+START_TEST(test_config_session_block)
+{
+	struct config_session *s;
+	char name[16];
+	bool made;
+	unsigned n;
+
+	parse_ok("import none\n"
+	    "mux amsterdam01 {\n\thold-time 30\n}\n"
+	    "neighbor 10.0.0.2 {\n\tname test1\n\tremote-as 65001\n}\n");
+	s = config_session_block(cfg, "test1", &made);
+	ck_assert_ptr_eq(s, &config_find_neighbor(cfg, "test1")->s);
+	ck_assert(!made);
+	s = config_session_block(cfg, "amsterdam01", &made);
+	ck_assert_ptr_eq(s, &config_find_mux(cfg, "amsterdam01")->s);
+	ck_assert(!made);
+	ck_assert_uint_eq(cfg->n_muxes, 1);
+
+	ck_assert_ptr_eq(config_session_named(cfg, "seattle01"),
+	    &cfg->defaults);
+	s = config_session_block(cfg, "seattle01", &made);
+	ck_assert(made);
+	ck_assert_uint_eq(cfg->n_muxes, 2);
+	ck_assert_ptr_eq(s, &config_find_mux(cfg, "seattle01")->s);
+	ck_assert_ptr_eq(config_session_named(cfg, "seattle01"), s);
+	ck_assert_ptr_ne(s, &cfg->defaults);
+	ck_assert_uint_eq(s->import.mode, IMPORT_NONE);
+	ck_assert_uint_eq(s->hold_time, cfg->defaults.hold_time);
+	s->import.mode = IMPORT_ALL;	/* the block's, not the defaults' */
+	ck_assert_uint_eq(cfg->defaults.import.mode, IMPORT_NONE);
+	ck_assert_ptr_eq(config_session_block(cfg, "seattle01", &made), s);
+	ck_assert(!made);
+
+	for (n = cfg->n_muxes; n < CONFIG_MAX_MUXES; n++) {
+		snprintf(name, sizeof(name), "mux%u", n);
+		ck_assert_ptr_nonnull(config_session_block(cfg, name, &made));
+		ck_assert(made);
+	}
+	ck_assert_ptr_null(config_session_block(cfg, "onetoomany", &made));
+	ck_assert(!made);
+	ck_assert_uint_eq(cfg->n_muxes, CONFIG_MAX_MUXES);
+	ck_assert_ptr_eq(config_session_named(cfg, "onetoomany"),
+	    &cfg->defaults);
+}
+END_TEST
+
 START_TEST(test_config_neighbors)
 {
 	const struct config_neighbor *n;
@@ -806,6 +855,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_defaults);
 	tcase_add_test(tc, test_config_globals);
 	tcase_add_test(tc, test_config_mux_blocks);
+	tcase_add_test(tc, test_config_session_block);
 	tcase_add_test(tc, test_config_neighbors);
 	tcase_add_test(tc, test_config_prefix_list_limit);
 	tcase_add_test(tc, test_config_long_line);
