@@ -445,6 +445,40 @@ cfg_block_open(struct cfg_parser *p, unsigned argc, char **argv,
 	return 0;
 }
 
+/* The position of the mux or neighbour block called name, or -1. */
+static int
+mux_index(const struct config *c, const char *name)
+{
+	for (unsigned i = 0; i < c->n_muxes; i++)
+		if (strcmp(c->muxes[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+neighbor_index(const struct config *c, const char *name)
+{
+	for (unsigned i = 0; i < c->n_neighbors; i++)
+		if (strcmp(c->neighbors[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A new, empty block for mux name; NULL when there are as many as can
+ * be. */
+static struct config_mux *
+mux_block_add(struct config *c, const char *name)
+{
+	struct config_mux *m;
+
+	if (c->n_muxes == CONFIG_MAX_MUXES)
+		return NULL;
+	m = &c->muxes[c->n_muxes++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	return m;
+}
+
 static int
 kw_mux(struct cfg_parser *p, unsigned argc, char **argv)
 {
@@ -463,14 +497,11 @@ kw_mux(struct cfg_parser *p, unsigned argc, char **argv)
 		    argv[1], other->line);
 		return -1;
 	}
-	if (p->c->n_muxes == CONFIG_MAX_MUXES) {
+	if ((m = mux_block_add(p->c, argv[1])) == NULL) {
 		cfg_error(p, p->line, "more than %d mux blocks",
 		    CONFIG_MAX_MUXES);
 		return -1;
 	}
-	m = &p->c->muxes[p->c->n_muxes++];
-	memset(m, 0, sizeof(*m));
-	memcpy(m->name, argv[1], strlen(argv[1]));
 	m->line = p->line;
 	p->sess = &m->s;
 	return 0;
@@ -969,23 +1000,17 @@ config_check_muxes(const struct config *c, const struct mux_table *t,
 const struct config_mux *
 config_find_mux(const struct config *c, const char *name)
 {
-	unsigned i;
+	int i = mux_index(c, name);
 
-	for (i = 0; i < c->n_muxes; i++)
-		if (strcmp(c->muxes[i].name, name) == 0)
-			return &c->muxes[i];
-	return NULL;
+	return i >= 0 ? &c->muxes[i] : NULL;
 }
 
 const struct config_neighbor *
 config_find_neighbor(const struct config *c, const char *name)
 {
-	unsigned i;
+	int i = neighbor_index(c, name);
 
-	for (i = 0; i < c->n_neighbors; i++)
-		if (strcmp(c->neighbors[i].name, name) == 0)
-			return &c->neighbors[i];
-	return NULL;
+	return i >= 0 ? &c->neighbors[i] : NULL;
 }
 
 const struct config_session *
@@ -1008,20 +1033,15 @@ struct config_session *
 config_session_block(struct config *c, const char *name, bool *made)
 {
 	struct config_mux *m;
-	unsigned i;
+	int i;
 
 	*made = false;
-	for (i = 0; i < c->n_neighbors; i++)
-		if (strcmp(c->neighbors[i].name, name) == 0)
-			return &c->neighbors[i].s;
-	for (i = 0; i < c->n_muxes; i++)
-		if (strcmp(c->muxes[i].name, name) == 0)
-			return &c->muxes[i].s;
-	if (c->n_muxes == CONFIG_MAX_MUXES)
+	if ((i = neighbor_index(c, name)) >= 0)
+		return &c->neighbors[i].s;
+	if ((i = mux_index(c, name)) >= 0)
+		return &c->muxes[i].s;
+	if ((m = mux_block_add(c, name)) == NULL)
 		return NULL;
-	m = &c->muxes[c->n_muxes++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->s = c->defaults;
 	*made = true;
 	return &m->s;
