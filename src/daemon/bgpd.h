@@ -67,6 +67,10 @@ struct bgpd {
 	 * has sent its End-of-RIB, or after this timer. */
 	struct ev_timer		 t_stale;
 	bool			 stale_swept;
+	/* The flush of a down session's paths (routes.c): a slice every
+	 * loop iteration, more when the loop is idle. */
+	struct ev_prepare	 flush_prepare;
+	struct ev_idle		 flush_idle;
 	bool			 stopping;	/* RIB freed whole, not path
 						 * by path */
 	uint16_t		 bgp_port;

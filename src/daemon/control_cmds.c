@@ -183,6 +183,8 @@ session_json(const struct bgpd *d, const struct session *s)
 	cJSON_AddNumberToObject(st, "established", s->stats.established_count);
 	if (pe != NULL) {
 		cJSON_AddNumberToObject(st, "paths", (double)pe->n_paths);
+		cJSON_AddNumberToObject(st, "paths_flushing",
+		    (double)pe->n_flush);
 		cJSON_AddNumberToObject(st, "refused_max_paths",
 		    (double)pe->refused_max_paths);
 		cJSON_AddNumberToObject(st, "refused_max_paths_per_prefix",

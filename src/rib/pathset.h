@@ -40,7 +40,10 @@ struct rib_path {
 	uint32_t	 path_id;
 	uint16_t	 peer;
 	uint8_t		 flags;		/* the RIB's */
+	uint8_t		 epoch;		/* the RIB's: the life of the peer's
+					 * session it came in */
 };
+_Static_assert(sizeof(struct rib_path) == 16, "a path is 16 bytes");
 
 struct pathset_pool {
 	struct slab	slabs[PATHSET_SLABS];

@@ -78,13 +78,47 @@ paths_set(struct rib *r, unsigned af, struct ptree_node *n,
 	n->aux = (uint16_t)count;
 }
 
+/* Whether p came in an earlier life of its peer's session. */
+static inline bool
+path_is_old(const struct rib *r, const struct rib_path *p)
+{
+	return p->epoch != r->peers[p->peer].epoch;
+}
+
+/* The last of the peer's earlier lives' paths went: a retired peer's
+ * slot is free. */
+static void
+peer_flushed(struct rib_peer *pe)
+{
+	pe->epoch_oldest = pe->epoch;
+	if (pe->retired) {
+		pe->retired = false;
+		pe->in_use = false;	/* its watch goes once told */
+	}
+}
+
+/* One of an earlier life's paths fewer. */
+static void
+old_path_gone(struct rib *r, struct rib_peer *pe)
+{
+	pe->n_flush--;
+	r->n_flush--;
+	if (pe->n_flush == 0)
+		peer_flushed(pe);
+}
+
 /* The path leaves the RIB's counts and its attributes' references. */
 static void
 path_drop(struct rib *r, const struct rib_path *p)
 {
+	struct rib_peer *pe = &r->peers[p->peer];
+
 	if (p->flags & RIB_PATH_STALE)
-		r->peers[p->peer].n_stale--;
-	r->peers[p->peer].n_paths--;
+		pe->n_stale--;
+	if (path_is_old(r, p))
+		old_path_gone(r, pe);
+	else
+		pe->n_paths--;
 	r->n_paths--;
 	rattrs_put(&r->attrs, p->attrs);
 }
@@ -424,7 +458,8 @@ path_add(struct rib *r, unsigned af, struct ptree_node *n, int peer,
 	size_t count = n->aux;
 	/* Alone, it is the best, and nothing is hidden or unknown. */
 	struct rib_path np = { ra, path_id, (uint16_t)peer, count > 0 ? 0 :
-	    RIB_PATH_AS_BEST | RIB_PATH_AS_BESTS_KNOWN };
+	    RIB_PATH_AS_BEST | RIB_PATH_AS_BESTS_KNOWN,
+	    r->peers[peer].epoch };
 	enum rib_result res;
 
 	if ((res = limits_check(r, peer, v, count)) != RIB_OK)
@@ -450,6 +485,12 @@ path_replace(struct rib *r, struct ptree_node *n, size_t i,
 
 	rattrs_ref(ra);
 	v[i].attrs = ra;
+	if (path_is_old(r, &v[i])) {
+		/* Announced again: the new life's. */
+		v[i].epoch = r->peers[v[i].peer].epoch;
+		r->peers[v[i].peer].n_paths++;
+		old_path_gone(r, &r->peers[v[i].peer]);
+	}
 	if (v[i].flags & RIB_PATH_STALE) {
 		v[i].flags &= (uint8_t)~RIB_PATH_STALE;
 		r->peers[v[i].peer].n_stale--;
@@ -533,15 +574,20 @@ rib_withdraw(struct rib *r, int peer, const struct prefix *p, uint32_t path_id)
 	best_report(r, n, p, &was);
 }
 
-/* The paths of a peer that node_remove() takes. */
+/* The paths of a peer (or, old_only with peer -1, of any) that
+ * node_remove() takes. */
 struct path_match {
 	struct rib	*r;
 	int		 peer;
 	bool		 all_ids;
 	uint32_t	 path_id;
 	bool		 stale_only;
+	bool		 old_only;	/* of earlier lives only */
 	struct rib_path	 best;		/* before */
 	bool		 rescan;
+	/* Watched peers that lost paths here (old_only, any peer). */
+	uint64_t	 gone[RIB_MAX_PEERS / 64];
+	bool		 any_gone;
 };
 
 static bool
@@ -549,6 +595,10 @@ path_matches(const struct rib_path *p, void *ctx)
 {
 	const struct path_match *m = ctx;
 
+	if (m->old_only && !path_is_old(m->r, p))
+		return false;
+	if (m->peer < 0)
+		return true;
 	return p->peer == m->peer && (m->all_ids || p->path_id == m->path_id) &&
 	    (!m->stale_only || (p->flags & RIB_PATH_STALE));
 }
@@ -562,6 +612,10 @@ path_matched(const struct rib_path *p, void *ctx)
 	if (!m->rescan && ((p->peer == m->best.peer &&
 	    p->path_id == m->best.path_id) || !removal_keeps(&m->best, p)))
 		m->rescan = true;
+	if (m->peer < 0 && m->r->peers[p->peer].watch != NULL) {
+		m->gone[p->peer / 64] |= 1ull << (p->peer % 64);
+		m->any_gone = true;
+	}
 	path_drop(m->r, p);
 }
 
@@ -602,25 +656,38 @@ rib_lookup(const struct rib *r, const struct prefix *p, size_t *count)
 
 /* ---- peers ---- */
 
+static int
+peer_slot_free(struct rib *r)
+{
+	for (int i = 0; i < RIB_MAX_PEERS; i++)
+		if (!r->peers[i].in_use)
+			return i;
+	return -1;
+}
+
 int
 rib_peer_add(struct rib *r, const char *name, unsigned af,
     const struct prefix *addr, uint32_t as, bool ibgp)
 {
-	for (int i = 0; i < RIB_MAX_PEERS; i++) {
-		struct rib_peer *p = &r->peers[i];
+	struct rib_peer *p;
+	int i;
 
-		if (p->in_use)
-			continue;
-		memset(p, 0, sizeof(*p));
-		snprintf(p->name, sizeof(p->name), "%s", name);
-		p->af = af;
-		p->addr = *addr;
-		p->as = as;
-		p->ibgp = ibgp;
-		p->in_use = true;
-		return i;
+	if ((i = peer_slot_free(r)) < 0 && rib_flush_pending(r)) {
+		rib_flush_all(r);	/* a retired one's slot */
+		i = peer_slot_free(r);
 	}
-	return -1;
+	if (i < 0)
+		return -1;
+	p = &r->peers[i];
+	/* A free slot has no path left, of any life. */
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->af = af;
+	p->addr = *addr;
+	p->as = as;
+	p->ibgp = ibgp;
+	p->in_use = true;
+	return i;
 }
 
 void
@@ -677,6 +744,7 @@ gather_peer(void *ctx, const struct ptree_node *n)
 struct peer_apply {
 	bool	mark_stale;	/* only mark them */
 	bool	stale_only;	/* remove only the stale ones */
+	bool	old_only;	/* remove only earlier lives' */
 	bool	(*keep)(void *ctx, const struct prefix *p);	/* or NULL */
 	void	*keep_ctx;
 	size_t	removed;
@@ -688,7 +756,7 @@ peer_paths_apply(struct rib *r, int peer, struct peer_apply *pa)
 {
 	struct prefix_list l = { NULL, 0, 0, peer, NULL, false };
 	struct path_match m = { .r = r, .peer = peer, .all_ids = true,
-	    .stale_only = pa->stale_only };
+	    .stale_only = pa->stale_only, .old_only = pa->old_only };
 
 	for (unsigned af = 0; af < AF_IDX_COUNT; af++) {
 		l.n = 0;
@@ -737,9 +805,157 @@ rib_peer_filter(struct rib *r, int peer,
 void
 rib_peer_down(struct rib *r, int peer, bool stale)
 {
-	struct peer_apply pa = { .mark_stale = stale };
+	struct rib_peer *pe = &r->peers[peer];
 
-	peer_paths_apply(r, peer, &pa);
+	if (stale) {
+		struct peer_apply pa = { .mark_stale = true };
+
+		peer_paths_apply(r, peer, &pa);
+		return;
+	}
+	if (pe->n_paths == 0)
+		return;		/* nothing of this life to leave behind */
+	/* The lives are counted in 8 bits: before the next would be the
+	 * oldest one still here (255 downs within one flush), it goes. */
+	if (pe->n_flush > 0 && (uint8_t)(pe->epoch + 1) == pe->epoch_oldest) {
+		struct peer_apply pa = { .old_only = true };
+
+		peer_paths_apply(r, peer, &pa);
+	}
+	if (pe->n_flush == 0)
+		pe->epoch_oldest = pe->epoch;
+	pe->epoch++;
+	pe->n_flush += pe->n_paths;
+	r->n_flush += pe->n_paths;
+	pe->n_paths = 0;
+	/* Its paths behind the pass are reached by the next one. */
+	r->flush_need_pass = r->flush_passes + 1;
+}
+
+bool
+rib_flush_pending(const struct rib *r)
+{
+	return r->n_flush > 0;
+}
+
+/* Prefixes with earlier lives' paths, from where the pass stands. */
+struct flush_gather {
+	const struct rib	*r;
+	struct prefix		*p;
+	size_t			 n, cap;
+	size_t			 visited, max_nodes;
+	size_t			 old, max_paths;
+	const struct ptree_node	*last;		/* visited */
+};
+
+static int
+gather_old(void *ctx, const struct ptree_node *n)
+{
+	struct flush_gather *g = ctx;
+	size_t count, i, old = 0;
+	const struct rib_path *v = rib_node_paths(n, &count);
+
+	for (i = 0; i < count; i++)
+		old += path_is_old(g->r, &v[i]);
+	g->last = n;
+	g->visited++;
+	if (old > 0) {
+		ptree_prefix(&g->r->tree[g->r->flush_af], n, &g->p[g->n++]);
+		g->old += old;
+	}
+	return g->n == g->cap || g->visited >= g->max_nodes ||
+	    g->old >= g->max_paths;
+}
+
+/* Tells each watched peer that lost paths of p; a removed peer's watch
+ * goes once it was told of its last. */
+static void
+watch_tell_gone(struct rib *r, const struct path_match *m,
+    const struct prefix *p, const struct ptree_node *n)
+{
+	for (size_t w = 0; w < RIB_MAX_PEERS / 64; w++)
+		for (uint64_t b = m->gone[w]; b != 0; b &= b - 1) {
+			int peer = (int)(w * 64 + (size_t)__builtin_ctzll(b));
+
+			watch_tell(r, peer, p, n, 0, RIB_WATCH_SOME_GONE);
+			if (!r->peers[peer].in_use)
+				r->peers[peer].watch = NULL;
+		}
+}
+
+#define FLUSH_GATHER	256	/* prefixes a round, at most */
+
+size_t
+rib_flush_step(struct rib *r, size_t max_nodes, size_t max_paths)
+{
+	struct prefix buf[FLUSH_GATHER];
+	struct flush_gather g = { .r = r, .p = buf, .cap = FLUSH_GATHER,
+	    .max_nodes = max_nodes, .max_paths = max_paths };
+	size_t removed = 0;
+
+	while (r->n_flush > 0 && g.visited < max_nodes &&
+	    removed < max_paths) {
+		const struct ptree *t = &r->tree[r->flush_af];
+		int stopped;
+
+		g.n = 0;
+		g.old = removed;
+		g.last = NULL;
+		stopped = r->flush_started ? ptree_walk_from(t, &r->flush_last,
+		    gather_old, &g) : ptree_walk(t, gather_old, &g);
+		if (g.last != NULL) {
+			ptree_prefix(t, g.last, &r->flush_last);
+			r->flush_started = true;
+		}
+		for (size_t i = 0; i < g.n; i++) {
+			struct path_match m = { .r = r, .peer = -1,
+			    .old_only = true };
+			struct ptree_node *n = ptree_find(t, &g.p[i]);
+			struct best_was was;
+			size_t gone;
+
+			if (n == NULL)
+				continue;
+			best_was_take(&was, n);
+			gone = node_remove(r, r->flush_af, n, &m);
+			if (gone == 0)
+				continue;
+			removed += gone;
+			if (m.any_gone)
+				watch_tell_gone(r, &m, &g.p[i], n);
+			best_report(r, n, &g.p[i], &was);
+		}
+		if (stopped)
+			continue;
+		/* The family's end: the next, or round to the first. */
+		r->flush_started = false;
+		if (++r->flush_af < AF_IDX_COUNT)
+			continue;
+		r->flush_af = 0;
+		if (r->n_flush > 0 && r->flush_passes >= r->flush_need_pass &&
+		    r->flushed + removed == r->flush_mark) {
+			/* A whole pass found none of them: the counts are
+			 * wrong. Not forever. */
+			r->flush_miscounts++;
+			for (int i = 0; i < RIB_MAX_PEERS; i++)
+				if (r->peers[i].n_flush > 0) {
+					r->peers[i].n_flush = 0;
+					peer_flushed(&r->peers[i]);
+				}
+			r->n_flush = 0;
+		}
+		r->flush_passes++;
+		r->flush_mark = r->flushed + removed;
+	}
+	r->flushed += removed;
+	return removed;
+}
+
+void
+rib_flush_all(struct rib *r)
+{
+	while (rib_flush_pending(r))
+		rib_flush_step(r, SIZE_MAX, SIZE_MAX);
 }
 
 void
@@ -756,9 +972,14 @@ rib_peer_sweep(struct rib *r, int peer)
 void
 rib_peer_remove(struct rib *r, int peer)
 {
+	struct rib_peer *pe = &r->peers[peer];
+
 	rib_peer_down(r, peer, false);
-	r->peers[peer].in_use = false;
-	r->peers[peer].watch = NULL;
+	pe->retired = true;
+	if (pe->n_flush == 0) {
+		peer_flushed(pe);
+		pe->watch = NULL;
+	}
 }
 
 void

@@ -65,8 +65,12 @@ struct rib_peer {
 	uint32_t	router_id;	/* host order; set once Established */
 	bool		ibgp;
 	bool		in_use;
-	size_t		n_paths;
-	size_t		n_stale;	/* of them marked stale */
+	bool		retired;	/* removed: in use until flushed */
+	uint8_t		epoch;		/* its session's life (rib.c) */
+	uint8_t		epoch_oldest;	/* the oldest life with paths left */
+	size_t		n_paths;	/* of this life */
+	size_t		n_stale;	/* of all its paths, marked stale */
+	size_t		n_flush;	/* of earlier lives, still here */
 	/* Limits (rib_peer_set_limits; 0: none) and the paths refused for
 	 * them (rib_update). */
 	size_t		max_paths;
@@ -96,12 +100,26 @@ struct rib {
 	size_t			 n_paths;
 	uint64_t		 best_changes;
 	uint64_t		 best_rescans;	/* passes over a prefix's paths */
+	/* The flush of earlier lives' paths (rib_flush_step): how many
+	 * are left, and where the pass stands (after last in family af). */
+	size_t			 n_flush;
+	unsigned		 flush_af;
+	bool			 flush_started;
+	struct prefix		 flush_last;
+	uint64_t		 flushed;	/* paths, since rib_init */
+	uint64_t		 flush_mark;	/* flushed when the pass began */
+	uint64_t		 flush_passes;	/* passes ended */
+	uint64_t		 flush_need_pass;	/* the first to see every
+						 * old path whole */
+	uint64_t		 flush_miscounts;	/* passes that found
+						 * none of n_flush (0) */
 };
 
 int	rib_init(struct rib *r, rib_best_cb cb, void *ctx);
 void	rib_destroy(struct rib *r);
 
-/* A peer's slot for its paths; -1 when all are taken. */
+/* A peer's slot for its paths; -1 when all are taken (when only retired
+ * ones are left, their flush is finished first). */
 int	rib_peer_add(struct rib *r, const char *name, unsigned af,
 	    const struct prefix *addr, uint32_t as, bool ibgp);
 /* Its identifier, once the session knows it (a best-path tie-breaker). */
@@ -110,9 +128,26 @@ void	rib_peer_set_router_id(struct rib *r, int peer, uint32_t router_id);
  * limit); paths it has already stay. */
 void	rib_peer_set_limits(struct rib *r, int peer, size_t max_paths,
 	    size_t max_prefix_paths);
-/* Every path of the peer removed (or, with stale, only marked: RFC 4724
- * keeps them through a restart until rib_peer_sweep()). */
+/*
+ * The peer's session went down. With stale, its paths are marked stale
+ * (RFC 4724 keeps them through a restart until rib_peer_sweep()): a pass
+ * over the RIB. Without, at once whatever its paths: they become an
+ * earlier life's, and the peer starts a new life with none (its next
+ * rib_update()s; one of a path still there makes it the new life's).
+ * The earlier lives' paths stay in the RIB, best paths and all, until
+ * rib_flush_step() reaches them: a peer's full table goes in slices,
+ * not in one call that holds the loop for seconds.
+ */
 void	rib_peer_down(struct rib *r, int peer, bool stale);
+/* Whether earlier lives' paths are left to flush. */
+bool	rib_flush_pending(const struct rib *r);
+/* Removes earlier lives' paths, visiting at most max_nodes prefixes and
+ * stopping past max_paths removed; the pass goes round the families and
+ * starts again until none is left (each is reached within one whole pass
+ * after its peer went down). Returns how many paths went. */
+size_t	rib_flush_step(struct rib *r, size_t max_nodes, size_t max_paths);
+/* All of them, now (when a peer slot is wanted, and in tests). */
+void	rib_flush_all(struct rib *r);
 /* Removes the peer's paths still marked stale. */
 void	rib_peer_sweep(struct rib *r, int peer);
 /* Removes the peer's paths whose prefix keep() refuses (an import policy
@@ -120,8 +155,8 @@ void	rib_peer_sweep(struct rib *r, int peer);
 size_t	rib_peer_filter(struct rib *r, int peer,
 	    bool (*keep)(void *ctx, const struct prefix *p), void *ctx);
 /* Every later change of the peer's paths is told to cb (NULL: no
- * longer); the paths it has already are not. Cleared by
- * rib_peer_remove() and rib_peer_add(). */
+ * longer); the paths it has already are not. Cleared by rib_peer_add()
+ * and, once its paths are flushed, by rib_peer_remove(). */
 void	rib_peer_watch(struct rib *r, int peer, rib_watch_cb cb, void *ctx);
 /* The best of peer's paths among n's (rib_path_cmp), or NULL. Looks at
  * every path of n. */
@@ -130,7 +165,8 @@ const struct rib_path *rib_peer_best(const struct rib *r, int peer,
 /* Peer's path path_id among n's, or NULL. */
 const struct rib_path *rib_node_path(const struct rib *r,
 	    const struct ptree_node *n, int peer, uint32_t path_id);
-/* rib_peer_down() and the slot freed. */
+/* rib_peer_down() and the slot freed, once its paths are flushed (until
+ * then it is in use, retired). */
 void	rib_peer_remove(struct rib *r, int peer);
 /* The peer's record (names, counters, limits) to read; NULL for no peer
  * (peer < 0). */

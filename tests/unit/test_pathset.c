@@ -46,7 +46,7 @@ mk(uint16_t peer, uint32_t id)
 	static char tag[1];
 
 	return (struct rib_path){ (struct rattrs *)(void *)(tag + 0), id, peer,
-	    (uint8_t)(id & 0xff) };
+	    (uint8_t)(id & 0xff), 0 };
 }
 
 static void

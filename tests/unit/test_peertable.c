@@ -174,6 +174,9 @@ START_TEST(test_down_stale_sweep)
 	ck_assert_int_eq(best_id(P2), 2);
 	ck_assert_uint_eq(prefixes(), 1);
 	rib_peer_down(&rib, pa, false);
+	/* Its paths go with the flush, and the table's routes with them. */
+	ck_assert_int_eq(best_id(P2), 2);
+	rib_flush_all(&rib);
 	ck_assert_int_eq(best_id(P2), -1);
 	ck_assert_uint_eq(prefixes(), 0);
 }
@@ -207,6 +210,9 @@ START_TEST(test_filter_and_peers)
 	update(pb, P2, 4, 100, "174", 9);
 	ck_assert_uint_eq(prefixes(), 1);
 	rib_peer_remove(&rib, pb);
+	ck_assert_uint_eq(prefixes(), 1);	/* until the flush */
+	ck_assert_ptr_nonnull(rib.peers[pb].watch);
+	rib_flush_all(&rib);
 	ck_assert_uint_eq(prefixes(), 0);
 	ck_assert_ptr_null(rib.peers[pb].watch);
 }

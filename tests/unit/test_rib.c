@@ -410,6 +410,11 @@ START_TEST(test_peer_down_and_stale)
 	}
 	rib_peer_remove(&rib, m2);
 	rib_peer_remove(&rib, m1);
+	/* Retired, their paths there until the flush. */
+	ck_assert_uint_eq(rib.n_flush, 200);
+	ck_assert(rib.peers[m1].in_use && rib.peers[m1].retired);
+	rib_flush_all(&rib);
+	ck_assert(!rib.peers[m1].in_use && !rib.peers[m2].in_use);
 	ck_assert_uint_eq(rib.n_paths, 0);
 	ck_assert_uint_eq(rib.tree[AF_IDX_IPV4].n_data, 0);
 	rattrs_put(&rib.attrs, a);
@@ -532,6 +537,58 @@ model_del(struct model *m, int k, size_t i)
 	m->paths[k][i] = m->paths[k][--m->n[k]];
 }
 
+static bool
+model_old(const struct rib_path *p)
+{
+	return p->epoch != rib.peers[p->peer].epoch;
+}
+
+/* After a flush step: the earlier lives' paths the RIB no longer has
+ * go from the model too (which ones is the pass's business; that only
+ * they went, and the best after, model_check sees). */
+static void
+model_flushed(struct model *m)
+{
+	for (int k = 0; k < MODEL_PREFIXES; k++)
+		for (size_t i = m->n[k]; i-- > 0;) {
+			const struct rib_path *p = &m->paths[k][i];
+			const struct ptree_node *n = ptree_find(
+			    &rib.tree[m->pfx[k].af], &m->pfx[k]);
+
+			if (model_old(p) && (n == NULL || rib_node_path(&rib,
+			    n, p->peer, p->path_id) == NULL))
+				model_del(m, k, i);
+		}
+}
+
+/* Each peer's counts, of this life and of earlier ones, are the model's. */
+static void
+model_counts_check(const struct model *m, const int *peers, int n_peers,
+    const char *what, int step)
+{
+	size_t all_old = 0;
+
+	for (int j = 0; j < n_peers; j++) {
+		size_t now = 0, old = 0;
+
+		for (int k = 0; k < MODEL_PREFIXES; k++)
+			for (size_t i = 0; i < m->n[k]; i++)
+				if (m->paths[k][i].peer == peers[j]) {
+					if (model_old(&m->paths[k][i]))
+						old++;
+					else
+						now++;
+				}
+		ck_assert_msg(rib.peers[peers[j]].n_paths == now &&
+		    rib.peers[peers[j]].n_flush == old, "step %d (%s): peer %d "
+		    "has %zu + %zu old paths, model %zu + %zu", step, what,
+		    peers[j], rib.peers[peers[j]].n_paths,
+		    rib.peers[peers[j]].n_flush, now, old);
+		all_old += old;
+	}
+	ck_assert_uint_eq(rib.n_flush, all_old);
+}
+
 /* The peer's paths everywhere: removed, marked stale, or (sweep) the
  * stale ones removed; only in prefix `only` unless it is -1. */
 static void
@@ -633,19 +690,29 @@ random_step(struct model *m, const int *peers, struct rattrs **pool,
 		    RIB_OK);
 		if (i < 0)
 			i = (long)m->n[k]++;
-		m->paths[k][i] = (struct rib_path){ ra, id, (uint16_t)pr, 0 };
+		/* Of the peer's life now, an earlier life's path or not. */
+		m->paths[k][i] = (struct rib_path){ ra, id, (uint16_t)pr, 0,
+		    rib.peers[pr].epoch };
 		return "update";
 	}
-	if (op < 85) {
+	if (op < 80) {
 		rib_withdraw(&rib, pr, &m->pfx[k], id);
 		if (i >= 0)
 			model_del(m, k, (size_t)i);
 		return "withdraw";
 	}
-	if (op < 90) {
+	if (op < 85) {
+		/* Its paths stay, an earlier life's, until flushed. */
 		rib_peer_down(&rib, pr, false);
-		model_peer(m, pr, -1, false, false);
 		return "peer down";
+	}
+	if (op < 90) {
+		if (rnd(s) % 4 == 0)
+			rib_flush_all(&rib);
+		else
+			rib_flush_step(&rib, 1 + rnd(s) % 3, 1 + rnd(s) % 4);
+		model_flushed(m);
+		return "flush";
 	}
 	if (op < 95) {
 		rib_peer_down(&rib, pr, true);
@@ -711,10 +778,16 @@ START_TEST(test_best_random_vs_reference)
 			    what, step);
 		ck_assert_msg(changes == want, "step %d (%s): %d reports, %d "
 		    "changes", step, what, changes, want);
+		model_counts_check(&m, peers, N_REF_PEERS, what, step);
 	}
 	for (int i = 0; i < N_REF_PEERS; i++)
 		rib_peer_remove(&rib, peers[i]);
+	rib_flush_all(&rib);
 	ck_assert_uint_eq(rib.n_paths, 0);
+	ck_assert_uint_eq(rib.n_flush, 0);
+	ck_assert_uint_eq(rib.flush_miscounts, 0);
+	for (int i = 0; i < N_REF_PEERS; i++)
+		ck_assert(!rib.peers[peers[i]].in_use);
 	attrs_put_all(pool, N_POOL);
 }
 END_TEST
@@ -779,7 +852,7 @@ START_TEST(test_best_10000_paths)
 		struct rattrs *ra = pool[rnd(&s) % 200];
 
 		ck_assert_int_eq(rib_update(&rib, m, &p, order[i], ra), RIB_OK);
-		shadow[n++] = (struct rib_path){ ra, order[i], (uint16_t)m, 0 };
+		shadow[n++] = (struct rib_path){ ra, order[i], (uint16_t)m, 0, 0 };
 		if (n % 2500 == 0)
 			check_long(&p, shadow, n, "announced");
 	}
@@ -837,6 +910,9 @@ START_TEST(test_long_peers_down)
 		static struct rib_path shadow[10000];
 
 		rib_peer_down(&rib, peers[i], false);
+		/* The flush takes the 250 in one step of one prefix. */
+		ck_assert_uint_eq(rib_flush_step(&rib, 1, SIZE_MAX), 250);
+		ck_assert(!rib_flush_pending(&rib));
 		v = rib_lookup(&rib, &p, &n);
 		ck_assert_uint_eq(n, (size_t)(39 - i) * 250);
 		if (n == 0)
@@ -846,6 +922,191 @@ START_TEST(test_long_peers_down)
 	}
 	ck_assert_uint_eq(rib.n_paths, 0);
 	attrs_put_all(pool, 50);
+}
+END_TEST
+
+/* n prefixes 10.x.y.0/24 from peer with attributes a. */
+static void
+announce_n(int peer, int n, struct rattrs *a)
+{
+	char text[32];
+
+	for (int i = 0; i < n; i++) {
+		struct prefix p;
+
+		snprintf(text, sizeof(text), "10.%d.%d.0/24", i / 250, i % 250);
+		p = pfx(text);
+		ck_assert_int_eq(rib_update(&rib, peer, &p, 0, a), RIB_OK);
+	}
+}
+
+static const struct rib_path *
+path_at(int i, int peer)
+{
+	char text[32];
+	struct prefix p;
+	const struct ptree_node *n;
+
+	snprintf(text, sizeof(text), "10.%d.%d.0/24", i / 250, i % 250);
+	p = pfx(text);
+	n = ptree_find(&rib.tree[AF_IDX_IPV4], &p);
+	return n != NULL ? rib_node_path(&rib, n, peer, 0) : NULL;
+}
+
+/*
+ * A session down without graceful restart: its 1000 paths stay, best
+ * paths and all, until the flush reaches them, each step within its
+ * budget of prefixes visited and paths removed; the best of each prefix
+ * goes to the other peer as its path goes, reported once.
+ */
+START_TEST(test_flush_in_steps)
+{
+	int m1 = peer("m1", "100.65.128.1", 47065, true, 1);
+	int m2 = peer("m2", "100.66.128.1", 47065, true, 2);
+	struct rattrs *a = attrs(200, "1 2", 0, -1, 1);
+	struct rattrs *b = attrs(100, "1 2", 0, -1, 2);
+	size_t got, total = 0, steps = 0;
+
+	announce_n(m1, 1000, a);
+	announce_n(m2, 500, b);
+	changes = 0;
+	rib_peer_down(&rib, m1, false);
+	ck_assert_int_eq(changes, 0);		/* nothing yet */
+	ck_assert_uint_eq(rib.peers[m1].n_paths, 0);
+	ck_assert_uint_eq(rib.peers[m1].n_flush, 1000);
+	ck_assert_uint_eq(rib.n_paths, 1500);
+	ck_assert(rib_flush_pending(&rib));
+	ck_assert_ptr_nonnull(path_at(999, m1));
+	/* 100 prefixes visited at most. */
+	got = rib_flush_step(&rib, 100, SIZE_MAX);
+	ck_assert_uint_eq(got, 100);
+	total += got;
+	/* 7 paths removed, then it stops (one path a prefix here). */
+	got = rib_flush_step(&rib, SIZE_MAX, 7);
+	ck_assert_uint_eq(got, 7);
+	total += got;
+	ck_assert_ptr_null(path_at(0, m1));
+	ck_assert_ptr_null(path_at(106, m1));
+	ck_assert_ptr_nonnull(path_at(107, m1));
+	while (rib_flush_pending(&rib)) {
+		got = rib_flush_step(&rib, 64, 16);
+		ck_assert_uint_le(got, 16);
+		total += got;
+		ck_assert_uint_lt(++steps, 1000);
+	}
+	ck_assert_uint_eq(total, 1000);
+	ck_assert_uint_eq(rib.n_paths, 500);
+	ck_assert_uint_eq(rib.peers[m1].n_flush, 0);
+	/* Each prefix's best changed once: to m2, or to none. */
+	ck_assert_int_eq(changes, 1000);
+	ck_assert_ptr_null(path_at(999, m1));
+	ck_assert_ptr_nonnull(path_at(0, m2));
+	ck_assert_uint_eq(rib.tree[AF_IDX_IPV4].n_data, 500);
+	ck_assert_uint_eq(rib.flush_miscounts, 0);
+	rattrs_put(&rib.attrs, a);
+	rattrs_put(&rib.attrs, b);
+}
+END_TEST
+
+/*
+ * Back before the flush: what the session announces again is its new
+ * life's (not flushed, counted as its paths), the rest goes; a second
+ * peer going down while the pass is half-way is flushed whole too (its
+ * paths behind the pass by the next one).
+ */
+START_TEST(test_flush_new_life)
+{
+	int m1 = peer("m1", "100.65.128.1", 47065, true, 1);
+	int m2 = peer("m2", "100.66.128.1", 47065, true, 2);
+	struct rattrs *a = attrs(100, "1 2", 0, -1, 1);
+	struct rattrs *b = attrs(100, "1 2 3", 0, -1, 1);
+
+	announce_n(m1, 1000, a);
+	announce_n(m2, 1000, a);
+	rib_peer_down(&rib, m1, false);
+	/* Half again, with other attributes, before any flush. */
+	announce_n(m1, 500, b);
+	ck_assert_uint_eq(rib.peers[m1].n_paths, 500);
+	ck_assert_uint_eq(rib.peers[m1].n_flush, 500);
+	/* The pass half-way, then m2 goes. */
+	/* (prefixes 500 to 599: m1's first life's 100 of them) */
+	ck_assert_uint_eq(rib_flush_step(&rib, 600, SIZE_MAX), 100);
+	rib_peer_down(&rib, m2, false);
+	ck_assert_uint_eq(rib.n_flush, 1400);
+	rib_flush_all(&rib);
+	ck_assert_uint_eq(rib.n_paths, 500);
+	ck_assert_uint_eq(rib.peers[m1].n_paths, 500);
+	ck_assert_uint_eq(rib.peers[m2].n_paths, 0);
+	for (int i = 0; i < 1000; i++) {
+		const struct rib_path *v = path_at(i, m1);
+
+		ck_assert_ptr_null(path_at(i, m2));
+		if (i < 500)
+			ck_assert(v != NULL && v->attrs == b);
+		else
+			ck_assert_ptr_null(v);
+	}
+	ck_assert_uint_eq(rib.flush_miscounts, 0);
+	/* Down with nothing of this life: no new life, nothing to flush. */
+	rib_peer_down(&rib, m2, false);
+	ck_assert(!rib_flush_pending(&rib));
+	rib_peer_remove(&rib, m1);
+	rib_peer_remove(&rib, m2);
+	ck_assert(!rib.peers[m2].in_use);	/* nothing left: free now */
+	ck_assert(rib.peers[m1].retired);
+	rib_flush_all(&rib);
+	ck_assert_uint_eq(rib.n_paths, 0);
+	ck_assert(!rib.peers[m1].in_use);
+	rattrs_put(&rib.attrs, a);
+	rattrs_put(&rib.attrs, b);
+}
+END_TEST
+
+/*
+ * Lives are counted in 8 bits: 300 downs, each after one path again and
+ * no flush in between, must not bring the first life's paths back when
+ * the count comes round (they go at the 255th, at once).
+ */
+START_TEST(test_flush_lives_wrap)
+{
+	int m1 = peer("m1", "100.65.128.1", 47065, true, 1);
+	struct rattrs *a = attrs(100, "1 2", 0, -1, 1);
+
+	announce_n(m1, 10, a);
+	for (int i = 0; i < 300; i++) {
+		rib_peer_down(&rib, m1, false);
+		announce_n(m1, 1, a);
+	}
+	ck_assert_uint_eq(rib.peers[m1].n_paths, 1);
+	rib_flush_all(&rib);
+	ck_assert_uint_eq(rib.n_paths, 1);
+	ck_assert_ptr_nonnull(path_at(0, m1));
+	for (int i = 1; i < 10; i++)
+		ck_assert_ptr_null(path_at(i, m1));
+	ck_assert_uint_eq(rib.flush_miscounts, 0);
+	rattrs_put(&rib.attrs, a);
+}
+END_TEST
+
+/* Every slot taken, one of them retired: a new peer gets it, its paths
+ * flushed first. */
+START_TEST(test_flush_retired_slot)
+{
+	struct prefix any = pfx("0.0.0.0/0");
+	struct rattrs *a = attrs(100, "1 2", 0, -1, 1);
+	int m1 = peer("m1", "100.65.128.1", 47065, true, 1), again;
+
+	announce_n(m1, 100, a);
+	while (rib_peer_add(&rib, "x", AF_IDX_IPV4, &any, 1, false) >= 0)
+		;
+	rib_peer_remove(&rib, m1);
+	ck_assert(rib.peers[m1].in_use && rib.peers[m1].retired);
+	again = rib_peer_add(&rib, "m1", AF_IDX_IPV4, &any, 1, false);
+	ck_assert_int_eq(again, m1);
+	ck_assert_uint_eq(rib.n_paths, 0);
+	ck_assert_uint_eq(rib.peers[again].n_paths, 0);
+	ck_assert(!rib.peers[again].retired);
+	rattrs_put(&rib.attrs, a);
 }
 END_TEST
 
@@ -894,6 +1155,7 @@ START_TEST(test_limits)
 	ck_assert_int_eq(rib_update(&rib, m, &p, 9, a), RIB_OK);
 	rib_peer_remove(&rib, m);
 	rib_peer_remove(&rib, o);
+	rib_flush_all(&rib);
 	ck_assert_uint_eq(rib.n_paths, 0);
 	rattrs_put(&rib.attrs, a);
 }
@@ -976,6 +1238,10 @@ rib_suite(void)
 	tcase_add_test(tc, test_policy);
 	tcase_add_test(tc, test_peer_seams);
 	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_flush_in_steps);
+	tcase_add_test(tc, test_flush_new_life);
+	tcase_add_test(tc, test_flush_lives_wrap);
+	tcase_add_test(tc, test_flush_retired_slot);
 	suite_add_tcase(s, tc);
 	/* Thousands of steps, each checked by brute force. */
 	tc = tcase_create("rib best vs reference");
