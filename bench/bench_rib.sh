@@ -33,6 +33,13 @@
 #   stall_ms  peering-bgpd only: the slowest answer to `show status`, asked
 #             every 10 ms from before the sessions until the end
 #             (build/bench/loopprobe): the longest the loop did not serve
+# Then, peering-bgpd only, every feeder stops at once (all sessions end,
+# as when the uplink under every tunnel fails):
+#   drop_s    from the first SIGTERM until the RIB holds no path
+#   drop_kernel_s  ... and until table 20000 holds none of its routes
+#             (the daemon's word, as kernel_s)
+#   drop_stall_ms  the slowest answer to `show status` meanwhile
+#   stop_s    then, the daemon's SIGTERM until it exited
 # Each figure is the median of BENCH_RUNS runs (3), taken separately.
 # Then the ratios the issue sets targets for, and the kernel floor
 # (build/bench/bench_kroute --floor).
@@ -45,7 +52,9 @@
 # watches peering-bgpd from before the sessions until convergence; output
 # in the run's directory, kept), BENCH_BGPD (the peering-bgpd to run, e.g.
 # one built from an older commit; with BENCH_OLD_CONF=1 its configuration
-# has no setting older daemons do not know), BENCH_S5_BIRD (0: S5 runs
+# has no setting older daemons do not know), BENCH_PERF_DROP (perf's
+# arguments for the drop: from before it until the RIB is empty, kept in
+# the run's directory as perf-drop.data), BENCH_S5_BIRD (0: S5 runs
 # peering-bgpd only; BIRD takes very long with 43M paths).
 # Results on stdout; progress and notes on stderr. Needs root.
 set -u
@@ -441,7 +450,8 @@ writes_kernel() {
 # ---- one run ----
 
 # Results of the last run.
-R_CONV= R_KERNEL= R_RSS= R_BPP= R_STALL=
+R_CONV= R_KERNEL= R_RSS= R_BPP= R_STALL= R_DROP= R_DROP_STALL= R_STOP=
+R_DROP_KERNEL=
 SC_PATHS=1
 
 # probe_start: loopprobe on peering-bgpd's control socket (PROBE_PID).
@@ -464,6 +474,54 @@ probe_stop() {
 	    "$DIR/probe.log")
 	[ -n "$R_STALL" ] || { R_STALL=fail; note "$RUN_TAG: loopprobe said" \
 	    "$(tail -n 1 "$DIR/probe.log")"; }
+}
+
+rib_empty() { [ "$(rib_count peering-bgpd)" = 0 ]; }
+kernel_empty() { [ "$(kernel_claim peering-bgpd)" = 0 ]; }
+
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
+
+# drop_measure: every feeder stopped at once; R_DROP, R_DROP_STALL and
+# R_STOP (the header says what they are).
+drop_measure() {
+	local pid t0 stall=$R_STALL perf_pid=
+	probe_start
+	if [ -n "${BENCH_PERF_DROP:-}" ]; then
+		# Word splitting wanted: perf's arguments.
+		perf $BENCH_PERF_DROP -o "$DIR/perf-drop.data" -p "$DAEMON_PID" \
+		    >"$DIR/perf-drop.log" 2>&1 &
+		perf_pid=$!
+		PIDS+=("$perf_pid")
+	fi
+	sleep 0.5
+	t0=$EPOCHREALTIME
+	for pid in "${FEEDER_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	if wait_until "$CONV_LIMIT" "$POLL_RIB" rib_empty; then
+		R_DROP=$(since "$t0")
+	else
+		R_DROP=fail
+		note "$RUN_TAG: paths left $CONV_LIMIT s after the drop:" \
+		    "$(rib_count peering-bgpd)"
+	fi
+	if wait_until "$CONV_LIMIT" "$POLL_RIB" kernel_empty; then
+		R_DROP_KERNEL=$(since "$t0")
+	else
+		R_DROP_KERNEL=fail
+		note "$RUN_TAG: routes left $CONV_LIMIT s after the drop:" \
+		    "$(kernel_claim peering-bgpd)"
+	fi
+	probe_stop
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid" 2>/dev/null
+		wait_until 30 0.2 not_alive "$perf_pid"
+	fi
+	R_DROP_STALL=$R_STALL
+	R_STALL=$stall
+	t0=$EPOCHREALTIME
+	stop_pid "$DAEMON_PID" 60
+	R_STOP=$(since "$t0")
 }
 
 # feeders_start AF FEEDERS N PATHS DIR
@@ -555,6 +613,7 @@ run_one() {
 	mkdir -p "$DIR"
 	[ "$paths" -le 1 ] || ap=1
 	R_CONV=- R_KERNEL=- R_RSS=- R_BPP=- R_STALL=- PROBE_PID=
+	R_DROP=- R_DROP_STALL=- R_STOP=- R_DROP_KERNEL=-
 	SC_PATHS=$paths
 	net_setup "$RUN_SEQ" "$feeders" || { run_fail "network setup"; return; }
 	daemon_start "$name" "$af" "$feeders" "$ap" "$DIR" ||
@@ -632,6 +691,11 @@ run_one() {
 	    BEGIN { split(a, x, " "); split(b, y, " ")
 		printf "user %.2f s, system %.2f s", (y[1] - x[1]) / hz,
 		(y[2] - x[2]) / hz }'))$(rib_own_bytes "$name" "$total")"
+	if [ "$name" = peering-bgpd ]; then
+		drop_measure
+		say "$RUN_TAG: drop_s=$R_DROP drop_kernel_s=$R_DROP_KERNEL" \
+		    "drop_stall_ms=$R_DROP_STALL stop_s=$R_STOP"
+	fi
 }
 
 run_end() {
@@ -679,17 +743,23 @@ scenario() {
 
 run_scenario_daemon() {
 	local sc=$1 name=$2 af n paths feeders run c=() k=() r=() b=() st=()
+	local dr=() dk=() ds=() sp=()
 	read -r af n paths feeders <<<"$(scenario "$sc")"
 	n=$(awk -v n="$n" -v s="$SCALE" 'BEGIN { printf "%d", n * s }')
 	for run in $(seq 1 "$RUNS"); do
 		run_one "$sc" "$name" "$run" "$af" "$n" "$paths" "$feeders"
 		run_end
 		c+=("$R_CONV") k+=("$R_KERNEL") r+=("$R_RSS") b+=("$R_BPP")
-		st+=("$R_STALL")
+		st+=("$R_STALL") dr+=("$R_DROP") ds+=("$R_DROP_STALL")
+		dk+=("$R_DROP_KERNEL")
+		sp+=("$R_STOP")
 	done
 	RESULT[$sc,$name]="conv_s=$(median "${c[@]}") kernel_s=$(median \
 	    "${k[@]}") rss_mib=$(median "${r[@]}") bytes_per_path=$(median \
-	    "${b[@]}") stall_ms=$(median "${st[@]}")"
+	    "${b[@]}") stall_ms=$(median "${st[@]}") drop_s=$(median \
+	    "${dr[@]}") drop_kernel_s=$(median "${dk[@]}")"
+	RESULT[$sc,$name]+=" drop_stall_ms=$(median "${ds[@]}") stop_s=$(median \
+	    "${sp[@]}")"
 	echo "bench $sc $name ${RESULT[$sc,$name]}"
 }
 

@@ -340,6 +340,31 @@ flood "in all, drop" 1000 1 "max-paths 300 drop"
 drop_seen "in all, drop" refused_max_paths 300 700
 flood_end
 
+# A table's session ends: its paths leave the RIB and table 20000 in
+# slices (docs/rib.md, "Sessions going down"), every one of them, and
+# the loop serves the steady session meanwhile (one call took the whole
+# table out before: seconds at 43 full tables).
+kernel_routes() { ip -n "$NS_US" -4 route show table 20000 | wc -l; }
+kernel_has() { [ "$(kernel_routes)" = "$1" ]; }
+flood "table gone" 200000 1 "max-paths 1000000 drop"
+if wait_for 120 mux1_is .stats.paths 200000 && wait_for 60 kernel_has 200000
+then
+	ok "table gone: 200,000 paths in the RIB and table 20000"
+else
+	bad "table gone: $(mux1 .stats.paths) paths, $(kernel_routes) routes"
+fi
+kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
+FPID=
+if wait_for 60 mux1_is .stats.paths_flushing 0 && mux1_is .stats.paths 0 &&
+    ctl show memory json | jq -e '.paths == 0' > /dev/null &&
+    wait_for 60 kernel_has 0; then
+	ok "table gone: the session's end took every path out of the RIB and table 20000"
+else
+	bad "table gone: $(mux1 .stats) $(ctl show memory json | jq -c .) $(kernel_routes) routes"
+fi
+steady_held "table gone"
+flood_end
+
 if [ "$FAIL" -gt 0 ]; then
 	echo "--- daemon log"
 	tail -50 "$TMP/daemon.log"
