@@ -18,6 +18,7 @@
 #include "../announce/announce.h"
 #include "../bgp/format.h"
 #include "../bgp/msg_json.h"
+#include "../lib/jsonint.h"
 #include "../lib/log.h"
 
 struct events_sub {
@@ -105,7 +106,7 @@ event_new(const char *type, uint64_t us)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "type", type);
-	cJSON_AddNumberToObject(o, "time_us", (double)us);
+	json_add_int(o, "time_us", (int64_t)us);
 	return o;
 }
 

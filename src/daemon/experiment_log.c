@@ -26,6 +26,7 @@
 #include "../bgp/msg_json.h"
 #include "../bgp/nlri.h"
 #include "../lib/atomicfile.h"
+#include "../lib/jsonint.h"
 #include "../lib/log.h"
 
 static int	(*next_update)(void *ctx, struct session *s,
@@ -139,7 +140,7 @@ log_block(struct experiment *x, const struct session *s, struct rbuf nlri,
 		if (!xp_prefix_of(x, &p))
 			continue;
 		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "time_us", (double)xp_now_us());
+		json_add_int(o, "time_us", xp_now_us());
 		cJSON_AddNumberToObject(o, "round", x->st.next_round +
 		    (x->st.in_round ? 1 : 0));
 		cJSON_AddStringToObject(o, "peer", s->conf.name);

@@ -19,6 +19,7 @@
 #include "experiment_int.h"
 #include "exports_int.h"
 #include "../lib/atomicfile.h"
+#include "../lib/jsonint.h"
 #include "../lib/log.h"
 #include "../vpn/mux.h"
 
@@ -66,7 +67,7 @@ xp_journal(struct experiment *x, const char *event, cJSON *o)
 	char *text;
 
 	cJSON_AddStringToObject(line, "event", event);
-	cJSON_AddNumberToObject(line, "time_us", (double)xp_now_us());
+	json_add_int(line, "time_us", xp_now_us());
 	/* The fields of o after event and time. */
 	while (o != NULL && o->child != NULL) {
 		cJSON *item = cJSON_DetachItemViaPointer(o, o->child);

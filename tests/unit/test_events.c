@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../src/daemon/events.h"
+#include "../../src/lib/jsonint.h"
 
 static struct bgpd d;
 static struct session s;
@@ -137,6 +138,33 @@ START_TEST(test_events_best_only_asked)
 }
 END_TEST
 
+/* A microsecond time ending in zeros comes out as digits, not as
+ * 1.79663271212345e+15 (cJSON's double), and reads back the same. */
+START_TEST(test_events_time_digits)
+{
+	static const int64_t v[] = { 1796632712123450, 1796632712000000,
+	    1796632712123456, 0, -5 };
+	static const char *want[] = { "{\"t\":1796632712123450}",
+	    "{\"t\":1796632712000000}", "{\"t\":1796632712123456}",
+	    "{\"t\":0}", "{\"t\":-5}" };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		cJSON *o = cJSON_CreateObject(), *back;
+		char *text;
+
+		ck_assert_ptr_nonnull(json_add_int(o, "t", v[i]));
+		text = cJSON_PrintUnformatted(o);
+		ck_assert_str_eq(text, want[i]);
+		back = cJSON_Parse(text);
+		ck_assert((int64_t)cJSON_GetObjectItem(back, "t")->valuedouble ==
+		    v[i]);
+		cJSON_Delete(back);
+		cJSON_free(text);
+		cJSON_Delete(o);
+	}
+}
+END_TEST
+
 START_TEST(test_events_args)
 {
 	struct ctl_stream st;
@@ -164,6 +192,7 @@ events_suite(void)
 	tcase_add_test(tc, test_events_lost);
 	tcase_add_test(tc, test_events_best_only_asked);
 	tcase_add_test(tc, test_events_args);
+	tcase_add_test(tc, test_events_time_digits);
 	suite_add_tcase(su, tc);
 	return su;
 }
