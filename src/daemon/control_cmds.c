@@ -202,6 +202,7 @@ session_detail_text(const struct bgpd *d, const struct session *s,
 {
 	const struct bgp_session_params *p = &s->params;
 	const struct session_stats *st = &s->stats;
+	const struct rib_peer *pe = rib_peer_info(d->rib, s->rib_peer);
 	char a[ADDR_STRLEN], id[16];
 
 	strbuf_printf(reply, "  Neighbor address: %s\n  Neighbor AS:      %u\n"
@@ -225,7 +226,8 @@ session_detail_text(const struct bgpd *d, const struct session *s,
 	strbuf_printf(reply, "  Messages in:      %llu (%llu updates, %llu "
 	    "route refresh)\n  Routes in:        %llu announced, %llu "
 	    "withdrawn, %llu treated as withdraw, %llu attributes "
-	    "discarded\n  Paths held:       %llu, %llu dropped by limits\n"
+	    "discarded\n  Paths held:       %llu, %llu dropped by limits, "
+	    "%llu of its earlier sessions being removed\n"
 	    "  Established:      %u times\n  Last reason:      %s\n",
 	    (unsigned long long)st->msgs_in, (unsigned long long)st->updates_in,
 	    (unsigned long long)st->refresh_in,
@@ -233,9 +235,10 @@ session_detail_text(const struct bgpd *d, const struct session *s,
 	    (unsigned long long)st->withdrawals_in,
 	    (unsigned long long)st->treat_as_withdraw,
 	    (unsigned long long)st->attr_discards,
-	    (unsigned long long)(s->rib_peer >= 0 ?
-	    rib_peer_info(d->rib, s->rib_peer)->n_paths : 0),
-	    (unsigned long long)session_refused(d, s), st->established_count,
+	    (unsigned long long)(pe != NULL ? pe->n_paths : 0),
+	    (unsigned long long)session_refused(d, s),
+	    (unsigned long long)(pe != NULL ? pe->n_flush : 0),
+	    st->established_count,
 	    s->info[0] ? s->info : "-");
 }
 

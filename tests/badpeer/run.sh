@@ -357,6 +357,7 @@ kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
 FPID=
 if wait_for 60 mux1_is .stats.paths_flushing 0 && mux1_is .stats.paths 0 &&
     ctl show memory json | jq -e '.paths == 0' > /dev/null &&
+    ctl show protocols all mux1 | grep -q "Paths held: *0, 0 dropped by limits, 0 of its earlier sessions being removed" &&
     wait_for 60 kernel_has 0; then
 	ok "table gone: the session's end took every path out of the RIB and table 20000"
 else
