@@ -166,7 +166,7 @@ cleanup() {
 	stop_all
 	del_namespaces
 	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
-		if [ -n "${BENCH_KEEP:-}" ] || [ -n "${BENCH_PERF:-}" ]; then
+		if [ -n "${BENCH_KEEP:-}${BENCH_PERF:-}${BENCH_PERF_DROP:-}" ]; then
 			say "files kept in $TMP"
 		else
 			rm -rf "$TMP"
@@ -476,6 +476,23 @@ probe_stop() {
 	    "$(tail -n 1 "$DIR/probe.log")"; }
 }
 
+# perf_start NAME ARGS...: perf ARGS on the daemon, its data in
+# $DIR/NAME.data and its output in $DIR/NAME.log; its PID in PERF_PID.
+perf_start() {
+	local name=$1
+	shift
+	perf "$@" -o "$DIR/$name.data" -p "$DAEMON_PID" >"$DIR/$name.log" 2>&1 &
+	PERF_PID=$!
+	PIDS+=("$PERF_PID")
+}
+
+# perf_stop PID: perf ends (SIGINT) and writes its data; "" does nothing.
+perf_stop() {
+	[ -n "$1" ] || return 0
+	kill -INT "$1" 2>/dev/null
+	wait_until 30 0.2 not_alive "$1"
+}
+
 rib_empty() { [ "$(rib_count peering-bgpd)" = 0 ]; }
 kernel_empty() { [ "$(kernel_claim peering-bgpd)" = 0 ]; }
 
@@ -488,10 +505,8 @@ drop_measure() {
 	probe_start
 	if [ -n "${BENCH_PERF_DROP:-}" ]; then
 		# Word splitting wanted: perf's arguments.
-		perf $BENCH_PERF_DROP -o "$DIR/perf-drop.data" -p "$DAEMON_PID" \
-		    >"$DIR/perf-drop.log" 2>&1 &
-		perf_pid=$!
-		PIDS+=("$perf_pid")
+		perf_start perf-drop $BENCH_PERF_DROP
+		perf_pid=$PERF_PID
 	fi
 	sleep 0.5
 	t0=$EPOCHREALTIME
@@ -513,10 +528,7 @@ drop_measure() {
 		    "$(kernel_claim peering-bgpd)"
 	fi
 	probe_stop
-	if [ -n "$perf_pid" ]; then
-		kill -INT "$perf_pid" 2>/dev/null
-		wait_until 30 0.2 not_alive "$perf_pid"
-	fi
+	perf_stop "$perf_pid"
 	R_DROP_STALL=$R_STALL
 	R_STALL=$stall
 	t0=$EPOCHREALTIME
@@ -630,10 +642,8 @@ run_one() {
 	fi
 	if [ -n "${BENCH_PERF:-}" ] && [ "$name" = peering-bgpd ]; then
 		# Word splitting wanted: perf's arguments.
-		perf $BENCH_PERF -o "$DIR/perf.data" -p "$DAEMON_PID" \
-		    >"$DIR/perf.log" 2>&1 &
-		perf_pid=$!
-		PIDS+=("$perf_pid")
+		perf_start perf $BENCH_PERF
+		perf_pid=$PERF_PID
 		sleep 0.5
 	fi
 	[ "$name" != peering-bgpd ] || probe_start
@@ -673,10 +683,7 @@ run_one() {
 	probe_stop
 	sleep 1
 	rss1=$(rss_kib "$DAEMON_PID")
-	if [ -n "$perf_pid" ]; then
-		kill -INT "$perf_pid" 2>/dev/null
-		wait_until 30 0.2 not_alive "$perf_pid"
-	fi
+	perf_stop "$perf_pid"
 	t0=$(earliest_established "$DIR")
 	R_CONV=$(awk -v a="$t0" -v b="$t_conv" 'BEGIN { printf "%.2f", b - a }')
 	writes_kernel "$name" && R_KERNEL=$(awk -v a="$t0" -v b="$t_kern" \
@@ -707,7 +714,7 @@ run_end() {
 	del_namespaces
 	# The namespace's routes are freed in the background: let that pass.
 	sleep 2
-	[ -n "${BENCH_KEEP:-}" ] || [ -n "${BENCH_PERF:-}" ] ||
+	[ -n "${BENCH_KEEP:-}${BENCH_PERF:-}${BENCH_PERF_DROP:-}" ] ||
 	    rm -rf "${DIR:?}"
 }
 
