@@ -273,13 +273,18 @@ restart_expired_cb(struct ev_loop *loop, struct ev_timer *t, int revents)
 #define FLUSH_IDLE_FACTOR	4	/* the idle slice, in those */
 
 static void
+flush_stop(struct bgpd *d)
+{
+	ev_prepare_stop(d->loop, &d->flush_prepare);
+	ev_idle_stop(d->loop, &d->flush_idle);
+}
+
+static void
 flush_slice(struct bgpd *d, size_t factor)
 {
 	rib_flush_step(d->rib, factor * FLUSH_NODES, factor * FLUSH_PATHS);
-	if (!rib_flush_pending(d->rib)) {
-		ev_prepare_stop(d->loop, &d->flush_prepare);
-		ev_idle_stop(d->loop, &d->flush_idle);
-	}
+	if (!rib_flush_pending(d->rib))
+		flush_stop(d);
 }
 
 static void
@@ -482,8 +487,7 @@ void
 routes_kernel_stop(struct bgpd *d)
 {
 	ev_timer_stop(d->loop, &d->t_stale);
-	ev_prepare_stop(d->loop, &d->flush_prepare);
-	ev_idle_stop(d->loop, &d->flush_idle);
+	flush_stop(d);		/* nothing to flush while stopping */
 	/* Unlike table 20000, nothing of the per-mux tables stays. */
 	muxtables_close(d);
 	if (d->kroute != NULL)
@@ -513,8 +517,7 @@ void
 routes_close(struct bgpd *d)
 {
 	if (d->rib != NULL) {
-		ev_prepare_stop(d->loop, &d->flush_prepare);
-		ev_idle_stop(d->loop, &d->flush_idle);
+		flush_stop(d);
 		rib_best_mute(d->rib);	/* the kernel keeps its routes */
 		rib_destroy(d->rib);
 		free(d->rib);

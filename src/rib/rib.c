@@ -481,19 +481,20 @@ path_replace(struct rib *r, struct ptree_node *n, size_t i,
     struct rattrs *ra)
 {
 	struct rib_path *v = ptree_data(n), old = v[i];
+	struct rib_peer *pe = &r->peers[v[i].peer];
 	size_t count = n->aux;
 
 	rattrs_ref(ra);
 	v[i].attrs = ra;
 	if (path_is_old(r, &v[i])) {
 		/* Announced again: the new life's. */
-		v[i].epoch = r->peers[v[i].peer].epoch;
-		r->peers[v[i].peer].n_paths++;
-		old_path_gone(r, &r->peers[v[i].peer]);
+		v[i].epoch = pe->epoch;
+		pe->n_paths++;
+		old_path_gone(r, pe);
 	}
 	if (v[i].flags & RIB_PATH_STALE) {
 		v[i].flags &= (uint8_t)~RIB_PATH_STALE;
-		r->peers[v[i].peer].n_stale--;
+		pe->n_stale--;
 	}
 	if (same_rank(old.attrs, ra))
 		;	/* the order and the flags are the same */
